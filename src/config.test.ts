@@ -1,0 +1,49 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+describe('loadConfig', () => {
+  it('defaults to port 3000 and the embedded database in ./data', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: path.resolve('data') })
+    expect(config.production).toBe(false)
+  })
+
+  it('uses the PostgreSQL server when DATABASE_URL is set', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://probity:secret@db.internal:5432/probity',
+      PORT: '8080',
+    })
+    expect(config.database).toEqual({
+      kind: 'server',
+      url: 'postgres://probity:secret@db.internal:5432/probity',
+    })
+    expect(config.port).toBe(8080)
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000)
+  })
+
+  it.each([
+    ['PORT', 'abc', /^Invalid setting PORT="abc": expected a whole number from 1 to 65535$/],
+    ['PORT', '70000', /^Invalid setting PORT="70000": expected a whole number from 1 to 65535$/],
+    ['PORT', '3.5', /^Invalid setting PORT="3.5": expected a whole number from 1 to 65535$/],
+    ['LOG_LEVEL', 'loud', /^Invalid setting LOG_LEVEL="loud": expected one of fatal, error/],
+    [
+      'NODE_ENV',
+      'staging',
+      /^Invalid setting NODE_ENV="staging": expected one of development, production, test$/,
+    ],
+  ])('rejects %s=%s with one line naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+    expect(() => loadConfig({ [name]: value })).toThrow(message)
+  })
+
+  it('never echoes a DATABASE_URL, which may hold a password', () => {
+    const attempt = () => loadConfig({ DATABASE_URL: 'mysql://probity:hunter2@db/probity' })
+    expect(attempt).toThrow('Invalid setting DATABASE_URL: expected a PostgreSQL URL')
+    expect(attempt).not.toThrow(/hunter2/)
+  })
+})

@@ -1,0 +1,70 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Settings come only from the environment, validated once at start. Each variable carries the
+ * sentence that tells an operator what it accepts, so a wrong value stops the process with one line.
+ */
+const port = z.coerce
+  .number({ error: 'a whole number from 1 to 65535' })
+  .int('a whole number from 1 to 65535')
+  .min(1, 'a whole number from 1 to 65535')
+  .max(65535, 'a whole number from 1 to 65535')
+
+const databaseUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
+  message: 'a PostgreSQL URL such as postgres://user:password@localhost:5432/probity',
+})
+
+const environmentSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1, 'a host name or IP address to listen on').default('0.0.0.0'),
+  DATABASE_URL: databaseUrl.optional(),
+  PROBITY_DATA_DIR: z.string().min(1, 'a folder path for the embedded database').default('./data'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'one of development, production, test' })
+    .default('development'),
+})
+
+export type DatabaseSettings = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string }
+
+export interface Config {
+  port: number
+  host: string
+  database: DatabaseSettings
+  logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL']
+  production: boolean
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the settings; an empty variable counts as unset, as shells and .env files often leave them. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(environmentSchema.shape)
+      .map((name) => [name, environment[name]])
+      .filter(([, value]) => value !== undefined && value !== ''),
+  )
+  const parsed = environmentSchema.safeParse(present)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const name = String(issue?.path[0] ?? 'environment')
+    // A connection string may hold a password, so its value is never echoed.
+    const shown = name === 'DATABASE_URL' ? '' : `=${JSON.stringify(present[name] ?? '')}`
+    throw new ConfigError(`Invalid setting ${name}${shown}: expected ${issue?.message ?? 'a valid value'}`)
+  }
+  const settings = parsed.data
+  return {
+    port: settings.PORT,
+    host: settings.HOST,
+    database: settings.DATABASE_URL
+      ? { kind: 'server', url: settings.DATABASE_URL }
+      : { kind: 'embedded', dataDir: path.resolve(settings.PROBITY_DATA_DIR) },
+    logLevel: settings.LOG_LEVEL,
+    production: settings.NODE_ENV === 'production',
+  }
+}

@@ -1,0 +1,47 @@
+import { asc, eq } from 'drizzle-orm'
+import type { Database } from '../../db/connection.js'
+import { forces, regions } from './schema.js'
+
+const forceColumns = {
+  code: forces.code,
+  name: forces.name,
+  country: forces.country,
+  kind: forces.kind,
+  regionConfirmed: forces.regionConfirmed,
+  officersFte: forces.officersFte,
+  regionName: regions.name,
+  hmiName: regions.hmiName,
+}
+
+export type ForceRow = {
+  code: string
+  name: string
+  country: string
+  kind: 'territorial' | 'special'
+  regionConfirmed: boolean
+  officersFte: number | null
+  regionName: string
+  hmiName: string | null
+}
+
+export function selectForces(db: Database, filter: { regionName?: string } = {}): Promise<ForceRow[]> {
+  return db
+    .select(forceColumns)
+    .from(forces)
+    .innerJoin(regions, eq(forces.regionId, regions.id))
+    .where(filter.regionName ? eq(regions.name, filter.regionName) : undefined)
+    .orderBy(asc(forces.name))
+}
+
+export async function selectForceByCode(db: Database, code: string): Promise<ForceRow | undefined> {
+  const [row] = await db
+    .select(forceColumns)
+    .from(forces)
+    .innerJoin(regions, eq(forces.regionId, regions.id))
+    .where(eq(forces.code, code))
+  return row
+}
+
+export function selectRegionNames(db: Database): Promise<{ name: string }[]> {
+  return db.select({ name: regions.name }).from(regions).orderBy(asc(regions.name))
+}

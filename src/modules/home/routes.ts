@@ -1,0 +1,5 @@
+import type { FastifyPluginAsync } from 'fastify'
+
+export const homeRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.render('home/views/index.njk'))
+}

@@ -19,6 +19,7 @@ const titles: Record<number, string> = {
   404: 'Page not found',
   405: 'That action is not allowed here',
   413: 'The file or form you sent is too large',
+  414: 'The web address is too long',
   415: 'That kind of content is not accepted here',
   429: 'Too many requests',
   500: 'Sorry, there is a problem with the service',
@@ -32,6 +33,7 @@ function reasonPhrase(status: number): string {
       404: 'Not Found',
       405: 'Method Not Allowed',
       413: 'Payload Too Large',
+      414: 'URI Too Long',
       415: 'Unsupported Media Type',
       429: 'Too Many Requests',
     }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+
+let testApp: TestApp
+beforeAll(async () => {
+  testApp = await createTestApp()
+})
+afterAll(() => testApp.close())
+
+const get = (url: string) => testApp.app.inject({ method: 'GET', url })
+
+describe('forces API', () => {
+  it('GET /api/forces lists all 44 forces in name order', async () => {
+    const response = await get('/api/forces')
+    expect(response.statusCode).toBe(200)
+    const { forces } = response.json<{ forces: { code: string; name: string }[] }>()
+    expect(forces).toHaveLength(44)
+    const names = forces.map((force) => force.name)
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)))
+  })
+
+  it('filters by region', async () => {
+    const { forces } = (await get('/api/forces?region=Northern')).json<{
+      forces: { region: { name: string; hmi: string | null } }[]
+    }>()
+    expect(forces.length).toBe(12)
+    expect(
+      forces.every((force) => force.region.name === 'Northern' && force.region.hmi === 'Roger Baker'),
+    ).toBe(true)
+  })
+
+  it('GET /api/forces/:code returns one force', async () => {
+    const response = await get('/api/forces/greater-manchester')
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({
+      code: 'greater-manchester',
+      name: 'Greater Manchester Police',
+      country: 'England',
+      kind: 'territorial',
+      region: { name: 'Northern', hmi: 'Roger Baker' },
+      regionConfirmed: true,
+      officersFte: 7500,
+    })
+  })
+
+  it('GET /api/forces/nope is a 404 with a JSON error body', async () => {
+    const response = await get('/api/forces/nope')
+    expect(response.statusCode).toBe(404)
+    expect(response.headers['content-type']).toMatch(/^application\/json/)
+    expect(response.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'No force has the code nope',
+    })
+  })
+
+  it('rejects an over-long region filter with a 400 that names the field', async () => {
+    const response = await get(`/api/forces?region=${'x'.repeat(101)}`)
+    expect(response.statusCode).toBe(400)
+    expect(response.json()).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      details: [{ field: 'region' }],
+    })
+  })
+})
+
+describe('forces pages', () => {
+  it('lists the forces in a GOV.UK table with links to each', async () => {
+    const response = await get('/forces')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toMatch(/^text\/html/)
+    expect(response.body).toContain('44 forces')
+    expect(response.body.match(/<tr class="govuk-table__row">/g)).toHaveLength(45) // header + 44
+    expect(response.body).toContain('href="/forces/british-transport"')
+  })
+
+  it('filters the list by region', async () => {
+    const response = await get('/forces?region=Wales%2FWestern')
+    expect(response.body).toContain('4 forces in Wales/Western')
+    expect(response.body).toContain('Gwent Police')
+    expect(response.body).not.toContain('Kent Police')
+  })
+
+  it('says so when no force is in the region asked for', async () => {
+    const response = await get('/forces?region=Atlantis')
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toContain('No forces are in the region Atlantis')
+  })
+
+  it('escapes what the user typed', async () => {
+    const response = await get('/forces?region=%3Cscript%3Ealert(1)%3C%2Fscript%3E')
+    expect(response.body).not.toContain('<script>alert(1)</script>')
+    expect(response.body).toContain('&lt;script&gt;')
+  })
+
+  it('shows one force as a summary list', async () => {
+    const response = await get('/forces/cheshire')
+    expect(response.statusCode).toBe(200)
+    expect(response.body).toContain('<h1 class="govuk-heading-xl">Cheshire Constabulary</h1>')
+    expect(response.body).toContain('Roger Baker')
+    expect(response.body).toContain('2,050')
+  })
+
+  it('shows the GOV.UK 404 page for an unknown force', async () => {
+    const response = await get('/forces/nope')
+    expect(response.statusCode).toBe(404)
+    expect(response.body).toContain('Page not found')
+  })
+})

@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+
+let testApp: TestApp | undefined
+afterEach(async () => {
+  await testApp?.close()
+  testApp = undefined
+})
+
+describe('health checks', () => {
+  it('GET /healthz answers while the process is up', async () => {
+    testApp = await createTestApp()
+    const response = await testApp.app.inject('/healthz')
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ status: 'ok' })
+  })
+
+  it('GET /readyz is ready when every migration is applied', async () => {
+    testApp = await createTestApp()
+    const response = await testApp.app.inject('/readyz')
+    expect(response.statusCode).toBe(200)
+    const body = response.json<{ status: string; migrations: { applied: number; expected: number } }>()
+    expect(body.status).toBe('ready')
+    expect(body.migrations.applied).toBe(body.migrations.expected)
+    expect(body.migrations.expected).toBeGreaterThan(0)
+  })
+
+  it('GET /readyz is 503 while a migration is pending', async () => {
+    testApp = await createTestApp()
+    await testApp.database.db.execute(
+      sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)`,
+    )
+    const response = await testApp.app.inject('/readyz')
+    expect(response.statusCode).toBe(503)
+    expect(response.json()).toMatchObject({
+      status: 'not ready',
+      reason: expect.stringMatching(/migrations pending/),
+    })
+  })
+
+  it('GET /readyz is 503 when the database cannot be reached', async () => {
+    testApp = await createTestApp()
+    await testApp.database.close()
+    const response = await testApp.app.inject('/readyz')
+    expect(response.statusCode).toBe(503)
+    expect(response.json()).toEqual({ status: 'not ready', reason: 'database unreachable' })
+    await testApp.app.close()
+    testApp = undefined
+  })
+})

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs'
+import axe from 'axe-core'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+
+/** Debian's Chromium (`apt-get install chromium`): browser tests drive it rather than a downloaded one. */
+export const chromiumPath = '/usr/bin/chromium'
+
+/**
+ * Why browser tests must be skipped on this machine, or undefined when they must run. They skip only
+ * when Chromium is missing and PROBITY_E2E is not `required`; CI sets it, so there a missing browser
+ * fails the run instead of passing it quietly.
+ */
+export function browserSkipReason(): string | undefined {
+  if (existsSync(chromiumPath)) return undefined
+  if (process.env.PROBITY_E2E === 'required') return undefined
+  return `${chromiumPath} is missing: install Debian's chromium to run browser tests (PROBITY_E2E=required makes this an error)`
+}
+
+/** Skips with the reason printed once, so a laptop without Chromium sees why its browser tests did not run. */
+export function shouldSkipBrowserTests(): boolean {
+  const reason = browserSkipReason()
+  if (reason) console.warn(`Skipping browser tests: ${reason}`)
+  return reason !== undefined
+}
+
+/** Headless Chromium with nothing that talks to the network on its own or needs a GPU or a sandbox. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Browser tests need Chromium at ${chromiumPath} (apt-get install chromium fonts-liberation)`,
+    )
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Containers often give /dev/shm only 64 MB, which crashes Chromium's renderers.
+      '--disable-dev-shm-usage',
+    ],
+  })
+}
+
+/**
+ * A fresh browser context for one app. The app's Content-Security-Policy would refuse the injected
+ * axe-core script, so the context bypasses CSP; tests that check CSP itself should make their own.
+ */
+export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, bypassCSP: true })
+}
+
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
+
+/** The WCAG 2.0, 2.1 and 2.2 A and AA rules that axe-core finds broken on the page, [] when none. */
+export async function accessibilityViolations(page: Page): Promise<axe.Result[]> {
+  await page.addScriptTag({ content: axe.source })
+  const results = await page.evaluate(
+    (tags) =>
+      (globalThis as unknown as { axe: typeof axe }).axe.run({ runOnly: { type: 'tag', values: tags } }),
+    wcagTags,
+  )
+  return results.violations
+}
+
+/** Violations as readable lines for a failure message: rule, impact, help and each failing element. */
+export function describeViolations(violations: axe.Result[]): string {
+  return violations
+    .map((violation) => {
+      const nodes = violation.nodes.map(
+        (node) => `    ${node.target.join(' ')}: ${node.failureSummary ?? ''}`,
+      )
+      return [`${violation.id} (${violation.impact ?? 'no impact'}): ${violation.help}`, ...nodes].join('\n')
+    })
+    .join('\n')
+}
+
+/** An element's text with the template's whitespace collapsed, as a reader sees it; '' when it is empty. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
+}

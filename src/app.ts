@@ -1,13 +1,21 @@
 import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
+import { auditRoutes } from './modules/audit/routes.js'
 import { forcesRoutes } from './modules/forces/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { homeRoutes } from './modules/home/routes.js'
+import { apiTokensRoutes } from './modules/identity/api-tokens-routes.js'
+import { signInRoutes } from './modules/identity/sign-in-routes.js'
+import { usersRoutes } from './modules/identity/users-routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
+import { setUpAuthentication } from './web/authentication.js'
+import { setUpAuthorisation } from './web/authorisation.js'
+import { setUpCsrf } from './web/csrf.js'
 import { setUpErrorPages } from './web/errors.js'
 import { setUpWebSecurity } from './web/security.js'
 import { setUpViews } from './web/views.js'
@@ -15,27 +23,40 @@ import { setUpViews } from './web/views.js'
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   production?: boolean
+  cookieSecret: string
 }
 
 /** Builds the HTTP app from the services: the server and every test make it the same way. */
-export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function createApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, trustProxy: true, bodyLimit: 1024 * 1024 })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
-  await setUpWebSecurity(app, { production: options.production ?? false })
+  const production = options.production ?? false
+  await setUpWebSecurity(app, { production })
   await app.register(formbody)
   await setUpStaticAssets(app)
   setUpViews(app)
   setUpErrorPages(app)
+  await setUpAuthentication(app, services, options.cookieSecret)
+  setUpAuthorisation(app)
+  await setUpCsrf(app, { production })
+  await app.register(rateLimit, { global: false })
   await app.register(swagger, {
-    openapi: { info: { title: 'Probity API', version: '1' } },
+    openapi: {
+      info: { title: 'Probity API', version: '1' },
+      components: { securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' } } },
+    },
     transform: jsonSchemaTransform,
   })
 
   await app.register(healthRoutes, { services })
   await app.register(homeRoutes)
   await app.register(forcesRoutes, { services })
+  await app.register(signInRoutes, { services })
+  await app.register(usersRoutes, { services })
+  await app.register(apiTokensRoutes, { services })
+  await app.register(auditRoutes, { services })
   await app.register(apiDocsRoutes)
 
   await app.ready()

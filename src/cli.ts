@@ -1,16 +1,25 @@
 import { Command, InvalidArgumentError } from 'commander'
-import { ConfigError, loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 import { openDatabase } from './db/connection.js'
 import { DataDirInUseError } from './db/data-dir-lock.js'
 import { migrateDatabase } from './db/migrate.js'
+import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
+import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js'
+import { auditCommand } from './modules/audit/cli.js'
+import { usersCommand } from './modules/identity/cli.js'
 import { startServer } from './server.js'
+import { withServices } from './services.js'
 
-/** Errors the user can act on are printed as one line; anything else is a bug and says so briefly. */
+/** Errors the user can act on are printed plainly; anything else is a bug and says so briefly. */
 function fail(error: unknown): never {
-  if (
+  if (error instanceof ValidationError) {
+    for (const message of Object.values(error.fieldErrors)) console.error(`probity: ${message}`)
+  } else if (
     error instanceof ConfigError ||
     error instanceof DataDirInUseError ||
-    error instanceof InvalidArgumentError
+    error instanceof InvalidArgumentError ||
+    error instanceof ForbiddenError ||
+    error instanceof NotFoundError
   ) {
     console.error(`probity: ${error.message}`)
   } else {
@@ -31,8 +40,11 @@ export function buildProgram(): Command {
     .description(
       'Serve the web app and API (PORT, HOST, DATABASE_URL or PROBITY_DATA_DIR set where and on what)',
     )
-    .action(async () => {
-      await startServer(loadConfig())
+    .option('--demo', 'first add the demo dataset (users for every role) if it is not there yet')
+    .action(async (options: { demo?: boolean }) => {
+      const config = loadConfig()
+      if (options.demo) refuseDemoInProduction(config)
+      await startServer(config, { demo: options.demo ?? false })
     })
 
   program
@@ -48,7 +60,32 @@ export function buildProgram(): Command {
       }
     })
 
+  program
+    .command('seed')
+    .description('Add a dataset to the database')
+    .requiredOption('--demo', 'the demo dataset: users for every role in two forces and the inspectorate')
+    .action(async () => {
+      const config = loadConfig()
+      refuseDemoInProduction(config)
+      await withServices(config.database, async (services) => {
+        const { added } = await seedDemoData(services)
+        console.log(
+          added
+            ? `Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}.`
+            : 'The demo dataset is already there.',
+        )
+      })
+    })
+
+  program.addCommand(usersCommand())
+  program.addCommand(auditCommand())
+
   return program
+}
+
+function refuseDemoInProduction(config: Config) {
+  if (config.production)
+    throw new ConfigError('The demo dataset has a published password: it is refused when NODE_ENV=production')
 }
 
 export async function runCli(argv: string[]): Promise<void> {

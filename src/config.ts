@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -25,10 +26,16 @@ const environmentSchema = z.object({
       error: 'one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  COOKIE_SECRET: z
+    .string()
+    .min(32, 'at least 32 random characters (e.g. from `openssl rand -hex 32`)')
+    .optional(),
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'one of development, production, test' })
     .default('development'),
 })
+
+const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET']
 
 export type DatabaseSettings = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string }
 
@@ -38,6 +45,8 @@ export interface Config {
   database: DatabaseSettings
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL']
   production: boolean
+  /** Signs cookies. Every instance behind one address needs the same one, so production must set it. */
+  cookieSecret: string
 }
 
 export class ConfigError extends Error {}
@@ -53,11 +62,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const name = String(issue?.path[0] ?? 'environment')
-    // A connection string may hold a password, so its value is never echoed.
-    const shown = name === 'DATABASE_URL' ? '' : `=${JSON.stringify(present[name] ?? '')}`
+    // A connection string may hold a password, and a secret is secret: neither value is echoed.
+    const shown = SECRET_SETTINGS.includes(name) ? '' : `=${JSON.stringify(present[name] ?? '')}`
     throw new ConfigError(`Invalid setting ${name}${shown}: expected ${issue?.message ?? 'a valid value'}`)
   }
   const settings = parsed.data
+  const production = settings.NODE_ENV === 'production'
+  if (production && !settings.COOKIE_SECRET) {
+    throw new ConfigError(
+      'Missing setting COOKIE_SECRET: expected at least 32 random characters in production',
+    )
+  }
   return {
     port: settings.PORT,
     host: settings.HOST,
@@ -65,6 +80,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ? { kind: 'server', url: settings.DATABASE_URL }
       : { kind: 'embedded', dataDir: path.resolve(settings.PROBITY_DATA_DIR) },
     logLevel: settings.LOG_LEVEL,
-    production: settings.NODE_ENV === 'production',
+    production,
+    // Outside production a fresh secret each start is fine: it only voids forms left open across a restart.
+    cookieSecret: settings.COOKIE_SECRET ?? randomBytes(32).toString('hex'),
   }
 }

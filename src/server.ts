@@ -2,6 +2,7 @@ import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { openDatabase } from './db/connection.js'
 import { migrateDatabase } from './db/migrate.js'
+import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { createServices } from './services.js'
 
 export interface RunningServer {
@@ -13,13 +14,20 @@ export interface RunningServer {
  * Opens the database, brings its schema up to date, and serves the app until stopped. On SIGINT or
  * SIGTERM it stops taking requests, finishes those in flight and closes the database cleanly.
  */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: { demo: boolean }): Promise<RunningServer> {
   const database = await openDatabase(config.database)
   try {
     await migrateDatabase(database)
-    const app = await createApp(createServices(database.db), {
+    const services = createServices(database.db)
+    if (options.demo) {
+      const { added } = await seedDemoData(services)
+      if (added)
+        console.log(`Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}`)
+    }
+    const app = await createApp(services, {
       logger: { level: config.logLevel },
       production: config.production,
+      cookieSecret: config.cookieSecret,
     })
     await app.listen({ port: config.port, host: config.host })
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

@@ -1,13 +1,46 @@
-import type { Database } from './db/connection.js'
+import type { DatabaseSettings } from './config.js'
+import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
+import { migrateDatabase } from './db/migrate.js'
+import { AuditService } from './modules/audit/service.js'
 import { ForcesService } from './modules/forces/service.js'
 import { HealthService } from './modules/health/service.js'
+import { ApiTokensService } from './modules/identity/api-tokens-service.js'
+import { SignInService } from './modules/identity/sign-in-service.js'
+import { UsersService } from './modules/identity/users-service.js'
+
+export interface ServiceOptions {
+  /** The clock every rule reads; tests replace it to move time on. */
+  now?: () => Date
+}
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
-export function createServices(db: Database) {
+export function createServices(db: Database, { now = () => new Date() }: ServiceOptions = {}) {
+  const forces = new ForcesService(db)
   return {
-    forces: new ForcesService(db),
+    forces,
     health: new HealthService(db),
+    audit: new AuditService(db),
+    users: new UsersService(db, forces, now),
+    signIn: new SignInService(db, now),
+    apiTokens: new ApiTokensService(db, forces, now),
   }
 }
 
 export type Services = ReturnType<typeof createServices>
+
+/**
+ * Opens the configured database, brings it up to date, and runs one piece of work with the services:
+ * what every CLI command that touches data does. The database is closed however the work ends.
+ */
+export async function withServices<T>(
+  settings: DatabaseSettings,
+  work: (services: Services, database: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(settings)
+  try {
+    await migrateDatabase(database)
+    return await work(createServices(database.db), database)
+  } finally {
+    await database.close()
+  }
+}

@@ -1,43 +1,27 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-
-/** Thrown by a route when what was asked for does not exist, or is not the caller's to see. */
-export class NotFoundError extends Error {
-  readonly statusCode = 404
-  constructor(message = 'Not found') {
-    super(message)
-  }
-}
+import { UnauthenticatedError } from '../domain/errors.js'
 
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz' || request.url === '/readyz'
 }
 
-const titles: Record<number, string> = {
-  400: 'There is a problem with your request',
-  403: 'You do not have permission to see this page',
-  404: 'Page not found',
-  405: 'That action is not allowed here',
-  413: 'The file or form you sent is too large',
-  414: 'The web address is too long',
-  415: 'That kind of content is not accepted here',
-  429: 'Too many requests',
-  500: 'Sorry, there is a problem with the service',
+const STATUS: Record<number, { title: string; phrase: string }> = {
+  400: { title: 'There is a problem with your request', phrase: 'Bad Request' },
+  401: { title: 'Sign in to continue', phrase: 'Unauthorized' },
+  403: { title: 'You do not have permission to see this page', phrase: 'Forbidden' },
+  404: { title: 'Page not found', phrase: 'Not Found' },
+  405: { title: 'That action is not allowed here', phrase: 'Method Not Allowed' },
+  413: { title: 'The file or form you sent is too large', phrase: 'Payload Too Large' },
+  414: { title: 'The web address is too long', phrase: 'URI Too Long' },
+  415: { title: 'That kind of content is not accepted here', phrase: 'Unsupported Media Type' },
+  429: { title: 'Too many requests', phrase: 'Too Many Requests' },
+  500: { title: 'Sorry, there is a problem with the service', phrase: 'Internal Server Error' },
 }
 
-function reasonPhrase(status: number): string {
-  return (
-    {
-      400: 'Bad Request',
-      403: 'Forbidden',
-      404: 'Not Found',
-      405: 'Method Not Allowed',
-      413: 'Payload Too Large',
-      414: 'URI Too Long',
-      415: 'Unsupported Media Type',
-      429: 'Too Many Requests',
-    }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
-  )
+interface ErrorExtras {
+  details?: { field: string; message: string }[]
+  title?: string
 }
 
 function sendError(
@@ -45,20 +29,17 @@ function sendError(
   reply: FastifyReply,
   status: number,
   message: string,
-  details?: { field: string; message: string }[],
+  extras: ErrorExtras = {},
 ) {
+  const known = STATUS[status] ?? (status >= 500 ? STATUS[500] : STATUS[400])
   reply.code(status)
   if (wantsJson(request)) {
-    return reply.send({
-      statusCode: status,
-      error: reasonPhrase(status),
-      message,
-      ...(details ? { details } : {}),
-    })
+    const { details } = extras
+    return reply.send({ statusCode: status, error: known?.phrase, message, ...(details ? { details } : {}) })
   }
   if (status === 404) return reply.render('pages/not-found.njk')
   return reply.render('pages/error.njk', {
-    title: titles[status] ?? titles[400],
+    title: extras.title ?? known?.title,
     message,
     reference: status >= 500 ? request.id : undefined,
   })
@@ -86,7 +67,22 @@ export function setUpErrorPages(app: FastifyInstance): void {
         reply,
         400,
         `The ${error.validationContext ?? 'request'} is not valid: ${summary}`,
-        details,
+        {
+          details,
+        },
+      )
+    }
+    if (error instanceof UnauthenticatedError && !wantsJson(request)) {
+      const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
+      return reply.redirect(`/sign-in${returnTo}`, 303)
+    }
+    if (error.code?.startsWith('FST_CSRF')) {
+      return sendError(
+        request,
+        reply,
+        403,
+        'The form you sent has expired or did not come from Probity, so nothing was changed. Go back, reload the page and try again.',
+        { title: 'Your form could not be sent' },
       )
     }
     const status = error.statusCode ?? 500

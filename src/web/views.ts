@@ -3,6 +3,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
+import type { Principal } from '../domain/access.js'
+import { hasRole, type Role } from '../domain/roles.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -25,36 +27,66 @@ export function createViewEnvironment(): nunjucks.Environment {
     { autoescape: true, throwOnUndefined: false, noCache: false },
   )
   const numberFormat = new Intl.NumberFormat('en-GB')
+  const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'Europe/London',
+  })
+  environment.addFilter('formatDateTime', (value: unknown) =>
+    value instanceof Date || typeof value === 'string' ? dateTimeFormat.format(new Date(value)) : value,
+  )
   environment.addFilter('formatNumber', (value: unknown) =>
     typeof value === 'number' ? numberFormat.format(value) : value,
   )
   return environment
 }
 
-/** The primary navigation; `match` is the path prefix that marks an item as the current section. */
-const navigation = [
+interface NavigationItem {
+  text: string
+  href: string
+  /** The path prefix that marks the item as the current section. */
+  match: string
+  /** Who sees the item; everyone when absent. */
+  roles?: Role[]
+}
+
+const ADMINS: Role[] = ['force-admin', 'inspectorate-admin']
+
+const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', match: '/' },
   { text: 'Forces', href: '/forces', match: '/forces' },
+  { text: 'Users', href: '/admin/users', match: '/admin/users', roles: ADMINS },
+  { text: 'API tokens', href: '/admin/api-tokens', match: '/admin/api-tokens', roles: ADMINS },
+  { text: 'Audit trail', href: '/admin/audit', match: '/admin/audit', roles: ADMINS },
   { text: 'API', href: '/api/docs', match: '/api' },
 ]
 
-function navigationFor(currentPath: string) {
-  return navigation.map(({ text, href, match }) => ({
-    text,
-    href,
-    active:
-      match === '/' ? currentPath === '/' : currentPath === match || currentPath.startsWith(`${match}/`),
-  }))
+function navigationFor(currentPath: string, principal: Principal | undefined) {
+  const account: NavigationItem = principal
+    ? { text: 'Your account', href: '/account', match: '/account' }
+    : { text: 'Sign in', href: '/sign-in', match: '/sign-in' }
+  return [...navigation, account]
+    .filter(({ roles }) => !roles || (principal && roles.some((role) => hasRole(principal.role, role))))
+    .map(({ text, href, match }) => ({
+      text,
+      href,
+      active:
+        match === '/' ? currentPath === '/' : currentPath === match || currentPath.startsWith(`${match}/`),
+    }))
 }
 
 export function setUpViews(app: FastifyInstance): void {
   const environment = createViewEnvironment()
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
     const currentPath = this.request.url.split('?')[0] ?? '/'
+    const principal = this.request.principal
     const html = environment.render(template, {
       cspNonce: this.cspNonce?.script,
-      navigation: navigationFor(currentPath),
+      navigation: navigationFor(currentPath, principal),
       currentPath,
+      principal,
+      // Called by templates that have a form; the token is bound to the CSRF cookie it sets.
+      csrfToken: () => this.generateCsrf(),
       ...context,
     })
     return this.type('text/html; charset=utf-8').send(html)

@@ -5,14 +5,15 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
     const counts = { passed: 0, failed: 0, skipped: 0 }
     for (const testModule of testModules) {
+      let failedInFile = 0
       for (const testCase of testModule.children.allTests()) {
         const state = testCase.result().state
         if (state === 'passed') counts.passed++
-        else if (state === 'failed') counts.failed++
+        else if (state === 'failed') failedInFile++
         else counts.skipped++
       }
-      // A file that fails to load has no tests but must still count as a failure.
-      if (testModule.state() === 'failed' && [...testModule.children.allTests()].length === 0) counts.failed++
+      // A file that fails to load, or whose setup hook fails, must count as a failure too.
+      counts.failed += testModule.state() === 'failed' ? Math.max(failedInFile, 1) : failedInFile
     }
     console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
   }

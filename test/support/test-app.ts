@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { createApp } from '../../src/app.js'
 import type { DatabaseHandle } from '../../src/db/connection.js'
-import { createServices, type Services } from '../../src/services.js'
+import { createServices, type ServiceOptions, type Services } from '../../src/services.js'
 import { createTestDatabase } from './test-database.js'
 
 export interface TestApp {
@@ -11,11 +11,11 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** The very app the server runs, built over a fresh test database. */
-export async function createTestApp(): Promise<TestApp> {
+/** The very app the server runs, built over a fresh test database, optionally on a test clock. */
+export async function createTestApp(options: ServiceOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase()
-  const services = createServices(database.db)
-  const app = await createApp(services)
+  const services = createServices(database.db, options)
+  const app = await createApp(services, { cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters' })
   return {
     app,
     database,

@@ -45,3 +45,10 @@ export async function selectForceByCode(db: Database, code: string): Promise<For
 export function selectRegionNames(db: Database): Promise<{ name: string }[]> {
   return db.select({ name: regions.name }).from(regions).orderBy(asc(regions.name))
 }
+
+export function selectForceReferences(db: Database): Promise<{ id: number; code: string; name: string }[]> {
+  return db
+    .select({ id: forces.id, code: forces.code, name: forces.name })
+    .from(forces)
+    .orderBy(asc(forces.name))
+}

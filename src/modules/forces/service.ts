@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
-import { type ForceRow, selectForceByCode, selectForces, selectRegionNames } from './queries.js'
+import {
+  type ForceRow,
+  selectForceByCode,
+  selectForceReferences,
+  selectForces,
+  selectRegionNames,
+} from './queries.js'
 
 export const forceSchema = z
   .object({
@@ -31,6 +37,13 @@ function toForce(row: ForceRow): Force {
   }
 }
 
+/** How other modules name a force: they keep its id and show its code and name. */
+export interface ForceReference {
+  id: number
+  code: string
+  name: string
+}
+
 export class ForcesService {
   constructor(private readonly db: Database) {}
 
@@ -42,6 +55,11 @@ export class ForcesService {
   async find(code: string): Promise<Force | undefined> {
     const row = await selectForceByCode(this.db, code)
     return row && toForce(row)
+  }
+
+  /** Every force's id, code and name, in name order: 44 rows, cheap to read whenever needed. */
+  references(): Promise<ForceReference[]> {
+    return selectForceReferences(this.db)
   }
 
   async regionNames(): Promise<string[]> {

@@ -6,6 +6,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/healthz',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Liveness: the process is up',
         tags: ['health'],
@@ -18,6 +19,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Readiness: the database is reachable and its migrations are current',
         tags: ['health'],

@@ -1,0 +1,93 @@
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../test/support/test-app.js'
+import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
+import { apiTokens, sessions, users } from '../modules/identity/schema.js'
+import { queryRows } from './connection.js'
+import { inScope } from './tenancy.js'
+
+let testApp: TestApp
+let cast: TwoForces
+let alphaForceId: number
+let bravoForceId: number
+
+beforeAll(async () => {
+  testApp = await createTestApp()
+  cast = await buildTwoForces(testApp.services)
+  const references = await testApp.services.forces.references()
+  alphaForceId = references.find((force) => force.code === cast.alpha.code)?.id as number
+  bravoForceId = references.find((force) => force.code === cast.bravo.code)?.id as number
+})
+afterAll(() => testApp.close())
+
+const db = () => testApp.database.db
+
+describe('row-level security', () => {
+  it('shows a force only its own users and tokens', async () => {
+    const seen = await inScope(db(), { kind: 'force', forceId: bravoForceId }, async (tx) => ({
+      users: await tx.select().from(users),
+      tokens: await tx.select().from(apiTokens),
+    }))
+    expect(seen.users.map((user) => user.forceId)).toEqual([bravoForceId, bravoForceId, bravoForceId])
+    expect(seen.tokens.map((token) => token.forceId)).toEqual([bravoForceId])
+  })
+
+  it('shows the inspectorate every force, and the public nothing force-owned', async () => {
+    const inspectorate = await inScope(db(), { kind: 'inspectorate' }, (tx) => tx.select().from(users))
+    expect(inspectorate).toHaveLength(7)
+    const anonymous = await inScope(db(), { kind: 'public' }, (tx) => tx.select().from(users))
+    expect(anonymous).toEqual([])
+  })
+
+  it('refuses to write a row into another force, even by id', async () => {
+    const insert = inScope(db(), { kind: 'force', forceId: bravoForceId }, (tx) =>
+      tx.insert(users).values({
+        email: 'planted@cheshire.example',
+        name: 'Planted',
+        role: 'staff',
+        forceId: alphaForceId,
+        passwordHash: 'x',
+      }),
+    )
+    await expect(insert).rejects.toThrow()
+    const updated = await inScope(db(), { kind: 'force', forceId: bravoForceId }, (tx) =>
+      tx.update(users).set({ name: 'Renamed' }).where(eq(users.id, cast.alpha.users.staff.id)).returning(),
+    )
+    expect(updated).toEqual([])
+    const deleted = await inScope(db(), { kind: 'force', forceId: bravoForceId }, (tx) =>
+      tx.delete(users).where(eq(users.id, cast.alpha.users.staff.id)).returning(),
+    )
+    expect(deleted).toEqual([])
+    const [alphaStaff] = await db().select().from(users).where(eq(users.id, cast.alpha.users.staff.id))
+    expect(alphaStaff?.name).toBe('alphamarker staff')
+  })
+
+  it('cannot move one of its own rows into another force', async () => {
+    const move = inScope(db(), { kind: 'force', forceId: bravoForceId }, (tx) =>
+      tx.update(users).set({ forceId: alphaForceId }).where(eq(users.id, cast.bravo.users.staff.id)),
+    )
+    await expect(move).rejects.toThrow()
+  })
+
+  it('keeps the scope inside its transaction', async () => {
+    await inScope(db(), { kind: 'force', forceId: bravoForceId }, async () => {})
+    const [after] = await queryRows<{ role: string; force: string | null }>(
+      db(),
+      sql`select current_user as role, nullif(current_setting('app.force_id', true), '') as force`,
+    )
+    expect(after?.role).not.toBe('probity_app')
+    expect(after?.force).toBeNull()
+  })
+
+  it('lets the app role see only the sessions of users it can see', async () => {
+    const signedIn = await testApp.services.signIn.signIn(cast.alpha.users.staff.email, TEST_PASSWORD, {
+      ipAddress: null,
+      userAgent: null,
+    })
+    expect(signedIn.ok).toBe(true)
+    const sessionsSeenBy = (forceId: number) =>
+      inScope(db(), { kind: 'force', forceId }, (tx) => tx.select({ userId: sessions.userId }).from(sessions))
+    expect(await sessionsSeenBy(bravoForceId)).toEqual([])
+    expect(await sessionsSeenBy(alphaForceId)).toEqual([{ userId: cast.alpha.users.staff.id }])
+  })
+})

@@ -1,0 +1,21 @@
+import { sql } from 'drizzle-orm'
+import type { Scope } from '../domain/access.js'
+import type { Database } from './connection.js'
+
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+
+/**
+ * Runs `work` in one transaction as the app's database role with the tenant set, so row-level
+ * security filters every force-owned table. Both settings are local to the transaction, so nothing
+ * leaks to the next request that reuses the connection.
+ */
+export function inScope<T>(db: Database, scope: Scope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  const forceId = scope.kind === 'force' ? String(scope.forceId) : ''
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true)`,
+    )
+    await tx.execute(sql`set local role probity_app`)
+    return work(tx)
+  })
+}

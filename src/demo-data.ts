@@ -1,0 +1,60 @@
+import { SYSTEM_CALLER } from './domain/access.js'
+import type { Role } from './domain/roles.js'
+import type { Services } from './services.js'
+
+/** Everyone in the demo signs in with this; `seed --demo` refuses to run in production. */
+export const DEMO_PASSWORD = 'probity-demo-2012'
+
+interface DemoUser {
+  email: string
+  name: string
+  role: Role
+  forceCode?: string
+}
+
+/** Two forces the 2012 press releases cover, each with one person per force role, and the inspectorate. */
+export const DEMO_USERS: DemoUser[] = [
+  { email: 'admin@inspectorate.example', name: 'Isla Inspectorate-Admin', role: 'inspectorate-admin' },
+  { email: 'inspector@inspectorate.example', name: 'Ian Inspector', role: 'inspector' },
+  {
+    email: 'psd.head@cheshire.example',
+    name: 'Chris Cheshire-Admin',
+    role: 'force-admin',
+    forceCode: 'cheshire',
+  },
+  {
+    email: 'caseworker@cheshire.example',
+    name: 'Carla Cheshire-Caseworker',
+    role: 'force-caseworker',
+    forceCode: 'cheshire',
+  },
+  { email: 'officer@cheshire.example', name: 'Sam Cheshire-Staff', role: 'staff', forceCode: 'cheshire' },
+  {
+    email: 'psd.head@cleveland.example',
+    name: 'Clare Cleveland-Admin',
+    role: 'force-admin',
+    forceCode: 'cleveland',
+  },
+  {
+    email: 'caseworker@cleveland.example',
+    name: 'Colin Cleveland-Caseworker',
+    role: 'force-caseworker',
+    forceCode: 'cleveland',
+  },
+  { email: 'officer@cleveland.example', name: 'Sid Cleveland-Staff', role: 'staff', forceCode: 'cleveland' },
+]
+
+/**
+ * Adds the demo dataset, once: running it again adds nothing. Each module's demo rows go through its
+ * own service, so they are validated and audited like anything a person enters.
+ */
+export async function seedDemoData(services: Services): Promise<{ added: number }> {
+  const existing = new Set((await services.users.list(SYSTEM_CALLER)).map((user) => user.email.toLowerCase()))
+  let added = 0
+  for (const user of DEMO_USERS) {
+    if (existing.has(user.email)) continue
+    await services.users.create(SYSTEM_CALLER, { ...user, password: DEMO_PASSWORD })
+    added++
+  }
+  return { added }
+}

@@ -1,0 +1,196 @@
+import { z } from 'zod'
+import type { ForceReference } from '../forces/service.js'
+
+/** Events per page, on the admin page and in the API. */
+export const AUDIT_PAGE_SIZE = 50
+
+/** The value of the force filter that asks for events that belong to no force (inspectorate, system). */
+export const NO_FORCE = 'none'
+
+export interface Day {
+  year: number
+  month: number
+  day: number
+}
+
+const ISO_DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/
+const UK_DAY = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/
+
+/** A calendar day written as 2012-03-27 or 27/3/2012, if it is a real one. */
+export function parseDay(text: string): Day | undefined {
+  const iso = ISO_DAY.exec(text)
+  const uk = iso ? undefined : UK_DAY.exec(text)
+  const parts = iso ? [iso[1], iso[2], iso[3]] : uk ? [uk[3], uk[2], uk[1]] : undefined
+  if (!parts) return undefined
+  const [year, month, day] = parts.map(Number) as [number, number, number]
+  if (year < 1900 || month < 1 || month > 12 || day < 1) return undefined
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined
+  return { year, month, day }
+}
+
+const londonClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+})
+
+function londonOffsetMs(instant: Date): number {
+  const parts = Object.fromEntries(
+    londonClock.formatToParts(instant).map((part) => [part.type, Number(part.value)]),
+  )
+  const wallClock = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  )
+  return wallClock - Math.floor(instant.getTime() / 1000) * 1000
+}
+
+/**
+ * The instant a day starts in England and Wales, where the forces are. Clocks change at 01:00 UTC,
+ * never at midnight, so the offset at midnight UTC is the offset at local midnight.
+ */
+export function startOfLondonDay({ year, month, day }: Day): Date {
+  const midnightUtc = Date.UTC(year, month - 1, day)
+  return new Date(midnightUtc - londonOffsetMs(new Date(midnightUtc)))
+}
+
+function nextDay({ year, month, day }: Day): Day {
+  const next = new Date(Date.UTC(year, month - 1, day + 1))
+  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }
+}
+
+const optionalText = (label: string, max: number) =>
+  z
+    .string(`${label} must be text`)
+    .trim()
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .optional()
+    .transform((value) => value || undefined)
+
+const optionalName = (label: string) =>
+  z
+    .string(`${label} must be text`)
+    .trim()
+    .toLowerCase()
+    .max(50, `${label} must be 50 characters or fewer`)
+    .regex(/^[a-z0-9-]*$/, `${label} can only contain letters, numbers and hyphens, like sign-in-failed`)
+    .optional()
+    .transform((value) => value || undefined)
+
+const optionalDay = (which: 'from' | 'to') =>
+  z
+    .string(`The ${which} date must be text`)
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return undefined
+      const day = parseDay(value)
+      if (!day) {
+        context.addIssue({
+          code: 'custom',
+          message: `Enter the ${which} date as a real date, like 27/3/2012 or 2012-03-27`,
+        })
+        return z.NEVER
+      }
+      return day
+    })
+
+/**
+ * The filters of the audit trail, as a query string: the admin page's form and the API take the same.
+ * Dates are whole days in UK time; both ends are included.
+ */
+export const auditQuerySchema = z
+  .object({
+    force: z
+      .string('Select a force from the list')
+      .trim()
+      .max(100, 'Select a force from the list')
+      .optional()
+      .transform((value) => value || undefined)
+      .meta({
+        description: `A force's code (as in /api/forces), or \`${NO_FORCE}\` for events that belong to no force. Inspectorate callers only: a force sees only its own events.`,
+        example: 'greater-manchester',
+      }),
+    entityType: optionalName('Entity type').meta({ description: 'What was acted on', example: 'user' }),
+    action: optionalName('Action').meta({ description: 'What was done', example: 'sign-in-failed' }),
+    actor: optionalText('Actor', 200).meta({
+      description: 'Part of the name, email address or token name of who acted (any case)',
+      example: 'jane.smith@',
+    }),
+    from: optionalDay('from').meta({ description: 'The first day, UK time (2012-03-27 or 27/3/2012)' }),
+    to: optionalDay('to').meta({ description: 'The last day, UK time (2012-03-27 or 27/3/2012)' }),
+    page: z.coerce
+      .number('The page must be a whole number')
+      .int('The page must be a whole number')
+      .min(1, 'The page must be 1 or more')
+      .max(1_000_000, 'The page must be 1,000,000 or less')
+      .default(1)
+      .meta({ description: `Which page of ${AUDIT_PAGE_SIZE} events, newest first` }),
+  })
+  .superRefine((query, context) => {
+    const { from, to } = query
+    if (from && to && startOfLondonDay(from) > startOfLondonDay(to)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: 'The to date must be the same as or after the from date',
+      })
+    }
+  })
+
+export type AuditQuery = z.output<typeof auditQuerySchema>
+
+/** What the service filters on: a force by id (null: events of no force), and instants for the dates. */
+export interface AuditFilter {
+  forceId?: number | null
+  entityType?: string
+  action?: string
+  /** Part of the actor's label, matched in any case. */
+  actor?: string
+  /** Events at or after this instant. */
+  from?: Date
+  /** Events before this instant. */
+  to?: Date
+}
+
+export type FilterResult =
+  | { ok: true; filter: AuditFilter }
+  | { ok: false; fieldErrors: Record<string, string> }
+
+/** Turns the checked query into the service's filter; a force code that names no force is an error. */
+export function toAuditFilter(query: AuditQuery, forces: ForceReference[]): FilterResult {
+  let forceId: number | null | undefined
+  if (query.force === NO_FORCE) forceId = null
+  else if (query.force) {
+    const force = forces.find((candidate) => candidate.code === query.force)
+    if (!force) return { ok: false, fieldErrors: { force: 'Select a force from the list' } }
+    forceId = force.id
+  }
+  return {
+    ok: true,
+    filter: {
+      forceId,
+      entityType: query.entityType,
+      action: query.action,
+      actor: query.actor,
+      from: query.from && startOfLondonDay(query.from),
+      to: query.to && startOfLondonDay(nextDay(query.to)),
+    },
+  }
+}
+
+/** The first message for each field, keyed by the field's name. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {}
+  for (const issue of error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
+  return errors
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod'
+import type { ForceReference } from '../forces/service.js'
+import type { AuditEvent } from './service.js'
+
+export const auditEventSchema = z
+  .object({
+    seq: z.number().int().meta({ description: 'The event’s number in the chain, from 1', example: 17 }),
+    occurredAt: z.iso.datetime().meta({ example: '2012-03-27T09:30:00.000Z' }),
+    actor: z.object({
+      type: z.enum(['user', 'api-token', 'system', 'anonymous']),
+      id: z.string().nullable().meta({ description: 'The user’s or API token’s id' }),
+      label: z.string().meta({ example: 'Jane Smith <jane.smith@example.police.uk>' }),
+      ipAddress: z.string().nullable(),
+    }),
+    force: z
+      .object({ code: z.string(), name: z.string() })
+      .nullable()
+      .meta({ description: 'The force the event belongs to; null for the inspectorate and the system' }),
+    entity: z.object({
+      type: z.string().meta({ example: 'user' }),
+      id: z.string().nullable(),
+    }),
+    action: z.string().meta({ example: 'update' }),
+    before: z
+      .unknown()
+      .meta({ description: 'The entity before the change (null when created or not recorded)' }),
+    after: z.unknown().meta({ description: 'The entity after the change, or the details of the event' }),
+    prevHash: z.string().meta({ description: 'The hash of the event before ("genesis" for the first)' }),
+    hash: z.string().meta({ description: 'SHA-256 of the event’s canonical JSON, including prevHash' }),
+  })
+  .meta({ id: 'AuditEvent' })
+
+export type AuditEventView = z.infer<typeof auditEventSchema>
+
+export function presentEvent(event: AuditEvent, forcesById: Map<number, ForceReference>): AuditEventView {
+  const force = event.forceId === null ? undefined : forcesById.get(event.forceId)
+  return {
+    seq: event.seq,
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    actor: { type: event.actorType, id: event.actorId, label: event.actorLabel, ipAddress: event.ipAddress },
+    force:
+      event.forceId === null
+        ? null
+        : { code: force?.code ?? String(event.forceId), name: force?.name ?? `Force ${event.forceId}` },
+    entity: { type: event.entityType, id: event.entityId },
+    action: event.action,
+    before: event.before ?? null,
+    after: event.after ?? null,
+    prevHash: event.prevHash,
+    hash: event.hash,
+  }
+}
+
+export interface Change {
+  field: string
+  before: string
+  after: string
+  changed: boolean
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+function shown(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'string') return value
+  return JSON.stringify(value)
+}
+
+/**
+ * Before and after as rows of a table a person can read: one per field, in the order the fields
+ * first appear, marking those the event changed. A value that is not an object is one row.
+ */
+export function changesOf(before: unknown, after: unknown): Change[] {
+  const beforeIsRecord = before === null || isRecord(before)
+  const afterIsRecord = after === null || isRecord(after)
+  if (!beforeIsRecord || !afterIsRecord) {
+    return [
+      { field: 'value', before: shown(before), after: shown(after), changed: shown(before) !== shown(after) },
+    ]
+  }
+  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
+  return fields.map((field) => {
+    const was = shown(before?.[field])
+    const is = shown(after?.[field])
+    return { field, before: was, after: is, changed: before !== null && after !== null && was !== is }
+  })
+}
+
+/** Numbered links to pages: the first, the last, and those next to the current one, with gaps marked. */
+export function paginationFor(current: number, totalPages: number, hrefFor: (page: number) => string) {
+  if (totalPages <= 1) return undefined
+  const wanted = new Set([1, totalPages, current - 1, current, current + 1])
+  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
+  let previous = 0
+  for (const number of [...wanted].filter((page) => page >= 1 && page <= totalPages).sort((a, b) => a - b)) {
+    if (number - previous > 1) items.push({ ellipsis: true })
+    items.push({ number, href: hrefFor(number), current: number === current })
+    previous = number
+  }
+  return {
+    items,
+    previous: current > 1 ? { href: hrefFor(Math.min(current - 1, totalPages)) } : undefined,
+    next: current < totalPages ? { href: hrefFor(current + 1) } : undefined,
+  }
+}

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import type { Caller } from '../../domain/access.js'
+import { ValidationError } from '../../domain/errors.js'
+import type { Role } from '../../domain/roles.js'
+import type { Services } from '../../services.js'
+import { formErrors } from '../../web/forms.js'
+import type { ForceReference } from '../forces/service.js'
+import {
+  AUDIT_PAGE_SIZE,
+  type AuditFilter,
+  auditQuerySchema,
+  fieldErrorsOf,
+  NO_FORCE,
+  toAuditFilter,
+} from './filters.js'
+import { auditEventSchema, changesOf, paginationFor, presentEvent } from './present.js'
+
+const ADMINS: readonly Role[] = ['force-admin', 'inspectorate-admin']
+
+/** The filter fields, in the order of the form; the page keeps what was typed to show it again. */
+const FILTER_FIELDS = ['force', 'entityType', 'action', 'actor', 'from', 'to'] as const
+
+function typedValues(query: unknown): Record<string, string> {
+  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
+  return Object.fromEntries(
+    FILTER_FIELDS.map((field) => [field, typeof source[field] === 'string' ? source[field].trim() : '']),
+  )
+}
+
+const auditPageSchema = z.object({
+  events: z.array(auditEventSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int().meta({ description: 'Events that match the filters, on every page' }),
+  totalPages: z.number().int(),
+})
+
+export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const { audit, forces } = services
+
+  async function findPage(caller: Caller, filter: AuditFilter, page: number, references: ForceReference[]) {
+    const { total, events } = await audit.list(caller, filter, {
+      offset: (page - 1) * AUDIT_PAGE_SIZE,
+      limit: AUDIT_PAGE_SIZE,
+    })
+    const byId = new Map(references.map((force) => [force.id, force]))
+    return {
+      events: events.map((event) => presentEvent(event, byId)),
+      page,
+      pageSize: AUDIT_PAGE_SIZE,
+      total,
+      totalPages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+    }
+  }
+
+  app.get('/admin/audit', { config: { access: ADMINS }, schema: { hide: true } }, async (request, reply) => {
+    const references = await forces.references()
+    const values = typedValues(request.query)
+    const showForce = request.caller.scope.kind === 'inspectorate'
+    const view = { values, showForce, forces: references, noForce: NO_FORCE }
+
+    const parsed = auditQuerySchema.safeParse(request.query)
+    const checked = parsed.success ? toAuditFilter(parsed.data, references) : undefined
+    if (!parsed.success || !checked?.ok) {
+      const fieldErrors = parsed.success
+        ? checked?.ok === false
+          ? checked.fieldErrors
+          : {}
+        : fieldErrorsOf(parsed.error)
+      return reply.code(400).render('audit/views/list.njk', { ...view, errors: formErrors(fieldErrors) })
+    }
+
+    const result = await findPage(request.caller, checked.filter, parsed.data.page, references)
+    const hrefFor = (page: number) => {
+      const params = new URLSearchParams(Object.entries(values).filter(([, value]) => value !== ''))
+      if (page > 1) params.set('page', String(page))
+      const query = params.toString()
+      return query ? `/admin/audit?${query}` : '/admin/audit'
+    }
+    return reply.render('audit/views/list.njk', {
+      ...view,
+      ...result,
+      filtered: Object.values(values).some((value) => value !== ''),
+      eventRows: result.events.map((event) => ({ ...event, changes: changesOf(event.before, event.after) })),
+      first: (result.page - 1) * AUDIT_PAGE_SIZE + 1,
+      last: (result.page - 1) * AUDIT_PAGE_SIZE + result.events.length,
+      pagination: paginationFor(result.page, result.totalPages, hrefFor),
+      firstPageHref: hrefFor(1),
+    })
+  })
+
+  app.get(
+    '/api/audit-events',
+    {
+      config: { access: ADMINS },
+      schema: {
+        summary: 'List audit events',
+        description:
+          'Every create, update and delete, sign-in, failed sign-in and export, newest first, ' +
+          `${AUDIT_PAGE_SIZE} to a page. A force administrator sees only their force’s events; an ` +
+          'inspectorate administrator sees every force’s, and those that belong to no force.',
+        tags: ['audit'],
+        security: [{ apiToken: [] }],
+        querystring: auditQuerySchema,
+        response: { 200: auditPageSchema },
+      },
+    },
+    async (request) => {
+      const references = await forces.references()
+      const checked = toAuditFilter(request.query, references)
+      if (!checked.ok) throw new ValidationError(checked.fieldErrors)
+      return findPage(request.caller, checked.filter, request.query.page, references)
+    },
+  )
+}

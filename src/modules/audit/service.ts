@@ -1,0 +1,128 @@
+import { and, asc, count, desc, eq, gt, gte, ilike, isNull, lt, type SQL } from 'drizzle-orm'
+import type { Database } from '../../db/connection.js'
+import { inScope, type Transaction } from '../../db/tenancy.js'
+import { type Actor, type Caller, requireRole } from '../../domain/access.js'
+import { ForbiddenError } from '../../domain/errors.js'
+import { type ChainedEvent, type ChainProblem, ChainVerifier, hashEvent } from './chain.js'
+import type { AuditFilter } from './filters.js'
+import { auditChainHead, auditEvents } from './schema.js'
+
+export type { AuditFilter } from './filters.js'
+
+export interface AuditRecord {
+  forceId: number | null
+  entityType: string
+  entityId?: string | null
+  action: string
+  before?: unknown
+  after?: unknown
+}
+
+/** Dates and other objects become their JSON form, which is exactly what jsonb will give back. */
+const asJson = (value: unknown) => (value === undefined ? null : JSON.parse(JSON.stringify(value)))
+
+/**
+ * Appends one event in the caller's transaction, so a change and its record commit or fail together.
+ * Locking the chain head serialises appends: the chain never forks, even with many app instances.
+ */
+export async function appendAuditEvent(tx: Transaction, actor: Actor, record: AuditRecord, now: Date) {
+  const [head] = await tx.select().from(auditChainHead).where(eq(auditChainHead.id, 1)).for('update')
+  if (!head) throw new Error('the audit chain head is missing: run probity migrate')
+  const event: ChainedEvent = {
+    seq: head.seq + 1,
+    // Whole milliseconds: what JavaScript and the timestamp column both hold exactly.
+    occurredAt: new Date(Math.floor(now.getTime())).toISOString(),
+    actorType: actor.type,
+    actorId: actor.id,
+    actorLabel: actor.label,
+    forceId: record.forceId,
+    entityType: record.entityType,
+    entityId: record.entityId ?? null,
+    action: record.action,
+    before: asJson(record.before),
+    after: asJson(record.after),
+    ipAddress: actor.ipAddress,
+    prevHash: head.hash,
+  }
+  const hash = hashEvent(event)
+  await tx.insert(auditEvents).values({ ...event, actorType: actor.type, hash })
+  await tx.update(auditChainHead).set({ seq: event.seq, hash }).where(eq(auditChainHead.id, 1))
+}
+
+export type AuditEvent = typeof auditEvents.$inferSelect
+
+export type ChainVerification = { ok: true; events: number } | ({ ok: false; events: number } & ChainProblem)
+
+const VERIFY_BATCH = 5000
+
+/** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
+
+export class AuditService {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Events the caller may see, newest first, a page at a time. Row-level security limits a force to
+   * its own events whatever is asked; asking for another force's (or for no force's) is refused too,
+   * so the mistake is not mistaken for an empty trail.
+   */
+  async list(caller: Caller, filter: AuditFilter, page: { offset: number; limit: number }) {
+    requireRole(caller, 'force-admin', 'inspectorate-admin')
+    const { scope } = caller
+    if (scope.kind === 'public') throw new ForbiddenError()
+    if (scope.kind === 'force' && filter.forceId !== undefined && filter.forceId !== scope.forceId) {
+      throw new ForbiddenError('You can see only your own force’s audit events')
+    }
+    const conditions: SQL[] = []
+    if (filter.forceId === null) conditions.push(isNull(auditEvents.forceId))
+    else if (filter.forceId !== undefined) conditions.push(eq(auditEvents.forceId, filter.forceId))
+    if (filter.entityType) conditions.push(eq(auditEvents.entityType, filter.entityType))
+    if (filter.action) conditions.push(eq(auditEvents.action, filter.action))
+    if (filter.actor) conditions.push(ilike(auditEvents.actorLabel, `%${escapeLike(filter.actor)}%`))
+    if (filter.from) conditions.push(gte(auditEvents.occurredAt, filter.from.toISOString()))
+    if (filter.to) conditions.push(lt(auditEvents.occurredAt, filter.to.toISOString()))
+    const where = conditions.length ? and(...conditions) : undefined
+    return inScope(this.db, scope, async (tx) => {
+      const [total] = await tx.select({ value: count() }).from(auditEvents).where(where)
+      const events = await tx
+        .select()
+        .from(auditEvents)
+        .where(where)
+        .orderBy(desc(auditEvents.seq))
+        .offset(page.offset)
+        .limit(page.limit)
+      return { total: total?.value ?? 0, events }
+    })
+  }
+
+  /** Recomputes the whole chain, in batches so memory stays flat however long the trail is. */
+  async verify(): Promise<ChainVerification> {
+    return this.db.transaction(
+      async (tx) => {
+        const [head] = await tx.select().from(auditChainHead).where(eq(auditChainHead.id, 1))
+        if (!head) return { ok: false, events: 0, kind: 'missing', seq: 1, reason: 'tail' }
+        const verifier = new ChainVerifier()
+        let after = 0
+        for (;;) {
+          const batch = await tx
+            .select()
+            .from(auditEvents)
+            .where(gt(auditEvents.seq, after))
+            .orderBy(asc(auditEvents.seq))
+            .limit(VERIFY_BATCH)
+          for (const event of batch) {
+            const problem = verifier.next(event)
+            if (problem) return { ok: false, events: verifier.checked, ...problem }
+          }
+          if (batch.length < VERIFY_BATCH) break
+          after = batch[batch.length - 1]?.seq ?? after
+        }
+        const problem = verifier.end(head)
+        return problem
+          ? { ok: false, events: verifier.checked, ...problem }
+          : { ok: true, events: verifier.checked }
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    )
+  }
+}

@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm'
+import {
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { ROLES } from '../../domain/roles.js'
+import { forces } from '../forces/schema.js'
+
+export const roleEnum = pgEnum('role', ROLES)
+
+/** A person who signs in. Force-owned: row-level security shows a force only its own users. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    name: text().notNull(),
+    role: roleEnum().notNull(),
+    forceId: integer().references(() => forces.id),
+    passwordHash: text().notNull(),
+    failedSignIns: integer().notNull().default(0),
+    lockedUntil: timestamp({ withTimezone: true }),
+    disabledAt: timestamp({ withTimezone: true }),
+    lastSignInAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('users_email_unique').on(sql`lower(${table.email})`),
+    check(
+      'users_force_role',
+      sql`(${table.role} in ('inspectorate-admin', 'inspector')) = (${table.forceId} is null)`,
+    ),
+  ],
+)
+
+/** A signed-in browser. The cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    ipAddress: text(),
+    userAgent: text(),
+  },
+  (table) => [index('sessions_user_id').on(table.userId)],
+)
+
+/** A machine client's credential, scoped to one force or to the inspectorate. Only its hash is kept. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    tokenHash: text().notNull().unique(),
+    /** The first characters of the token, so people can tell their tokens apart. */
+    prefix: text().notNull(),
+    role: roleEnum().notNull(),
+    forceId: integer().references(() => forces.id),
+    createdBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    check(
+      'api_tokens_force_role',
+      sql`(${table.role} in ('inspectorate-admin', 'inspector')) = (${table.forceId} is null)`,
+    ),
+  ],
+)

@@ -1,0 +1,128 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { ROLE_LABELS } from '../../domain/roles.js'
+import type { Services } from '../../services.js'
+import { clearSessionCookie, setSessionCookie } from '../../web/authentication.js'
+import { formErrors, safeReturnPath } from '../../web/forms.js'
+import { SIGN_IN_POLICY } from './sign-in-service.js'
+
+const signInForm = z.object({
+  email: z.string().trim().max(254, 'Email address must be 254 characters or fewer').default(''),
+  password: z.string().max(256, 'Password must be 256 characters or fewer').default(''),
+  returnTo: z.string().max(2000).optional(),
+})
+
+const signInQuery = z.object({
+  returnTo: z.string().max(2000).optional(),
+  signedOut: z.literal('1').optional(),
+})
+
+// Deliberately the same whatever went wrong, so it does not tell anyone which accounts exist.
+const SIGN_IN_FAILED = `Enter a correct email address and password. After ${SIGN_IN_POLICY.maxFailures} failed attempts in a row an account is locked for ${SIGN_IN_POLICY.lockMinutes} minutes.`
+
+export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/sign-in',
+    { config: { access: 'public' }, schema: { hide: true, querystring: signInQuery } },
+    async (request, reply) => {
+      if (request.principal) return reply.redirect(safeReturnPath(request.query.returnTo), 303)
+      return reply.render('identity/views/sign-in.njk', {
+        returnTo: safeReturnPath(request.query.returnTo),
+        signedOut: request.query.signedOut === '1',
+      })
+    },
+  )
+
+  app.post(
+    '/sign-in',
+    {
+      config: { access: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: { hide: true, body: signInForm },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body
+      const returnTo = safeReturnPath(request.body.returnTo)
+      const missing: Record<string, string> = {}
+      if (!email) missing.email = 'Enter your email address'
+      if (!password) missing.password = 'Enter your password'
+      if (Object.keys(missing).length) {
+        return reply
+          .code(400)
+          .render('identity/views/sign-in.njk', { email, returnTo, errors: formErrors(missing) })
+      }
+      const result = await services.signIn.signIn(email, password, {
+        ipAddress: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      })
+      if (!result.ok) {
+        return reply
+          .code(401)
+          .render('identity/views/sign-in.njk', {
+            email,
+            returnTo,
+            errors: formErrors({ email: SIGN_IN_FAILED }),
+          })
+      }
+      setSessionCookie(request, reply, result.token)
+      return reply.redirect(returnTo, 303)
+    },
+  )
+
+  app.post(
+    '/sign-out',
+    { config: { access: 'signed-in' }, schema: { hide: true } },
+    async (request, reply) => {
+      if (request.sessionToken && request.principal) {
+        await services.signIn.signOut(request.sessionToken, request.principal, request.ip)
+      }
+      clearSessionCookie(reply)
+      return reply.redirect('/sign-in?signedOut=1', 303)
+    },
+  )
+
+  app.get('/account', { config: { access: 'signed-in' }, schema: { hide: true } }, async (request, reply) => {
+    const principal = request.principal
+    const force = principal?.forceId
+      ? (await services.forces.references()).find((candidate) => candidate.id === principal.forceId)
+      : undefined
+    return reply.render('identity/views/account.njk', {
+      roleLabel: principal ? ROLE_LABELS[principal.role] : '',
+      force,
+    })
+  })
+
+  app.get(
+    '/api/me',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        summary: 'Who the API token or session acts as',
+        tags: ['identity'],
+        security: [{ apiToken: [] }],
+        response: {
+          200: z.object({
+            kind: z.enum(['user', 'api-token']),
+            id: z.string(),
+            label: z.string(),
+            role: z.string(),
+            forceCode: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal
+      if (!principal) throw new Error('access check let an anonymous caller through')
+      const force = principal.forceId
+        ? (await services.forces.references()).find((candidate) => candidate.id === principal.forceId)
+        : undefined
+      return {
+        kind: principal.kind,
+        id: principal.id,
+        label: principal.label,
+        role: principal.role,
+        forceCode: force?.code ?? null,
+      }
+    },
+  )
+}

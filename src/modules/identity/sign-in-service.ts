@@ -1,0 +1,203 @@
+import { and, eq, gt, lt, or, sql } from 'drizzle-orm'
+import type { Database } from '../../db/connection.js'
+import type { Actor, Principal } from '../../domain/access.js'
+import { appendAuditEvent } from '../audit/service.js'
+import { verifyDecoy, verifyPassword } from './passwords.js'
+import { sessions, users } from './schema.js'
+import { newSecret, secretHash } from './tokens.js'
+
+export const SIGN_IN_POLICY = {
+  /** Failed attempts in a row that lock an account. */
+  maxFailures: 5,
+  lockMinutes: 15,
+  /** A session ends after this long without a request… */
+  idleMinutes: 30,
+  /** …and after this long whatever happens. */
+  absoluteHours: 12,
+} as const
+
+const minutes = (count: number) => count * 60_000
+
+export type SignInResult = { ok: true; token: string; principal: Principal } | { ok: false }
+
+export interface RequestOrigin {
+  ipAddress: string | null
+  userAgent: string | null
+}
+
+function principalOf(user: typeof users.$inferSelect): Principal {
+  return {
+    kind: 'user',
+    id: user.id,
+    label: `${user.name} <${user.email}>`,
+    role: user.role,
+    forceId: user.forceId,
+  }
+}
+
+/**
+ * Sign-in happens before anyone is known, so it reads accounts as the database owner rather than
+ * through a tenant scope. Every attempt, good or bad, is audited.
+ */
+export class SignInService {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date,
+  ) {}
+
+  async signIn(email: string, password: string, origin: RequestOrigin): Promise<SignInResult> {
+    const now = this.now()
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
+    const anonymous: Actor = {
+      type: 'anonymous',
+      id: null,
+      label: email.trim().slice(0, 254),
+      ipAddress: origin.ipAddress,
+    }
+
+    if (!user) {
+      await verifyDecoy(password)
+      await this.audit(anonymous, null, null, 'sign-in-failed', { reason: 'unknown account' })
+      return { ok: false }
+    }
+    const locked = user.lockedUntil !== null && user.lockedUntil > now
+    // The password is checked even for a locked or disabled account, so the reply takes as long.
+    const matches = await verifyPassword(user.passwordHash, password)
+    const actor: Actor = {
+      type: 'user',
+      id: user.id,
+      label: principalOf(user).label,
+      ipAddress: origin.ipAddress,
+    }
+
+    if (user.disabledAt || locked || !matches) {
+      const reason = user.disabledAt ? 'account disabled' : locked ? 'account locked' : 'wrong password'
+      const failures = matches || locked || user.disabledAt ? user.failedSignIns : user.failedSignIns + 1
+      const lockNow = failures >= SIGN_IN_POLICY.maxFailures
+      await this.db.transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set(
+            lockNow
+              ? {
+                  failedSignIns: 0,
+                  lockedUntil: new Date(now.getTime() + minutes(SIGN_IN_POLICY.lockMinutes)),
+                }
+              : { failedSignIns: failures },
+          )
+          .where(eq(users.id, user.id))
+        await appendAuditEvent(
+          tx,
+          actor,
+          {
+            forceId: user.forceId,
+            entityType: 'user',
+            entityId: user.id,
+            action: 'sign-in-failed',
+            after: { reason },
+          },
+          now,
+        )
+        if (lockNow) {
+          await appendAuditEvent(
+            tx,
+            actor,
+            {
+              forceId: user.forceId,
+              entityType: 'user',
+              entityId: user.id,
+              action: 'lock',
+              after: { lockedFor: `${SIGN_IN_POLICY.lockMinutes} minutes` },
+            },
+            now,
+          )
+        }
+      })
+      return { ok: false }
+    }
+
+    const token = newSecret('')
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(users)
+        .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
+        .where(eq(users.id, user.id))
+      await tx.insert(sessions).values({
+        tokenHash: secretHash(token),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + minutes(SIGN_IN_POLICY.absoluteHours * 60)),
+        ipAddress: origin.ipAddress,
+        userAgent: origin.userAgent?.slice(0, 500) ?? null,
+      })
+      // Expired sessions of anyone are cleared as people sign in, so the table never grows unbounded.
+      await tx
+        .delete(sessions)
+        .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, this.idleCutoff(now))))
+      await appendAuditEvent(
+        tx,
+        actor,
+        { forceId: user.forceId, entityType: 'user', entityId: user.id, action: 'sign-in' },
+        now,
+      )
+    })
+    return { ok: true, token, principal: principalOf(user) }
+  }
+
+  private idleCutoff(now: Date): Date {
+    return new Date(now.getTime() - minutes(SIGN_IN_POLICY.idleMinutes))
+  }
+
+  /** The person a session cookie belongs to, if the session is still alive and the account usable. */
+  async resolveSession(token: string): Promise<Principal | undefined> {
+    const now = this.now()
+    const [found] = await this.db
+      .select({ user: users, lastSeenAt: sessions.lastSeenAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, secretHash(token)),
+          gt(sessions.expiresAt, now),
+          gt(sessions.lastSeenAt, this.idleCutoff(now)),
+        ),
+      )
+    if (!found || found.user.disabledAt) return undefined
+    // Touch the session at most once a minute: enough for the idle timeout, light on writes.
+    if (now.getTime() - found.lastSeenAt.getTime() > 60_000) {
+      await this.db
+        .update(sessions)
+        .set({ lastSeenAt: now })
+        .where(eq(sessions.tokenHash, secretHash(token)))
+    }
+    return principalOf(found.user)
+  }
+
+  async signOut(token: string, principal: Principal, ipAddress: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.tokenHash, secretHash(token)))
+      await appendAuditEvent(
+        tx,
+        { type: 'user', id: principal.id, label: principal.label, ipAddress },
+        { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action: 'sign-out' },
+        this.now(),
+      )
+    })
+  }
+
+  private async audit(
+    actor: Actor,
+    forceId: number | null,
+    entityId: string | null,
+    action: string,
+    after: unknown,
+  ) {
+    await this.db.transaction((tx) =>
+      appendAuditEvent(tx, actor, { forceId, entityType: 'user', entityId, action, after }, this.now()),
+    )
+  }
+}

@@ -1,0 +1,70 @@
+import cookie from '@fastify/cookie'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type Caller, callerFor, type Principal } from '../domain/access.js'
+import { UnauthenticatedError } from '../domain/errors.js'
+import type { Services } from '../services.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal
+    /** How the principal proved who they are: cookie-borne sessions need CSRF checks, tokens do not. */
+    authenticatedBy?: 'session' | 'api-token'
+    sessionToken?: string
+    caller: Caller
+  }
+}
+
+export const SESSION_COOKIE = 'probity_session'
+
+/** Session cookies: script cannot read them, other sites cannot send them, and only over TLS when served so. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+  })
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' })
+}
+
+/** Works out who is calling, from an API token in the Authorization header or a session cookie. */
+export async function setUpAuthentication(app: FastifyInstance, services: Services, cookieSecret: string) {
+  await app.register(cookie, { secret: cookieSecret })
+  app.decorateRequest('principal', undefined)
+  app.decorateRequest('authenticatedBy', undefined)
+  app.decorateRequest('sessionToken', undefined)
+  app.decorateRequest('caller', {
+    getter(this: FastifyRequest) {
+      return callerFor(this.principal, this.ip)
+    },
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    const authorization = request.headers.authorization
+    if (authorization !== undefined) {
+      const [scheme, token] = authorization.split(' ')
+      const principal =
+        scheme === 'Bearer' && token ? await services.apiTokens.authenticate(token) : undefined
+      if (!principal) {
+        reply.header('www-authenticate', 'Bearer')
+        throw new UnauthenticatedError('The API token is missing, expired, revoked or not valid')
+      }
+      request.principal = principal
+      request.authenticatedBy = 'api-token'
+      return
+    }
+    const sessionToken = request.cookies[SESSION_COOKIE]
+    if (!sessionToken) return
+    const principal = await services.signIn.resolveSession(sessionToken)
+    if (!principal) {
+      clearSessionCookie(reply)
+      return
+    }
+    request.principal = principal
+    request.authenticatedBy = 'session'
+    request.sessionToken = sessionToken
+  })
+}

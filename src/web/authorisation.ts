@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify'
+import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js'
+import { hasRole, type Role } from '../domain/roles.js'
+
+/** Who may call a route: anyone, anyone signed in, or holders of one of the roles (or a broader one). */
+export type Access = 'public' | 'signed-in' | readonly Role[]
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyInstance {
+    /** Every route with who may call it: the cross-force test walks this list. */
+    routeTable: { method: string; url: string; access: Access }[]
+  }
+}
+
+/**
+ * Every route registered after this must say who may call it, or the app refuses to start: a route
+ * nobody thought about is never open by accident. The check runs before the body is even read.
+ */
+export function setUpAuthorisation(app: FastifyInstance) {
+  const routeTable: FastifyInstance['routeTable'] = []
+  app.decorate('routeTable', routeTable)
+
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access
+    if (!access)
+      throw new Error(`Route ${route.method} ${route.url} does not say who may call it (config.access)`)
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, access })
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access
+    // Unmatched requests (the 404 handler) have no access rule and nothing to protect.
+    if (!access || access === 'public') return
+    const principal = request.principal
+    if (!principal) throw new UnauthenticatedError()
+    if (access === 'signed-in') return
+    if (!access.some((role) => hasRole(principal.role, role))) throw new ForbiddenError()
+  })
+}

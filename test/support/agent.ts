@@ -1,0 +1,124 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+
+export interface AgentOptions {
+  /**
+   * The address the agent's requests come from. Unless a test names one, every agent gets an address
+   * of its own, as separate browsers would, so the per-address rate limit on sign-in never couples
+   * unrelated tests that happen to share an app.
+   */
+  remoteAddress?: string
+  /** Headers sent with every request, e.g. `x-forwarded-proto` as a TLS-terminating proxy adds. */
+  headers?: Record<string, string>
+}
+
+export interface RequestOptions {
+  /** Leave the CSRF token out of a form, as a forged cross-site post would. */
+  csrf?: boolean
+  headers?: Record<string, string>
+}
+
+let agentsMade = 0
+function nextAddress(): string {
+  agentsMade++
+  // 10.0.0.0/8: private, never a real client here, and room for any number of agents.
+  return `10.${(agentsMade >> 16) & 255}.${(agentsMade >> 8) & 255}.${agentsMade & 255}`
+}
+
+/**
+ * A browser-like client over `app.inject`: it keeps cookies, and sends the CSRF token with every form
+ * it posts, as a page from Probity would.
+ */
+export class Agent {
+  private readonly cookies = new Map<string, string>()
+  csrfToken = ''
+  readonly remoteAddress: string
+  private readonly headers: Record<string, string>
+
+  constructor(
+    private readonly app: FastifyInstance,
+    options: AgentOptions = {},
+  ) {
+    this.remoteAddress = options.remoteAddress ?? nextAddress()
+    this.headers = options.headers ?? {}
+  }
+
+  private remember(response: LightMyRequestResponse) {
+    for (const cookie of response.cookies) {
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name)
+      else this.cookies.set(cookie.name, cookie.value)
+    }
+    const token = response.body.match(/name="_csrf" value="([^"]+)"/)?.[1]
+    if (token) this.csrfToken = token
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name)
+  }
+
+  /** The value of a cookie the agent holds, e.g. to replay an old session cookie later. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)
+  }
+
+  /** Sets a cookie as if the server had, e.g. an old session cookie a thief kept. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value)
+  }
+
+  async get(url: string, options: Pick<RequestOptions, 'headers'> = {}): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: { ...this.headers, ...options.headers, cookie: this.cookieHeader },
+    })
+    this.remember(response)
+    return response
+  }
+
+  /** Posts a form; the CSRF token is added unless the test says otherwise. */
+  async post(url: string, form: Record<string, string> = {}, options: RequestOptions = {}) {
+    return this.send('POST', url, form, options)
+  }
+
+  async send(
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    form: Record<string, string> = {},
+    options: RequestOptions = {},
+  ) {
+    if (!this.csrfToken && options.csrf !== false) await this.get('/sign-in')
+    const payload = new URLSearchParams(options.csrf === false ? form : { _csrf: this.csrfToken, ...form }).toString()
+    const response = await this.app.inject({
+      method,
+      url,
+      payload,
+      remoteAddress: this.remoteAddress,
+      headers: {
+        ...this.headers,
+        ...options.headers,
+        cookie: this.cookieHeader,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    })
+    this.remember(response)
+    return response
+  }
+
+  async signIn(email: string, password: string): Promise<LightMyRequestResponse> {
+    await this.get('/sign-in')
+    const response = await this.post('/sign-in', { email, password })
+    if (response.statusCode !== 303) throw new Error(`sign-in as ${email} failed with ${response.statusCode}`)
+    return response
+  }
+
+  async signOut(): Promise<LightMyRequestResponse> {
+    const response = await this.post('/sign-out')
+    if (response.statusCode !== 303) throw new Error(`sign-out failed with ${response.statusCode}`)
+    return response
+  }
+}

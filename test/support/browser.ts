@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { createTestApp, type TestApp } from './test-app.js'
 
 /** Debian's Chromium (`apt-get install chromium`): browser tests drive it rather than a downloaded one. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -83,4 +85,38 @@ export function describeViolations(violations: axe.Result[]): string {
 /** An element's text with the template's whitespace collapsed, as a reader sees it; '' when it is empty. */
 export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
+}
+
+export interface BrowserSession {
+  testApp: TestApp
+  page: Page
+  close(): Promise<void>
+}
+
+/** The real app served on a loopback port over a fresh test database, and a browser page pointed at it. */
+export async function startBrowserSession(): Promise<BrowserSession> {
+  const testApp = await createTestApp()
+  await testApp.app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = testApp.app.server.address() as AddressInfo
+  const browser = await launchBrowser().catch(async (error) => {
+    await testApp.close()
+    throw error
+  })
+  const context = await newContext(browser, `http://127.0.0.1:${port}`)
+  return {
+    testApp,
+    page: await context.newPage(),
+    async close() {
+      await browser.close()
+      await testApp.close()
+    },
+  }
+}
+
+/** Fails with a readable list when the page breaks a WCAG 2.2 A or AA rule that axe-core checks. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await accessibilityViolations(page)
+  if (violations.length) {
+    throw new Error(`Accessibility violations on ${page.url()}:\n${describeViolations(violations)}`)
+  }
 }

@@ -17,6 +17,7 @@ import { setUpAuthentication } from './web/authentication.js'
 import { setUpAuthorisation } from './web/authorisation.js'
 import { setUpCsrf } from './web/csrf.js'
 import { setUpErrorPages } from './web/errors.js'
+import { setUpUploads } from './web/uploads.js'
 import { setUpWebSecurity } from './web/security.js'
 import { setUpViews } from './web/views.js'
 
@@ -35,6 +36,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   const production = options.production ?? false
   await setUpWebSecurity(app, { production })
   await app.register(formbody)
+  await setUpUploads(app)
   await setUpStaticAssets(app)
   setUpViews(app)
   setUpErrorPages(app)

@@ -7,6 +7,7 @@ import { HealthService } from './modules/health/service.js'
 import { ApiTokensService } from './modules/identity/api-tokens-service.js'
 import { SignInService } from './modules/identity/sign-in-service.js'
 import { UsersService } from './modules/identity/users-service.js'
+import { PendingImportsService } from './modules/imports/service.js'
 
 export interface ServiceOptions {
   /** The clock every rule reads; tests replace it to move time on. */
@@ -23,6 +24,7 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     users: new UsersService(db, forces, now),
     signIn: new SignInService(db, now),
     apiTokens: new ApiTokensService(db, forces, now),
+    pendingImports: new PendingImportsService(db, now),
   }
 }
 

@@ -10,7 +10,7 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
  * leaks to the next request that reuses the connection.
  */
 export function inScope<T>(db: Database, scope: Scope, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const forceId = scope.kind === 'force' ? String(scope.forceId) : ''
+  const forceId = 'forceId' in scope ? String(scope.forceId) : ''
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true)`,

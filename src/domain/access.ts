@@ -19,8 +19,15 @@ export interface Actor {
   ipAddress: string | null
 }
 
-/** What a piece of work may see: all forces, one force, or only what is public. */
-export type Scope = { kind: 'inspectorate' } | { kind: 'force'; forceId: number } | { kind: 'public' }
+/**
+ * What a piece of work may see: all forces, one force, or only what is public. `publication` reads one
+ * force's registers for the public register, read-only; the service that uses it decides what to show.
+ */
+export type Scope =
+  | { kind: 'inspectorate' }
+  | { kind: 'force'; forceId: number }
+  | { kind: 'publication'; forceId: number }
+  | { kind: 'public' }
 
 /**
  * Everything a service needs to know about who called it. The command line acts as the system: it

@@ -62,6 +62,32 @@ export class AuditService {
   constructor(private readonly db: Database) {}
 
   /**
+   * What happened to one record, oldest first: its history page. Anyone who may see the record may see
+   * its history, so this asks for no role; row-level security still keeps it to the caller's force.
+   */
+  async history(caller: Caller, entityType: string, entityId: string): Promise<AuditEvent[]> {
+    return inScope(this.db, caller.scope, (tx) =>
+      tx
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId)))
+        .orderBy(asc(auditEvents.seq)),
+    )
+  }
+
+  /** Records that someone downloaded records: what, in which format, how many, and with which filters. */
+  async recordExport(
+    caller: Caller,
+    record: { forceId: number | null; entityType: string; format: string; rows: number; filters: unknown },
+    now: Date,
+  ): Promise<void> {
+    const { forceId, entityType, ...after } = record
+    await inScope(this.db, caller.scope, (tx) =>
+      appendAuditEvent(tx, caller.actor, { forceId, entityType, action: 'export', after }, now),
+    )
+  }
+
+  /**
    * Events the caller may see, newest first, a page at a time. Row-level security limits a force to
    * its own events whatever is asked; asking for another force's (or for no force's) is refused too,
    * so the mistake is not mistaken for an empty trail.

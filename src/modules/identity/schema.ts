@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/pg-core'
 import { ROLES } from '../../domain/roles.js'
 import { forces } from '../forces/schema.js'
+import { staffMembers } from '../roster/schema.js'
 
 export const roleEnum = pgEnum('role', ROLES)
 
@@ -24,6 +25,8 @@ export const users = pgTable(
     name: text().notNull(),
     role: roleEnum().notNull(),
     forceId: integer().references(() => forces.id),
+    /** The person's entry on their force's staff roster, for self-service (applying, declaring). */
+    staffMemberId: uuid().references(() => staffMembers.id, { onDelete: 'set null' }),
     passwordHash: text().notNull(),
     failedSignIns: integer().notNull().default(0),
     lockedUntil: timestamp({ withTimezone: true }),

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { isAtLeast, seniority, standardGrade } from './grades.js'
+
+describe('grades', () => {
+  it('recognises ranks as forces write them', () => {
+    expect(standardGrade('DCI')).toBe('Chief Inspector')
+    expect(standardGrade(' detective   sergeant ')).toBe('Sergeant')
+    expect(standardGrade('Ch. Supt')).toBe('Chief Superintendent')
+    expect(standardGrade('Chief Constable')).toBe('Chief Constable')
+    expect(standardGrade('Grand Vizier')).toBeUndefined()
+  })
+
+  it('orders them by seniority, unknown grades lowest', () => {
+    expect(seniority('Constable')).toBeLessThan(seniority('Sergeant'))
+    expect(seniority('Superintendent')).toBeLessThan(seniority('Chief Superintendent'))
+    expect(seniority('Grand Vizier')).toBe(-1)
+  })
+
+  it('compares a grade with a publication threshold', () => {
+    expect(isAtLeast('ACC', 'Chief Superintendent')).toBe(true)
+    expect(isAtLeast('Chief Superintendent', 'Chief Superintendent')).toBe(true)
+    expect(isAtLeast('DCI', 'Chief Superintendent')).toBe(false)
+    expect(isAtLeast('Grand Vizier', 'Police Community Support Officer')).toBe(false)
+  })
+})

@@ -1,0 +1,53 @@
+import { date, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import {
+  APPEAL_STATUSES,
+  BUSINESS_INTEREST_CATEGORIES,
+  BUSINESS_INTEREST_STATUSES,
+} from '../../domain/registers.js'
+import { forces } from '../forces/schema.js'
+import { users } from '../identity/schema.js'
+import { staffMembers } from '../roster/schema.js'
+
+/** One application for a second job or other business interest, from submission to expiry. */
+export const businessInterests = pgTable(
+  'business_interests',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    forceId: integer()
+      .notNull()
+      .references(() => forces.id),
+    staffMemberId: uuid()
+      .notNull()
+      .references(() => staffMembers.id),
+    /** Who entered it: the applicant themselves, or a caseworker recording it for them. */
+    submittedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    submittedOn: date({ mode: 'string' }).notNull(),
+    nature: text().notNull(),
+    category: text({ enum: BUSINESS_INTEREST_CATEGORIES }).notNull(),
+    employer: text(),
+    hoursPerWeek: numeric({ precision: 5, scale: 1, mode: 'number' }),
+    paid: text({ enum: ['yes', 'no'] }).notNull(),
+    relativesInterests: text(),
+    conflictDeclaration: text().notNull(),
+    status: text({ enum: BUSINESS_INTEREST_STATUSES }).notNull().default('submitted'),
+    /** Per national criterion: whether it raises a concern, and the assessor's note. */
+    assessment: jsonb().$type<Record<string, { concern: boolean; note: string }>>(),
+    conditions: text(),
+    refusalReason: text(),
+    decidedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    decidedOn: date({ mode: 'string' }),
+    reviewDate: date({ mode: 'string' }),
+    expiryDate: date({ mode: 'string' }),
+    withdrawnOn: date({ mode: 'string' }),
+    appealStatus: text({ enum: APPEAL_STATUSES }),
+    appealGrounds: text(),
+    appealOutcomeReason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('business_interests_force_submitted').on(table.forceId, table.submittedOn),
+    index('business_interests_force_status').on(table.forceId, table.status),
+    index('business_interests_staff').on(table.staffMemberId),
+  ],
+)

@@ -1,0 +1,20 @@
+import type { FastifyReply } from 'fastify'
+import { type Column, toCsv, toXlsx } from '../spreadsheets/write.js'
+
+export type ExportFormat = 'csv' | 'xlsx'
+
+/** Sends records as a downloaded CSV or XLSX file named `<name>-<date>.<format>`. */
+export async function sendExport<Record>(
+  reply: FastifyReply,
+  format: ExportFormat,
+  name: string,
+  columns: Column<Record>[],
+  records: Record[],
+): Promise<FastifyReply> {
+  const filename = `${name}-${new Date().toISOString().slice(0, 10)}.${format}`
+  reply.header('content-disposition', `attachment; filename="${filename}"`)
+  if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(columns, records))
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .send(await toXlsx(name, columns, records))
+}

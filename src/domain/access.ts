@@ -9,6 +9,8 @@ export interface Principal {
   label: string
   role: Role
   forceId: number | null
+  /** The person's own roster entry, for self-service registers; null for tokens and unlinked accounts. */
+  staffMemberId: string | null
 }
 
 /** The author of an audited event. */

@@ -54,6 +54,16 @@ CREATE TABLE "gifts_hospitality" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "pending_imports" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"force_id" integer NOT NULL,
+	"register" text NOT NULL,
+	"filename" text NOT NULL,
+	"rows" jsonb NOT NULL,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "media_contacts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"force_id" integer NOT NULL,
@@ -70,6 +80,12 @@ CREATE TABLE "media_contacts" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "publication_settings" (
+	"force_id" integer PRIMARY KEY NOT NULL,
+	"names_from_grade" text DEFAULT 'Chief Superintendent' NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "staff_members" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"force_id" integer NOT NULL,
@@ -81,45 +97,30 @@ CREATE TABLE "staff_members" (
 	"leave_date" date,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "staff_members_force_number" UNIQUE("force_id","staff_number")
-);
---> statement-breakpoint
-CREATE TABLE "publication_settings" (
-	"force_id" integer PRIMARY KEY NOT NULL,
-	"names_from_grade" text DEFAULT 'Chief Superintendent' NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
-CREATE TABLE "pending_imports" (
-	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"force_id" integer NOT NULL,
-	"register" text NOT NULL,
-	"filename" text NOT NULL,
-	"rows" jsonb NOT NULL,
-	"created_by" uuid,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	CONSTRAINT "staff_members_force_number" UNIQUE("force_id","staff_number"),
+	CONSTRAINT "staff_members_force_member" UNIQUE("force_id","id")
 );
 --> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "staff_member_id" uuid;--> statement-breakpoint
 ALTER TABLE "business_interests" ADD CONSTRAINT "business_interests_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "business_interests" ADD CONSTRAINT "business_interests_staff_member_id_staff_members_id_fk" FOREIGN KEY ("staff_member_id") REFERENCES "public"."staff_members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "business_interests" ADD CONSTRAINT "business_interests_submitted_by_users_id_fk" FOREIGN KEY ("submitted_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "business_interests" ADD CONSTRAINT "business_interests_decided_by_users_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "business_interests" ADD CONSTRAINT "business_interests_force_id_staff_member_id_staff_members_force_id_id_fk" FOREIGN KEY ("force_id","staff_member_id") REFERENCES "public"."staff_members"("force_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "gift_thresholds" ADD CONSTRAINT "gift_thresholds_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "gifts_hospitality" ADD CONSTRAINT "gifts_hospitality_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "gifts_hospitality" ADD CONSTRAINT "gifts_hospitality_staff_member_id_staff_members_id_fk" FOREIGN KEY ("staff_member_id") REFERENCES "public"."staff_members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "gifts_hospitality" ADD CONSTRAINT "gifts_hospitality_declared_by_users_id_fk" FOREIGN KEY ("declared_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "media_contacts" ADD CONSTRAINT "media_contacts_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "media_contacts" ADD CONSTRAINT "media_contacts_staff_member_id_staff_members_id_fk" FOREIGN KEY ("staff_member_id") REFERENCES "public"."staff_members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "media_contacts" ADD CONSTRAINT "media_contacts_recorded_by_users_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "staff_members" ADD CONSTRAINT "staff_members_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "publication_settings" ADD CONSTRAINT "publication_settings_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "gifts_hospitality" ADD CONSTRAINT "gifts_hospitality_force_id_staff_member_id_staff_members_force_id_id_fk" FOREIGN KEY ("force_id","staff_member_id") REFERENCES "public"."staff_members"("force_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pending_imports" ADD CONSTRAINT "pending_imports_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pending_imports" ADD CONSTRAINT "pending_imports_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "media_contacts" ADD CONSTRAINT "media_contacts_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "media_contacts" ADD CONSTRAINT "media_contacts_recorded_by_users_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "media_contacts" ADD CONSTRAINT "media_contacts_force_id_staff_member_id_staff_members_force_id_id_fk" FOREIGN KEY ("force_id","staff_member_id") REFERENCES "public"."staff_members"("force_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "publication_settings" ADD CONSTRAINT "publication_settings_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "staff_members" ADD CONSTRAINT "staff_members_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "business_interests_force_submitted" ON "business_interests" USING btree ("force_id","submitted_on");--> statement-breakpoint
 CREATE INDEX "business_interests_force_status" ON "business_interests" USING btree ("force_id","status");--> statement-breakpoint
 CREATE INDEX "business_interests_staff" ON "business_interests" USING btree ("staff_member_id");--> statement-breakpoint
 CREATE INDEX "gifts_hospitality_force_offered" ON "gifts_hospitality" USING btree ("force_id","offered_on");--> statement-breakpoint
 CREATE INDEX "media_contacts_force_contact" ON "media_contacts" USING btree ("force_id","contact_on");--> statement-breakpoint
 CREATE INDEX "staff_members_force_unit" ON "staff_members" USING btree ("force_id","unit");--> statement-breakpoint
-ALTER TABLE "users" ADD CONSTRAINT "users_staff_member_id_staff_members_id_fk" FOREIGN KEY ("staff_member_id") REFERENCES "public"."staff_members"("id") ON DELETE set null ON UPDATE no action;
+ALTER TABLE "users" ADD CONSTRAINT "users_force_id_staff_member_id_staff_members_force_id_id_fk" FOREIGN KEY ("force_id","staff_member_id") REFERENCES "public"."staff_members"("force_id","id") ON DELETE no action ON UPDATE no action;

@@ -1,4 +1,15 @@
-import { date, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import {
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import {
   APPEAL_STATUSES,
   BUSINESS_INTEREST_CATEGORIES,
@@ -16,9 +27,7 @@ export const businessInterests = pgTable(
     forceId: integer()
       .notNull()
       .references(() => forces.id),
-    staffMemberId: uuid()
-      .notNull()
-      .references(() => staffMembers.id),
+    staffMemberId: uuid().notNull(),
     /** Who entered it: the applicant themselves, or a caseworker recording it for them. */
     submittedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
     submittedOn: date({ mode: 'string' }).notNull(),
@@ -46,6 +55,10 @@ export const businessInterests = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
+    foreignKey({
+      columns: [table.forceId, table.staffMemberId],
+      foreignColumns: [staffMembers.forceId, staffMembers.id],
+    }),
     index('business_interests_force_submitted').on(table.forceId, table.submittedOn),
     index('business_interests_force_status').on(table.forceId, table.status),
     index('business_interests_staff').on(table.staffMemberId),

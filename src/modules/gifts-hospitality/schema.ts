@@ -1,4 +1,14 @@
-import { date, index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import {
+  date,
+  foreignKey,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { DONOR_TYPES, GIFT_DISPOSALS, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
 import { forces } from '../forces/schema.js'
 import { users } from '../identity/schema.js'
@@ -12,9 +22,7 @@ export const giftsHospitality = pgTable(
     forceId: integer()
       .notNull()
       .references(() => forces.id),
-    staffMemberId: uuid()
-      .notNull()
-      .references(() => staffMembers.id),
+    staffMemberId: uuid().notNull(),
     kind: text({ enum: GIFT_KINDS }).notNull(),
     description: text().notNull(),
     donorName: text().notNull(),
@@ -30,7 +38,13 @@ export const giftsHospitality = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('gifts_hospitality_force_offered').on(table.forceId, table.offeredOn)],
+  (table) => [
+    foreignKey({
+      columns: [table.forceId, table.staffMemberId],
+      foreignColumns: [staffMembers.forceId, staffMembers.id],
+    }),
+    index('gifts_hospitality_force_offered').on(table.forceId, table.offeredOn),
+  ],
 )
 
 /** A force's own value thresholds: declare anything at or above one, seek approval at or above the other. */

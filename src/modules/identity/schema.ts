@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import {
   check,
+  foreignKey,
   index,
   integer,
   pgEnum,
@@ -26,7 +27,7 @@ export const users = pgTable(
     role: roleEnum().notNull(),
     forceId: integer().references(() => forces.id),
     /** The person's entry on their force's staff roster, for self-service (applying, declaring). */
-    staffMemberId: uuid().references(() => staffMembers.id, { onDelete: 'set null' }),
+    staffMemberId: uuid(),
     passwordHash: text().notNull(),
     failedSignIns: integer().notNull().default(0),
     lockedUntil: timestamp({ withTimezone: true }),
@@ -36,6 +37,11 @@ export const users = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
+    // With the force in the key, an account can only be linked to its own force's roster.
+    foreignKey({
+      columns: [table.forceId, table.staffMemberId],
+      foreignColumns: [staffMembers.forceId, staffMembers.id],
+    }),
     uniqueIndex('users_email_unique').on(sql`lower(${table.email})`),
     check(
       'users_force_role',

@@ -1,4 +1,4 @@
-import { date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { date, foreignKey, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { MEDIA_CONTACT_METHODS } from '../../domain/registers.js'
 import { forces } from '../forces/schema.js'
 import { users } from '../identity/schema.js'
@@ -12,9 +12,7 @@ export const mediaContacts = pgTable(
     forceId: integer()
       .notNull()
       .references(() => forces.id),
-    staffMemberId: uuid()
-      .notNull()
-      .references(() => staffMembers.id),
+    staffMemberId: uuid().notNull(),
     journalist: text().notNull(),
     outlet: text().notNull(),
     contactOn: date({ mode: 'string' }).notNull(),
@@ -26,5 +24,11 @@ export const mediaContacts = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('media_contacts_force_contact').on(table.forceId, table.contactOn)],
+  (table) => [
+    foreignKey({
+      columns: [table.forceId, table.staffMemberId],
+      foreignColumns: [staffMembers.forceId, staffMembers.id],
+    }),
+    index('media_contacts_force_contact').on(table.forceId, table.contactOn),
+  ],
 )

@@ -20,6 +20,9 @@ export const staffMembers = pgTable(
   },
   (table) => [
     unique('staff_members_force_number').on(table.forceId, table.staffNumber),
+    // Lets other tables name a staff member together with the force, so the database refuses a link
+    // from one force's record to another force's staff.
+    unique('staff_members_force_member').on(table.forceId, table.id),
     index('staff_members_force_unit').on(table.forceId, table.unit),
   ],
 )

@@ -36,7 +36,9 @@ const settings = process.env.DATABASE_URL
   : ({ kind: 'embedded', dataDir: 'memory://' } as const)
 const database = await openDatabase(settings)
 await migrateDatabase(database)
-const app = await createApp(createServices(database.db), { cookieSecret: 'bench-cookie-secret-of-at-least-32-chars' })
+const app = await createApp(createServices(database.db), {
+  cookieSecret: 'bench-cookie-secret-of-at-least-32-chars',
+})
 await app.listen({ host: '127.0.0.1', port: 0 })
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
@@ -45,7 +47,12 @@ bare.get('/', async () => ({ ok: true }))
 await bare.listen({ host: '127.0.0.1', port: 0 })
 
 const rows: Row[] = []
-rows.push(await measure('bare Fastify route (ceiling)', `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/`))
+rows.push(
+  await measure(
+    'bare Fastify route (ceiling)',
+    `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/`,
+  ),
+)
 rows.push(await measure('GET /api/forces (JSON, 44 rows)', `${base}/api/forces`))
 rows.push(await measure('GET /api/forces/cheshire (JSON)', `${base}/api/forces/cheshire`))
 rows.push(await measure('GET /forces (HTML page)', `${base}/forces`))
@@ -54,8 +61,16 @@ await bare.close()
 await app.close()
 await database.close()
 
-console.log(`\nProbity HTTP benchmark: ${CONNECTIONS} connections, ${SECONDS} s each, ${database.kind} database\n`)
+console.log(
+  `\nProbity HTTP benchmark: ${CONNECTIONS} connections, ${SECONDS} s each, ${database.kind} database\n`,
+)
 console.table(rows)
-const results = { date: new Date().toISOString(), database: database.kind, connections: CONNECTIONS, seconds: SECONDS, rows }
+const results = {
+  date: new Date().toISOString(),
+  database: database.kind,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  rows,
+}
 fs.writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 console.log('Written to bench/results.json')

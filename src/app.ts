@@ -5,31 +5,41 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
+import { businessInterestsRoutes } from './modules/business-interests/routes.js'
 import { forcesRoutes } from './modules/forces/routes.js'
+import { giftsHospitalityRoutes } from './modules/gifts-hospitality/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { homeRoutes } from './modules/home/routes.js'
 import { apiTokensRoutes } from './modules/identity/api-tokens-routes.js'
 import { signInRoutes } from './modules/identity/sign-in-routes.js'
 import { usersRoutes } from './modules/identity/users-routes.js'
+import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
+import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
+import { rosterRoutes } from './modules/roster/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
 import { setUpAuthentication } from './web/authentication.js'
 import { setUpAuthorisation } from './web/authorisation.js'
 import { setUpCsrf } from './web/csrf.js'
 import { setUpErrorPages } from './web/errors.js'
-import { setUpUploads } from './web/uploads.js'
 import { setUpWebSecurity } from './web/security.js'
+import { setUpUploads } from './web/uploads.js'
 import { setUpViews } from './web/views.js'
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   production?: boolean
   cookieSecret: string
+  trustProxy?: boolean | string[]
 }
 
 /** Builds the HTTP app from the services: the server and every test make it the same way. */
 export async function createApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: true, bodyLimit: 1024 * 1024 })
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+  })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
@@ -59,6 +69,11 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(usersRoutes, { services })
   await app.register(apiTokensRoutes, { services })
   await app.register(auditRoutes, { services })
+  await app.register(rosterRoutes, { services })
+  await app.register(giftsHospitalityRoutes, { services })
+  await app.register(mediaContactsRoutes, { services })
+  await app.register(businessInterestsRoutes, { services })
+  await app.register(publishedRegistersRoutes, { services })
   await app.register(apiDocsRoutes)
 
   await app.ready()

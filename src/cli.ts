@@ -7,6 +7,7 @@ import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js'
 import { auditCommand } from './modules/audit/cli.js'
 import { usersCommand } from './modules/identity/cli.js'
+import { rosterCommand } from './modules/roster/cli.js'
 import { startServer } from './server.js'
 import { withServices } from './services.js'
 
@@ -79,6 +80,7 @@ export function buildProgram(): Command {
 
   program.addCommand(usersCommand())
   program.addCommand(auditCommand())
+  program.addCommand(rosterCommand())
 
   return program
 }

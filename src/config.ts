@@ -30,6 +30,13 @@ const environmentSchema = z.object({
     .string()
     .min(32, 'at least 32 random characters (e.g. from `openssl rand -hex 32`)')
     .optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|true|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+      "false, true, or the proxies' addresses separated by commas (e.g. 127.0.0.1,10.0.0.0/8)",
+    )
+    .default('false'),
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'one of development, production, test' })
     .default('development'),
@@ -45,6 +52,11 @@ export interface Config {
   database: DatabaseSettings
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL']
   production: boolean
+  /**
+   * Which reverse proxies to believe about the client's address and protocol (X-Forwarded-For/-Proto).
+   * Off by default: otherwise anyone could claim any address and slip past the sign-in rate limit.
+   */
+  trustProxy: boolean | string[]
   /** Signs cookies. Every instance behind one address needs the same one, so production must set it. */
   cookieSecret: string
 }
@@ -81,7 +93,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : { kind: 'embedded', dataDir: path.resolve(settings.PROBITY_DATA_DIR) },
     logLevel: settings.LOG_LEVEL,
     production,
+    trustProxy: parseTrustProxy(settings.TRUST_PROXY),
     // Outside production a fresh secret each start is fine: it only voids forms left open across a restart.
     cookieSecret: settings.COOKIE_SECRET ?? randomBytes(32).toString('hex'),
   }
+}
+
+function parseTrustProxy(value: string): boolean | string[] {
+  if (value === 'false') return false
+  if (value === 'true') return true
+  return value.split(',')
 }

@@ -1,5 +1,9 @@
 import { SYSTEM_CALLER } from './domain/access.js'
 import type { Role } from './domain/roles.js'
+import { seedDemoBusinessInterests } from './modules/business-interests/demo.js'
+import { seedDemoGifts } from './modules/gifts-hospitality/demo.js'
+import { seedDemoMediaContacts } from './modules/media-contacts/demo.js'
+import { linkDemoUser, seedDemoRoster } from './modules/roster/demo.js'
 import type { Services } from './services.js'
 
 /** Everyone in the demo signs in with this; `seed --demo` refuses to run in production. */
@@ -51,10 +55,15 @@ export const DEMO_USERS: DemoUser[] = [
 export async function seedDemoData(services: Services): Promise<{ added: number }> {
   const existing = new Set((await services.users.list(SYSTEM_CALLER)).map((user) => user.email.toLowerCase()))
   let added = 0
+  await seedDemoRoster(services)
+  await seedDemoGifts(services)
+  await seedDemoMediaContacts(services)
   for (const user of DEMO_USERS) {
     if (existing.has(user.email)) continue
-    await services.users.create(SYSTEM_CALLER, { ...user, password: DEMO_PASSWORD })
+    const { user: created } = await services.users.create(SYSTEM_CALLER, { ...user, password: DEMO_PASSWORD })
+    await linkDemoUser(services, created)
     added++
   }
+  await seedDemoBusinessInterests(services)
   return { added }
 }

@@ -2,12 +2,17 @@ import type { DatabaseSettings } from './config.js'
 import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase } from './db/migrate.js'
 import { AuditService } from './modules/audit/service.js'
+import { BusinessInterestsService } from './modules/business-interests/service.js'
 import { ForcesService } from './modules/forces/service.js'
+import { GiftsHospitalityService } from './modules/gifts-hospitality/service.js'
 import { HealthService } from './modules/health/service.js'
 import { ApiTokensService } from './modules/identity/api-tokens-service.js'
 import { SignInService } from './modules/identity/sign-in-service.js'
 import { UsersService } from './modules/identity/users-service.js'
 import { PendingImportsService } from './modules/imports/service.js'
+import { MediaContactsService } from './modules/media-contacts/service.js'
+import { PublishedRegistersService } from './modules/published-registers/service.js'
+import { RosterService } from './modules/roster/service.js'
 
 export interface ServiceOptions {
   /** The clock every rule reads; tests replace it to move time on. */
@@ -17,14 +22,24 @@ export interface ServiceOptions {
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
 export function createServices(db: Database, { now = () => new Date() }: ServiceOptions = {}) {
   const forces = new ForcesService(db)
+  const audit = new AuditService(db, now)
+  const pendingImports = new PendingImportsService(db, now)
+  const roster = new RosterService(db, forces, pendingImports, audit, now)
+  const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now)
+  const giftsHospitality = new GiftsHospitalityService(db, roster, audit, pendingImports, now)
   return {
     forces,
     health: new HealthService(db),
-    audit: new AuditService(db),
+    audit,
     users: new UsersService(db, forces, now),
     signIn: new SignInService(db, now),
     apiTokens: new ApiTokensService(db, forces, now),
-    pendingImports: new PendingImportsService(db, now),
+    pendingImports,
+    roster,
+    businessInterests,
+    giftsHospitality,
+    mediaContacts: new MediaContactsService(db, roster, audit, pendingImports, now),
+    publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
   }
 }
 

@@ -14,6 +14,13 @@ import { buildTwoForces, TEST_PASSWORD, type TwoForces } from './support/two-for
 const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   userId: (cast) => cast.alpha.users.staff.id,
   tokenId: (cast) => cast.alpha.apiToken.id,
+  businessInterestId: (cast) => cast.alpha.businessInterests.businessInterestId,
+  staffMemberId: (cast) => cast.alpha.roster.staffMemberId,
+  importId: (cast) => cast.alpha.roster.pendingImportId,
+  giftId: (cast) => cast.alpha.gifts.giftId,
+  giftImportId: (cast) => cast.alpha.gifts.pendingImportId,
+  mediaContactId: (cast) => cast.alpha.mediaContacts.mediaContactId,
+  mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
 }
 const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   code: (cast) => cast.alpha.code,

@@ -45,9 +45,9 @@ export async function setUpAuthentication(app: FastifyInstance, services: Servic
   app.addHook('onRequest', async (request, reply) => {
     const authorization = request.headers.authorization
     if (authorization !== undefined) {
-      const [scheme, token] = authorization.split(' ')
-      const principal =
-        scheme === 'Bearer' && token ? await services.apiTokens.authenticate(token) : undefined
+      // The scheme is case-insensitive (RFC 7235); anything but one scheme and one token is refused.
+      const token = /^bearer +(\S+)$/i.exec(authorization.trim())?.[1]
+      const principal = token ? await services.apiTokens.authenticate(token) : undefined
       if (!principal) {
         reply.header('www-authenticate', 'Bearer')
         throw new UnauthenticatedError('The API token is missing, expired, revoked or not valid')

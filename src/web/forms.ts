@@ -18,7 +18,16 @@ export function formErrors(
   }
 }
 
-/** Only a path on this site is a safe place to send someone back to after signing in. */
+/**
+ * Only a path on this site is a safe place to send someone back to after signing in. Browsers drop
+ * tabs and line breaks from a URL, so `/<tab>/evil.example` would reach them as `//evil.example`, another
+ * site: any control character sends the person home instead.
+ */
 export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/'
+  if (typeof value !== 'string' || !/^\/(?![/\\])/.test(value)) return '/'
+  const hasControlCharacter = [...value].some((character) => {
+    const code = character.charCodeAt(0)
+    return code < 0x20 || code === 0x7f
+  })
+  return hasControlCharacter ? '/' : value
 }

@@ -27,7 +27,7 @@ export function formField(request: FastifyRequest, name: string): string | undef
 /** The uploaded file in `field`, or a ValidationError saying to choose one. */
 export async function uploadedFile(request: FastifyRequest, field = 'file'): Promise<UploadedFile> {
   const part = (request.body as MultipartBody | undefined)?.[field]
-  if (!part || part.type !== 'file' || !part.filename)
+  if (part?.type !== 'file' || !part.filename)
     throw new ValidationError({ [field]: 'Select a CSV or Excel file' })
   const data = await part.toBuffer()
   if (part.file.truncated)

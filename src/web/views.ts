@@ -55,6 +55,37 @@ const ADMINS: Role[] = ['force-admin', 'inspectorate-admin']
 const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', match: '/' },
   { text: 'Forces', href: '/forces', match: '/forces' },
+  { text: 'Roster', href: '/roster', match: '/roster', roles: ['force-caseworker', 'inspector'] },
+  {
+    text: 'Second jobs',
+    href: '/business-interests',
+    match: '/business-interests',
+    roles: ['force-caseworker', 'inspector'],
+  },
+  {
+    text: 'My second jobs',
+    href: '/business-interests/mine',
+    match: '/business-interests/mine',
+    roles: ['staff'],
+  },
+  {
+    text: 'Gifts and hospitality',
+    href: '/gifts-hospitality',
+    match: '/gifts-hospitality',
+    roles: ['force-caseworker', 'inspector'],
+  },
+  {
+    text: 'Media contacts',
+    href: '/media-contacts',
+    match: '/media-contacts',
+    roles: ['force-caseworker', 'inspector'],
+  },
+  {
+    text: 'My declarations',
+    href: '/gifts-hospitality/mine',
+    match: '/gifts-hospitality/mine',
+    roles: ['staff'],
+  },
   { text: 'Users', href: '/admin/users', match: '/admin/users', roles: ADMINS },
   { text: 'API tokens', href: '/admin/api-tokens', match: '/admin/api-tokens', roles: ADMINS },
   { text: 'Audit trail', href: '/admin/audit', match: '/admin/audit', roles: ADMINS },

@@ -31,7 +31,9 @@ describe.skipIf(shouldSkipBrowserTests())('signing in and out in a browser', () 
     expect(await page.title()).toBe('Error: Sign in – Probity')
     await expectAccessible(page)
     await summary.locator('a').click()
-    expect(await page.locator('#email').evaluate((input) => input === input.ownerDocument.activeElement)).toBe(true)
+    expect(
+      await page.locator('#email').evaluate((input) => input === input.ownerDocument.activeElement),
+    ).toBe(true)
   })
 
   it("signs in, shows the person their own force's users and not another's, and signs out", async () => {

@@ -44,7 +44,8 @@ export class Agent {
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies) {
-      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name)
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now()))
+        this.cookies.delete(cookie.name)
       else this.cookies.set(cookie.name, cookie.value)
     }
     const token = response.body.match(/name="_csrf" value="([^"]+)"/)?.[1]
@@ -92,7 +93,9 @@ export class Agent {
     options: RequestOptions = {},
   ) {
     if (!this.csrfToken && options.csrf !== false) await this.get('/sign-in')
-    const payload = new URLSearchParams(options.csrf === false ? form : { _csrf: this.csrfToken, ...form }).toString()
+    const payload = new URLSearchParams(
+      options.csrf === false ? form : { _csrf: this.csrfToken, ...form },
+    ).toString()
     const response = await this.app.inject({
       method,
       url,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { createApp } from '../../src/app.js'
+import { type AppOptions, createApp } from '../../src/app.js'
 import type { DatabaseHandle } from '../../src/db/connection.js'
 import { createServices, type ServiceOptions, type Services } from '../../src/services.js'
 import { createTestDatabase } from './test-database.js'
@@ -11,11 +11,19 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** The very app the server runs, built over a fresh test database, optionally on a test clock. */
-export async function createTestApp(options: ServiceOptions = {}): Promise<TestApp> {
+/**
+ * The very app the server runs, built over a fresh test database, optionally on a test clock or
+ * behind trusted proxies (as TRUST_PROXY sets them).
+ */
+export async function createTestApp(
+  options: ServiceOptions & Pick<AppOptions, 'trustProxy'> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
   const services = createServices(database.db, options)
-  const app = await createApp(services, { cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters' })
+  const app = await createApp(services, {
+    cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters',
+    trustProxy: options.trustProxy,
+  })
   return {
     app,
     database,

@@ -10,6 +10,14 @@ export interface ForceFixture {
   marker: string
   users: Record<'force-admin' | 'force-caseworker' | 'staff', { id: string; email: string }>
   apiToken: { id: string; token: string }
+  /** A member of the force's roster, and a roster import waiting to be confirmed. */
+  roster: { staffMemberId: string; pendingImportId: string }
+  /** A gifts and hospitality declaration and a gifts import waiting to be confirmed. */
+  gifts: { giftId: string; pendingImportId: string }
+  /** A media contact and a media contacts import waiting to be confirmed. */
+  mediaContacts: { mediaContactId: string; pendingImportId: string }
+  /** A second-job application, still to be decided (so not on the published register). */
+  businessInterests: { businessInterestId: string }
 }
 
 export interface TwoForces {
@@ -36,7 +44,111 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     role: 'force-admin',
     forceCode: code,
   })
-  return { code, marker, users, apiToken: { id: record.id, token } }
+  const rosterRow = {
+    staff_number: `${marker.slice(0, 5).toUpperCase()}0001`,
+    name: `${marker} Constable`,
+    grade: 'Constable',
+    unit: `${marker} Response`,
+    start_date: '2001-04-01',
+    leave_date: '',
+  }
+  const { plan } = await services.roster.importRows(SYSTEM_CALLER, {
+    forceCode: code,
+    filename: `${marker}-roster.csv`,
+    rows: [{ line: 2, values: rosterRow }],
+  })
+  const member = await services.roster.findByStaffNumber(SYSTEM_CALLER, plan.force.id, rosterRow.staff_number)
+  const pendingImportId = await services.pendingImports.save(
+    SYSTEM_CALLER,
+    plan.force.id,
+    'roster',
+    `${marker}-pending.csv`,
+    [{ ...plan.valid[0]?.value, name: `${marker} Renamed` }],
+  )
+  const roster = { staffMemberId: member?.id ?? '', pendingImportId }
+  const gift = await services.giftsHospitality.record(
+    SYSTEM_CALLER,
+    {
+      staffNumber: rosterRow.staff_number,
+      kind: 'hospitality',
+      // The public register may show the description and donor, so the marker goes where it may not.
+      description: 'Dinner at the supplier’s annual awards',
+      donorName: 'Northwest Uniform Supplies Ltd',
+      donorType: 'supplier',
+      estimatedValue: '85',
+      offeredOn: '2012-01-20',
+      outcome: 'accepted',
+      approver: `${marker} Superintendent`,
+      notes: `${marker} notes`,
+    },
+    plan.force.id,
+  )
+  const gifts = {
+    giftId: gift.id,
+    pendingImportId: await services.pendingImports.save(
+      SYSTEM_CALLER,
+      plan.force.id,
+      'gifts-hospitality',
+      `${marker}-gifts.csv`,
+      [{ ...gift, id: undefined, description: `${marker} pending gift` }],
+    ),
+  }
+  const contact = await services.mediaContacts.create(
+    SYSTEM_CALLER,
+    {
+      staffNumber: rosterRow.staff_number,
+      journalist: `${marker} Reporter`,
+      outlet: `${marker} Evening News`,
+      contactOn: '2012-02-01',
+      method: 'telephone',
+      purpose: `${marker} appeal for witnesses`,
+      discussed: `${marker} the appeal`,
+    },
+    plan.force.id,
+  )
+  const mediaContacts = {
+    mediaContactId: contact.id,
+    pendingImportId: await services.pendingImports.save(
+      SYSTEM_CALLER,
+      plan.force.id,
+      'media-contacts',
+      `${marker}-media.csv`,
+      [
+        {
+          staffMemberId: contact.staffMemberId,
+          journalist: `${marker} pending`,
+          outlet: 'x',
+          contactOn: '2012-02-01',
+          method: 'email',
+          purpose: 'x',
+          discussed: 'x',
+          authorisedBy: null,
+        },
+      ],
+    ),
+  }
+  const application = await services.businessInterests.record(SYSTEM_CALLER, {
+    forceId: plan.force.id,
+    staffNumber: rosterRow.staff_number,
+    submittedOn: '2012-01-10',
+    nature: `${marker} weekend driving instructor`,
+    category: 'self-employment',
+    employer: `${marker} Driving School`,
+    hoursPerWeek: '6',
+    paid: 'yes',
+    conflictDeclaration: `${marker} none`,
+  })
+  const businessInterests = { businessInterestId: application.id }
+  return {
+    code,
+    marker,
+    users,
+    apiToken: { id: record.id, token },
+    roster,
+    gifts,
+    mediaContacts,
+    businessInterests,
+  }
 }
 
 /**

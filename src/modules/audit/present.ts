@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Column } from '../../spreadsheets/write.js'
 import type { ForceReference } from '../forces/service.js'
 import type { AuditEvent } from './service.js'
 
@@ -64,7 +65,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 function shown(value: unknown): string {
   if (value === undefined || value === null) return ''
   if (typeof value === 'string') return value
-  return JSON.stringify(value)
+  // Spaced out, so a long list or object can wrap in a narrow column.
+  return JSON.stringify(value, null, 1).replace(/\s*\n\s*/g, ' ')
 }
 
 /**
@@ -104,3 +106,24 @@ export function paginationFor(current: number, totalPages: number, hrefFor: (pag
     next: current < totalPages ? { href: hrefFor(current + 1) } : undefined,
   }
 }
+
+const json = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value))
+
+/** The columns of the audit trail's CSV download: everything the API gives, flat. */
+export const AUDIT_CSV_COLUMNS: Column<AuditEventView>[] = [
+  { header: 'Event', value: (event) => event.seq },
+  { header: 'Time (UTC)', value: (event) => event.occurredAt },
+  { header: 'Actor type', value: (event) => event.actor.type },
+  { header: 'Actor', value: (event) => event.actor.label },
+  { header: 'Actor id', value: (event) => event.actor.id },
+  { header: 'IP address', value: (event) => event.actor.ipAddress },
+  { header: 'Force code', value: (event) => event.force?.code },
+  { header: 'Force', value: (event) => event.force?.name },
+  { header: 'Entity type', value: (event) => event.entity.type },
+  { header: 'Entity id', value: (event) => event.entity.id },
+  { header: 'Action', value: (event) => event.action },
+  { header: 'Before (JSON)', value: (event) => json(event.before) },
+  { header: 'After (JSON)', value: (event) => json(event.after) },
+  { header: 'Previous hash', value: (event) => event.prevHash },
+  { header: 'Hash', value: (event) => event.hash },
+]

@@ -4,6 +4,7 @@ import type { Caller } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
 import type { Services } from '../../services.js'
+import { sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
 import type { ForceReference } from '../forces/service.js'
 import {
@@ -14,7 +15,7 @@ import {
   NO_FORCE,
   toAuditFilter,
 } from './filters.js'
-import { auditEventSchema, changesOf, paginationFor, presentEvent } from './present.js'
+import { AUDIT_CSV_COLUMNS, auditEventSchema, changesOf, paginationFor, presentEvent } from './present.js'
 
 const ADMINS: readonly Role[] = ['force-admin', 'inspectorate-admin']
 
@@ -27,6 +28,17 @@ function typedValues(query: unknown): Record<string, string> {
     FILTER_FIELDS.map((field) => [field, typeof source[field] === 'string' ? source[field].trim() : '']),
   )
 }
+
+/** To the second, in UK time: an audit trail needs the order of events within a minute. */
+const auditTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZone: 'Europe/London',
+})
 
 const auditPageSchema = z.object({
   events: z.array(auditEventSchema),
@@ -82,13 +94,37 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       ...view,
       ...result,
       filtered: Object.values(values).some((value) => value !== ''),
-      eventRows: result.events.map((event) => ({ ...event, changes: changesOf(event.before, event.after) })),
+      eventRows: result.events.map((event) => ({
+        ...event,
+        time: auditTime.format(new Date(event.occurredAt)),
+        // Break points, so a 64-character hash wraps in a narrow column.
+        hashChunks: event.hash.match(/.{1,16}/g) ?? [],
+        changes: changesOf(event.before, event.after),
+      })),
       first: (result.page - 1) * AUDIT_PAGE_SIZE + 1,
       last: (result.page - 1) * AUDIT_PAGE_SIZE + result.events.length,
       pagination: paginationFor(result.page, result.totalPages, hrefFor),
       firstPageHref: hrefFor(1),
+      downloadHref: hrefFor(1).replace('/admin/audit', '/admin/audit.csv'),
     })
   })
+
+  // Every matching event as a spreadsheet; the download is recorded in the trail.
+  app.get(
+    '/admin/audit.csv',
+    { config: { access: ADMINS }, schema: { hide: true } },
+    async (request, reply) => {
+      const references = await forces.references()
+      const parsed = auditQuerySchema.safeParse(request.query)
+      if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error))
+      const checked = toAuditFilter(parsed.data, references)
+      if (!checked.ok) throw new ValidationError(checked.fieldErrors)
+      const events = await audit.exportEvents(request.caller, checked.filter, 'csv')
+      const byId = new Map(references.map((force) => [force.id, force]))
+      const rows = events.map((event) => presentEvent(event, byId))
+      return sendExport(reply, 'csv', 'audit-events', AUDIT_CSV_COLUMNS, rows)
+    },
+  )
 
   app.get(
     '/api/audit-events',

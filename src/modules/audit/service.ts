@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, gt, gte, ilike, isNull, lt, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Actor, type Caller, requireRole } from '../../domain/access.js'
-import { ForbiddenError } from '../../domain/errors.js'
+import { type Actor, type Caller, requireRole, type Scope } from '../../domain/access.js'
+import { ForbiddenError, ValidationError } from '../../domain/errors.js'
 import { type ChainedEvent, type ChainProblem, ChainVerifier, hashEvent } from './chain.js'
 import type { AuditFilter } from './filters.js'
 import { auditChainHead, auditEvents } from './schema.js'
@@ -55,11 +55,30 @@ export type ChainVerification = { ok: true; events: number } | ({ ok: false; eve
 
 const VERIFY_BATCH = 5000
 
+/** The most events one download may hold. */
+export const AUDIT_EXPORT_LIMIT = 50_000
+
+/** The conditions of a filter; those it leaves out match everything. */
+function whereOf(filter: AuditFilter): SQL | undefined {
+  const conditions: SQL[] = []
+  if (filter.forceId === null) conditions.push(isNull(auditEvents.forceId))
+  else if (filter.forceId !== undefined) conditions.push(eq(auditEvents.forceId, filter.forceId))
+  if (filter.entityType) conditions.push(eq(auditEvents.entityType, filter.entityType))
+  if (filter.action) conditions.push(eq(auditEvents.action, filter.action))
+  if (filter.actor) conditions.push(ilike(auditEvents.actorLabel, `%${escapeLike(filter.actor)}%`))
+  if (filter.from) conditions.push(gte(auditEvents.occurredAt, filter.from.toISOString()))
+  if (filter.to) conditions.push(lt(auditEvents.occurredAt, filter.to.toISOString()))
+  return conditions.length ? and(...conditions) : undefined
+}
+
 /** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
 
 export class AuditService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /**
    * What happened to one record, oldest first: its history page. Anyone who may see the record may see
@@ -88,26 +107,27 @@ export class AuditService {
   }
 
   /**
-   * Events the caller may see, newest first, a page at a time. Row-level security limits a force to
-   * its own events whatever is asked; asking for another force's (or for no force's) is refused too,
-   * so the mistake is not mistaken for an empty trail.
+   * The scope to read the trail in. Only the inspectorate and a force's own administrators read it;
+   * row-level security limits a force to its own events whatever is asked, and asking for another
+   * force's (or for no force's) is refused too, so the mistake is not mistaken for an empty trail.
    */
-  async list(caller: Caller, filter: AuditFilter, page: { offset: number; limit: number }) {
+  private readingScope(
+    caller: Caller,
+    filter: AuditFilter,
+  ): Extract<Scope, { kind: 'inspectorate' | 'force' }> {
     requireRole(caller, 'force-admin', 'inspectorate-admin')
     const { scope } = caller
-    if (scope.kind === 'public') throw new ForbiddenError()
+    if (scope.kind !== 'inspectorate' && scope.kind !== 'force') throw new ForbiddenError()
     if (scope.kind === 'force' && filter.forceId !== undefined && filter.forceId !== scope.forceId) {
       throw new ForbiddenError('You can see only your own force’s audit events')
     }
-    const conditions: SQL[] = []
-    if (filter.forceId === null) conditions.push(isNull(auditEvents.forceId))
-    else if (filter.forceId !== undefined) conditions.push(eq(auditEvents.forceId, filter.forceId))
-    if (filter.entityType) conditions.push(eq(auditEvents.entityType, filter.entityType))
-    if (filter.action) conditions.push(eq(auditEvents.action, filter.action))
-    if (filter.actor) conditions.push(ilike(auditEvents.actorLabel, `%${escapeLike(filter.actor)}%`))
-    if (filter.from) conditions.push(gte(auditEvents.occurredAt, filter.from.toISOString()))
-    if (filter.to) conditions.push(lt(auditEvents.occurredAt, filter.to.toISOString()))
-    const where = conditions.length ? and(...conditions) : undefined
+    return scope
+  }
+
+  /** Events the caller may see, newest first, a page at a time. */
+  async list(caller: Caller, filter: AuditFilter, page: { offset: number; limit: number }) {
+    const scope = this.readingScope(caller, filter)
+    const where = whereOf(filter)
     return inScope(this.db, scope, async (tx) => {
       const [total] = await tx.select({ value: count() }).from(auditEvents).where(where)
       const events = await tx
@@ -118,6 +138,39 @@ export class AuditService {
         .offset(page.offset)
         .limit(page.limit)
       return { total: total?.value ?? 0, events }
+    })
+  }
+
+  /**
+   * Every event that matches, newest first, for a download, which is itself recorded in the trail in
+   * the same transaction. More than AUDIT_EXPORT_LIMIT is refused rather than cut short silently.
+   */
+  async exportEvents(caller: Caller, filter: AuditFilter, format: string): Promise<AuditEvent[]> {
+    const scope = this.readingScope(caller, filter)
+    const where = whereOf(filter)
+    return inScope(this.db, scope, async (tx) => {
+      const [total] = await tx.select({ value: count() }).from(auditEvents).where(where)
+      const matching = total?.value ?? 0
+      if (matching > AUDIT_EXPORT_LIMIT) {
+        throw new ValidationError({
+          export: `${matching.toLocaleString('en-GB')} events match: narrow the filters to ${AUDIT_EXPORT_LIMIT.toLocaleString('en-GB')} or fewer to download them`,
+        })
+      }
+      const events = await tx.select().from(auditEvents).where(where).orderBy(desc(auditEvents.seq))
+      // The download belongs to the force whose trail it is; an inspectorate-wide one to no force.
+      const forceId = scope.kind === 'force' ? scope.forceId : (filter.forceId ?? null)
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId,
+          entityType: 'audit-event',
+          action: 'export',
+          after: { format, rows: events.length, filters: filter },
+        },
+        this.now(),
+      )
+      return events
     })
   }
 

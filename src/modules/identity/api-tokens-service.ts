@@ -8,6 +8,7 @@ import { assignableRoles, ROLE_LABELS, ROLES, type Role } from '../../domain/rol
 import { parseOrThrow } from '../../domain/validation.js'
 import { appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
+import { FieldProblems } from './field-problems.js'
 import { forceForNewMember } from './force-membership.js'
 import { apiTokens } from './schema.js'
 import { newSecret, secretHash } from './tokens.js'
@@ -91,11 +92,23 @@ export class ApiTokensService {
   /** Creates a token; the secret is returned this once and never stored. */
   async create(caller: Caller, input: NewApiToken): Promise<{ token: string; record: ApiTokenView }> {
     requireRole(caller, 'force-admin', 'inspectorate-admin')
-    const { name, role, forceCode, expiresInDays } = parseOrThrow(newApiTokenSchema, input)
-    const principal = caller.principal
-    if (principal && !assignableRoles(principal.role).includes(role))
-      throw new ForbiddenError('You cannot give that role')
-    const forceId = await forceForNewMember(caller, role, forceCode, this.forces)
+    const problems = new FieldProblems(Object.keys(newApiTokenSchema.shape))
+    const fields = await problems.check(() => parseOrThrow(newApiTokenSchema, input))
+    // The role decides the force, so it is looked at on its own, even when other fields are wrong.
+    const role = newApiTokenSchema.shape.role.safeParse(input.role)
+    let forceId: number | null = null
+    if (role.success) {
+      const principal = caller.principal
+      if (principal && !assignableRoles(principal.role).includes(role.data)) {
+        throw new ForbiddenError('You cannot give that role')
+      }
+      const forceCode = newApiTokenSchema.shape.forceCode.safeParse(input.forceCode).data
+      forceId =
+        (await problems.check(() => forceForNewMember(caller, role.data, forceCode, this.forces))) ?? null
+    }
+    problems.throwIfAny()
+    if (!fields) throw new Error('validation passed without fields')
+    const { name, expiresInDays } = fields
 
     const token = newSecret(TOKEN_PREFIX)
     const now = this.now()
@@ -104,7 +117,7 @@ export class ApiTokensService {
         .insert(apiTokens)
         .values({
           name,
-          role,
+          role: fields.role,
           forceId,
           tokenHash: secretHash(token),
           prefix: token.slice(0, TOKEN_PREFIX.length + 6),
@@ -183,6 +196,7 @@ export class ApiTokensService {
       label: `API token ${row.name} (${row.prefix}…)`,
       role: row.role,
       forceId: row.forceId,
+      staffMemberId: null,
     }
   }
 }

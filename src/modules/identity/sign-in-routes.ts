@@ -55,13 +55,11 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         userAgent: request.headers['user-agent'] ?? null,
       })
       if (!result.ok) {
-        return reply
-          .code(401)
-          .render('identity/views/sign-in.njk', {
-            email,
-            returnTo,
-            errors: formErrors({ email: SIGN_IN_FAILED }),
-          })
+        return reply.code(401).render('identity/views/sign-in.njk', {
+          email,
+          returnTo,
+          errors: formErrors({ email: SIGN_IN_FAILED }),
+        })
       }
       setSessionCookie(request, reply, result.token)
       return reply.redirect(returnTo, 303)

@@ -32,6 +32,7 @@ function principalOf(user: typeof users.$inferSelect): Principal {
     label: `${user.name} <${user.email}>`,
     role: user.role,
     forceId: user.forceId,
+    staffMemberId: user.staffMemberId,
   }
 }
 
@@ -75,20 +76,28 @@ export class SignInService {
 
     if (user.disabledAt || locked || !matches) {
       const reason = user.disabledAt ? 'account disabled' : locked ? 'account locked' : 'wrong password'
-      const failures = matches || locked || user.disabledAt ? user.failedSignIns : user.failedSignIns + 1
-      const lockNow = failures >= SIGN_IN_POLICY.maxFailures
       await this.db.transaction(async (tx) => {
-        await tx
-          .update(users)
-          .set(
-            lockNow
-              ? {
-                  failedSignIns: 0,
-                  lockedUntil: new Date(now.getTime() + minutes(SIGN_IN_POLICY.lockMinutes)),
-                }
-              : { failedSignIns: failures },
-          )
-          .where(eq(users.id, user.id))
+        // Only a wrong password counts towards a lock-out. The count goes up in the database, not from
+        // the value read above: guesses sent at once must each count, or they could go on unlocked.
+        // (The user's row is locked before the audit chain's head, in the order every change takes them.)
+        let lockNow = false
+        if (reason === 'wrong password') {
+          const [counted] = await tx
+            .update(users)
+            .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
+            .where(eq(users.id, user.id))
+            .returning({ failedSignIns: users.failedSignIns })
+          lockNow = (counted?.failedSignIns ?? 0) >= SIGN_IN_POLICY.maxFailures
+          if (lockNow) {
+            await tx
+              .update(users)
+              .set({
+                failedSignIns: 0,
+                lockedUntil: new Date(now.getTime() + minutes(SIGN_IN_POLICY.lockMinutes)),
+              })
+              .where(eq(users.id, user.id))
+          }
+        }
         await appendAuditEvent(
           tx,
           actor,

@@ -10,23 +10,35 @@ import { assignableRoles, ROLE_LABELS, ROLES, type Role } from '../../domain/rol
 import { parseOrThrow } from '../../domain/validation.js'
 import { appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
+import { FieldProblems } from './field-problems.js'
 import { forceForNewMember } from './force-membership.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { sessions, users } from './schema.js'
 
+/** In the order of the form's fields, so the error summary lists problems in the order people meet them. */
 export const newUserSchema = z.object({
-  email: z.email('Enter an email address in the correct format, like name@example.police.uk').max(254).trim(),
   name: z
     .string()
     .trim()
     .min(1, 'Enter the person’s full name')
     .max(200, 'Name must be 200 characters or fewer'),
+  // Trimmed before the format is checked: an address pasted with a space around it is still valid.
+  email: z
+    .string()
+    .trim()
+    .pipe(
+      z
+        .email('Enter an email address in the correct format, like name@example.police.uk')
+        .max(254, 'Email address must be 254 characters or fewer'),
+    ),
   role: z.enum(ROLES, 'Select a role'),
   forceCode: z
     .string()
     .trim()
     .optional()
     .transform((value) => value || undefined),
+  /** The person's own entry on their force's roster, so they can use self-service registers. */
+  staffMemberId: z.uuid('Select a member of staff from the roster').optional(),
   /** Left out, a one-time password is generated and shown once. */
   password: z
     .string()
@@ -118,19 +130,39 @@ export class UsersService {
 
   async create(caller: Caller, input: NewUser): Promise<{ user: UserView; oneTimePassword?: string }> {
     requireRole(caller, 'force-admin', 'inspectorate-admin')
-    const { email, name, role, forceCode, password: chosenPassword } = parseOrThrow(newUserSchema, input)
-    if (!this.rolesFor(caller).includes(role)) throw new ForbiddenError('You cannot give that role')
-    const forceId = await forceForNewMember(caller, role, forceCode, this.forces)
+    const problems = new FieldProblems(Object.keys(newUserSchema.shape))
+    const fields = await problems.check(() => parseOrThrow(newUserSchema, input))
+    // The role decides the force, so it is looked at on its own, even when other fields are wrong.
+    const role = newUserSchema.shape.role.safeParse(input.role)
+    let forceId: number | null = null
+    if (role.success) {
+      if (!this.rolesFor(caller).includes(role.data)) throw new ForbiddenError('You cannot give that role')
+      const forceCode = newUserSchema.shape.forceCode.safeParse(input.forceCode).data
+      forceId =
+        (await problems.check(() => forceForNewMember(caller, role.data, forceCode, this.forces))) ?? null
+    }
+    const chosenPassword = typeof input.password === 'string' && input.password ? input.password : undefined
+    const problem =
+      chosenPassword && passwordProblem(chosenPassword, typeof input.email === 'string' ? input.email : '')
+    if (problem) problems.add('password', problem)
+    problems.throwIfAny()
+    if (!fields) throw new Error('validation passed without fields')
+    const { email, name } = fields
     const oneTimePassword = chosenPassword ? undefined : generatePassword()
     const password = chosenPassword ?? (oneTimePassword as string)
-    const problem = passwordProblem(password, email)
-    if (problem) throw new ValidationError({ password: problem })
 
     const passwordHash = await hashPassword(password)
     const row = await inScope(this.db, caller.scope, async (tx) => {
       const [created] = await tx
         .insert(users)
-        .values({ email, name, role, forceId, passwordHash })
+        .values({
+          email,
+          name,
+          role: fields.role,
+          forceId,
+          passwordHash,
+          staffMemberId: fields.staffMemberId ?? null,
+        })
         .returning()
       if (!created) throw new Error('insert returned no row')
       await appendAuditEvent(
@@ -159,6 +191,16 @@ export class UsersService {
       if (disabled) await tx.delete(sessions).where(eq(sessions.userId, row.id))
       return { disabledAt: disabled ? this.now() : null }
     })
+  }
+
+  /**
+   * Links an account to its holder's roster entry (or unlinks it, with null). The database refuses an
+   * entry of another force: the link's key includes the force.
+   */
+  async linkStaffMember(caller: Caller, userId: string, staffMemberId: string | null): Promise<UserView> {
+    if (staffMemberId !== null && !z.uuid().safeParse(staffMemberId).success)
+      throw new NotFoundError('No such member of staff')
+    return this.change(caller, userId, 'link-roster', async () => ({ staffMemberId }))
   }
 
   async unlock(caller: Caller, userId: string): Promise<UserView> {

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { seedDemoData } from '../../demo-data.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
+
+let testApp: TestApp
+beforeAll(async () => {
+  testApp = await createTestApp()
+})
+afterAll(() => testApp.close())
+
+describe('demo business interests', () => {
+  it('gives each demo force applications in every state once, and the public register names only the chief', async () => {
+    await seedDemoData(testApp.services)
+    await seedDemoData(testApp.services)
+    const forces = await testApp.services.forces.references()
+    for (const code of ['cheshire', 'cleveland']) {
+      const forceId = forces.find((force) => force.code === code)?.id
+      const { items } = await testApp.services.businessInterests.list(SYSTEM_CALLER, { forceId })
+      expect(items.map((item) => item.status).sort()).toEqual([
+        'approved',
+        'approved',
+        'approved with conditions',
+        'refused',
+        'submitted',
+        'withdrawn',
+      ])
+      const register = await testApp.services.publishedRegisters.businessInterestsRegister(code)
+      expect(register.interests.filter((row) => row.name !== null).map((row) => row.grade)).toEqual([
+        'Chief Constable',
+      ])
+      expect((await testApp.services.businessInterests.reviewsDue(SYSTEM_CALLER, { forceId })).length).toBe(1)
+    }
+  })
+})

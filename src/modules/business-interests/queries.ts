@@ -1,0 +1,193 @@
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
+import type { Transaction } from '../../db/tenancy.js'
+import { staffMembers } from '../roster/schema.js'
+import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
+import { businessInterests } from './schema.js'
+
+export type BusinessInterestRow = typeof businessInterests.$inferSelect
+
+/** The roster facts shown beside an application: read-only, under the same row-level security. */
+export interface StaffFacts {
+  id: string
+  staffNumber: string
+  name: string
+  grade: string
+  unit: string
+}
+
+export interface BusinessInterestWithStaff {
+  row: BusinessInterestRow
+  staff: StaffFacts
+}
+
+export interface ListFilter {
+  forceId?: number
+  staffMemberId?: string
+  status?: BusinessInterestStatus
+  category?: BusinessInterestCategory
+  unit?: string
+  submittedFrom?: string
+  submittedTo?: string
+  search?: string
+}
+
+export const SORTS = ['submitted', 'name', 'category', 'status', 'review'] as const
+export type Sort = (typeof SORTS)[number]
+
+const staffColumns = {
+  id: staffMembers.id,
+  staffNumber: staffMembers.staffNumber,
+  name: staffMembers.name,
+  grade: staffMembers.grade,
+  unit: staffMembers.unit,
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
+}
+
+function conditionsOf(filter: ListFilter): SQL | undefined {
+  const conditions: (SQL | undefined)[] = []
+  if (filter.forceId !== undefined) conditions.push(eq(businessInterests.forceId, filter.forceId))
+  if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
+  if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
+  if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
+  if (filter.unit) conditions.push(ilike(staffMembers.unit, `%${escapeLike(filter.unit)}%`))
+  if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
+  if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
+  if (filter.search) {
+    const pattern = `%${escapeLike(filter.search)}%`
+    conditions.push(
+      or(
+        ilike(staffMembers.name, pattern),
+        ilike(staffMembers.staffNumber, pattern),
+        ilike(businessInterests.nature, pattern),
+        ilike(businessInterests.employer, pattern),
+      ),
+    )
+  }
+  return and(...conditions)
+}
+
+function orderOf(sort: Sort, order: 'asc' | 'desc') {
+  const direction = order === 'asc' ? asc : desc
+  const column = {
+    submitted: businessInterests.submittedOn,
+    name: staffMembers.name,
+    category: businessInterests.category,
+    status: businessInterests.status,
+    review: businessInterests.reviewDate,
+  }[sort]
+  return [direction(column), direction(businessInterests.createdAt), asc(businessInterests.id)]
+}
+
+function joined(tx: Transaction) {
+  return tx
+    .select({ row: businessInterests, staff: staffColumns })
+    .from(businessInterests)
+    .innerJoin(
+      staffMembers,
+      and(
+        eq(staffMembers.forceId, businessInterests.forceId),
+        eq(staffMembers.id, businessInterests.staffMemberId),
+      ),
+    )
+}
+
+export async function selectPage(
+  tx: Transaction,
+  filter: ListFilter,
+  sort: Sort,
+  order: 'asc' | 'desc',
+  page: { offset: number; limit: number } | undefined,
+): Promise<{ total: number; items: BusinessInterestWithStaff[] }> {
+  const where = conditionsOf(filter)
+  const [counted] = await tx
+    .select({ total: sql<number>`count(*)::int` })
+    .from(businessInterests)
+    .innerJoin(
+      staffMembers,
+      and(
+        eq(staffMembers.forceId, businessInterests.forceId),
+        eq(staffMembers.id, businessInterests.staffMemberId),
+      ),
+    )
+    .where(where)
+  const query = joined(tx)
+    .where(where)
+    .orderBy(...orderOf(sort, order))
+  const items = page ? await query.limit(page.limit).offset(page.offset) : await query
+  return { total: counted?.total ?? 0, items }
+}
+
+export async function selectOne(tx: Transaction, id: string): Promise<BusinessInterestWithStaff | undefined> {
+  const [found] = await joined(tx).where(eq(businessInterests.id, id))
+  return found
+}
+
+/** Approved interests whose review or expiry falls on or before `by`. */
+export async function selectReviewsDue(
+  tx: Transaction,
+  forceId: number | undefined,
+  by: string,
+): Promise<BusinessInterestWithStaff[]> {
+  return joined(tx)
+    .where(
+      and(
+        forceId === undefined ? undefined : eq(businessInterests.forceId, forceId),
+        inArray(businessInterests.status, ['approved', 'approved with conditions']),
+        or(lte(businessInterests.reviewDate, by), lte(businessInterests.expiryDate, by)),
+      ),
+    )
+    .orderBy(asc(sql`least(${businessInterests.reviewDate}, ${businessInterests.expiryDate})`))
+}
+
+/** What the published register shows: approved, current (not expired) interests of one force. */
+export async function selectPublishable(
+  tx: Transaction,
+  forceId: number,
+  today: string,
+): Promise<BusinessInterestWithStaff[]> {
+  return joined(tx)
+    .where(
+      and(
+        eq(businessInterests.forceId, forceId),
+        inArray(businessInterests.status, ['approved', 'approved with conditions']),
+        isNotNull(businessInterests.decidedOn),
+        or(sql`${businessInterests.expiryDate} is null`, gte(businessInterests.expiryDate, today)),
+      ),
+    )
+    .orderBy(asc(businessInterests.category), desc(businessInterests.decidedOn), asc(businessInterests.id))
+}
+
+/** Every staff member of a force, by number: for imports, one query instead of one per row. */
+export async function selectStaffByNumber(
+  tx: Transaction,
+  forceId: number,
+): Promise<Map<string, StaffFacts>> {
+  const rows = await tx.select(staffColumns).from(staffMembers).where(eq(staffMembers.forceId, forceId))
+  return new Map(rows.map((row) => [row.staffNumber.toLowerCase(), row]))
+}
+
+/** The applications of one force submitted between two days, both included. */
+export async function selectSubmittedBetween(
+  tx: Transaction,
+  forceId: number,
+  from: string,
+  to: string,
+): Promise<BusinessInterestRow[]> {
+  return tx
+    .select()
+    .from(businessInterests)
+    .where(
+      and(
+        eq(businessInterests.forceId, forceId),
+        gte(businessInterests.submittedOn, from),
+        lte(businessInterests.submittedOn, to),
+      ),
+    )
+}
+
+export async function selectForStaff(tx: Transaction, forceId: number): Promise<BusinessInterestRow[]> {
+  return tx.select().from(businessInterests).where(eq(businessInterests.forceId, forceId))
+}

@@ -1,0 +1,366 @@
+import ExcelJS from 'exceljs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent } from '../../../test/support/agent.js'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
+import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
+import { criterionKey } from './rules.js'
+
+let testApp: TestApp
+let cast: TwoForces
+let staff: Agent
+let caseworker: Agent
+let bravoCaseworker: Agent
+let alphaAdmin: Agent
+
+const noConcerns = Object.fromEntries(
+  BUSINESS_INTEREST_CRITERIA.map((criterion) => [`concern-${criterionKey(criterion)}`, 'no']),
+)
+
+async function signedIn(email: string): Promise<Agent> {
+  const agent = new Agent(testApp.app)
+  await agent.signIn(email, TEST_PASSWORD)
+  return agent
+}
+
+/** Posts a multipart form with a file, as a browser's upload would. */
+async function upload(
+  agent: Agent,
+  url: string,
+  filename: string,
+  content: Buffer | string,
+  fields: Record<string, string> = {},
+) {
+  const boundary = '----probitytest'
+  const parts: Buffer[] = []
+  for (const [name, value] of Object.entries({ _csrf: agent.csrfToken, ...fields })) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    )
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    Buffer.isBuffer(content) ? content : Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  )
+  return testApp.app.inject({
+    method: 'POST',
+    url,
+    payload: Buffer.concat(parts),
+    remoteAddress: agent.remoteAddress,
+    headers: { cookie: agent.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
+  })
+}
+
+beforeAll(async () => {
+  testApp = await createTestApp({ now: () => new Date('2012-03-01T10:00:00Z') })
+  cast = await buildTwoForces(testApp.services)
+  await testApp.services.users.linkStaffMember(
+    SYSTEM_CALLER,
+    cast.alpha.users.staff.id,
+    cast.alpha.roster.staffMemberId,
+  )
+  await testApp.services.roster.importRows(SYSTEM_CALLER, {
+    forceCode: 'cheshire',
+    filename: 'seniors.csv',
+    rows: [
+      {
+        line: 2,
+        values: {
+          staff_number: 'CC0001',
+          name: 'Chief Paula Senior',
+          grade: 'Chief Constable',
+          unit: 'Command',
+          start_date: '',
+          leave_date: '',
+        },
+      },
+      {
+        line: 3,
+        values: {
+          staff_number: 'SUP0001',
+          name: 'Super Sam Middle',
+          grade: 'Superintendent',
+          unit: 'Operations',
+          start_date: '',
+          leave_date: '',
+        },
+      },
+      {
+        line: 4,
+        values: {
+          staff_number: 'ODD0001',
+          name: 'Odd Grade Person',
+          grade: 'Grand Wizard',
+          unit: 'Elsewhere',
+          start_date: '',
+          leave_date: '',
+        },
+      },
+    ],
+  })
+  staff = await signedIn(cast.alpha.users.staff.email)
+  caseworker = await signedIn(cast.alpha.users['force-caseworker'].email)
+  bravoCaseworker = await signedIn(cast.bravo.users['force-caseworker'].email)
+  alphaAdmin = await signedIn(cast.alpha.users['force-admin'].email)
+})
+afterAll(() => testApp.close())
+
+describe('self-service', () => {
+  it('tells an unlinked account to ask its administrator', async () => {
+    const unlinked = await signedIn(cast.bravo.users.staff.email)
+    const page = await unlinked.get('/business-interests/apply')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('not linked to the staff roster')
+    expect(page.body).toContain('Ask your administrator')
+  })
+
+  it('re-shows the form with errors, then takes the application and lists it as the applicant’s own', async () => {
+    const bad = await staff.post('/business-interests/apply', { nature: '', hoursPerWeek: 'lots' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('govuk-error-summary')
+    expect(bad.body).toContain('href="#nature"')
+    expect(bad.body).toContain('Enter the hours a week as a number')
+    const sent = await staff.post('/business-interests/apply', {
+      nature: 'Part-time bar work',
+      category: 'paid employment',
+      paid: 'yes',
+      conflictDeclaration: 'None',
+    })
+    expect(sent.statusCode).toBe(303)
+    const mine = await staff.get(String(sent.headers.location))
+    expect(mine.body).toContain('Part-time bar work')
+    expect(mine.body).toContain('Your application has been sent')
+  })
+
+  it('refuses staff the caseworker pages', async () => {
+    for (const url of [
+      '/business-interests',
+      '/business-interests/reviews-due',
+      '/business-interests/record',
+      `/business-interests/${cast.alpha.businessInterests.businessInterestId}`,
+      '/business-interests.csv',
+    ]) {
+      expect((await staff.get(url)).statusCode, url).toBe(403)
+    }
+  })
+})
+
+describe('caseworker pages', () => {
+  it('shows another force’s application as not found', async () => {
+    const id = cast.alpha.businessInterests.businessInterestId
+    expect((await bravoCaseworker.get(`/business-interests/${id}`)).statusCode).toBe(404)
+    expect(
+      (
+        await bravoCaseworker.post(`/business-interests/${id}/decision`, {
+          ...noConcerns,
+          decision: 'approved',
+        })
+      ).statusCode,
+    ).toBe(404)
+    expect((await caseworker.get(`/business-interests/${id}`)).statusCode).toBe(200)
+  })
+
+  it('records an application by staff number and decides it, refusing a refusal without a reason', async () => {
+    const bad = await caseworker.post('/business-interests/record', { staffNumber: 'NOPE', nature: 'x' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('No one on the roster has the staff number NOPE')
+    const made = await caseworker.post('/business-interests/record', {
+      staffNumber: 'cc0001',
+      submittedOn: '2012-02-01',
+      nature: 'Trustee of a rugby club charity',
+      category: 'voluntary work',
+      paid: 'no',
+      conflictDeclaration: 'None',
+    })
+    expect(made.statusCode).toBe(303)
+    const url = String(made.headers.location)
+    const refused = await caseworker.post(`${url}/decision`, { ...noConcerns, decision: 'refused' })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('Enter the reason for refusing')
+    const approved = await caseworker.post(`${url}/decision`, {
+      ...noConcerns,
+      decision: 'approved',
+      reviewDate: '2013-02-01',
+    })
+    expect(approved.statusCode).toBe(303)
+    const detail = await caseworker.get(url)
+    expect(detail.body).toContain('Trustee of a rugby club charity')
+    expect(detail.body).toContain('2013-02-01')
+  })
+
+  it('exports what the filters show as CSV and XLSX, and audits the export', async () => {
+    const csv = await caseworker.get('/business-interests.csv?category=voluntary+work')
+    expect(csv.statusCode).toBe(200)
+    expect(csv.headers['content-type']).toContain('text/csv')
+    const lines = csv.body.trim().split('\n')
+    expect(lines[0]).toContain('Staff number,Name,Grade,Unit,Submitted on,Category')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain('Trustee of a rugby club charity')
+    expect(csv.body).not.toContain('Part-time bar work')
+
+    const xlsx = await caseworker.get('/business-interests.xlsx')
+    expect(xlsx.statusCode).toBe(200)
+    const workbook = new ExcelJS.Workbook()
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
+    const sheet = workbook.worksheets[0]
+    expect(sheet?.rowCount).toBe(4)
+
+    const audit = await alphaAdmin.get('/api/audit-events?action=export')
+    const events = audit.json<{
+      events: { entity: { type: string }; after: { format: string; rows: number } }[]
+    }>().events
+    expect(
+      events
+        .filter((event) => event.entity.type === 'business-interest')
+        .map((event) => [event.after.format, event.after.rows]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['csv', 1],
+        ['xlsx', 3],
+      ]),
+    )
+  })
+
+  it('filters, sorts and searches the list', async () => {
+    const page = await caseworker.get('/business-interests?status=submitted&sort=name&order=asc')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('alphamarker Constable')
+    expect(page.body).not.toContain('Chief Paula Senior')
+    const bad = await caseworker.get('/business-interests?from=2012-13-45')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Enter the from date as a real date')
+  })
+})
+
+describe('reviews due and the inspectorate', () => {
+  it('lists approved interests due for review within the chosen window', async () => {
+    const soon = await caseworker.get('/business-interests/reviews-due?days=30')
+    expect(soon.statusCode).toBe(200)
+    expect(soon.body).not.toContain('Chief Paula Senior')
+    const year = await caseworker.get('/business-interests/reviews-due?days=365')
+    expect(year.body).toContain('Chief Paula Senior')
+    expect(year.body).toContain('2013-02-01')
+  })
+
+  it('lets the inspectorate read a force’s list, but not change anything', async () => {
+    const inspectorate = await signedIn(cast.inspectorateAdmin.email)
+    const list = await inspectorate.get('/business-interests?force=cheshire')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).toContain('alphamarker Constable')
+    expect(list.body).not.toContain('Record an application')
+    expect((await inspectorate.get('/business-interests?force=atlantis')).statusCode).toBe(400)
+    const id = cast.alpha.businessInterests.businessInterestId
+    expect((await inspectorate.get(`/business-interests/${id}`)).statusCode).toBe(200)
+    expect(
+      (await inspectorate.post(`/business-interests/${id}/decision`, { ...noConcerns, decision: 'approved' }))
+        .statusCode,
+    ).toBe(403)
+  })
+})
+
+describe('import of historic records', () => {
+  const header =
+    'Staff number,Submitted on,Category,Nature,Employer,Hours per week,Paid,Relatives interests,Conflict declaration,Status,Conditions,Refusal reason,Decided on,Review date,Expiry date,Withdrawn on'
+  const good = [
+    'SUP0001,2010-05-01,property letting,Letting a flat,,2,yes,,None,approved,,,2010-05-20,2011-05-20,,',
+    'ALPHA0001,2010-06-01,shareholding,Shares in a bakery,,0,yes,,None,refused,,Conflict with licensing,2010-06-10,,,',
+  ]
+
+  it('reports every bad row with its line and writes nothing; after fixing, writes them all in one go', async () => {
+    await caseworker.get('/business-interests/import')
+    const before = (await testApp.services.businessInterests.list(SYSTEM_CALLER, {})).total
+    const bad = [
+      header,
+      ...good,
+      'NOBODY,2010-07-01,other,Something,,,yes,,None,submitted,,,,,,',
+      'SUP0001,2010-07-01,juggling,Something,,,yes,,None,submitted,,,,,,',
+      'SUP0001,2010-07-01,other,Something,,,yes,,None,refused,,,2010-07-05,,,',
+    ].join('\n')
+    const dryRun = await upload(caseworker, '/business-interests/import', 'history.csv', bad)
+    expect(dryRun.statusCode).toBe(400)
+    expect(dryRun.body).toContain('Line 4: staff_number: no one on the roster has the staff number NOBODY')
+    expect(dryRun.body).toMatch(/Line 5: category: Use one of/)
+    expect(dryRun.body).toContain('Line 6: refusal_reason: Enter the reason for refusing')
+    expect(dryRun.body).not.toContain('name="importId"')
+    expect((await testApp.services.businessInterests.list(SYSTEM_CALLER, {})).total).toBe(before)
+
+    const fixed = await upload(
+      caseworker,
+      '/business-interests/import',
+      'history.csv',
+      [header, ...good].join('\n'),
+    )
+    expect(fixed.statusCode).toBe(200)
+    expect(fixed.body).toContain('2 to add, 0 unchanged, 0 with problems')
+    const importId = fixed.body.match(/name="importId" value="([^"]+)"/)?.[1] as string
+    expect((await bravoCaseworker.post('/business-interests/import/confirm', { importId })).statusCode).toBe(
+      404,
+    )
+    const confirmed = await caseworker.post('/business-interests/import/confirm', { importId })
+    expect(confirmed.statusCode).toBe(200)
+    expect(confirmed.body).toContain('2 applications added')
+    expect((await testApp.services.businessInterests.list(SYSTEM_CALLER, {})).total).toBe(before + 2)
+    // Confirming twice writes nothing more; importing the same file again finds nothing new.
+    expect((await caseworker.post('/business-interests/import/confirm', { importId })).statusCode).toBe(404)
+    const again = await upload(
+      caseworker,
+      '/business-interests/import',
+      'history.csv',
+      [header, ...good].join('\n'),
+    )
+    expect(again.body).toContain('0 to add, 2 unchanged')
+  })
+})
+
+describe('JSON API', () => {
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+  it('records, lists and reads applications with a force token, and hides them from another force', async () => {
+    const created = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/business-interests',
+      headers: bearer(cast.alpha.apiToken.token),
+      payload: {
+        staffNumber: 'ALPHA0001',
+        nature: 'Sports coaching',
+        category: 'teaching or training',
+        paid: 'no',
+        conflictDeclaration: 'None',
+        hoursPerWeek: 3,
+      },
+    })
+    expect(created.statusCode).toBe(201)
+    const body = created.json<{ id: string; status: string; hoursPerWeek: number }>()
+    expect(body).toMatchObject({ status: 'submitted', hoursPerWeek: 3 })
+    const list = await testApp.app.inject({
+      url: '/api/business-interests?q=coaching',
+      headers: bearer(cast.alpha.apiToken.token),
+    })
+    expect(list.json<{ total: number }>().total).toBe(1)
+    const one = await testApp.app.inject({
+      url: `/api/business-interests/${body.id}`,
+      headers: bearer(cast.alpha.apiToken.token),
+    })
+    expect(one.json<{ nature: string }>().nature).toBe('Sports coaching')
+    const other = await testApp.app.inject({
+      url: `/api/business-interests/${body.id}`,
+      headers: bearer(cast.bravo.apiToken.token),
+    })
+    expect(other.statusCode).toBe(404)
+    const bad = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/business-interests',
+      headers: bearer(cast.alpha.apiToken.token),
+      payload: { staffNumber: 'NOPE', nature: 'x', category: 'other', paid: 'no', conflictDeclaration: 'x' },
+    })
+    expect(bad.statusCode).toBe(400)
+    const spec = await testApp.app.inject({ url: '/api/openapi.json' })
+    expect(Object.keys(spec.json<{ paths: Record<string, unknown> }>().paths)).toEqual(
+      expect.arrayContaining(['/api/business-interests', '/api/business-interests/{businessInterestId}']),
+    )
+  })
+})

@@ -1,0 +1,161 @@
+import { z } from 'zod'
+import { DONOR_TYPES, GIFT_DISPOSALS, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
+import { parseDay } from '../audit/filters.js'
+
+/** Today's date in England and Wales, where the forces are, as 2012-03-27. */
+export function londonToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
+}
+
+/** A real calendar day written as 2012-03-27 or 27/3/2012, as 2012-03-27; undefined when it is not one. */
+export function isoDay(text: string): string | undefined {
+  const day = parseDay(text.trim())
+  if (!day) return undefined
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${day.year}-${pad(day.month)}-${pad(day.day)}`
+}
+
+/** "£1,200.50", "1200.5" and 1200.5 all mean 1200.50; undefined when it is not an amount of money. */
+export function parseMoney(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value !== 'string') return undefined
+  const text = value.trim().replace(/^£/, '').replace(/,/g, '').trim()
+  if (!/^\d{1,8}(\.\d{1,2})?$/.test(text)) return undefined
+  return Number(text)
+}
+
+const text = (missing: string, label: string, max: number) =>
+  z.string(missing).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`)
+
+const optionalText = (label: string, max: number) =>
+  z
+    .string(`${label} must be text`)
+    .trim()
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .optional()
+    .nullable()
+    .transform((value) => value || null)
+
+export const moneyField = (missing: string, wrong: string) =>
+  z.unknown().transform((value, context) => {
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+      context.addIssue({ code: 'custom', message: missing })
+      return z.NEVER
+    }
+    const amount = parseMoney(value)
+    if (amount === undefined || amount < 0) {
+      context.addIssue({ code: 'custom', message: wrong })
+      return z.NEVER
+    }
+    return amount
+  })
+
+export const dayField = (missing: string, wrong: string) =>
+  z.unknown().transform((value, context) => {
+    if (typeof value !== 'string' || value.trim() === '') {
+      context.addIssue({ code: 'custom', message: missing })
+      return z.NEVER
+    }
+    const day = isoDay(value)
+    if (!day) {
+      context.addIssue({ code: 'custom', message: wrong })
+      return z.NEVER
+    }
+    return day
+  })
+
+/** A declaration, in the order of the form's fields so the error summary follows the page. */
+export const declarationFields = {
+  kind: z.enum(GIFT_KINDS, 'Select whether it was a gift or hospitality'),
+  description: text('Enter a description of the gift or hospitality', 'Description', 2000),
+  donorName: text('Enter who offered it', 'Donor', 200),
+  donorType: z.enum(DONOR_TYPES, 'Select what kind of donor offered it'),
+  estimatedValue: moneyField(
+    'Enter the estimated value in pounds',
+    'Enter the estimated value as an amount in pounds, like 25 or 25.50',
+  ),
+  offeredOn: dayField(
+    'Enter the date it was offered',
+    'Enter the date it was offered as a real date, like 27/3/2012',
+  ),
+  outcome: z.enum(GIFT_OUTCOMES, 'Select whether it was accepted or declined'),
+}
+export const declarationSchema = z.object(declarationFields)
+export type Declaration = z.output<typeof declarationSchema>
+
+/** A caseworker records someone else's declaration: the member of staff by number, then the same. */
+export const onBehalfSchema = z.object({
+  staffNumber: text('Enter the staff number of the member of staff', 'Staff number', 50),
+  ...declarationFields,
+})
+
+export const reviewSchema = z.object({
+  approver: optionalText('Approver', 200),
+  disposal: z
+    .union([z.enum(GIFT_DISPOSALS), z.literal(''), z.null(), z.undefined()], 'Select what happened to it')
+    .transform((value) => value || null),
+  notes: optionalText('Notes', 2000),
+})
+export type Review = z.output<typeof reviewSchema>
+
+export const thresholdsSchema = z.object({
+  declareFrom: moneyField(
+    'Enter the value from which offers must be declared',
+    'Enter the declaration threshold as an amount in pounds, like 0 or 10',
+  ),
+  approvalFrom: moneyField(
+    'Enter the value from which approval is needed',
+    'Enter the approval threshold as an amount in pounds, like 25',
+  ),
+})
+
+/** One row of an import of historic records, by its (normalised) column headers. */
+export const importRowSchema = z.object({
+  staff_number: text('enter the staff number', 'Staff number', 50),
+  kind: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(GIFT_KINDS, `must be one of: ${GIFT_KINDS.join(', ')}`)),
+  description: text('enter a description', 'Description', 2000),
+  donor_name: text('enter the donor', 'Donor', 200),
+  donor_type: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(DONOR_TYPES, `must be one of: ${DONOR_TYPES.join(', ')}`)),
+  estimated_value: moneyField('enter the estimated value', 'must be an amount in pounds, like 25.50'),
+  offered_on: dayField('enter the date offered', 'must be a real date, like 2011-03-27 or 27/3/2011'),
+  declared_on: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value?.trim()) return undefined
+      const day = isoDay(value)
+      if (!day) {
+        context.addIssue({ code: 'custom', message: 'must be a real date, like 2011-03-27 or 27/3/2011' })
+        return z.NEVER
+      }
+      return day
+    }),
+  outcome: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(GIFT_OUTCOMES, `must be one of: ${GIFT_OUTCOMES.join(', ')}`)),
+  approver: optionalText('Approver', 200),
+  disposal: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.enum(GIFT_DISPOSALS, `must be empty or one of: ${GIFT_DISPOSALS.join(', ')}`).optional()),
+  notes: optionalText('Notes', 2000),
+})
+
+/** Every column an import reads, in the order of the template; the last four may be left out. */
+export const IMPORT_COLUMNS = Object.keys(importRowSchema.shape)
+export const REQUIRED_IMPORT_COLUMNS = IMPORT_COLUMNS.filter(
+  (column) => !['declared_on', 'approver', 'disposal', 'notes'].includes(column),
+)

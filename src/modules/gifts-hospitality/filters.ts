@@ -1,0 +1,132 @@
+import { z } from 'zod'
+import { DONOR_TYPES, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
+import { isoDay, parseMoney } from './fields.js'
+import type { GiftFilter, GiftSort } from './queries.js'
+
+const choice = <const Values extends readonly [string, ...string[]]>(values: Values, message: string) =>
+  z
+    .union([z.enum(values), z.literal('')], message)
+    .optional()
+    .transform((value) => value || undefined)
+
+const optionalMoney = (message: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value?.trim()) return undefined
+      const amount = parseMoney(value)
+      if (amount === undefined) {
+        context.addIssue({ code: 'custom', message })
+        return z.NEVER
+      }
+      return amount
+    })
+
+const optionalDay = (message: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value?.trim()) return undefined
+      const day = isoDay(value)
+      if (!day) {
+        context.addIssue({ code: 'custom', message })
+        return z.NEVER
+      }
+      return day
+    })
+
+export const GIFT_SORT_KEYS = ['offered', 'declared', 'value', 'donor', 'staff', 'kind', 'outcome'] as const
+
+/** The list's filters, sorting and page, as a query string: the page's GET form and the API take the same. */
+export const giftQuerySchema = z
+  .object({
+    outcome: choice(GIFT_OUTCOMES, 'Select accepted or declined').meta({
+      description: 'accepted or declined',
+    }),
+    kind: choice(GIFT_KINDS, 'Select gift or hospitality').meta({ description: 'gift or hospitality' }),
+    donorType: choice(DONOR_TYPES, 'Select a kind of donor from the list').meta({
+      description: `One of: ${DONOR_TYPES.join(', ')}`,
+    }),
+    flagged: z
+      .union([z.literal('yes'), z.literal('')], 'Flagged donors only must be yes or empty')
+      .optional()
+      .transform((value) => value === 'yes')
+      .meta({ description: '`yes`: only donors that are suppliers, contractors or the media' }),
+    valueFrom: optionalMoney('Enter the lowest value as an amount in pounds, like 25').meta({
+      description: 'Lowest estimated value, £',
+    }),
+    valueTo: optionalMoney('Enter the highest value as an amount in pounds, like 500').meta({
+      description: 'Highest estimated value, £',
+    }),
+    offeredFrom: optionalDay('Enter the offered from date as a real date, like 1/4/2011').meta({
+      description: 'First day offered (2011-04-01 or 1/4/2011)',
+    }),
+    offeredTo: optionalDay('Enter the offered to date as a real date, like 31/3/2012').meta({
+      description: 'Last day offered (2012-03-31 or 31/3/2012)',
+    }),
+    q: z
+      .string()
+      .trim()
+      .max(200, 'Search text must be 200 characters or fewer')
+      .optional()
+      .transform((value) => value || undefined)
+      .meta({ description: 'Part of the description, donor, or the member of staff’s name, number or unit' }),
+    sort: z
+      .union([z.enum(GIFT_SORT_KEYS), z.literal('')], 'Sort by one of the table’s columns')
+      .optional()
+      .transform((value): GiftSort => value || 'offered'),
+    order: z
+      .union([z.enum(['asc', 'desc']), z.literal('')], 'Order must be asc or desc')
+      .optional()
+      .transform((value) => value || 'desc'),
+    page: z.coerce
+      .number('The page must be a whole number')
+      .int('The page must be a whole number')
+      .min(1, 'The page must be 1 or more')
+      .max(1_000_000, 'The page must be 1,000,000 or less')
+      .default(1),
+  })
+  .superRefine((query, context) => {
+    if (query.valueFrom !== undefined && query.valueTo !== undefined && query.valueFrom > query.valueTo)
+      context.addIssue({
+        code: 'custom',
+        path: ['valueTo'],
+        message: 'The highest value must be the same as or more than the lowest',
+      })
+    if (query.offeredFrom && query.offeredTo && query.offeredFrom > query.offeredTo)
+      context.addIssue({
+        code: 'custom',
+        path: ['offeredTo'],
+        message: 'The offered to date must be the same as or after the offered from date',
+      })
+  })
+
+export type GiftQuery = z.output<typeof giftQuerySchema>
+
+export const FILTER_FIELDS = [
+  'outcome',
+  'kind',
+  'donorType',
+  'flagged',
+  'valueFrom',
+  'valueTo',
+  'offeredFrom',
+  'offeredTo',
+  'q',
+] as const
+
+export function toGiftFilter(query: GiftQuery): GiftFilter {
+  return {
+    outcome: query.outcome,
+    kind: query.kind,
+    donorType: query.donorType,
+    flaggedOnly: query.flagged,
+    valueFrom: query.valueFrom,
+    valueTo: query.valueTo,
+    offeredFrom: query.offeredFrom,
+    offeredTo: query.offeredTo,
+    search: query.q,
+  }
+}

@@ -1,0 +1,221 @@
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  ilike,
+  inArray,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm'
+import type { Transaction } from '../../db/tenancy.js'
+import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
+import { staffMembers } from '../roster/schema.js'
+import { giftsHospitality, giftThresholds } from './schema.js'
+
+/**
+ * The register's SQL. Lists read the member of staff's name, grade, unit and number with the record
+ * (read-only, in the same row-level-security scope): paging, sorting and searching by them has to
+ * happen in the database, which a call to the roster service per row cannot do.
+ */
+
+export type GiftRow = typeof giftsHospitality.$inferSelect
+export type GiftInsert = typeof giftsHospitality.$inferInsert
+
+export interface StaffColumns {
+  staffNumber: string
+  staffName: string
+  grade: string
+  unit: string
+}
+
+export type GiftWithStaff = GiftRow & StaffColumns
+
+export interface GiftFilter {
+  forceId?: number
+  staffMemberId?: string
+  outcome?: GiftRow['outcome']
+  kind?: GiftRow['kind']
+  donorType?: GiftRow['donorType']
+  flaggedOnly?: boolean
+  valueFrom?: number
+  valueTo?: number
+  /** ISO days, both ends included. */
+  offeredFrom?: string
+  offeredTo?: string
+  search?: string
+}
+
+export const GIFT_SORTS = {
+  offered: giftsHospitality.offeredOn,
+  declared: giftsHospitality.declaredOn,
+  value: giftsHospitality.estimatedValue,
+  donor: giftsHospitality.donorName,
+  staff: staffMembers.name,
+  kind: giftsHospitality.kind,
+  outcome: giftsHospitality.outcome,
+} as const
+export type GiftSort = keyof typeof GIFT_SORTS
+
+/** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
+
+function whereOf(filter: GiftFilter): SQL | undefined {
+  const conditions: SQL[] = []
+  if (filter.forceId !== undefined) conditions.push(eq(giftsHospitality.forceId, filter.forceId))
+  if (filter.staffMemberId) conditions.push(eq(giftsHospitality.staffMemberId, filter.staffMemberId))
+  if (filter.outcome) conditions.push(eq(giftsHospitality.outcome, filter.outcome))
+  if (filter.kind) conditions.push(eq(giftsHospitality.kind, filter.kind))
+  if (filter.donorType) conditions.push(eq(giftsHospitality.donorType, filter.donorType))
+  if (filter.flaggedOnly) conditions.push(inArray(giftsHospitality.donorType, [...FLAGGED_DONOR_TYPES]))
+  if (filter.valueFrom !== undefined) conditions.push(gte(giftsHospitality.estimatedValue, filter.valueFrom))
+  if (filter.valueTo !== undefined) conditions.push(lte(giftsHospitality.estimatedValue, filter.valueTo))
+  if (filter.offeredFrom) conditions.push(gte(giftsHospitality.offeredOn, filter.offeredFrom))
+  if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
+  if (filter.search) {
+    const pattern = `%${escapeLike(filter.search)}%`
+    const matches = or(
+      ilike(giftsHospitality.description, pattern),
+      ilike(giftsHospitality.donorName, pattern),
+      ilike(staffMembers.name, pattern),
+      ilike(staffMembers.staffNumber, pattern),
+      ilike(staffMembers.unit, pattern),
+    )
+    if (matches) conditions.push(matches)
+  }
+  return conditions.length ? and(...conditions) : undefined
+}
+
+const withStaff = {
+  ...getTableColumns(giftsHospitality),
+  staffNumber: staffMembers.staffNumber,
+  staffName: staffMembers.name,
+  grade: staffMembers.grade,
+  unit: staffMembers.unit,
+}
+
+const staffJoin = and(
+  eq(staffMembers.forceId, giftsHospitality.forceId),
+  eq(staffMembers.id, giftsHospitality.staffMemberId),
+)
+
+export async function selectGifts(
+  tx: Transaction,
+  filter: GiftFilter,
+  order: { sort: GiftSort; order: 'asc' | 'desc' },
+  page?: { offset: number; limit: number },
+): Promise<{ total: number; rows: GiftWithStaff[] }> {
+  const where = whereOf(filter)
+  const direction = order.order === 'asc' ? asc : desc
+  const query = tx
+    .select(withStaff)
+    .from(giftsHospitality)
+    .innerJoin(staffMembers, staffJoin)
+    .where(where)
+    .orderBy(direction(GIFT_SORTS[order.sort]), desc(giftsHospitality.createdAt), asc(giftsHospitality.id))
+  if (!page) {
+    const rows = await query
+    return { total: rows.length, rows }
+  }
+  const [total] = await tx
+    .select({ value: count() })
+    .from(giftsHospitality)
+    .innerJoin(staffMembers, staffJoin)
+    .where(where)
+  const rows = await query.offset(page.offset).limit(page.limit)
+  return { total: total?.value ?? 0, rows }
+}
+
+export async function selectGift(tx: Transaction, id: string): Promise<GiftWithStaff | undefined> {
+  const [row] = await tx
+    .select(withStaff)
+    .from(giftsHospitality)
+    .innerJoin(staffMembers, staffJoin)
+    .where(eq(giftsHospitality.id, id))
+  return row
+}
+
+export async function selectThresholds(tx: Transaction, forceId?: number) {
+  return tx
+    .select()
+    .from(giftThresholds)
+    .where(forceId === undefined ? undefined : eq(giftThresholds.forceId, forceId))
+}
+
+/** What identifies a historic record already in the register, so a re-import leaves it unchanged. */
+export function sameRecordKey(row: {
+  staffMemberId: string
+  kind: string
+  offeredOn: string
+  donorName: string
+  description: string
+  estimatedValue: number
+}): string {
+  return JSON.stringify([
+    row.staffMemberId,
+    row.kind,
+    row.offeredOn,
+    row.donorName.toLowerCase(),
+    row.description.toLowerCase(),
+    Number(row.estimatedValue).toFixed(2),
+  ])
+}
+
+export async function selectRecordKeys(
+  tx: Transaction,
+  forceId: number,
+  offered: { from: string; to: string },
+): Promise<Set<string>> {
+  const rows = await tx
+    .select({
+      staffMemberId: giftsHospitality.staffMemberId,
+      kind: giftsHospitality.kind,
+      offeredOn: giftsHospitality.offeredOn,
+      donorName: giftsHospitality.donorName,
+      description: giftsHospitality.description,
+      estimatedValue: giftsHospitality.estimatedValue,
+    })
+    .from(giftsHospitality)
+    .where(
+      and(
+        eq(giftsHospitality.forceId, forceId),
+        gte(giftsHospitality.offeredOn, offered.from),
+        lte(giftsHospitality.offeredOn, offered.to),
+      ),
+    )
+  return new Set(rows.map(sameRecordKey))
+}
+
+/** The figures of a period, in one pass. */
+export async function selectCounts(tx: Transaction, forceId: number, from: string, to: string) {
+  const flagged = sql.join(
+    FLAGGED_DONOR_TYPES.map((type) => sql`${type}`),
+    sql`, `,
+  )
+  const [row] = await tx
+    .select({
+      offers: count(),
+      accepted: sql<number>`count(*) filter (where ${giftsHospitality.outcome} = 'accepted')`.mapWith(Number),
+      declined: sql<number>`count(*) filter (where ${giftsHospitality.outcome} = 'declined')`.mapWith(Number),
+      flaggedDonors:
+        sql<number>`count(*) filter (where ${giftsHospitality.donorType} in (${flagged}))`.mapWith(Number),
+      valueAccepted:
+        sql<number>`coalesce(sum(${giftsHospitality.estimatedValue}) filter (where ${giftsHospitality.outcome} = 'accepted'), 0)`.mapWith(
+          Number,
+        ),
+    })
+    .from(giftsHospitality)
+    .where(
+      and(
+        eq(giftsHospitality.forceId, forceId),
+        gte(giftsHospitality.offeredOn, from),
+        lte(giftsHospitality.offeredOn, to),
+      ),
+    )
+  return row ?? { offers: 0, accepted: 0, declined: 0, flaggedDonors: 0, valueAccepted: 0 }
+}

@@ -1,0 +1,609 @@
+import { eq } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Database } from '../../db/connection.js'
+import { inScope, type Transaction } from '../../db/tenancy.js'
+import { type Caller, requireRole } from '../../domain/access.js'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
+import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
+import { hasRole, type Role } from '../../domain/roles.js'
+import { readSpreadsheet, SpreadsheetError, type UploadedFile } from '../../spreadsheets/read.js'
+import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
+import type { AuditEvent, AuditService } from '../audit/service.js'
+import { appendAuditEvent } from '../audit/service.js'
+import type { PendingImportsService } from '../imports/service.js'
+import {
+  declarationFields,
+  declarationSchema,
+  importRowSchema,
+  londonToday,
+  onBehalfSchema,
+  REQUIRED_IMPORT_COLUMNS,
+  reviewSchema,
+  thresholdsSchema,
+} from './fields.js'
+import {
+  type GiftFilter,
+  type GiftInsert,
+  type GiftRow,
+  type GiftSort,
+  type GiftWithStaff,
+  sameRecordKey,
+  selectCounts,
+  selectGift,
+  selectGifts,
+  selectRecordKeys,
+  selectThresholds,
+} from './queries.js'
+import { giftsHospitality, giftThresholds } from './schema.js'
+
+/** Who reads the whole register: the force's caseworkers and admins, and the inspectorate. */
+export const GIFT_READERS: Role[] = ['force-caseworker', 'inspector']
+/** Who keeps it: records on someone's behalf, records approval and disposal, imports. */
+export const GIFT_KEEPERS: Role[] = ['force-caseworker']
+
+export const REGISTER = 'gifts-hospitality'
+const ENTITY = 'gift-hospitality'
+
+/** A member of staff as the roster service gives one. */
+export interface StaffMemberReference {
+  id: string
+  staffNumber: string
+  name: string
+  grade: string
+  unit: string
+}
+
+/** What this register needs of the roster (src/modules/roster/service.ts). */
+export interface StaffDirectory {
+  find(caller: Caller, id: string): Promise<StaffMemberReference>
+  findByStaffNumber(
+    caller: Caller,
+    forceId: number,
+    staffNumber: string,
+  ): Promise<StaffMemberReference | undefined | null>
+  /** Keyed by the staff number as the roster writes it (upper case, no surrounding space). */
+  findByStaffNumbers(
+    caller: Caller,
+    forceId: number,
+    staffNumbers: string[],
+  ): Promise<Map<string, StaffMemberReference>>
+}
+
+export interface Thresholds {
+  declareFrom: number
+  approvalFrom: number
+  /** False while the force has not set its own: the defaults apply. */
+  configured: boolean
+}
+
+/** When a force has set nothing: every offer is declared; approval from £25. */
+export const DEFAULT_THRESHOLDS = { declareFrom: 0, approvalFrom: 25 } as const
+
+export interface GiftView extends GiftWithStaff {
+  /** The donor is a supplier, a contractor or the media. */
+  flaggedDonor: boolean
+  /** At or above the force's approval threshold. */
+  needsApproval: boolean
+  /** Under the force's declaration threshold: declared anyway, and kept. */
+  belowDeclareThreshold: boolean
+}
+
+export interface ImportPreview {
+  filename: string
+  rows: number
+  create: {
+    line: number
+    staffNumber: string
+    staffName: string
+    kind: string
+    donorName: string
+    estimatedValue: number
+    offeredOn: string
+  }[]
+  unchanged: number
+  problems: RowProblem[]
+  /** Present when there is something to write and nothing wrong: what the confirm button sends. */
+  importId?: string
+}
+
+type PendingRow = Omit<GiftInsert, 'id' | 'forceId' | 'createdAt' | 'updatedAt' | 'declaredBy'> & {
+  staffMemberId: string
+}
+
+/** The first message per field, in the order of the fields, as the error summary lists them. */
+function fieldErrors(
+  order: readonly string[],
+  issues: readonly z.core.$ZodIssue[],
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const found: Record<string, string> = {}
+  for (const issue of issues) found[String(issue.path[0] ?? 'form')] ??= issue.message
+  for (const [field, message] of Object.entries(extra)) found[field] ??= message
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length)
+  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => rank(a) - rank(b)))
+}
+
+function userId(caller: Caller): string | null {
+  return caller.principal?.kind === 'user' ? caller.principal.id : null
+}
+
+function callerHas(caller: Caller, roles: Role[]): boolean {
+  if (caller.actor.type === 'system') return true
+  const role = caller.principal?.role
+  return !!role && roles.some((wanted) => hasRole(role, wanted))
+}
+
+export class GiftsHospitalityService {
+  constructor(
+    private readonly db: Database,
+    private readonly roster: StaffDirectory,
+    private readonly audit: AuditService,
+    private readonly pendingImports: PendingImportsService,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The force a change goes to: the caller's own; the command line names one. */
+  private forceFor(caller: Caller, requested?: number): number {
+    if (caller.scope.kind === 'force') {
+      if (requested !== undefined && requested !== caller.scope.forceId) throw new NotFoundError()
+      return caller.scope.forceId
+    }
+    if (caller.actor.type === 'system' && requested !== undefined) return requested
+    throw new ForbiddenError('Only a force can change its own registers')
+  }
+
+  private present(row: GiftWithStaff, thresholds: Map<number, Thresholds>): GiftView {
+    const limits = thresholds.get(row.forceId) ?? { ...DEFAULT_THRESHOLDS, configured: false }
+    const value = Number(row.estimatedValue)
+    return {
+      ...row,
+      estimatedValue: value,
+      flaggedDonor: FLAGGED_DONOR_TYPES.includes(row.donorType),
+      needsApproval: value >= limits.approvalFrom,
+      belowDeclareThreshold: value < limits.declareFrom,
+    }
+  }
+
+  private async thresholdMap(tx: Transaction, forceId?: number): Promise<Map<number, Thresholds>> {
+    const rows = await selectThresholds(tx, forceId)
+    return new Map(
+      rows.map((row) => [
+        row.forceId,
+        { declareFrom: Number(row.declareFrom), approvalFrom: Number(row.approvalFrom), configured: true },
+      ]),
+    )
+  }
+
+  /** The caller's force's thresholds (or the named force's, for the inspectorate). */
+  async thresholds(caller: Caller, forceId?: number): Promise<Thresholds> {
+    requireRole(caller, 'staff', 'inspector')
+    const id =
+      caller.scope.kind === 'force' || caller.scope.kind === 'publication' ? caller.scope.forceId : forceId
+    if (id === undefined) throw new NotFoundError()
+    const map = await inScope(this.db, caller.scope, (tx) => this.thresholdMap(tx, id))
+    return map.get(id) ?? { ...DEFAULT_THRESHOLDS, configured: false }
+  }
+
+  async setThresholds(caller: Caller, input: Record<string, unknown>, forceId?: number): Promise<Thresholds> {
+    requireRole(caller, 'force-admin')
+    const force = this.forceFor(caller, forceId)
+    const parsed = thresholdsSchema.safeParse(input)
+    const extra: Record<string, string> = {}
+    if (parsed.success && parsed.data.approvalFrom < parsed.data.declareFrom)
+      extra.approvalFrom = 'The approval threshold must be the same as or more than the declaration threshold'
+    if (!parsed.success || Object.keys(extra).length)
+      throw new ValidationError(
+        fieldErrors(['declareFrom', 'approvalFrom'], parsed.success ? [] : parsed.error.issues, extra),
+      )
+    const values = parsed.data
+    await inScope(this.db, caller.scope, async (tx) => {
+      const [before] = await tx.select().from(giftThresholds).where(eq(giftThresholds.forceId, force))
+      const [after] = await tx
+        .insert(giftThresholds)
+        .values({ forceId: force, ...values, updatedAt: this.now() })
+        .onConflictDoUpdate({ target: giftThresholds.forceId, set: { ...values, updatedAt: this.now() } })
+        .returning()
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId: force,
+          entityType: 'gift-thresholds',
+          entityId: String(force),
+          action: before ? 'update' : 'create',
+          before: before ?? null,
+          after,
+        },
+        this.now(),
+      )
+    })
+    return { ...values, configured: true }
+  }
+
+  /** A member of staff declares an offer made to them; declared today, by the clock. */
+  async declare(caller: Caller, input: Record<string, unknown>): Promise<GiftView> {
+    requireRole(caller, 'staff')
+    const staffMemberId = caller.principal?.staffMemberId
+    if (!staffMemberId)
+      throw new ForbiddenError('Your account is not linked to an entry on your force’s staff roster')
+    const forceId = this.forceFor(caller)
+    const declaration = this.check(declarationSchema, Object.keys(declarationFields), input)
+    return this.insert(caller, forceId, staffMemberId, {
+      ...declaration,
+      approver: null,
+      disposal: null,
+      notes: null,
+    })
+  }
+
+  /** A caseworker records an offer made to a member of staff, named by staff number. */
+  async record(caller: Caller, input: Record<string, unknown>, forceId?: number): Promise<GiftView> {
+    requireRole(caller, ...GIFT_KEEPERS)
+    const force = this.forceFor(caller, forceId)
+    const order = Object.keys(onBehalfSchema.shape)
+    const parsed = onBehalfSchema.safeParse(input)
+    const extra = this.dateProblems(parsed.success ? parsed.data.offeredOn : undefined)
+    let staff: StaffMemberReference | undefined
+    const number = typeof input.staffNumber === 'string' ? input.staffNumber.trim() : ''
+    if (number) {
+      staff =
+        (await this.roster.findByStaffNumber(caller, force, number).catch(notFoundAsUndefined)) ?? undefined
+      if (!staff) extra.staffNumber = `There is no member of staff with staff number ${number} on the roster`
+    }
+    if (!parsed.success || Object.keys(extra).length)
+      throw new ValidationError(fieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
+    const { staffNumber: _number, ...declaration } = parsed.data
+    const review = reviewSchema.safeParse(input)
+    return this.insert(caller, force, (staff as StaffMemberReference).id, {
+      ...declaration,
+      ...(review.success ? review.data : { approver: null, disposal: null, notes: null }),
+    })
+  }
+
+  private dateProblems(offeredOn: string | undefined): Record<string, string> {
+    if (offeredOn && offeredOn > londonToday(this.now()))
+      return { offeredOn: 'The date it was offered must be today or in the past' }
+    if (offeredOn && offeredOn < '1990-01-01')
+      return { offeredOn: 'The date it was offered must be after 1990' }
+    return {}
+  }
+
+  private check<Schema extends z.ZodType>(
+    schema: Schema,
+    order: string[],
+    input: Record<string, unknown>,
+  ): z.output<Schema> {
+    const parsed = schema.safeParse(input)
+    const offeredOn = parsed.success ? (parsed.data as { offeredOn?: string }).offeredOn : undefined
+    const extra = this.dateProblems(offeredOn)
+    if (!parsed.success || Object.keys(extra).length)
+      throw new ValidationError(fieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
+    return parsed.data
+  }
+
+  private async insert(
+    caller: Caller,
+    forceId: number,
+    staffMemberId: string,
+    values: z.output<typeof declarationSchema> & Pick<GiftRow, 'approver' | 'disposal' | 'notes'>,
+  ): Promise<GiftView> {
+    const now = this.now()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const [created] = await tx
+        .insert(giftsHospitality)
+        .values({
+          ...values,
+          forceId,
+          staffMemberId,
+          declaredOn: londonToday(now),
+          declaredBy: userId(caller),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+      if (!created) throw new Error('insert returned no row')
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        { forceId, entityType: ENTITY, entityId: created.id, action: 'create', after: created },
+        now,
+      )
+      const row = await selectGift(tx, created.id)
+      if (!row) throw new Error('the new record is not visible')
+      return this.present(row, await this.thresholdMap(tx, forceId))
+    })
+  }
+
+  /** A page of the register, filtered and sorted; the inspectorate sees every force's. */
+  async list(
+    caller: Caller,
+    filter: GiftFilter,
+    order: { sort: GiftSort; order: 'asc' | 'desc' },
+    page: { offset: number; limit: number },
+  ): Promise<{ total: number; gifts: GiftView[] }> {
+    requireRole(caller, ...GIFT_READERS)
+    const scoped = this.scopedFilter(caller, filter)
+    return inScope(this.db, caller.scope, async (tx) => {
+      const { total, rows } = await selectGifts(tx, scoped, order, page)
+      const thresholds = await this.thresholdMap(tx)
+      return { total, gifts: rows.map((row) => this.present(row, thresholds)) }
+    })
+  }
+
+  /** Everything the filters select, for a download; the download is audited with the filters. */
+  async exportRows(
+    caller: Caller,
+    filter: GiftFilter,
+    order: { sort: GiftSort; order: 'asc' | 'desc' },
+    format: string,
+  ): Promise<GiftView[]> {
+    requireRole(caller, ...GIFT_READERS)
+    const scoped = this.scopedFilter(caller, filter)
+    return inScope(this.db, caller.scope, async (tx) => {
+      const { rows } = await selectGifts(tx, scoped, order)
+      const thresholds = await this.thresholdMap(tx)
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId: caller.scope.kind === 'force' ? caller.scope.forceId : null,
+          entityType: ENTITY,
+          action: 'export',
+          after: { format, rows: rows.length, filters: filter },
+        },
+        this.now(),
+      )
+      return rows.map((row) => this.present(row, thresholds))
+    })
+  }
+
+  private scopedFilter(caller: Caller, filter: GiftFilter): GiftFilter {
+    if (caller.scope.kind === 'force') return { ...filter, forceId: caller.scope.forceId }
+    if (caller.scope.kind === 'inspectorate') return filter
+    throw new ForbiddenError()
+  }
+
+  /** The caller's own declarations, newest first. */
+  async mine(caller: Caller): Promise<GiftView[]> {
+    requireRole(caller, 'staff')
+    const staffMemberId = caller.principal?.staffMemberId
+    if (!staffMemberId || caller.scope.kind !== 'force') return []
+    const forceId = caller.scope.forceId
+    return inScope(this.db, caller.scope, async (tx) => {
+      const { rows } = await selectGifts(tx, { forceId, staffMemberId }, { sort: 'offered', order: 'desc' })
+      const thresholds = await this.thresholdMap(tx, forceId)
+      return rows.map((row) => this.present(row, thresholds))
+    })
+  }
+
+  /** One record: the register's readers see any of their force's; a member of staff only their own. */
+  async find(caller: Caller, giftId: string): Promise<GiftView> {
+    requireRole(caller, 'staff', 'inspector')
+    return inScope(this.db, caller.scope, (tx) => this.selectVisible(tx, caller, giftId))
+  }
+
+  /** The record and what happened to it, oldest first. */
+  async findWithHistory(caller: Caller, giftId: string): Promise<{ gift: GiftView; history: AuditEvent[] }> {
+    const gift = await this.find(caller, giftId)
+    return { gift, history: await this.audit.history(caller, ENTITY, gift.id) }
+  }
+
+  private async selectVisible(tx: Transaction, caller: Caller, giftId: string): Promise<GiftView> {
+    if (!z.uuid().safeParse(giftId).success) throw new NotFoundError('No such declaration')
+    const row = await selectGift(tx, giftId)
+    if (!row) throw new NotFoundError('No such declaration')
+    if (caller.scope.kind === 'force' && row.forceId !== caller.scope.forceId)
+      throw new NotFoundError('No such declaration')
+    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate')
+      throw new NotFoundError('No such declaration')
+    if (!callerHas(caller, GIFT_READERS) && row.staffMemberId !== caller.principal?.staffMemberId)
+      throw new NotFoundError('No such declaration')
+    return this.present(row, await this.thresholdMap(tx, row.forceId))
+  }
+
+  /** Records who approved it, what became of it, and notes. */
+  async review(caller: Caller, giftId: string, input: Record<string, unknown>): Promise<GiftView> {
+    requireRole(caller, ...GIFT_KEEPERS)
+    if (caller.scope.kind !== 'force' && caller.actor.type !== 'system') throw new ForbiddenError()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const before = await this.selectVisible(tx, caller, giftId)
+      const parsed = reviewSchema.safeParse(input)
+      const extra: Record<string, string> = {}
+      if (parsed.success && before.outcome === 'declined' && parsed.data.disposal === 'kept')
+        extra.disposal = 'A declined offer cannot have been kept: select returned, donated or destroyed'
+      if (!parsed.success || Object.keys(extra).length)
+        throw new ValidationError(
+          fieldErrors(['approver', 'disposal', 'notes'], parsed.success ? [] : parsed.error.issues, extra),
+        )
+      const [after] = await tx
+        .update(giftsHospitality)
+        .set({ ...parsed.data, updatedAt: this.now() })
+        .where(eq(giftsHospitality.id, before.id))
+        .returning()
+      if (!after) throw new NotFoundError('No such declaration')
+      const audited = (row: GiftRow) => ({ approver: row.approver, disposal: row.disposal, notes: row.notes })
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId: after.forceId,
+          entityType: ENTITY,
+          entityId: after.id,
+          action: 'review',
+          before: audited(before),
+          after: audited(after),
+        },
+        this.now(),
+      )
+      return this.selectVisible(tx, caller, giftId)
+    })
+  }
+
+  /**
+   * Checks an upload of historic records and says what it would do; writes nothing to the register.
+   * Only a clean file (no bad rows) is kept for the person to confirm.
+   */
+  async dryRunImport(caller: Caller, file: UploadedFile, forceId?: number): Promise<ImportPreview> {
+    requireRole(caller, ...GIFT_KEEPERS)
+    const force = this.forceFor(caller, forceId)
+    let sheet: Awaited<ReturnType<typeof readSpreadsheet>>
+    try {
+      sheet = await readSpreadsheet(file)
+    } catch (error) {
+      if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
+      throw error
+    }
+    const required = REQUIRED_IMPORT_COLUMNS
+    const present = new Set(Object.keys(sheet[0]?.values ?? {}))
+    const missing = sheet.length ? required.filter((column) => !present.has(column)) : []
+    if (missing.length)
+      throw new ValidationError({ file: `${file.filename} has no column ${missing.join(', ')}` })
+    const { valid, problems } = validateRows(sheet, importRowSchema)
+    const today = londonToday(this.now())
+    const numbers = [...new Set(valid.map((row) => row.value.staff_number))]
+    const offered = valid.map((row) => row.value.offered_on).sort()
+    const staff = await this.roster.findByStaffNumbers(caller, force, numbers)
+    const existing = await inScope(this.db, caller.scope, async (tx) =>
+      offered.length
+        ? await selectRecordKeys(tx, force, {
+            from: offered[0] as string,
+            to: offered[offered.length - 1] as string,
+          })
+        : new Set<string>(),
+    )
+    const preview: ImportPreview = {
+      filename: file.filename,
+      rows: sheet.length,
+      create: [],
+      unchanged: 0,
+      problems,
+    }
+    const pending: PendingRow[] = []
+    for (const { line, value } of valid) {
+      const member = staff.get(value.staff_number.trim().toUpperCase())
+      const reasons: string[] = []
+      if (!member)
+        reasons.push(`staff_number: no member of staff with number ${value.staff_number} on the roster`)
+      if (value.offered_on > today) reasons.push('offered_on: must be today or in the past')
+      if (value.declared_on && value.declared_on < value.offered_on)
+        reasons.push('declared_on: must be the same as or after offered_on')
+      if (value.outcome === 'declined' && value.disposal === 'kept')
+        reasons.push('disposal: a declined offer cannot have been kept')
+      if (reasons.length || !member) {
+        problems.push({ line, reason: reasons.join('; ') })
+        continue
+      }
+      const row: PendingRow = {
+        staffMemberId: member.id,
+        kind: value.kind,
+        description: value.description,
+        donorName: value.donor_name,
+        donorType: value.donor_type,
+        estimatedValue: value.estimated_value,
+        offeredOn: value.offered_on,
+        declaredOn: value.declared_on ?? value.offered_on,
+        outcome: value.outcome,
+        approver: value.approver,
+        disposal: value.disposal ?? null,
+        notes: value.notes,
+      }
+      if (existing.has(sameRecordKey(row))) {
+        preview.unchanged++
+        continue
+      }
+      pending.push(row)
+      preview.create.push({
+        line,
+        staffNumber: value.staff_number,
+        staffName: member.name,
+        kind: row.kind,
+        donorName: row.donorName,
+        estimatedValue: row.estimatedValue,
+        offeredOn: row.offeredOn,
+      })
+    }
+    problems.sort((a, b) => a.line - b.line)
+    if (!problems.length && pending.length)
+      preview.importId = await this.pendingImports.save(caller, force, REGISTER, file.filename, pending)
+    return preview
+  }
+
+  /** Writes a checked import: every row or none, in one transaction, with one audit event. */
+  async confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
+    requireRole(caller, ...GIFT_KEEPERS)
+    const now = this.now()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const taken = await this.pendingImports.take(tx, REGISTER, importId)
+      if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
+        throw new NotFoundError('That import has expired or was already confirmed')
+      const rows = taken.rows as PendingRow[]
+      for (let start = 0; start < rows.length; start += 500) {
+        await tx.insert(giftsHospitality).values(
+          rows.slice(start, start + 500).map((row) => ({
+            ...row,
+            forceId: taken.forceId,
+            declaredBy: userId(caller),
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+      }
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId: taken.forceId,
+          entityType: ENTITY,
+          entityId: null,
+          action: 'import',
+          after: { filename: taken.filename, created: rows.length },
+        },
+        now,
+      )
+      return { created: rows.length, filename: taken.filename }
+    })
+  }
+
+  /**
+   * A force's register as the public register reads it: every record with the member of staff's grade,
+   * name and unit. The published register decides what to show and anonymises; this reads under the
+   * publication scope, which row-level security limits to that force and to reading.
+   */
+  async publishable(forceId: number) {
+    const caller: Caller = {
+      principal: null,
+      actor: { type: 'system', id: null, label: 'published register', ipAddress: null },
+      scope: { kind: 'publication', forceId },
+    }
+    const { rows } = await inScope(this.db, caller.scope, (tx) =>
+      selectGifts(tx, { forceId }, { sort: 'offered', order: 'desc' }),
+    )
+    return rows.map((row) => ({
+      staffMemberId: row.staffMemberId,
+      grade: row.grade,
+      name: row.staffName,
+      unit: row.unit,
+      kind: row.kind,
+      description: row.description,
+      donorName: row.donorName,
+      donorType: row.donorType,
+      estimatedValue: Number(row.estimatedValue),
+      offeredOn: row.offeredOn,
+      outcome: row.outcome,
+      disposal: row.disposal,
+    }))
+  }
+
+  /** The period's figures (by date offered, both ends included), for data returns. */
+  async counts(caller: Caller, forceId: number, period: { from: string; to: string }) {
+    requireRole(caller, ...GIFT_READERS)
+    if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) throw new NotFoundError()
+    if (caller.scope.kind === 'public') throw new ForbiddenError()
+    return inScope(this.db, caller.scope, (tx) => selectCounts(tx, forceId, period.from, period.to))
+  }
+}
+
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof NotFoundError) return undefined
+  throw error
+}

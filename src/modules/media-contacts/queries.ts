@@ -1,0 +1,159 @@
+import { and, asc, count, desc, eq, getTableColumns, gte, ilike, lte, or, type SQL } from 'drizzle-orm'
+import type { Transaction } from '../../db/tenancy.js'
+import { staffMembers } from '../roster/schema.js'
+import { mediaContacts } from './schema.js'
+
+/**
+ * The register's SQL. Lists read the member of staff's name, grade, unit and number with the record
+ * (read-only, in the same row-level-security scope): paging, sorting and filtering by them has to
+ * happen in the database, which a call to the roster service per row cannot do.
+ */
+
+export type MediaContactRow = typeof mediaContacts.$inferSelect
+export type MediaContactWithStaff = MediaContactRow & {
+  staffNumber: string
+  staffName: string
+  grade: string
+  unit: string
+}
+
+export interface MediaContactFilter {
+  forceId?: number
+  staffMemberId?: string
+  outlet?: string
+  journalist?: string
+  unit?: string
+  /** ISO days, both ends included. */
+  from?: string
+  to?: string
+  search?: string
+}
+
+export const MEDIA_SORTS = {
+  date: mediaContacts.contactOn,
+  journalist: mediaContacts.journalist,
+  outlet: mediaContacts.outlet,
+  staff: staffMembers.name,
+  unit: staffMembers.unit,
+  method: mediaContacts.method,
+} as const
+export type MediaSort = keyof typeof MEDIA_SORTS
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
+const contains = (text: string) => `%${escapeLike(text)}%`
+
+function whereOf(filter: MediaContactFilter): SQL | undefined {
+  const conditions: SQL[] = []
+  if (filter.forceId !== undefined) conditions.push(eq(mediaContacts.forceId, filter.forceId))
+  if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
+  if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
+  if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
+  if (filter.unit) conditions.push(ilike(staffMembers.unit, contains(filter.unit)))
+  if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
+  if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
+  if (filter.search) {
+    const pattern = contains(filter.search)
+    const matches = or(
+      ilike(mediaContacts.purpose, pattern),
+      ilike(mediaContacts.discussed, pattern),
+      ilike(mediaContacts.journalist, pattern),
+      ilike(mediaContacts.outlet, pattern),
+      ilike(staffMembers.name, pattern),
+      ilike(staffMembers.staffNumber, pattern),
+    )
+    if (matches) conditions.push(matches)
+  }
+  return conditions.length ? and(...conditions) : undefined
+}
+
+const withStaff = {
+  ...getTableColumns(mediaContacts),
+  staffNumber: staffMembers.staffNumber,
+  staffName: staffMembers.name,
+  grade: staffMembers.grade,
+  unit: staffMembers.unit,
+}
+
+const staffJoin = and(
+  eq(staffMembers.forceId, mediaContacts.forceId),
+  eq(staffMembers.id, mediaContacts.staffMemberId),
+)
+
+export async function selectMediaContacts(
+  tx: Transaction,
+  filter: MediaContactFilter,
+  order: { sort: MediaSort; order: 'asc' | 'desc' },
+  page?: { offset: number; limit: number },
+): Promise<{ total: number; rows: MediaContactWithStaff[] }> {
+  const where = whereOf(filter)
+  const direction = order.order === 'asc' ? asc : desc
+  const query = tx
+    .select(withStaff)
+    .from(mediaContacts)
+    .innerJoin(staffMembers, staffJoin)
+    .where(where)
+    .orderBy(direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id))
+  if (!page) {
+    const rows = await query
+    return { total: rows.length, rows }
+  }
+  const [total] = await tx
+    .select({ value: count() })
+    .from(mediaContacts)
+    .innerJoin(staffMembers, staffJoin)
+    .where(where)
+  return { total: total?.value ?? 0, rows: await query.offset(page.offset).limit(page.limit) }
+}
+
+export async function selectMediaContact(
+  tx: Transaction,
+  id: string,
+): Promise<MediaContactWithStaff | undefined> {
+  const [row] = await tx
+    .select(withStaff)
+    .from(mediaContacts)
+    .innerJoin(staffMembers, staffJoin)
+    .where(eq(mediaContacts.id, id))
+  return row
+}
+
+/** What identifies a historic record already in the register, so a re-import leaves it unchanged. */
+export function sameContactKey(row: {
+  staffMemberId: string
+  contactOn: string
+  journalist: string
+  outlet: string
+  purpose: string
+}): string {
+  return JSON.stringify([
+    row.staffMemberId,
+    row.contactOn,
+    row.journalist.toLowerCase(),
+    row.outlet.toLowerCase(),
+    row.purpose.toLowerCase(),
+  ])
+}
+
+export async function selectContactKeys(
+  tx: Transaction,
+  forceId: number,
+  range: { from: string; to: string },
+): Promise<Set<string>> {
+  const rows = await tx
+    .select({
+      staffMemberId: mediaContacts.staffMemberId,
+      contactOn: mediaContacts.contactOn,
+      journalist: mediaContacts.journalist,
+      outlet: mediaContacts.outlet,
+      purpose: mediaContacts.purpose,
+    })
+    .from(mediaContacts)
+    .where(
+      and(
+        eq(mediaContacts.forceId, forceId),
+        gte(mediaContacts.contactOn, range.from),
+        lte(mediaContacts.contactOn, range.to),
+      ),
+    )
+  return new Set(rows.map(sameContactKey))
+}

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent } from '../../../test/support/agent.js'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
+import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
+
+let testApp: TestApp
+let clock = new Date('2012-03-01T10:00:00Z')
+let cast: TwoForces
+let caseworker: Caller
+const noConcerns = Object.fromEntries(
+  BUSINESS_INTEREST_CRITERIA.map((criterion) => [criterion, { concern: 'no' }]),
+)
+const REGISTER = '/forces/cheshire/published-registers/business-interests'
+
+async function approved(staffNumber: string, nature: string, expiryDate?: string) {
+  const interest = await testApp.services.businessInterests.record(caseworker, {
+    staffNumber,
+    nature,
+    category: 'voluntary work',
+    paid: 'no',
+    conflictDeclaration: 'None',
+  })
+  await testApp.services.businessInterests.decide(caseworker, interest.id, {
+    assessment: noConcerns,
+    decision: 'approved',
+    expiryDate,
+  })
+  return interest
+}
+
+beforeAll(async () => {
+  testApp = await createTestApp({ now: () => clock })
+  cast = await buildTwoForces(testApp.services)
+  const forceId = (await testApp.services.forces.references()).find((force) => force.code === 'cheshire')
+    ?.id as number
+  caseworker = callerFor(
+    {
+      kind: 'user',
+      id: cast.alpha.users['force-caseworker'].id,
+      label: 'caseworker',
+      role: 'force-caseworker',
+      forceId,
+      staffMemberId: null,
+    },
+    null,
+  )
+  await testApp.services.roster.importRows(SYSTEM_CALLER, {
+    forceCode: 'cheshire',
+    filename: 'seniors.csv',
+    rows: [
+      {
+        line: 2,
+        values: {
+          staff_number: 'CC0001',
+          name: 'Paula Topbrass',
+          grade: 'Chief Constable',
+          unit: 'Command',
+          start_date: '',
+          leave_date: '',
+        },
+      },
+      {
+        line: 3,
+        values: {
+          staff_number: 'SUP0001',
+          name: 'Sam Middlerank',
+          grade: 'Superintendent',
+          unit: 'Operations',
+          start_date: '',
+          leave_date: '',
+        },
+      },
+      {
+        line: 4,
+        values: {
+          staff_number: 'ODD0001',
+          name: 'Olly Oddgrade',
+          grade: 'Grand Wizard',
+          unit: 'Elsewhere',
+          start_date: '',
+          leave_date: '',
+        },
+      },
+    ],
+  })
+  await approved('ALPHA0001', 'Scout leader')
+  await approved('CC0001', 'Trustee of a hospice')
+  await approved('SUP0001', 'School governor')
+  await approved('ODD0001', 'Magic shows')
+  await approved('SUP0001', 'Long finished', '2012-03-02')
+  const withdrawn = await approved('CC0001', 'Withdrawn interest')
+  await testApp.services.businessInterests.withdraw(caseworker, withdrawn.id)
+})
+afterAll(() => testApp.close())
+
+describe('the published business interests register', () => {
+  it('names only those at or above Chief Superintendent by default, and never an unknown grade', async () => {
+    const page = await new Agent(testApp.app).get(REGISTER)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Trustee of a hospice')
+    expect(page.body).toContain('Paula Topbrass')
+    expect(page.body).toContain('Scout leader')
+    expect(page.body).not.toContain('alphamarker Constable')
+    expect(page.body).toContain('School governor')
+    expect(page.body).not.toContain('Sam Middlerank')
+    expect(page.body).toContain('Magic shows')
+    expect(page.body).not.toContain('Olly Oddgrade')
+    // Withdrawn ones are not current; the undecided one from the fixture is not approved.
+    expect(page.body).not.toContain('Withdrawn interest')
+    expect(page.body).not.toContain('weekend driving instructor')
+  })
+
+  it('publishes the same as CSV', async () => {
+    const csv = await new Agent(testApp.app).get(`${REGISTER}.csv`)
+    expect(csv.statusCode).toBe(200)
+    expect(csv.headers['content-type']).toContain('text/csv')
+    const lines = csv.body.trim().split('\n')
+    expect(lines[0]).toBe('Name,Grade,Unit,Category,Nature,Hours per week,Paid,Decision,Decided on')
+    expect(lines.find((line) => line.includes('Scout leader'))).toMatch(
+      /^Withheld,Constable,alphamarker Response,voluntary work/,
+    )
+    expect(lines.find((line) => line.includes('Trustee of a hospice'))).toMatch(
+      /^Paula Topbrass,Chief Constable,Command/,
+    )
+    expect(csv.body).not.toContain('alphamarker Constable')
+  })
+
+  it('drops an interest once its expiry has passed', async () => {
+    expect((await new Agent(testApp.app).get(REGISTER)).body).toContain('Long finished')
+    clock = new Date('2012-03-03T10:00:00Z')
+    try {
+      const page = await new Agent(testApp.app).get(REGISTER)
+      expect(page.body).not.toContain('Long finished')
+      expect(page.body).toContain('School governor')
+    } finally {
+      clock = new Date('2012-03-01T10:00:00Z')
+    }
+  })
+
+  it('follows the force administrator’s naming grade, and audits the change', async () => {
+    const caseworkerAgent = new Agent(testApp.app)
+    await caseworkerAgent.signIn(cast.alpha.users['force-caseworker'].email, TEST_PASSWORD)
+    expect((await caseworkerAgent.get('/published-registers/settings')).statusCode).toBe(403)
+
+    const admin = new Agent(testApp.app)
+    await admin.signIn(cast.alpha.users['force-admin'].email, TEST_PASSWORD)
+    const form = await admin.get('/published-registers/settings')
+    expect(form.body).toContain('<option value="Chief Superintendent" selected>')
+    expect(
+      (await admin.post('/published-registers/settings', { namesFromGrade: 'Emperor' })).statusCode,
+    ).toBe(400)
+    expect(
+      (await admin.post('/published-registers/settings', { namesFromGrade: 'Superintendent' })).statusCode,
+    ).toBe(303)
+
+    const page = await new Agent(testApp.app).get(REGISTER)
+    expect(page.body).toContain('Sam Middlerank')
+    expect(page.body).toContain('Paula Topbrass')
+    expect(page.body).not.toContain('alphamarker Constable')
+    expect(page.body).not.toContain('Olly Oddgrade')
+
+    expect(
+      (await admin.post('/published-registers/settings', { namesFromGrade: 'Chief Constable' })).statusCode,
+    ).toBe(303)
+    const stricter = await new Agent(testApp.app).get(REGISTER)
+    expect(stricter.body).not.toContain('Sam Middlerank')
+    expect(stricter.body).toContain('Paula Topbrass')
+
+    // Another force's setting is its own.
+    expect((await new Agent(testApp.app).get('/forces/cleveland/published-registers')).body).toContain(
+      'Chief Superintendent and above',
+    )
+    const audit = await admin.get('/api/audit-events?entityType=publication-settings')
+    expect(audit.json<{ total: number }>().total).toBe(2)
+  })
+
+  it('links from the force page, and has a landing page; an unknown force is not found', async () => {
+    const forcePage = await new Agent(testApp.app).get('/forces/cheshire')
+    expect(forcePage.body).toContain('href="/forces/cheshire/published-registers"')
+    const landing = await new Agent(testApp.app).get('/forces/cheshire/published-registers')
+    expect(landing.body).toContain('Business interests (second jobs)')
+    expect(
+      (await new Agent(testApp.app).get('/forces/atlantis/published-registers/business-interests'))
+        .statusCode,
+    ).toBe(404)
+  })
+
+  it('publishes gifts and hospitality with the same naming rule', async () => {
+    const forceId = (await testApp.services.forces.references()).find((force) => force.code === 'cheshire')
+      ?.id as number
+    await testApp.services.giftsHospitality.record(
+      SYSTEM_CALLER,
+      {
+        staffNumber: 'CC0001',
+        kind: 'hospitality',
+        description: 'Tickets to the county cricket final',
+        donorName: 'County Cricket Club',
+        donorType: 'partner agency',
+        estimatedValue: '120',
+        offeredOn: '2012-02-10',
+        outcome: 'declined',
+      },
+      forceId,
+    )
+    const page = await new Agent(testApp.app).get('/forces/cheshire/published-registers/gifts-hospitality')
+    expect(page.statusCode).toBe(200)
+    const row = page.body.split('<tr').find((cells) => cells.includes('Tickets to the county cricket final'))
+    expect(row).toContain('Paula Topbrass')
+    expect(page.body).toContain('Withheld')
+    expect(page.body).not.toContain('alphamarker Constable')
+  })
+})

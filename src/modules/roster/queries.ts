@@ -1,0 +1,175 @@
+import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import type { Transaction } from '../../db/tenancy.js'
+import { GRADES } from '../../domain/grades.js'
+import type { RosterRow } from './rows.js'
+import { staffMembers } from './schema.js'
+
+export type StaffMemberRow = typeof staffMembers.$inferSelect
+
+export const ROSTER_STATUSES = ['current', 'left', 'all'] as const
+export type RosterStatus = (typeof ROSTER_STATUSES)[number]
+
+export const ROSTER_SORTS = ['name', 'staffNumber', 'grade', 'unit', 'startDate', 'leaveDate'] as const
+export type RosterSort = (typeof ROSTER_SORTS)[number]
+
+export interface RosterFilter {
+  /** Part of a name or staff number, in any case. */
+  text?: string
+  unit?: string
+  grade?: string
+  status: RosterStatus
+}
+
+/** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
+
+/** Still serving on `today`: no leave date, or one that has not passed. */
+export function isServing(today: string) {
+  return or(isNull(staffMembers.leaveDate), gte(staffMembers.leaveDate, today)) as SQL
+}
+
+export function rosterConditions(forceId: number, filter: RosterFilter, today: string): SQL {
+  const conditions: SQL[] = [eq(staffMembers.forceId, forceId)]
+  if (filter.text) {
+    const pattern = `%${escapeLike(filter.text)}%`
+    conditions.push(or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern)) as SQL)
+  }
+  if (filter.unit) conditions.push(eq(staffMembers.unit, filter.unit))
+  if (filter.grade) conditions.push(eq(staffMembers.grade, filter.grade))
+  if (filter.status === 'current') conditions.push(isServing(today))
+  if (filter.status === 'left') conditions.push(lt(staffMembers.leaveDate, today))
+  return and(...conditions) as SQL
+}
+
+/** Grades sort by seniority (unknown grades first, as the most junior), then as written. */
+const seniority = sql`array_position(array[${sql.join(
+  GRADES.map((grade) => sql`${grade}`),
+  sql`, `,
+)}]::text[], ${staffMembers.grade})`
+
+function orderBy(sort: RosterSort, order: 'asc' | 'desc'): SQL[] {
+  const direction = order === 'asc' ? asc : desc
+  const nulls = order === 'asc' ? sql`nulls first` : sql`nulls last`
+  const primary: Record<RosterSort, SQL[]> = {
+    name: [direction(staffMembers.name)],
+    staffNumber: [direction(staffMembers.staffNumber)],
+    grade: [sql`${seniority} ${sql.raw(order)} ${nulls}`, direction(staffMembers.grade)],
+    unit: [direction(staffMembers.unit)],
+    startDate: [sql`${staffMembers.startDate} ${sql.raw(order)} ${nulls}`],
+    leaveDate: [sql`${staffMembers.leaveDate} ${sql.raw(order)} ${nulls}`],
+  }
+  return [...primary[sort], asc(staffMembers.name), asc(staffMembers.staffNumber)]
+}
+
+export async function selectRosterPage(
+  tx: Transaction,
+  where: SQL,
+  sort: RosterSort,
+  order: 'asc' | 'desc',
+  page?: { offset: number; limit: number },
+): Promise<{ total: number; rows: StaffMemberRow[] }> {
+  const query = tx
+    .select()
+    .from(staffMembers)
+    .where(where)
+    .orderBy(...orderBy(sort, order))
+  if (!page) {
+    const rows = await query
+    return { total: rows.length, rows }
+  }
+  const [total] = await tx.select({ value: count() }).from(staffMembers).where(where)
+  const rows = await query.offset(page.offset).limit(page.limit)
+  return { total: total?.value ?? 0, rows }
+}
+
+/** The units and grades a force's roster uses, for the filters' lists. */
+export async function selectChoices(tx: Transaction, forceId: number) {
+  const units = await tx
+    .selectDistinct({ value: staffMembers.unit })
+    .from(staffMembers)
+    .where(eq(staffMembers.forceId, forceId))
+    .orderBy(asc(staffMembers.unit))
+  const grades = await tx
+    .selectDistinct({ value: staffMembers.grade, rank: seniority })
+    .from(staffMembers)
+    .where(eq(staffMembers.forceId, forceId))
+    .orderBy(sql`2 nulls first`, asc(staffMembers.grade))
+  return { units: units.map((row) => row.value), grades: grades.map((row) => row.value) }
+}
+
+export async function selectMember(tx: Transaction, id: string): Promise<StaffMemberRow | undefined> {
+  const [row] = await tx.select().from(staffMembers).where(eq(staffMembers.id, id))
+  return row
+}
+
+export async function selectMembers(tx: Transaction, ids: string[]): Promise<StaffMemberRow[]> {
+  if (!ids.length) return []
+  return tx.select().from(staffMembers).where(inArray(staffMembers.id, ids))
+}
+
+export async function selectByStaffNumbers(
+  tx: Transaction,
+  forceId: number,
+  staffNumbers?: string[],
+): Promise<StaffMemberRow[]> {
+  if (staffNumbers && !staffNumbers.length) return []
+  return tx
+    .select()
+    .from(staffMembers)
+    .where(
+      and(
+        eq(staffMembers.forceId, forceId),
+        staffNumbers ? inArray(staffMembers.staffNumber, staffNumbers) : undefined,
+      ),
+    )
+}
+
+export async function searchServing(
+  tx: Transaction,
+  forceId: number,
+  text: string,
+  today: string,
+  limit: number,
+): Promise<StaffMemberRow[]> {
+  const pattern = `%${escapeLike(text)}%`
+  return tx
+    .select()
+    .from(staffMembers)
+    .where(
+      and(
+        eq(staffMembers.forceId, forceId),
+        isServing(today),
+        or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern)),
+      ),
+    )
+    .orderBy(asc(staffMembers.name), asc(staffMembers.staffNumber))
+    .limit(limit)
+}
+
+/**
+ * Adds new members and updates existing ones by staff number, a batch per statement. Returns the rows
+ * as written, so the caller can audit each change.
+ */
+export async function upsertMembers(
+  tx: Transaction,
+  forceId: number,
+  rows: RosterRow[],
+  now: Date,
+): Promise<StaffMemberRow[]> {
+  if (!rows.length) return []
+  return tx
+    .insert(staffMembers)
+    .values(rows.map((row) => ({ ...row, forceId, createdAt: now, updatedAt: now })))
+    .onConflictDoUpdate({
+      target: [staffMembers.forceId, staffMembers.staffNumber],
+      set: {
+        name: sql`excluded.name`,
+        grade: sql`excluded.grade`,
+        unit: sql`excluded.unit`,
+        startDate: sql`excluded.start_date`,
+        leaveDate: sql`excluded.leave_date`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    })
+    .returning()
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto'
+import { count, eq } from 'drizzle-orm'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { Agent } from '../../../test/support/agent.js'
+import type { Database } from '../../db/connection.js'
+import { staffMembers } from './schema.js'
+
+/** A roster CSV's header and rows, as an HR system would write it. */
+export function rosterCsv(
+  rows: string[][],
+  header = 'staff_number,name,grade,unit,start_date,leave_date',
+): string {
+  const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)
+  return `${[header, ...rows.map((row) => row.map(quote).join(','))].join('\n')}\n`
+}
+
+const UNITS = ['Response – Eastern Area', 'Response – Western Area', 'Roads Policing', 'Contact Centre']
+const GRADES = ['Constable', 'PC', 'Sergeant', 'Police Staff', 'Inspector']
+
+/** Row `index` of a generated roster: staff number, name, grade, unit, start date, leave date. */
+export function generatedRow(index: number, prefix = 'GEN'): string[] {
+  const day = String(1 + (index % 28)).padStart(2, '0')
+  return [
+    `${prefix}${String(index).padStart(6, '0')}`,
+    `Person ${index} Generated`,
+    GRADES[index % GRADES.length] as string,
+    UNITS[index % UNITS.length] as string,
+    index % 2 ? `2001-03-${day}` : `${day}/03/2001`,
+    index % 50 === 0 ? '2011-12-31' : '',
+  ]
+}
+
+/** Rows in the staff_members table for a force, counted as the database owner (no row security). */
+export async function countStaff(db: Database, forceId?: number): Promise<number> {
+  const [row] = await db
+    .select({ value: count() })
+    .from(staffMembers)
+    .where(forceId === undefined ? undefined : eq(staffMembers.forceId, forceId))
+  return row?.value ?? 0
+}
+
+/** Posts an upload as a browser's multipart form would, with the agent's cookies and CSRF token. */
+export async function upload(
+  app: FastifyInstance,
+  agent: Agent,
+  url: string,
+  file: { filename: string; data: Buffer | string; type?: string } | null,
+  fields: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  if (!agent.csrfToken) await agent.get('/roster/import')
+  const boundary = `----probity${randomBytes(8).toString('hex')}`
+  const parts: Buffer[] = []
+  for (const [name, value] of Object.entries({ _csrf: agent.csrfToken, ...fields })) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    )
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\n` +
+          `Content-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data),
+      Buffer.from('\r\n'),
+    )
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`))
+  return app.inject({
+    method: 'POST',
+    url,
+    payload: Buffer.concat(parts),
+    remoteAddress: agent.remoteAddress,
+    headers: { cookie: agent.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
+  })
+}
+
+/** The text of an HTML page without tags, spaces collapsed, to look for what a person reads. */
+export function pageText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+}

@@ -41,6 +41,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message)
   })
 
+  it('trusts no proxy unless told which', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8'])
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/^Invalid setting TRUST_PROXY="everyone"/)
+  })
+
+  it('requires COOKIE_SECRET in production, and never echoes it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/Missing setting COOKIE_SECRET/)
+    expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'short-secret' })).toThrow(
+      /^Invalid setting COOKIE_SECRET: expected at least 32 random characters/,
+    )
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }).cookieSecret).toBe('x'.repeat(32))
+  })
+
   it('never echoes a DATABASE_URL, which may hold a password', () => {
     const attempt = () => loadConfig({ DATABASE_URL: 'mysql://probity:hunter2@db/probity' })
     expect(attempt).toThrow('Invalid setting DATABASE_URL: expected a PostgreSQL URL')

@@ -11,6 +11,8 @@ export interface Principal {
   forceId: number | null
   /** The person's own roster entry, for self-service registers; null for tokens and unlinked accounts. */
   staffMemberId: string | null
+  /** Signed in with a password an administrator was shown: nothing else until they choose their own. Absent means no. */
+  mustChangePassword?: boolean
 }
 
 /** The author of an audited event. */

@@ -15,6 +15,9 @@ declare module 'fastify' {
   }
 }
 
+/** What someone who must first choose their own password may still reach. */
+const PASSWORD_CHANGE_ROUTES = new Set(['/account/password', '/sign-out'])
+
 /**
  * Every route registered after this must say who may call it, or the app refuses to start: a route
  * nobody thought about is never open by accident. The check runs before the body is even read.
@@ -30,12 +33,17 @@ export function setUpAuthorisation(app: FastifyInstance) {
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, access })
   })
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access
     // Unmatched requests (the 404 handler) have no access rule and nothing to protect.
     if (!access || access === 'public') return
     const principal = request.principal
     if (!principal) throw new UnauthenticatedError()
+    if (principal.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(request.routeOptions.url ?? '')) {
+      if (request.url.startsWith('/api/'))
+        throw new ForbiddenError('Choose a new password before using Probity')
+      return reply.redirect('/account/password', 303)
+    }
     if (access === 'signed-in') return
     if (!access.some((role) => hasRole(principal.role, role))) throw new ForbiddenError()
   })

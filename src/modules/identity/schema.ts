@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  boolean,
   check,
   foreignKey,
   index,
@@ -29,6 +30,8 @@ export const users = pgTable(
     /** The person's entry on their force's staff roster, for self-service (applying, declaring). */
     staffMemberId: uuid(),
     passwordHash: text().notNull(),
+    /** Set while the password is one an administrator was shown: the person must choose their own. */
+    mustChangePassword: boolean().notNull().default(false),
     failedSignIns: integer().notNull().default(0),
     lockedUntil: timestamp({ withTimezone: true }),
     disabledAt: timestamp({ withTimezone: true }),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { ForbiddenError, ValidationError } from '../../domain/errors.js'
 import { ROLE_LABELS } from '../../domain/roles.js'
 import type { Services } from '../../services.js'
 import { clearSessionCookie, setSessionCookie } from '../../web/authentication.js'
@@ -78,16 +79,56 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     },
   )
 
-  app.get('/account', { config: { access: 'signed-in' }, schema: { hide: true } }, async (request, reply) => {
-    const principal = request.principal
-    const force = principal?.forceId
-      ? (await services.forces.references()).find((candidate) => candidate.id === principal.forceId)
-      : undefined
-    return reply.render('identity/views/account.njk', {
-      roleLabel: principal ? ROLE_LABELS[principal.role] : '',
-      force,
-    })
+  const passwordForm = z.object({
+    current: z.string().max(256).default(''),
+    replacement: z.string().max(1000).default(''),
+    confirmation: z.string().max(1000).default(''),
   })
+
+  app.get(
+    '/account/password',
+    { config: { access: 'signed-in' }, schema: { hide: true } },
+    async (request, reply) =>
+      reply.render('identity/views/change-password.njk', { required: request.principal?.mustChangePassword }),
+  )
+
+  app.post(
+    '/account/password',
+    { config: { access: 'signed-in' }, schema: { hide: true, body: passwordForm } },
+    async (request, reply) => {
+      const { principal, sessionToken } = request
+      if (!principal || !sessionToken)
+        throw new ForbiddenError('Only a person signed in with a password can change it')
+      try {
+        await services.signIn.changePassword(sessionToken, principal, request.body, request.ip)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return reply.code(400).render('identity/views/change-password.njk', {
+          required: principal.mustChangePassword,
+          errors: formErrors(error.fieldErrors),
+        })
+      }
+      return reply.redirect('/account?passwordChanged=1', 303)
+    },
+  )
+
+  const accountQuery = z.object({ passwordChanged: z.literal('1').optional() })
+
+  app.get(
+    '/account',
+    { config: { access: 'signed-in' }, schema: { hide: true, querystring: accountQuery } },
+    async (request, reply) => {
+      const principal = request.principal
+      const force = principal?.forceId
+        ? (await services.forces.references()).find((candidate) => candidate.id === principal.forceId)
+        : undefined
+      return reply.render('identity/views/account.njk', {
+        roleLabel: principal ? ROLE_LABELS[principal.role] : '',
+        force,
+        passwordChanged: request.query.passwordChanged === '1',
+      })
+    },
+  )
 
   app.get(
     '/api/me',

@@ -1,8 +1,9 @@
-import { and, eq, gt, lt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, lt, ne, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
 import type { Actor, Principal } from '../../domain/access.js'
+import { UnauthenticatedError, ValidationError } from '../../domain/errors.js'
 import { appendAuditEvent } from '../audit/service.js'
-import { verifyDecoy, verifyPassword } from './passwords.js'
+import { hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './passwords.js'
 import { sessions, users } from './schema.js'
 import { newSecret, secretHash } from './tokens.js'
 
@@ -33,6 +34,7 @@ function principalOf(user: typeof users.$inferSelect): Principal {
     role: user.role,
     forceId: user.forceId,
     staffMemberId: user.staffMemberId,
+    mustChangePassword: user.mustChangePassword,
   }
 }
 
@@ -184,6 +186,46 @@ export class SignInService {
         .where(eq(sessions.tokenHash, secretHash(token)))
     }
     return principalOf(found.user)
+  }
+
+  /**
+   * Replaces the person's password after checking their current one. Their other sessions end: a
+   * password change is what someone does when they fear another has their password.
+   */
+  async changePassword(
+    token: string,
+    principal: Principal,
+    passwords: { current: string; replacement: string; confirmation: string },
+    ipAddress: string | null,
+  ): Promise<void> {
+    const [user] = await this.db.select().from(users).where(eq(users.id, principal.id))
+    if (!user) throw new UnauthenticatedError()
+    const problems: Record<string, string> = {}
+    if (!(await verifyPassword(user.passwordHash, passwords.current)))
+      problems.current = 'Your current password is not right'
+    const problem = passwordProblem(passwords.replacement, user.email)
+    if (problem) problems.replacement = problem
+    else if (passwords.replacement === passwords.current)
+      problems.replacement = 'Choose a password you have not used here'
+    else if (passwords.confirmation !== passwords.replacement)
+      problems.confirmation = 'The passwords do not match'
+    if (Object.keys(problems).length) throw new ValidationError(problems)
+    const passwordHash = await hashPassword(passwords.replacement)
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(users)
+        .set({ passwordHash, mustChangePassword: false, updatedAt: this.now() })
+        .where(eq(users.id, user.id))
+      await tx
+        .delete(sessions)
+        .where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, secretHash(token))))
+      await appendAuditEvent(
+        tx,
+        { type: 'user', id: principal.id, label: principal.label, ipAddress },
+        { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action: 'change-password' },
+        this.now(),
+      )
+    })
   }
 
   async signOut(token: string, principal: Principal, ipAddress: string | null): Promise<void> {

@@ -161,6 +161,7 @@ export class UsersService {
           role: fields.role,
           forceId,
           passwordHash,
+          mustChangePassword: oneTimePassword !== undefined,
           staffMemberId: fields.staffMemberId ?? null,
         })
         .returning()

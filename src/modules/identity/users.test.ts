@@ -118,6 +118,12 @@ describe('adding a user through the page', () => {
 
     const agent = new Agent(testApp.app)
     await agent.signIn('Kim.Kent@kent.example', oneTimePassword)
+    const chosen = {
+      current: oneTimePassword,
+      replacement: 'kim chooses a passphrase',
+      confirmation: 'kim chooses a passphrase',
+    }
+    expect((await agent.post('/account/password', chosen)).statusCode).toBe(303)
     expect((await agent.get('/api/me')).json()).toMatchObject({ role: 'force-caseworker', forceCode: 'kent' })
   })
 
@@ -410,5 +416,58 @@ describe('the audit trail of user administration', () => {
       expect(text).not.toContain('$argon2')
       expect(text).not.toContain(oneTimePassword)
     }
+  })
+})
+
+describe('a one-time password', () => {
+  it('must be replaced by the person’s own before they can do anything else', async () => {
+    const { oneTimePassword, user } = await testApp.services.users.create(SYSTEM_CALLER, {
+      email: 'new.starter@cheshire.example',
+      name: 'New Starter',
+      role: 'force-caseworker',
+      forceCode: 'cheshire',
+    })
+    const person = new Agent(testApp.app)
+    await person.signIn('new.starter@cheshire.example', oneTimePassword ?? '')
+    const elsewhere = new Agent(testApp.app)
+    await elsewhere.signIn('new.starter@cheshire.example', oneTimePassword ?? '')
+
+    const held = await person.get('/admin/users')
+    expect(held.statusCode).toBe(303)
+    expect(held.headers.location).toBe('/account/password')
+    expect((await person.get('/api/me')).statusCode).toBe(403)
+    expect((await person.get('/account/password')).body).toContain('Choose your own password')
+
+    const wrong = await person.post('/account/password', {
+      current: 'not it',
+      replacement: 'x',
+      confirmation: 'y',
+    })
+    expect(wrong.statusCode).toBe(400)
+    expect(wrong.body).toContain('Your current password is not right')
+    expect(wrong.body).toContain('Password must be 12 characters or more')
+
+    const mismatched = await person.post('/account/password', {
+      current: oneTimePassword ?? '',
+      replacement: 'a long pass phrase of mine',
+      confirmation: 'a long pass phrase of yours',
+    })
+    expect(mismatched.body).toContain('The passwords do not match')
+
+    const changed = await person.post('/account/password', {
+      current: oneTimePassword ?? '',
+      replacement: 'a long pass phrase of mine',
+      confirmation: 'a long pass phrase of mine',
+    })
+    expect(changed.statusCode).toBe(303)
+    expect((await person.get('/api/me')).statusCode).toBe(200)
+    // Changing the password ends the person's other sessions.
+    expect((await elsewhere.get('/account')).statusCode).toBe(303)
+    const fresh = new Agent(testApp.app)
+    await fresh.signIn('new.starter@cheshire.example', 'a long pass phrase of mine')
+    expect((await fresh.get('/account')).statusCode).toBe(200)
+
+    const events = await testApp.services.audit.history(SYSTEM_CALLER, 'user', user.id)
+    expect(events.map((event) => event.action)).toContain('change-password')
   })
 })

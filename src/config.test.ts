@@ -44,7 +44,10 @@ describe('loadConfig', () => {
   it('trusts no proxy unless told which', () => {
     expect(loadConfig({}).trustProxy).toBe(false)
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
-    expect(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8'])
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1,10.0.0.0/8' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ])
     expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/^Invalid setting TRUST_PROXY="everyone"/)
   })
 
@@ -53,7 +56,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'short-secret' })).toThrow(
       /^Invalid setting COOKIE_SECRET: expected at least 32 random characters/,
     )
-    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }).cookieSecret).toBe('x'.repeat(32))
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }).cookieSecret).toBe(
+      'x'.repeat(32),
+    )
   })
 
   it('never echoes a DATABASE_URL, which may hold a password', () => {

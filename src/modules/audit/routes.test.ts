@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
@@ -343,5 +344,29 @@ describe('GET /admin/audit.csv', () => {
     expect((await agents.alphaStaff?.get('/admin/audit.csv'))?.statusCode).toBe(403)
     const anonymous = await testApp.app.inject({ method: 'GET', url: '/admin/audit.csv' })
     expect(anonymous.statusCode).toBe(303)
+  })
+})
+
+describe('checking the trail from the audit page', () => {
+  it('lets an inspectorate admin verify the chain, names a tampered event, and refuses force admins', async () => {
+    const admin = new Agent(testApp.app)
+    await admin.signIn(cast.inspectorateAdmin.email, TEST_PASSWORD)
+    const intact = await admin.post('/admin/audit/verify')
+    expect(intact.statusCode).toBe(200)
+    expect(intact.body).toContain('The audit trail is intact')
+
+    const forceAdmin = new Agent(testApp.app)
+    await forceAdmin.signIn(cast.alpha.users['force-admin'].email, TEST_PASSWORD)
+    expect((await forceAdmin.post('/admin/audit/verify')).statusCode).toBe(403)
+
+    const db = testApp.database.db
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`alter table audit_events disable trigger user`)
+      await tx.execute(sql`update audit_events set action = 'rewritten' where seq = 2`)
+      await tx.execute(sql`alter table audit_events enable trigger user`)
+    })
+    const broken = await admin.post('/admin/audit/verify')
+    expect(broken.body).toContain('The audit trail has been tampered with')
+    expect(broken.body).toMatch(/event 2\b/)
   })
 })

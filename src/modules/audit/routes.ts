@@ -7,6 +7,7 @@ import type { Services } from '../../services.js'
 import { sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
 import type { ForceReference } from '../forces/service.js'
+import { describeProblem } from './chain.js'
 import {
   AUDIT_PAGE_SIZE,
   type AuditFilter,
@@ -65,6 +66,19 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       totalPages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
     }
   }
+
+  // The same check as `probity audit verify`, for an embedded database that the running server holds.
+  app.post(
+    '/admin/audit/verify',
+    { config: { access: ['inspectorate-admin'] }, schema: { hide: true } },
+    async (_request, reply) => {
+      const result = await services.audit.verify()
+      return reply.render('audit/views/verified.njk', {
+        result,
+        problem: result.ok ? undefined : describeProblem(result),
+      })
+    },
+  )
 
   app.get('/admin/audit', { config: { access: ADMINS }, schema: { hide: true } }, async (request, reply) => {
     const references = await forces.references()

@@ -62,6 +62,10 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           errors: formErrors({ email: SIGN_IN_FAILED }),
         })
       }
+      // Signing in again, perhaps as someone else, ends the session this browser had.
+      if (request.sessionToken && request.principal) {
+        await services.signIn.signOut(request.sessionToken, request.principal, request.ip)
+      }
       setSessionCookie(request, reply, result.token)
       return reply.redirect(returnTo, 303)
     },

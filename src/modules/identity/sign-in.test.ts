@@ -523,3 +523,21 @@ describe('the audit trail of signing in and out', () => {
     expect(sessionsInTrail).toBe(0)
   })
 })
+
+describe('signing in again in the same browser', () => {
+  it('ends the session the browser had before', async () => {
+    const agent = new Agent(testApp.app)
+    await agent.signIn(cast.alpha.users.staff.email, TEST_PASSWORD)
+    const first = agent.cookie('probity_session')
+    await agent.post('/sign-in', {
+      email: cast.alpha.users['force-caseworker'].email,
+      password: TEST_PASSWORD,
+    })
+    expect(agent.cookie('probity_session')).not.toBe(first)
+    const [old] = await testApp.database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, sha256(first ?? '')))
+    expect(old).toBeUndefined()
+  })
+})

@@ -1,4 +1,4 @@
-import { ForbiddenError } from './errors.js'
+import { ForbiddenError, NotFoundError } from './errors.js'
 import { hasRole, type Role } from './roles.js'
 
 /** Who is acting: a signed-in person or a machine client holding an API token. */
@@ -65,9 +65,53 @@ export const SYSTEM_CALLER: Caller = {
   scope: { kind: 'inspectorate' },
 }
 
+/** Whether the caller holds one of the roles (or a broader one); the command line holds them all. */
+export function callerHas(caller: Caller, roles: readonly Role[]): boolean {
+  if (caller.actor.type === 'system') return true
+  const role = caller.principal?.role
+  return !!role && roles.some((wanted) => hasRole(role, wanted))
+}
+
 /** The second line of defence after the route's own check: services refuse callers without the role. */
 export function requireRole(caller: Caller, ...roles: Role[]): void {
-  if (caller.actor.type === 'system') return
-  const role = caller.principal?.role
-  if (!role || !roles.some((wanted) => hasRole(role, wanted))) throw new ForbiddenError()
+  if (!callerHas(caller, roles)) throw new ForbiddenError()
+}
+
+/** The signed-in person behind a call, for a record's "recorded by"; null for API tokens and the system. */
+export function userIdOf(caller: Caller): string | null {
+  return caller.principal?.kind === 'user' ? caller.principal.id : null
+}
+
+/**
+ * The force whose register a change goes to: the caller's own (naming another finds nothing); the
+ * command line names one. No one else changes a force's registers.
+ */
+export function forceToChange(caller: Caller, requested?: number): number {
+  if (caller.scope.kind === 'force') {
+    if (requested !== undefined && requested !== caller.scope.forceId) throw new NotFoundError()
+    return caller.scope.forceId
+  }
+  if (caller.actor.type === 'system' && requested !== undefined) return requested
+  throw new ForbiddenError('Only a force can change its own registers')
+}
+
+/** A register's list filter narrowed to what the caller reads: their own force's, or every force's. */
+export function readableFilter<Filter extends { forceId?: number }>(caller: Caller, filter: Filter): Filter {
+  if (caller.scope.kind === 'force') return { ...filter, forceId: caller.scope.forceId }
+  if (caller.scope.kind === 'inspectorate') return filter
+  throw new ForbiddenError()
+}
+
+/**
+ * Whether the caller may read one record of a register about a member of staff: it must be their
+ * force's (or they are the inspectorate), and unless they read the whole register, about themselves.
+ */
+export function mayReadRecord(
+  caller: Caller,
+  record: { forceId: number; staffMemberId: string },
+  registerReaders: readonly Role[],
+): boolean {
+  const { scope } = caller
+  if (scope.kind === 'force' ? record.forceId !== scope.forceId : scope.kind !== 'inspectorate') return false
+  return callerHas(caller, registerReaders) || record.staffMemberId === caller.principal?.staffMemberId
 }

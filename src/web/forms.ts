@@ -31,3 +31,20 @@ export function safeReturnPath(value: unknown): string {
   })
   return hasControlCharacter ? '/' : value
 }
+
+/** A value as a sentence starts: `approved with conditions` → `Approved with conditions`. */
+export function capitalised(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1)
+}
+
+/** The items of GOV.UK radios or a select for a fixed list of values, each shown capitalised. */
+export function choicesOf(values: readonly string[]): { value: string; text: string }[] {
+  return values.map((value) => ({ value, text: capitalised(value) }))
+}
+
+const longDay = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' })
+
+/** A day stored as 2012-03-27, as people read it: 27 March 2012 (nothing for no day). */
+export function formatDay(day: string | null): string {
+  return day ? longDay.format(new Date(`${day}T00:00:00Z`)) : ''
+}

@@ -11,6 +11,81 @@ export const listQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
 })
 
+/**
+ * The sort, order and page of a register's list, as its filter form and its API take them: a blank
+ * choice means the default, as the form's empty options send it.
+ */
+export function sortAndPage<const Keys extends readonly [string, ...string[]]>(
+  keys: Keys,
+  defaultSort: Keys[number],
+) {
+  return {
+    sort: z
+      .union([z.enum(keys), z.literal('')], 'Sort by one of the table’s columns')
+      .optional()
+      .transform((value): Keys[number] => value || defaultSort),
+    order: z
+      .union([z.enum(['asc', 'desc']), z.literal('')], 'Order must be asc or desc')
+      .optional()
+      .transform((value) => value || 'desc'),
+    page: z.coerce
+      .number('The page must be a whole number')
+      .int('The page must be a whole number')
+      .min(1, 'The page must be 1 or more')
+      .max(1_000_000, 'The page must be 1,000,000 or less')
+      .default(1),
+  }
+}
+
+/** The rows a page of a list holds, for the query that reads them. */
+export function pageWindow(page: number, pageSize = PAGE_SIZE): { offset: number; limit: number } {
+  return { offset: (page - 1) * pageSize, limit: pageSize }
+}
+
+/** A page of a list in the JSON API: the records under their own name, and where the page stands. */
+export function pagedJson<const Name extends string, Item extends z.ZodType>(
+  name: Name,
+  item: Item,
+  totalDescription = 'Records that match the filters, on every page',
+) {
+  const records = { [name]: z.array(item) } as { [Key in Name]: z.ZodArray<Item> }
+  return z.object({
+    ...records,
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int().meta({ description: totalDescription }),
+    totalPages: z.number().int(),
+  })
+}
+
+/** The body of a `pagedJson` response. */
+export function pageOf<const Name extends string, Item>(
+  name: Name,
+  items: Item[],
+  page: { page: number; total: number; pageSize?: number },
+) {
+  const pageSize = page.pageSize ?? PAGE_SIZE
+  const records = { [name]: items } as { [Key in Name]: Item[] }
+  return {
+    ...records,
+    page: page.page,
+    pageSize,
+    total: page.total,
+    totalPages: Math.max(1, Math.ceil(page.total / pageSize)),
+  }
+}
+
+/** What was typed in a list's filter form (and its sort and order), trimmed, to show again and link. */
+export function typedValues(query: unknown, filterFields: readonly string[]): Record<string, string> {
+  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
+  return Object.fromEntries(
+    [...filterFields, 'sort', 'order'].map((field) => {
+      const value = source[field]
+      return [field, typeof value === 'string' ? value.trim() : '']
+    }),
+  )
+}
+
 type Query = Record<string, string | number | undefined>
 
 function link(path: string, query: Query, changes: Query): string {
@@ -66,4 +141,36 @@ export function sortableHead(
 /** The current list's address with another format, for "download what you see" links. */
 export function exportLink(path: string, query: Query, format: 'csv' | 'xlsx'): string {
   return link(`${path}.${format}`, query, { page: undefined })
+}
+
+/**
+ * What a list page shows around its rows: sortable headings, paging, which rows these are, and links
+ * to download everything the filters select, each keeping the filters, sort and order.
+ */
+export function listNavigation(
+  path: string,
+  typed: Query,
+  columns: { key: string; text: string; numeric?: boolean }[],
+  shown: {
+    sort: string
+    order: 'asc' | 'desc'
+    page: number
+    total: number
+    rows: number
+    pageSize?: number
+  },
+) {
+  // The sort and order as typed give way to the ones in force (a blank one means the default).
+  const { sort: _sort, order: _order, ...filters } = typed
+  const pageSize = shown.pageSize ?? PAGE_SIZE
+  const linkQuery = { ...filters, sort: shown.sort, order: shown.order }
+  const first = (shown.page - 1) * pageSize + 1
+  return {
+    head: sortableHead(path, filters, columns, shown),
+    pagination: pagination(path, linkQuery, shown.page, shown.total, pageSize),
+    first,
+    last: first - 1 + shown.rows,
+    csvHref: exportLink(path, linkQuery, 'csv'),
+    xlsxHref: exportLink(path, linkQuery, 'xlsx'),
+  }
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { TEST_PASSWORD } from './two-forces.js'
 
 export interface AgentOptions {
   /**
@@ -112,6 +114,46 @@ export class Agent {
     return response
   }
 
+  /** Posts a form with a file, as a browser's upload (multipart) would, with the CSRF token. */
+  async upload(
+    url: string,
+    file: { filename: string; data: Buffer | string; type?: string } | null,
+    fields: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
+    if (!this.csrfToken) await this.get('/sign-in')
+    const boundary = `----probity${randomBytes(8).toString('hex')}`
+    const parts: Buffer[] = []
+    for (const [name, value] of Object.entries({ _csrf: this.csrfToken, ...fields })) {
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+      )
+    }
+    if (file) {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\n` +
+            `Content-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+        ),
+        Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data),
+        Buffer.from('\r\n'),
+      )
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`))
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      remoteAddress: this.remoteAddress,
+      headers: {
+        ...this.headers,
+        cookie: this.cookieHeader,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+    })
+    this.remember(response)
+    return response
+  }
+
   async signIn(email: string, password: string): Promise<LightMyRequestResponse> {
     await this.get('/sign-in')
     const response = await this.post('/sign-in', { email, password })
@@ -124,4 +166,15 @@ export class Agent {
     if (response.statusCode !== 303) throw new Error(`sign-out failed with ${response.statusCode}`)
     return response
   }
+}
+
+/** A new browser, signed in as one of the test cast (or with the password given). */
+export async function signedInAgent(
+  app: FastifyInstance,
+  email: string,
+  password = TEST_PASSWORD,
+): Promise<Agent> {
+  const agent = new Agent(app)
+  await agent.signIn(email, password)
+  return agent
 }

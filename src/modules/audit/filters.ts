@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { type Day, parseDay } from '../../domain/fields.js'
 import type { ForceReference } from '../forces/service.js'
 
 /** Events per page, on the admin page and in the API. */
@@ -6,27 +7,6 @@ export const AUDIT_PAGE_SIZE = 50
 
 /** The value of the force filter that asks for events that belong to no force (inspectorate, system). */
 export const NO_FORCE = 'none'
-
-export interface Day {
-  year: number
-  month: number
-  day: number
-}
-
-const ISO_DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/
-const UK_DAY = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/
-
-/** A calendar day written as 2012-03-27 or 27/3/2012, if it is a real one. */
-export function parseDay(text: string): Day | undefined {
-  const iso = ISO_DAY.exec(text)
-  const uk = iso ? undefined : UK_DAY.exec(text)
-  const parts = iso ? [iso[1], iso[2], iso[3]] : uk ? [uk[3], uk[2], uk[1]] : undefined
-  if (!parts) return undefined
-  const [year, month, day] = parts.map(Number) as [number, number, number]
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return undefined
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined
-  return { year, month, day }
-}
 
 const londonClock = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
@@ -186,11 +166,4 @@ export function toAuditFilter(query: AuditQuery, forces: ForceReference[]): Filt
       to: query.to && startOfLondonDay(nextDay(query.to)),
     },
   }
-}
-
-/** The first message for each field, keyed by the field's name. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {}
-  for (const issue of error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
-  return errors
 }

@@ -127,3 +127,13 @@ export const AUDIT_CSV_COLUMNS: Column<AuditEventView>[] = [
   { header: 'Previous hash', value: (event) => event.prevHash },
   { header: 'Hash', value: (event) => event.hash },
 ]
+
+/** A record's history for its page: who did what and when, with the fields each change changed. */
+export function historyOf(events: AuditEvent[]) {
+  return events.map((event) => ({
+    action: event.action,
+    actor: event.actorLabel,
+    occurredAt: event.occurredAt,
+    changes: event.action === 'create' ? [] : changesOf(event.before, event.after).filter((c) => c.changed),
+  }))
+}

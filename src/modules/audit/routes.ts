@@ -3,19 +3,13 @@ import { z } from 'zod'
 import type { Caller } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
+import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import { sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
 import type { ForceReference } from '../forces/service.js'
 import { describeProblem } from './chain.js'
-import {
-  AUDIT_PAGE_SIZE,
-  type AuditFilter,
-  auditQuerySchema,
-  fieldErrorsOf,
-  NO_FORCE,
-  toAuditFilter,
-} from './filters.js'
+import { AUDIT_PAGE_SIZE, type AuditFilter, auditQuerySchema, NO_FORCE, toAuditFilter } from './filters.js'
 import { AUDIT_CSV_COLUMNS, auditEventSchema, changesOf, paginationFor, presentEvent } from './present.js'
 
 const ADMINS: readonly Role[] = ['force-admin', 'inspectorate-admin']
@@ -93,7 +87,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         ? checked?.ok === false
           ? checked.fieldErrors
           : {}
-        : fieldErrorsOf(parsed.error)
+        : firstMessages(parsed.error.issues)
       return reply.code(400).render('audit/views/list.njk', { ...view, errors: formErrors(fieldErrors) })
     }
 
@@ -130,7 +124,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request, reply) => {
       const references = await forces.references()
       const parsed = auditQuerySchema.safeParse(request.query)
-      if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error))
+      if (!parsed.success) throw new ValidationError(firstMessages(parsed.error.issues))
       const checked = toAuditFilter(parsed.data, references)
       if (!checked.ok) throw new ValidationError(checked.fieldErrors)
       const events = await audit.exportEvents(request.caller, checked.filter, 'csv')

@@ -49,6 +49,17 @@ export async function appendAuditEvent(tx: Transaction, actor: Actor, record: Au
   await tx.update(auditChainHead).set({ seq: event.seq, hash }).where(eq(auditChainHead.id, 1))
 }
 
+/** Records a download in the trail: which records, in what format, how many, and the filters that chose them. */
+export async function appendExportEvent(
+  tx: Transaction,
+  actor: Actor,
+  record: { forceId: number | null; entityType: string; format: string; rows: number; filters: unknown },
+  now: Date,
+) {
+  const { forceId, entityType, ...after } = record
+  await appendAuditEvent(tx, actor, { forceId, entityType, action: 'export', after }, now)
+}
+
 export type AuditEvent = typeof auditEvents.$inferSelect
 
 export type ChainVerification = { ok: true; events: number } | ({ ok: false; events: number } & ChainProblem)
@@ -100,10 +111,7 @@ export class AuditService {
     record: { forceId: number | null; entityType: string; format: string; rows: number; filters: unknown },
     now: Date,
   ): Promise<void> {
-    const { forceId, entityType, ...after } = record
-    await inScope(this.db, caller.scope, (tx) =>
-      appendAuditEvent(tx, caller.actor, { forceId, entityType, action: 'export', after }, now),
-    )
+    await inScope(this.db, caller.scope, (tx) => appendExportEvent(tx, caller.actor, record, now))
   }
 
   /**

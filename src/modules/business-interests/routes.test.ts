@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { createRegisterTestApp } from '../../../test/support/registers.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import type { TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
 import { criterionKey } from './rules.js'
@@ -18,51 +19,11 @@ const noConcerns = Object.fromEntries(
   BUSINESS_INTEREST_CRITERIA.map((criterion) => [`concern-${criterionKey(criterion)}`, 'no']),
 )
 
-async function signedIn(email: string): Promise<Agent> {
-  const agent = new Agent(testApp.app)
-  await agent.signIn(email, TEST_PASSWORD)
-  return agent
-}
-
-/** Posts a multipart form with a file, as a browser's upload would. */
-async function upload(
-  agent: Agent,
-  url: string,
-  filename: string,
-  content: Buffer | string,
-  fields: Record<string, string> = {},
-) {
-  const boundary = '----probitytest'
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries({ _csrf: agent.csrfToken, ...fields })) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    )
-  }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    Buffer.isBuffer(content) ? content : Buffer.from(content),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  )
-  return testApp.app.inject({
-    method: 'POST',
-    url,
-    payload: Buffer.concat(parts),
-    remoteAddress: agent.remoteAddress,
-    headers: { cookie: agent.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
-  })
-}
+const signedIn = (email: string) => signedInAgent(testApp.app, email)
+const historyCsv = (content: string) => ({ filename: 'history.csv', data: content })
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-03-01T10:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
-  await testApp.services.users.linkStaffMember(
-    SYSTEM_CALLER,
-    cast.alpha.users.staff.id,
-    cast.alpha.roster.staffMemberId,
-  )
+  ;({ testApp, cast } = await createRegisterTestApp(() => new Date('2012-03-01T10:00:00Z')))
   await testApp.services.roster.importRows(SYSTEM_CALLER, {
     forceCode: 'cheshire',
     filename: 'seniors.csv',
@@ -280,7 +241,7 @@ describe('import of historic records', () => {
       'SUP0001,2010-07-01,juggling,Something,,,yes,,None,submitted,,,,,,',
       'SUP0001,2010-07-01,other,Something,,,yes,,None,refused,,,2010-07-05,,,',
     ].join('\n')
-    const dryRun = await upload(caseworker, '/business-interests/import', 'history.csv', bad)
+    const dryRun = await caseworker.upload('/business-interests/import', historyCsv(bad))
     expect(dryRun.statusCode).toBe(400)
     expect(dryRun.body).toContain('Line 4: staff_number: no one on the roster has the staff number NOBODY')
     expect(dryRun.body).toMatch(/Line 5: category: Use one of/)
@@ -288,11 +249,9 @@ describe('import of historic records', () => {
     expect(dryRun.body).not.toContain('name="importId"')
     expect((await testApp.services.businessInterests.list(SYSTEM_CALLER, {})).total).toBe(before)
 
-    const fixed = await upload(
-      caseworker,
+    const fixed = await caseworker.upload(
       '/business-interests/import',
-      'history.csv',
-      [header, ...good].join('\n'),
+      historyCsv([header, ...good].join('\n')),
     )
     expect(fixed.statusCode).toBe(200)
     expect(fixed.body).toContain('2 to add, 0 unchanged, 0 with problems')
@@ -306,11 +265,9 @@ describe('import of historic records', () => {
     expect((await testApp.services.businessInterests.list(SYSTEM_CALLER, {})).total).toBe(before + 2)
     // Confirming twice writes nothing more; importing the same file again finds nothing new.
     expect((await caseworker.post('/business-interests/import/confirm', { importId })).statusCode).toBe(404)
-    const again = await upload(
-      caseworker,
+    const again = await caseworker.upload(
       '/business-interests/import',
-      'history.csv',
-      [header, ...good].join('\n'),
+      historyCsv([header, ...good].join('\n')),
     )
     expect(again.body).toContain('0 to add, 2 unchanged')
   })

@@ -8,12 +8,14 @@ import {
   BUSINESS_INTEREST_CRITERIA,
   BUSINESS_INTEREST_STATUSES,
 } from '../../domain/registers.js'
+import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
+import { staffMemberReferenceJson } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors, safeReturnPath } from '../../web/forms.js'
-import { exportLink, PAGE_SIZE, pagination, sortableHead } from '../../web/lists.js'
+import { capitalised, choicesOf, formErrors, safeReturnPath } from '../../web/forms.js'
+import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import type { ForceReference } from '../forces/service.js'
 import { SORTS } from './queries.js'
@@ -81,27 +83,11 @@ const SORT_COLUMNS = [
   { key: 'review', text: 'Review date' },
 ]
 
-function typed(query: unknown): Record<string, string> {
-  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
-  return Object.fromEntries(
-    [...FILTER_FIELDS, 'sort', 'order'].map((field) => [
-      field,
-      typeof source[field] === 'string' ? (source[field] as string).trim() : '',
-    ]),
-  )
-}
-
 const interestJson = z
   .object({
     id: z.string(),
     forceCode: z.string(),
-    staffMember: z.object({
-      id: z.string(),
-      staffNumber: z.string(),
-      name: z.string(),
-      grade: z.string(),
-      unit: z.string(),
-    }),
+    staffMember: staffMemberReferenceJson,
     submittedOn: z.string().meta({ example: '2012-03-27' }),
     nature: z.string(),
     category: z.enum(BUSINESS_INTEREST_CATEGORIES),
@@ -201,13 +187,10 @@ const EXPORT_COLUMNS: Column<BusinessInterestView>[] = [
   { header: 'Appeal', value: (row) => row.appealStatus },
 ]
 
-const categoryItems = BUSINESS_INTEREST_CATEGORIES.map((category) => ({
-  value: category,
-  text: category.charAt(0).toUpperCase() + category.slice(1),
-}))
+const categoryItems = choicesOf(BUSINESS_INTEREST_CATEGORIES)
 
 function statusTag(status: keyof typeof STATUS_TAG_CLASSES) {
-  return { text: status.charAt(0).toUpperCase() + status.slice(1), classes: STATUS_TAG_CLASSES[status] }
+  return { text: capitalised(status), classes: STATUS_TAG_CLASSES[status] }
 }
 
 function criteriaFor(values: Record<string, string>, assessment: BusinessInterestView['assessment']) {
@@ -216,7 +199,7 @@ function criteriaFor(values: Record<string, string>, assessment: BusinessInteres
     const saved = assessment?.[criterion]
     return {
       criterion,
-      label: criterion.charAt(0).toUpperCase() + criterion.slice(1),
+      label: capitalised(criterion),
       key,
       concern: values[`concern-${key}`] ?? (saved ? (saved.concern ? 'yes' : 'no') : ''),
       note: values[`note-${key}`] ?? saved?.note ?? '',
@@ -368,7 +351,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
   // --- caseworkers and the inspectorate ------------------------------------------------------------
 
   app.get(LIST, { config: { access: READERS }, schema: { hide: true } }, async (request, reply) => {
-    const values = typed(request.query)
+    const values = typedValues(request.query, FILTER_FIELDS)
     const references = await forces.references()
     const showForce = request.caller.scope.kind === 'inspectorate'
     const view = {
@@ -381,10 +364,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     const parsed = listQuerySchema.safeParse(request.query)
     let forceId: number | undefined
     try {
-      if (!parsed.success)
-        throw new ValidationError(
-          Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message])),
-        )
+      if (!parsed.success) throw new ValidationError(firstMessages(parsed.error.issues))
       forceId = await forceFilter(request.caller, parsed.data.force)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
@@ -398,22 +378,13 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
       filterOf(query, forceId),
       query.sort,
       query.order,
-      { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
-    )
-    const linkQuery = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''))
-    const kept = Object.fromEntries(
-      Object.entries(linkQuery).filter(([key]) => key !== 'sort' && key !== 'order'),
+      pageWindow(query.page),
     )
     return reply.render('business-interests/views/list.njk', {
       ...view,
       total,
       interests: items.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
-      head: sortableHead(LIST, kept, SORT_COLUMNS, { sort: query.sort, order: query.order }),
-      pagination: pagination(LIST, { ...linkQuery }, query.page, total),
-      first: (query.page - 1) * PAGE_SIZE + 1,
-      last: (query.page - 1) * PAGE_SIZE + items.length,
-      csvHref: exportLink(LIST, linkQuery, 'csv'),
-      xlsxHref: exportLink(LIST, linkQuery, 'xlsx'),
+      ...listNavigation(LIST, values, SORT_COLUMNS, { ...query, total, rows: items.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canDecide: request.principal?.role !== 'inspector' && request.principal?.role !== 'inspectorate-admin',
     })
@@ -625,15 +596,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
         tags: ['business-interests'],
         security: [{ apiToken: [] }],
         querystring: listQuerySchema,
-        response: {
-          200: z.object({
-            businessInterests: z.array(interestJson),
-            page: z.number().int(),
-            pageSize: z.number().int(),
-            total: z.number().int(),
-            totalPages: z.number().int(),
-          }),
-        },
+        response: { 200: pagedJson('businessInterests', interestJson) },
       },
     },
     async (request) => {
@@ -644,18 +607,9 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
         filterOf(query, forceId),
         query.sort,
         query.order,
-        {
-          offset: (query.page - 1) * PAGE_SIZE,
-          limit: PAGE_SIZE,
-        },
+        pageWindow(query.page),
       )
-      return {
-        businessInterests: items.map(toJson),
-        page: query.page,
-        pageSize: PAGE_SIZE,
-        total,
-        totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      }
+      return pageOf('businessInterests', items.map(toJson), { page: query.page, total })
     },
   )
 

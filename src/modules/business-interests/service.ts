@@ -2,20 +2,19 @@ import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, requireRole } from '../../domain/access.js'
+import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import {
   BUSINESS_INTEREST_CATEGORIES,
   BUSINESS_INTEREST_CRITERIA,
   BUSINESS_INTEREST_STATUSES,
 } from '../../domain/registers.js'
-import { hasRole } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
-import { readSpreadsheet, SpreadsheetError, type UploadedFile } from '../../spreadsheets/read.js'
+import type { UploadedFile } from '../../spreadsheets/read.js'
 import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import type { PendingImportsService } from '../imports/service.js'
+import { type PendingImportsService, type RegisterImport, readUpload } from '../imports/service.js'
 import {
   type BusinessInterestRow,
   type BusinessInterestWithStaff,
@@ -191,6 +190,23 @@ export interface ImportPreview {
   problems: RowProblem[]
 }
 
+/** How a confirmed import's rows are written. */
+const IMPORT: RegisterImport<PendingRow> = {
+  register: IMPORT_REGISTER,
+  entityType: 'business-interest',
+  insert: (tx, rows, { forceId, recordedBy, now }) =>
+    tx.insert(businessInterests).values(
+      rows.map((row) => ({
+        ...row.values,
+        forceId,
+        staffMemberId: row.staffMemberId,
+        submittedBy: recordedBy,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    ),
+}
+
 function sameInterestKey(
   staffMemberId: string,
   submittedOn: string,
@@ -281,9 +297,7 @@ export class BusinessInterestsService {
   }
 
   private isCaseworker(caller: Caller): boolean {
-    if (caller.actor.type === 'system') return true
-    const role = caller.principal?.role
-    return role !== undefined && hasRole(role, 'force-caseworker')
+    return callerHas(caller, ['force-caseworker'])
   }
 
   private isOwner(caller: Caller, row: BusinessInterestRow): boolean {
@@ -305,7 +319,7 @@ export class BusinessInterestsService {
         .values({
           forceId,
           staffMemberId,
-          submittedBy: caller.principal?.kind === 'user' ? caller.principal.id : null,
+          submittedBy: userIdOf(caller),
           submittedOn,
           nature: application.nature,
           category: application.category,
@@ -501,7 +515,7 @@ export class BusinessInterestsService {
         assessment: checked.assessment,
         conditions: checked.conditions,
         refusalReason: checked.refusalReason,
-        decidedBy: caller.principal?.kind === 'user' ? caller.principal.id : null,
+        decidedBy: userIdOf(caller),
         decidedOn: today,
         reviewDate: checked.reviewDate,
         expiryDate: checked.expiryDate,
@@ -703,13 +717,7 @@ export class BusinessInterestsService {
     requireRole(caller, 'force-caseworker')
     if (caller.scope.kind !== 'force') throw new ForbiddenError('Only a force imports its records')
     const forceId = caller.scope.forceId
-    let sheet: Awaited<ReturnType<typeof readSpreadsheet>>
-    try {
-      sheet = await readSpreadsheet(file)
-    } catch (error) {
-      if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-      throw error
-    }
+    const sheet = await readUpload(file)
     if (sheet.length === 0)
       throw new ValidationError({ file: `${file.filename} has no rows under its header` })
     const { valid, problems } = validateRows(sheet, importRowSchema)
@@ -800,37 +808,6 @@ export class BusinessInterestsService {
   async confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
     requireRole(caller, 'force-caseworker')
     if (caller.scope.kind !== 'force') throw new ForbiddenError('Only a force imports its records')
-    const forceId = caller.scope.forceId
-    return inScope(this.db, caller.scope, async (tx) => {
-      const taken = await this.pendingImports.take(tx, IMPORT_REGISTER, importId)
-      if (taken.forceId !== forceId)
-        throw new NotFoundError('That import has expired or was already confirmed')
-      const rows = taken.rows as PendingRow[]
-      const submittedBy = caller.principal?.kind === 'user' ? caller.principal.id : null
-      for (let start = 0; start < rows.length; start += 500) {
-        await tx.insert(businessInterests).values(
-          rows.slice(start, start + 500).map((row) => ({
-            ...row.values,
-            forceId,
-            staffMemberId: row.staffMemberId,
-            submittedBy,
-            createdAt: this.now(),
-            updatedAt: this.now(),
-          })),
-        )
-      }
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          forceId,
-          entityType: 'business-interest',
-          action: 'import',
-          after: { filename: taken.filename, created: rows.length },
-        },
-        this.now(),
-      )
-      return { created: rows.length, filename: taken.filename }
-    })
+    return this.pendingImports.confirm(caller, importId, IMPORT)
   }
 }

@@ -1,19 +1,9 @@
 import { z } from 'zod'
+import { dayField, optionalDay, optionalText, requiredText } from '../../domain/fields.js'
 import { DONOR_TYPES, GIFT_DISPOSALS, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
-import { parseDay } from '../audit/filters.js'
 
-/** Today's date in England and Wales, where the forces are, as 2012-03-27. */
-export function londonToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
-}
-
-/** A real calendar day written as 2012-03-27 or 27/3/2012, as 2012-03-27; undefined when it is not one. */
-export function isoDay(text: string): string | undefined {
-  const day = parseDay(text.trim())
-  if (!day) return undefined
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${day.year}-${pad(day.month)}-${pad(day.day)}`
-}
+// integrity-cases reads these from here; the shared ones live in src/domain/fields.ts.
+export { dayField, isoDay, londonToday } from '../../domain/fields.js'
 
 /** "£1,200.50", "1200.5" and 1200.5 all mean 1200.50; undefined when it is not an amount of money. */
 export function parseMoney(value: unknown): number | undefined {
@@ -23,18 +13,6 @@ export function parseMoney(value: unknown): number | undefined {
   if (!/^\d{1,8}(\.\d{1,2})?$/.test(text)) return undefined
   return Number(text)
 }
-
-const text = (missing: string, label: string, max: number) =>
-  z.string(missing).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`)
-
-const optionalText = (label: string, max: number) =>
-  z
-    .string(`${label} must be text`)
-    .trim()
-    .max(max, `${label} must be ${max} characters or fewer`)
-    .optional()
-    .nullable()
-    .transform((value) => value || null)
 
 export const moneyField = (missing: string, wrong: string) =>
   z.unknown().transform((value, context) => {
@@ -50,25 +28,11 @@ export const moneyField = (missing: string, wrong: string) =>
     return amount
   })
 
-export const dayField = (missing: string, wrong: string) =>
-  z.unknown().transform((value, context) => {
-    if (typeof value !== 'string' || value.trim() === '') {
-      context.addIssue({ code: 'custom', message: missing })
-      return z.NEVER
-    }
-    const day = isoDay(value)
-    if (!day) {
-      context.addIssue({ code: 'custom', message: wrong })
-      return z.NEVER
-    }
-    return day
-  })
-
 /** A declaration, in the order of the form's fields so the error summary follows the page. */
 export const declarationFields = {
   kind: z.enum(GIFT_KINDS, 'Select whether it was a gift or hospitality'),
-  description: text('Enter a description of the gift or hospitality', 'Description', 2000),
-  donorName: text('Enter who offered it', 'Donor', 200),
+  description: requiredText('Enter a description of the gift or hospitality', 'Description', 2000),
+  donorName: requiredText('Enter who offered it', 'Donor', 200),
   donorType: z.enum(DONOR_TYPES, 'Select what kind of donor offered it'),
   estimatedValue: moneyField(
     'Enter the estimated value in pounds',
@@ -85,7 +49,7 @@ export type Declaration = z.output<typeof declarationSchema>
 
 /** A caseworker records someone else's declaration: the member of staff by number, then the same. */
 export const onBehalfSchema = z.object({
-  staffNumber: text('Enter the staff number of the member of staff', 'Staff number', 50),
+  staffNumber: requiredText('Enter the staff number of the member of staff', 'Staff number', 50),
   ...declarationFields,
 })
 
@@ -111,14 +75,14 @@ export const thresholdsSchema = z.object({
 
 /** One row of an import of historic records, by its (normalised) column headers. */
 export const importRowSchema = z.object({
-  staff_number: text('enter the staff number', 'Staff number', 50),
+  staff_number: requiredText('enter the staff number', 'Staff number', 50),
   kind: z
     .string()
     .trim()
     .toLowerCase()
     .pipe(z.enum(GIFT_KINDS, `must be one of: ${GIFT_KINDS.join(', ')}`)),
-  description: text('enter a description', 'Description', 2000),
-  donor_name: text('enter the donor', 'Donor', 200),
+  description: requiredText('enter a description', 'Description', 2000),
+  donor_name: requiredText('enter the donor', 'Donor', 200),
   donor_type: z
     .string()
     .trim()
@@ -126,18 +90,7 @@ export const importRowSchema = z.object({
     .pipe(z.enum(DONOR_TYPES, `must be one of: ${DONOR_TYPES.join(', ')}`)),
   estimated_value: moneyField('enter the estimated value', 'must be an amount in pounds, like 25.50'),
   offered_on: dayField('enter the date offered', 'must be a real date, like 2011-03-27 or 27/3/2011'),
-  declared_on: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value?.trim()) return undefined
-      const day = isoDay(value)
-      if (!day) {
-        context.addIssue({ code: 'custom', message: 'must be a real date, like 2011-03-27 or 27/3/2011' })
-        return z.NEVER
-      }
-      return day
-    }),
+  declared_on: optionalDay('must be a real date, like 2011-03-27 or 27/3/2011'),
   outcome: z
     .string()
     .trim()

@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import { optionalDay } from '../../domain/fields.js'
 import { DONOR_TYPES, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
-import { isoDay, parseMoney } from './fields.js'
-import type { GiftFilter, GiftSort } from './queries.js'
+import { sortAndPage } from '../../web/lists.js'
+import { parseMoney } from './fields.js'
+import type { GiftFilter } from './queries.js'
 
 const choice = <const Values extends readonly [string, ...string[]]>(values: Values, message: string) =>
   z
@@ -21,20 +23,6 @@ const optionalMoney = (message: string) =>
         return z.NEVER
       }
       return amount
-    })
-
-const optionalDay = (message: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value?.trim()) return undefined
-      const day = isoDay(value)
-      if (!day) {
-        context.addIssue({ code: 'custom', message })
-        return z.NEVER
-      }
-      return day
     })
 
 export const GIFT_SORT_KEYS = ['offered', 'declared', 'value', 'donor', 'staff', 'kind', 'outcome'] as const
@@ -73,20 +61,7 @@ export const giftQuerySchema = z
       .optional()
       .transform((value) => value || undefined)
       .meta({ description: 'Part of the description, donor, or the member of staff’s name, number or unit' }),
-    sort: z
-      .union([z.enum(GIFT_SORT_KEYS), z.literal('')], 'Sort by one of the table’s columns')
-      .optional()
-      .transform((value): GiftSort => value || 'offered'),
-    order: z
-      .union([z.enum(['asc', 'desc']), z.literal('')], 'Order must be asc or desc')
-      .optional()
-      .transform((value) => value || 'desc'),
-    page: z.coerce
-      .number('The page must be a whole number')
-      .int('The page must be a whole number')
-      .min(1, 'The page must be 1 or more')
-      .max(1_000_000, 'The page must be 1,000,000 or less')
-      .default(1),
+    ...sortAndPage(GIFT_SORT_KEYS, 'offered'),
   })
   .superRefine((query, context) => {
     if (query.valueFrom !== undefined && query.valueTo !== undefined && query.valueFrom > query.valueTo)

@@ -1,8 +1,9 @@
 import { and, count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { createRegisterTestApp } from '../../../test/support/registers.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import type { TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
 import { readSpreadsheet } from '../../spreadsheets/read.js'
 import { auditEvents } from '../audit/schema.js'
@@ -21,21 +22,11 @@ let bravoStaff: Agent
 const now = new Date('2012-03-30T10:00:00Z')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createRegisterTestApp(() => now))
   const ids = Object.fromEntries((await testApp.services.forces.references()).map((f) => [f.code, f.id]))
   alphaId = ids.cheshire as number
   bravoId = ids.cleveland as number
-  await testApp.services.users.linkStaffMember(
-    SYSTEM_CALLER,
-    cast.alpha.users.staff.id,
-    cast.alpha.roster.staffMemberId,
-  )
-  const signIn = async (email: string) => {
-    const agent = new Agent(testApp.app)
-    await agent.signIn(email, TEST_PASSWORD)
-    return agent
-  }
+  const signIn = (email: string) => signedInAgent(testApp.app, email)
   staff = await signIn(cast.alpha.users.staff.email)
   caseworker = await signIn(cast.alpha.users['force-caseworker'].email)
   admin = await signIn(cast.alpha.users['force-admin'].email)
@@ -56,32 +47,6 @@ async function giftCount(forceId: number): Promise<number> {
 
 function csvFile(text: string, filename = 'gifts.csv') {
   return { filename, data: Buffer.from(text) }
-}
-
-/** A multipart upload, as a browser sends the import form. */
-async function upload(agent: Agent, url: string, filename: string, content: string) {
-  await agent.get('/gifts-hospitality/import')
-  const boundary = '----probitytest'
-  const body = [
-    `--${boundary}`,
-    'Content-Disposition: form-data; name="_csrf"',
-    '',
-    agent.csrfToken,
-    `--${boundary}`,
-    `Content-Disposition: form-data; name="file"; filename="${filename}"`,
-    'Content-Type: text/csv',
-    '',
-    content,
-    `--${boundary}--`,
-    '',
-  ].join('\r\n')
-  return testApp.app.inject({
-    method: 'POST',
-    url,
-    payload: body,
-    remoteAddress: agent.remoteAddress,
-    headers: { cookie: agent.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
-  })
 }
 
 const validDeclaration = {
@@ -342,7 +307,7 @@ describe('import of historic records', () => {
   it('lists every bad row with its line number and writes nothing', async () => {
     const before = await giftCount(alphaId)
     const content = `${header}${good(1)}NOPE9,gift,Pen,Pens Ltd,supplier,10,2010-05-01,accepted,\n${good(2)}ALPHA0001,voucher,Pen,Pens Ltd,supplier,10,2010-05-01,accepted,\nALPHA0001,gift,Pen,Pens Ltd,supplier,ten,2010-13-01,declined,kept\n`
-    const response = await upload(caseworker, '/gifts-hospitality/import', 'gifts.csv', content)
+    const response = await caseworker.upload('/gifts-hospitality/import', csvFile(content))
     expect(response.statusCode).toBe(200)
     expect(response.body).toContain('Nothing has been imported: 3 rows have problems')
     expect(response.body).toMatch(
@@ -359,7 +324,7 @@ describe('import of historic records', () => {
   it('writes every row of a clean file in one go when confirmed, and finds them unchanged next time', async () => {
     const before = await giftCount(alphaId)
     const content = header + [1, 2, 3, 4, 5].map(good).join('')
-    const preview = await upload(caseworker, '/gifts-hospitality/import', 'gifts.csv', content)
+    const preview = await caseworker.upload('/gifts-hospitality/import', csvFile(content))
     expect(preview.body).toContain('Import 5 records')
     expect(await giftCount(alphaId)).toBe(before)
     const action = preview.body.match(/action="(\/gifts-hospitality\/imports\/[0-9a-f-]+)"/)?.[1] as string
@@ -370,7 +335,7 @@ describe('import of historic records', () => {
     expect(confirmed.body).toContain('5 records imported')
     expect(await giftCount(alphaId)).toBe(before + 5)
     expect((await caseworker.post(action)).statusCode).toBe(404)
-    const again = await upload(caseworker, '/gifts-hospitality/import', 'gifts.csv', content)
+    const again = await caseworker.upload('/gifts-hospitality/import', csvFile(content))
     expect(again.body).toContain('There is nothing new to import')
     const [audit] = await testApp.database.db
       .select()
@@ -380,7 +345,7 @@ describe('import of historic records', () => {
   })
 
   it('says plainly when the file is not a spreadsheet or lacks columns', async () => {
-    const wrong = await upload(caseworker, '/gifts-hospitality/import', 'gifts.csv', 'name,value\nx,1\n')
+    const wrong = await caseworker.upload('/gifts-hospitality/import', csvFile('name,value\nx,1\n'))
     expect(wrong.statusCode).toBe(400)
     expect(wrong.body).toContain('gifts.csv has no column staff_number')
   })

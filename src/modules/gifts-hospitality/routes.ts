@@ -3,15 +3,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
 import { DONOR_TYPES, GIFT_DISPOSALS, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
+import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
+import { problemJson, problemOf, staffMemberReferenceJson, staffMemberReferenceOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors } from '../../web/forms.js'
-import { exportLink, PAGE_SIZE, pagination, sortableHead } from '../../web/lists.js'
-import { uploadedFile } from '../../web/uploads.js'
-import { changesOf } from '../audit/present.js'
-import type { AuditEvent } from '../audit/service.js'
+import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { registerImportPages } from '../../web/import-routes.js'
+import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
+import { historyOf } from '../audit/present.js'
 import { IMPORT_COLUMNS } from './fields.js'
 import { FILTER_FIELDS, type GiftQuery, giftQuerySchema, toGiftFilter } from './filters.js'
 import type { GiftView } from './service.js'
@@ -23,26 +24,16 @@ const ANY_VIEWER: Access = ['staff', 'inspector']
 const ADMINS: Access = ['force-admin']
 
 const giftParams = z.object({ giftId: z.string().max(100) })
-const importParams = z.object({ giftImportId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(10_000))
 
 const LIST = '/gifts-hospitality'
 
 const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' })
-const day = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-const formatDay = (iso: string | null) => (iso ? day.format(new Date(`${iso}T00:00:00Z`)) : '')
-
-const option = (value: string) => ({ value, text: value.charAt(0).toUpperCase() + value.slice(1) })
 const CHOICES = {
-  kinds: GIFT_KINDS.map(option),
-  outcomes: GIFT_OUTCOMES.map(option),
-  donorTypes: DONOR_TYPES.map(option),
-  disposals: GIFT_DISPOSALS.map(option),
+  kinds: choicesOf(GIFT_KINDS),
+  outcomes: choicesOf(GIFT_OUTCOMES),
+  donorTypes: choicesOf(DONOR_TYPES),
+  disposals: choicesOf(GIFT_DISPOSALS),
 }
 
 /** What the pages show of a record: the stored values plus words and tags for people. */
@@ -60,25 +51,10 @@ function forPage(gift: GiftView) {
   }
 }
 
-function historyFor(events: AuditEvent[]) {
-  return events.map((event) => ({
-    action: event.action,
-    actor: event.actorLabel,
-    occurredAt: event.occurredAt,
-    changes: event.action === 'create' ? [] : changesOf(event.before, event.after).filter((c) => c.changed),
-  }))
-}
-
 const giftJson = z
   .object({
     id: z.string(),
-    staffMember: z.object({
-      id: z.string(),
-      staffNumber: z.string(),
-      name: z.string(),
-      grade: z.string(),
-      unit: z.string(),
-    }),
+    staffMember: staffMemberReferenceJson,
     kind: z.enum(GIFT_KINDS),
     description: z.string(),
     donorName: z.string(),
@@ -101,13 +77,7 @@ const giftJson = z
 function toJson(gift: GiftView): z.infer<typeof giftJson> {
   return {
     id: gift.id,
-    staffMember: {
-      id: gift.staffMemberId,
-      staffNumber: gift.staffNumber,
-      name: gift.staffName,
-      grade: gift.grade,
-      unit: gift.unit,
-    },
+    staffMember: staffMemberReferenceOf(gift),
     kind: gift.kind,
     description: gift.description,
     donorName: gift.donorName,
@@ -148,13 +118,6 @@ const newGiftJson = z.object({
   notes: z.string().max(2000).optional(),
 })
 
-export const problemJson = z.object({
-  statusCode: z.number().int(),
-  error: z.string(),
-  message: z.string(),
-  details: z.array(z.object({ field: z.string(), message: z.string() })),
-})
-
 const EXPORT_COLUMNS: Column<GiftView>[] = [
   { header: 'Staff number', value: (gift) => gift.staffNumber },
   { header: 'Name', value: (gift) => gift.staffName },
@@ -175,16 +138,14 @@ const EXPORT_COLUMNS: Column<GiftView>[] = [
   { header: 'Notes', value: (gift) => gift.notes },
 ]
 
-/** What was typed in the filter form, to show again (and to keep in links). */
-function typedValues(query: unknown): Record<string, string> {
-  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
-  return Object.fromEntries(
-    [...FILTER_FIELDS, 'sort', 'order'].map((field) => [
-      field,
-      typeof source[field] === 'string' ? source[field].trim() : '',
-    ]),
-  )
-}
+const LIST_COLUMNS = [
+  { key: 'offered', text: 'Offered' },
+  { key: 'staff', text: 'Member of staff' },
+  { key: 'kind', text: 'Kind' },
+  { key: 'donor', text: 'Donor' },
+  { key: 'value', text: 'Value', numeric: true },
+  { key: 'outcome', text: 'Outcome' },
+]
 
 export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -193,49 +154,30 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
   const gifts = services.giftsHospitality
 
   async function renderList(request: FastifyRequest, reply: FastifyReply) {
-    const values = typedValues(request.query)
+    const values = typedValues(request.query, FILTER_FIELDS)
     const showForce = request.caller.scope.kind === 'inspectorate'
     const view = { values, showForce, choices: CHOICES }
     const parsed = giftQuerySchema.safeParse(request.query)
-    if (!parsed.success) {
-      const errors: Record<string, string> = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
-      return reply
-        .code(400)
-        .render('gifts-hospitality/views/list.njk', { ...view, errors: formErrors(errors) })
-    }
+    if (!parsed.success)
+      return reply.code(400).render('gifts-hospitality/views/list.njk', {
+        ...view,
+        errors: formErrors(firstMessages(parsed.error.issues)),
+      })
     const query = parsed.data
     const { total, gifts: rows } = await gifts.list(
       request.caller,
       toGiftFilter(query),
       { sort: query.sort, order: query.order },
-      { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+      pageWindow(query.page),
     )
-    const kept = Object.fromEntries(
-      Object.entries(values).filter(([key]) => key !== 'sort' && key !== 'order'),
-    )
-    const linkQuery = { ...kept, sort: query.sort, order: query.order }
     const forcesById = showForce
       ? new Map((await services.forces.references()).map((force) => [force.id, force.name]))
       : new Map<number, string>()
-    const columns = [
-      { key: 'offered', text: 'Offered' },
-      { key: 'staff', text: 'Member of staff' },
-      { key: 'kind', text: 'Kind' },
-      { key: 'donor', text: 'Donor' },
-      { key: 'value', text: 'Value', numeric: true },
-      { key: 'outcome', text: 'Outcome' },
-    ]
     return reply.render('gifts-hospitality/views/list.njk', {
       ...view,
       total,
       gifts: rows.map((gift) => ({ ...forPage(gift), forceName: forcesById.get(gift.forceId) })),
-      head: sortableHead(LIST, kept, columns, { sort: query.sort, order: query.order }),
-      pagination: pagination(LIST, linkQuery, query.page, total),
-      first: (query.page - 1) * PAGE_SIZE + 1,
-      last: (query.page - 1) * PAGE_SIZE + rows.length,
-      csvHref: exportLink(LIST, linkQuery, 'csv'),
-      xlsxHref: exportLink(LIST, linkQuery, 'xlsx'),
+      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',
       isAdmin: request.principal?.role === 'force-admin',
@@ -350,47 +292,16 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     },
   )
 
-  // Import of historic records: upload → dry run → confirm.
-  app.get(
-    `${LIST}/import`,
-    { config: { access: KEEPERS }, schema: { hide: true } },
-    async (_request, reply) =>
-      reply.render('gifts-hospitality/views/import.njk', { columns: IMPORT_COLUMNS }),
-  )
-
-  app.post(
-    `${LIST}/import`,
-    { config: { access: KEEPERS }, schema: { hide: true } },
-    async (request, reply) => {
-      try {
-        const preview = await gifts.dryRunImport(request.caller, await uploadedFile(request))
-        return reply.render('gifts-hospitality/views/import-preview.njk', {
-          preview: {
-            ...preview,
-            create: preview.create
-              .slice(0, 100)
-              .map((row) => ({ ...row, value: money.format(row.estimatedValue) })),
-          },
-          createCount: preview.create.length,
-        })
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        return reply.code(400).render('gifts-hospitality/views/import.njk', {
-          columns: IMPORT_COLUMNS,
-          errors: formErrors(error.fieldErrors),
-        })
-      }
-    },
-  )
-
-  app.post(
-    `${LIST}/imports/:giftImportId`,
-    { config: { access: KEEPERS }, schema: { hide: true, params: importParams } },
-    async (request, reply) => {
-      const result = await gifts.confirmImport(request.caller, request.params.giftImportId)
-      return reply.render('gifts-hospitality/views/imported.njk', { result })
-    },
-  )
+  registerImportPages(app, {
+    list: LIST,
+    views: 'gifts-hospitality/views',
+    access: KEEPERS,
+    columns: IMPORT_COLUMNS,
+    importParam: 'giftImportId',
+    dryRun: (caller, file) => gifts.dryRunImport(caller, file),
+    shown: (row) => ({ ...row, value: money.format(row.estimatedValue) }),
+    confirm: (caller, importId) => gifts.confirmImport(caller, importId),
+  })
 
   app.get(
     `${LIST}/:giftId`,
@@ -402,7 +313,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         ['force-admin', 'force-caseworker'].includes(request.principal?.role ?? '')
       return reply.render('gifts-hospitality/views/show.njk', {
         gift: forPage(gift),
-        history: historyFor(history),
+        history: historyOf(history),
         keeper,
         values: { approver: gift.approver ?? '', disposal: gift.disposal ?? '', notes: gift.notes ?? '' },
         choices: CHOICES,
@@ -424,7 +335,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         const { gift, history } = await gifts.findWithHistory(request.caller, request.params.giftId)
         return reply.code(400).render('gifts-hospitality/views/show.njk', {
           gift: forPage(gift),
-          history: historyFor(history),
+          history: historyOf(history),
           keeper: true,
           values: request.body,
           choices: CHOICES,
@@ -435,14 +346,6 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
   )
 
   // JSON API.
-  const pageJson = z.object({
-    gifts: z.array(giftJson),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int().meta({ description: 'Records that match the filters, on every page' }),
-    totalPages: z.number().int(),
-  })
-
   app.get(
     '/api/gifts-hospitality',
     {
@@ -455,7 +358,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         tags: ['gifts and hospitality'],
         security: [{ apiToken: [] }],
         querystring: giftQuerySchema,
-        response: { 200: pageJson },
+        response: { 200: pagedJson('gifts', giftJson) },
       },
     },
     async (request) => {
@@ -464,15 +367,9 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         request.caller,
         toGiftFilter(query),
         { sort: query.sort, order: query.order },
-        { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+        pageWindow(query.page),
       )
-      return {
-        gifts: rows.map(toJson),
-        page: query.page,
-        pageSize: PAGE_SIZE,
-        total,
-        totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      }
+      return pageOf('gifts', rows.map(toJson), { page: query.page, total })
     },
   )
 
@@ -512,12 +409,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         return reply.code(201).send(toJson(gift))
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
-        return reply.code(400).send({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: error.message,
-          details: Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message })),
-        })
+        return reply.code(400).send(problemOf(error))
       }
     },
   )

@@ -2,20 +2,27 @@ import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, requireRole } from '../../domain/access.js'
+import {
+  type Caller,
+  forceToChange,
+  mayReadRecord,
+  readableFilter,
+  requireRole,
+  userIdOf,
+} from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
+import { londonToday } from '../../domain/fields.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
-import { hasRole, type Role } from '../../domain/roles.js'
-import { readSpreadsheet, SpreadsheetError, type UploadedFile } from '../../spreadsheets/read.js'
-import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
+import type { Role } from '../../domain/roles.js'
+import { orderedFieldErrors } from '../../domain/validation.js'
+import type { UploadedFile } from '../../spreadsheets/read.js'
 import type { AuditEvent, AuditService } from '../audit/service.js'
-import { appendAuditEvent } from '../audit/service.js'
-import type { PendingImportsService } from '../imports/service.js'
+import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
+import type { PendingImportsService, StaffRowsImport, StaffRowsPreview } from '../imports/service.js'
 import {
   declarationFields,
   declarationSchema,
   importRowSchema,
-  londonToday,
   onBehalfSchema,
   REQUIRED_IMPORT_COLUMNS,
   reviewSchema,
@@ -88,49 +95,68 @@ export interface GiftView extends GiftWithStaff {
   belowDeclareThreshold: boolean
 }
 
-export interface ImportPreview {
-  filename: string
-  rows: number
-  create: {
-    line: number
-    staffNumber: string
-    staffName: string
-    kind: string
-    donorName: string
-    estimatedValue: number
-    offeredOn: string
-  }[]
-  unchanged: number
-  problems: RowProblem[]
-  /** Present when there is something to write and nothing wrong: what the confirm button sends. */
-  importId?: string
+/** A record an import would add, as its preview lists it. */
+interface ImportedGift {
+  staffNumber: string
+  staffName: string
+  kind: string
+  donorName: string
+  estimatedValue: number
+  offeredOn: string
 }
+
+export type ImportPreview = StaffRowsPreview<ImportedGift>
 
 type PendingRow = Omit<GiftInsert, 'id' | 'forceId' | 'createdAt' | 'updatedAt' | 'declaredBy'> & {
   staffMemberId: string
 }
 
-/** The first message per field, in the order of the fields, as the error summary lists them. */
-function fieldErrors(
-  order: readonly string[],
-  issues: readonly z.core.$ZodIssue[],
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const found: Record<string, string> = {}
-  for (const issue of issues) found[String(issue.path[0] ?? 'form')] ??= issue.message
-  for (const [field, message] of Object.entries(extra)) found[field] ??= message
-  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length)
-  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => rank(a) - rank(b)))
-}
-
-function userId(caller: Caller): string | null {
-  return caller.principal?.kind === 'user' ? caller.principal.id : null
-}
-
-function callerHas(caller: Caller, roles: Role[]): boolean {
-  if (caller.actor.type === 'system') return true
-  const role = caller.principal?.role
-  return !!role && roles.some((wanted) => hasRole(role, wanted))
+/** An upload of historic records: checked row by row, then written in one go when confirmed. */
+const IMPORT: StaffRowsImport<typeof importRowSchema, PendingRow, ImportedGift, StaffMemberReference> = {
+  register: REGISTER,
+  entityType: ENTITY,
+  schema: importRowSchema,
+  requiredColumns: REQUIRED_IMPORT_COLUMNS,
+  problemsOf(value, today) {
+    const reasons: string[] = []
+    if (value.offered_on > today) reasons.push('offered_on: must be today or in the past')
+    if (value.declared_on && value.declared_on < value.offered_on)
+      reasons.push('declared_on: must be the same as or after offered_on')
+    if (value.outcome === 'declined' && value.disposal === 'kept')
+      reasons.push('disposal: a declined offer cannot have been kept')
+    return reasons
+  },
+  toRow: (value, member) => ({
+    staffMemberId: member.id,
+    kind: value.kind,
+    description: value.description,
+    donorName: value.donor_name,
+    donorType: value.donor_type,
+    estimatedValue: value.estimated_value,
+    offeredOn: value.offered_on,
+    declaredOn: value.declared_on ?? value.offered_on,
+    outcome: value.outcome,
+    approver: value.approver,
+    disposal: value.disposal ?? null,
+    notes: value.notes,
+  }),
+  dayOf: (row) => row.offeredOn,
+  existingKeys: selectRecordKeys,
+  keyOf: sameRecordKey,
+  listed: (value, row, member) => ({
+    staffNumber: value.staff_number,
+    staffName: member.name,
+    kind: row.kind,
+    donorName: row.donorName,
+    estimatedValue: row.estimatedValue,
+    offeredOn: row.offeredOn,
+  }),
+  insert: (tx, rows, { forceId, recordedBy, now }) =>
+    tx
+      .insert(giftsHospitality)
+      .values(
+        rows.map((row) => ({ ...row, forceId, declaredBy: recordedBy, createdAt: now, updatedAt: now })),
+      ),
 }
 
 export class GiftsHospitalityService {
@@ -141,16 +167,6 @@ export class GiftsHospitalityService {
     private readonly pendingImports: PendingImportsService,
     private readonly now: () => Date,
   ) {}
-
-  /** The force a change goes to: the caller's own; the command line names one. */
-  private forceFor(caller: Caller, requested?: number): number {
-    if (caller.scope.kind === 'force') {
-      if (requested !== undefined && requested !== caller.scope.forceId) throw new NotFoundError()
-      return caller.scope.forceId
-    }
-    if (caller.actor.type === 'system' && requested !== undefined) return requested
-    throw new ForbiddenError('Only a force can change its own registers')
-  }
 
   private present(row: GiftWithStaff, thresholds: Map<number, Thresholds>): GiftView {
     const limits = thresholds.get(row.forceId) ?? { ...DEFAULT_THRESHOLDS, configured: false }
@@ -186,14 +202,14 @@ export class GiftsHospitalityService {
 
   async setThresholds(caller: Caller, input: Record<string, unknown>, forceId?: number): Promise<Thresholds> {
     requireRole(caller, 'force-admin')
-    const force = this.forceFor(caller, forceId)
+    const force = forceToChange(caller, forceId)
     const parsed = thresholdsSchema.safeParse(input)
     const extra: Record<string, string> = {}
     if (parsed.success && parsed.data.approvalFrom < parsed.data.declareFrom)
       extra.approvalFrom = 'The approval threshold must be the same as or more than the declaration threshold'
     if (!parsed.success || Object.keys(extra).length)
       throw new ValidationError(
-        fieldErrors(['declareFrom', 'approvalFrom'], parsed.success ? [] : parsed.error.issues, extra),
+        orderedFieldErrors(['declareFrom', 'approvalFrom'], parsed.success ? [] : parsed.error.issues, extra),
       )
     const values = parsed.data
     await inScope(this.db, caller.scope, async (tx) => {
@@ -226,7 +242,7 @@ export class GiftsHospitalityService {
     const staffMemberId = caller.principal?.staffMemberId
     if (!staffMemberId)
       throw new ForbiddenError('Your account is not linked to an entry on your force’s staff roster')
-    const forceId = this.forceFor(caller)
+    const forceId = forceToChange(caller)
     const declaration = this.check(declarationSchema, Object.keys(declarationFields), input)
     return this.insert(caller, forceId, staffMemberId, {
       ...declaration,
@@ -239,7 +255,7 @@ export class GiftsHospitalityService {
   /** A caseworker records an offer made to a member of staff, named by staff number. */
   async record(caller: Caller, input: Record<string, unknown>, forceId?: number): Promise<GiftView> {
     requireRole(caller, ...GIFT_KEEPERS)
-    const force = this.forceFor(caller, forceId)
+    const force = forceToChange(caller, forceId)
     const order = Object.keys(onBehalfSchema.shape)
     const parsed = onBehalfSchema.safeParse(input)
     const extra = this.dateProblems(parsed.success ? parsed.data.offeredOn : undefined)
@@ -251,7 +267,7 @@ export class GiftsHospitalityService {
       if (!staff) extra.staffNumber = `There is no member of staff with staff number ${number} on the roster`
     }
     if (!parsed.success || Object.keys(extra).length)
-      throw new ValidationError(fieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
+      throw new ValidationError(orderedFieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
     const { staffNumber: _number, ...declaration } = parsed.data
     const review = reviewSchema.safeParse(input)
     return this.insert(caller, force, (staff as StaffMemberReference).id, {
@@ -277,7 +293,7 @@ export class GiftsHospitalityService {
     const offeredOn = parsed.success ? (parsed.data as { offeredOn?: string }).offeredOn : undefined
     const extra = this.dateProblems(offeredOn)
     if (!parsed.success || Object.keys(extra).length)
-      throw new ValidationError(fieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
+      throw new ValidationError(orderedFieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
     return parsed.data
   }
 
@@ -296,7 +312,7 @@ export class GiftsHospitalityService {
           forceId,
           staffMemberId,
           declaredOn: londonToday(now),
-          declaredBy: userId(caller),
+          declaredBy: userIdOf(caller),
           createdAt: now,
           updatedAt: now,
         })
@@ -322,7 +338,7 @@ export class GiftsHospitalityService {
     page: { offset: number; limit: number },
   ): Promise<{ total: number; gifts: GiftView[] }> {
     requireRole(caller, ...GIFT_READERS)
-    const scoped = this.scopedFilter(caller, filter)
+    const scoped = readableFilter(caller, filter)
     return inScope(this.db, caller.scope, async (tx) => {
       const { total, rows } = await selectGifts(tx, scoped, order, page)
       const thresholds = await this.thresholdMap(tx)
@@ -338,29 +354,19 @@ export class GiftsHospitalityService {
     format: string,
   ): Promise<GiftView[]> {
     requireRole(caller, ...GIFT_READERS)
-    const scoped = this.scopedFilter(caller, filter)
+    const scoped = readableFilter(caller, filter)
     return inScope(this.db, caller.scope, async (tx) => {
       const { rows } = await selectGifts(tx, scoped, order)
       const thresholds = await this.thresholdMap(tx)
-      await appendAuditEvent(
+      const forceId = caller.scope.kind === 'force' ? caller.scope.forceId : null
+      await appendExportEvent(
         tx,
         caller.actor,
-        {
-          forceId: caller.scope.kind === 'force' ? caller.scope.forceId : null,
-          entityType: ENTITY,
-          action: 'export',
-          after: { format, rows: rows.length, filters: filter },
-        },
+        { forceId, entityType: ENTITY, format, rows: rows.length, filters: filter },
         this.now(),
       )
       return rows.map((row) => this.present(row, thresholds))
     })
-  }
-
-  private scopedFilter(caller: Caller, filter: GiftFilter): GiftFilter {
-    if (caller.scope.kind === 'force') return { ...filter, forceId: caller.scope.forceId }
-    if (caller.scope.kind === 'inspectorate') return filter
-    throw new ForbiddenError()
   }
 
   /** The caller's own declarations, newest first. */
@@ -391,13 +397,7 @@ export class GiftsHospitalityService {
   private async selectVisible(tx: Transaction, caller: Caller, giftId: string): Promise<GiftView> {
     if (!z.uuid().safeParse(giftId).success) throw new NotFoundError('No such declaration')
     const row = await selectGift(tx, giftId)
-    if (!row) throw new NotFoundError('No such declaration')
-    if (caller.scope.kind === 'force' && row.forceId !== caller.scope.forceId)
-      throw new NotFoundError('No such declaration')
-    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate')
-      throw new NotFoundError('No such declaration')
-    if (!callerHas(caller, GIFT_READERS) && row.staffMemberId !== caller.principal?.staffMemberId)
-      throw new NotFoundError('No such declaration')
+    if (!row || !mayReadRecord(caller, row, GIFT_READERS)) throw new NotFoundError('No such declaration')
     return this.present(row, await this.thresholdMap(tx, row.forceId))
   }
 
@@ -413,7 +413,11 @@ export class GiftsHospitalityService {
         extra.disposal = 'A declined offer cannot have been kept: select returned, donated or destroyed'
       if (!parsed.success || Object.keys(extra).length)
         throw new ValidationError(
-          fieldErrors(['approver', 'disposal', 'notes'], parsed.success ? [] : parsed.error.issues, extra),
+          orderedFieldErrors(
+            ['approver', 'disposal', 'notes'],
+            parsed.success ? [] : parsed.error.issues,
+            extra,
+          ),
         )
       const [after] = await tx
         .update(giftsHospitality)
@@ -445,123 +449,14 @@ export class GiftsHospitalityService {
    */
   async dryRunImport(caller: Caller, file: UploadedFile, forceId?: number): Promise<ImportPreview> {
     requireRole(caller, ...GIFT_KEEPERS)
-    const force = this.forceFor(caller, forceId)
-    let sheet: Awaited<ReturnType<typeof readSpreadsheet>>
-    try {
-      sheet = await readSpreadsheet(file)
-    } catch (error) {
-      if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-      throw error
-    }
-    const required = REQUIRED_IMPORT_COLUMNS
-    const present = new Set(Object.keys(sheet[0]?.values ?? {}))
-    const missing = sheet.length ? required.filter((column) => !present.has(column)) : []
-    if (missing.length)
-      throw new ValidationError({ file: `${file.filename} has no column ${missing.join(', ')}` })
-    const { valid, problems } = validateRows(sheet, importRowSchema)
-    const today = londonToday(this.now())
-    const numbers = [...new Set(valid.map((row) => row.value.staff_number))]
-    const offered = valid.map((row) => row.value.offered_on).sort()
-    const staff = await this.roster.findByStaffNumbers(caller, force, numbers)
-    const existing = await inScope(this.db, caller.scope, async (tx) =>
-      offered.length
-        ? await selectRecordKeys(tx, force, {
-            from: offered[0] as string,
-            to: offered[offered.length - 1] as string,
-          })
-        : new Set<string>(),
-    )
-    const preview: ImportPreview = {
-      filename: file.filename,
-      rows: sheet.length,
-      create: [],
-      unchanged: 0,
-      problems,
-    }
-    const pending: PendingRow[] = []
-    for (const { line, value } of valid) {
-      const member = staff.get(value.staff_number.trim().toUpperCase())
-      const reasons: string[] = []
-      if (!member)
-        reasons.push(`staff_number: no member of staff with number ${value.staff_number} on the roster`)
-      if (value.offered_on > today) reasons.push('offered_on: must be today or in the past')
-      if (value.declared_on && value.declared_on < value.offered_on)
-        reasons.push('declared_on: must be the same as or after offered_on')
-      if (value.outcome === 'declined' && value.disposal === 'kept')
-        reasons.push('disposal: a declined offer cannot have been kept')
-      if (reasons.length || !member) {
-        problems.push({ line, reason: reasons.join('; ') })
-        continue
-      }
-      const row: PendingRow = {
-        staffMemberId: member.id,
-        kind: value.kind,
-        description: value.description,
-        donorName: value.donor_name,
-        donorType: value.donor_type,
-        estimatedValue: value.estimated_value,
-        offeredOn: value.offered_on,
-        declaredOn: value.declared_on ?? value.offered_on,
-        outcome: value.outcome,
-        approver: value.approver,
-        disposal: value.disposal ?? null,
-        notes: value.notes,
-      }
-      if (existing.has(sameRecordKey(row))) {
-        preview.unchanged++
-        continue
-      }
-      pending.push(row)
-      preview.create.push({
-        line,
-        staffNumber: value.staff_number,
-        staffName: member.name,
-        kind: row.kind,
-        donorName: row.donorName,
-        estimatedValue: row.estimatedValue,
-        offeredOn: row.offeredOn,
-      })
-    }
-    problems.sort((a, b) => a.line - b.line)
-    if (!problems.length && pending.length)
-      preview.importId = await this.pendingImports.save(caller, force, REGISTER, file.filename, pending)
-    return preview
+    const force = forceToChange(caller, forceId)
+    return this.pendingImports.previewStaffRows(caller, force, file, this.roster, IMPORT)
   }
 
   /** Writes a checked import: every row or none, in one transaction, with one audit event. */
   async confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
     requireRole(caller, ...GIFT_KEEPERS)
-    const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const taken = await this.pendingImports.take(tx, REGISTER, importId)
-      if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
-        throw new NotFoundError('That import has expired or was already confirmed')
-      const rows = taken.rows as PendingRow[]
-      for (let start = 0; start < rows.length; start += 500) {
-        await tx.insert(giftsHospitality).values(
-          rows.slice(start, start + 500).map((row) => ({
-            ...row,
-            forceId: taken.forceId,
-            declaredBy: userId(caller),
-            createdAt: now,
-            updatedAt: now,
-          })),
-        )
-      }
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          forceId: taken.forceId,
-          entityType: ENTITY,
-          entityId: null,
-          action: 'import',
-          after: { filename: taken.filename, created: rows.length },
-        },
-        now,
-      )
-      return { created: rows.length, filename: taken.filename }
-    })
+    return this.pendingImports.confirm(caller, importId, IMPORT)
   }
 
   /**

@@ -2,16 +2,111 @@ import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import type { Caller } from '../../domain/access.js'
-import { NotFoundError } from '../../domain/errors.js'
+import { type Caller, userIdOf } from '../../domain/access.js'
+import { NotFoundError, ValidationError } from '../../domain/errors.js'
+import { londonToday } from '../../domain/fields.js'
+import {
+  readSpreadsheet,
+  type SheetRow,
+  SpreadsheetError,
+  type UploadedFile,
+} from '../../spreadsheets/read.js'
+import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
+import { appendAuditEvent } from '../audit/service.js'
 import { pendingImports } from './schema.js'
 
 /** A pending import is kept this long for the person to confirm it. */
 const KEEP_HOURS = 24
 
+/** Rows per insert statement when an import is written. */
+export const WRITE_BATCH = 500
+
+const EXPIRED = 'That import has expired or was already confirmed'
+
+/** How a register writes the rows of a confirmed import. */
+export interface RegisterImport<Row> {
+  /** The name the register's pending imports are kept under. */
+  register: string
+  /** The audit's entity type for the register's records. */
+  entityType: string
+  /** Inserts one batch of the pending rows into the force's register. */
+  insert(
+    tx: Transaction,
+    rows: Row[],
+    context: { forceId: number; recordedBy: string | null; now: Date },
+  ): Promise<unknown>
+}
+
+/** A member of staff as the roster finds them by staff number. */
+interface RosterEntry {
+  id: string
+  staffNumber: string
+  name: string
+}
+
+/** What checking an upload needs of the roster (src/modules/roster/service.ts). */
+export interface StaffNumberLookup<Member extends RosterEntry> {
+  /** Keyed by the staff number as the roster writes it (upper case, no surrounding space). */
+  findByStaffNumbers(caller: Caller, forceId: number, staffNumbers: string[]): Promise<Map<string, Member>>
+}
+
 /**
- * Holds the checked rows of an upload between its dry run and its confirmation. Rows are the
- * register's own validated values (JSON), so confirming re-reads nothing from the file.
+ * How a register checks an upload of historic records in which each row names a member of staff by
+ * number: the row's schema, the register's own rules, and how a record already on it is recognised.
+ */
+export interface StaffRowsImport<
+  Schema extends z.ZodType<{ staff_number: string }>,
+  Row,
+  Listed,
+  Member extends RosterEntry,
+> extends RegisterImport<Row> {
+  schema: Schema
+  requiredColumns: readonly string[]
+  /** What the schema cannot see, each as `column: reason`: e.g. a date after today. */
+  problemsOf(value: z.output<Schema>, today: string): string[]
+  toRow(value: z.output<Schema>, member: Member): Row
+  /** The day a record is on: records already on the register are looked up between the file's first and last. */
+  dayOf(row: Row): string
+  existingKeys(tx: Transaction, forceId: number, days: { from: string; to: string }): Promise<Set<string>>
+  /** Equal for a row and the record already on the register that it repeats. */
+  keyOf(row: Row): string
+  /** What the preview lists of a row it would add. */
+  listed(value: z.output<Schema>, row: Row, member: Member): Listed
+}
+
+export interface StaffRowsPreview<Listed> {
+  filename: string
+  rows: number
+  create: ({ line: number } & Listed)[]
+  unchanged: number
+  problems: RowProblem[]
+  /** Present when there is something to write and nothing wrong: what the confirm button sends. */
+  importId?: string
+}
+
+/** An upload's rows; a file that is not a spreadsheet, or lacks a required column, is a ValidationError. */
+export async function readUpload(
+  file: UploadedFile,
+  requiredColumns: readonly string[] = [],
+): Promise<SheetRow[]> {
+  let sheet: SheetRow[]
+  try {
+    sheet = await readSpreadsheet(file)
+  } catch (error) {
+    if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
+    throw error
+  }
+  const present = new Set(Object.keys(sheet[0]?.values ?? {}))
+  const missing = sheet.length ? requiredColumns.filter((column) => !present.has(column)) : []
+  if (missing.length)
+    throw new ValidationError({ file: `${file.filename} has no column ${missing.join(', ')}` })
+  return sheet
+}
+
+/**
+ * The flow every register's import follows: an upload is checked (the dry run) and its valid rows kept
+ * here; nothing reaches the register until the person confirms, and then all of it in one transaction.
+ * Rows are the register's own validated values (JSON), so confirming re-reads nothing from the file.
  */
 export class PendingImportsService {
   constructor(
@@ -32,14 +127,7 @@ export class PendingImportsService {
         .where(lt(pendingImports.createdAt, new Date(this.now().getTime() - KEEP_HOURS * 3_600_000)))
       const [saved] = await tx
         .insert(pendingImports)
-        .values({
-          forceId,
-          register,
-          filename,
-          rows,
-          createdBy: caller.principal?.kind === 'user' ? caller.principal.id : null,
-          createdAt: this.now(),
-        })
+        .values({ forceId, register, filename, rows, createdBy: userIdOf(caller), createdAt: this.now() })
         .returning({ id: pendingImports.id })
       if (!saved) throw new Error('insert returned no row')
       return saved.id
@@ -55,13 +143,107 @@ export class PendingImportsService {
     register: string,
     importId: string,
   ): Promise<{ forceId: number; filename: string; rows: unknown[] }> {
-    if (!z.uuid().safeParse(importId).success)
-      throw new NotFoundError('That import has expired or was already confirmed')
+    if (!z.uuid().safeParse(importId).success) throw new NotFoundError(EXPIRED)
     const [taken] = await tx
       .delete(pendingImports)
       .where(and(eq(pendingImports.id, importId), eq(pendingImports.register, register)))
       .returning()
-    if (!taken) throw new NotFoundError('That import has expired or was already confirmed')
+    if (!taken) throw new NotFoundError(EXPIRED)
     return { forceId: taken.forceId, filename: taken.filename, rows: taken.rows }
+  }
+
+  /**
+   * The dry run of an upload in which each row names a member of staff: every row checked against the
+   * schema, the roster and the register's rules, each bad one reported with its line and reason, rows
+   * already on the register counted, and the rest kept for confirmation only when nothing is wrong.
+   */
+  async previewStaffRows<
+    Schema extends z.ZodType<{ staff_number: string }>,
+    Row,
+    Listed,
+    Member extends RosterEntry,
+  >(
+    caller: Caller,
+    forceId: number,
+    file: UploadedFile,
+    roster: StaffNumberLookup<Member>,
+    check: StaffRowsImport<Schema, Row, Listed, Member>,
+  ): Promise<StaffRowsPreview<Listed>> {
+    const sheet = await readUpload(file, check.requiredColumns)
+    const { valid, problems } = validateRows(sheet, check.schema)
+    const today = londonToday(this.now())
+    const staff = await roster.findByStaffNumbers(caller, forceId, [
+      ...new Set(valid.map((row) => row.value.staff_number)),
+    ])
+    const preview: StaffRowsPreview<Listed> = {
+      filename: file.filename,
+      rows: sheet.length,
+      create: [],
+      unchanged: 0,
+      problems,
+    }
+    const checked: { line: number; value: z.output<Schema>; row: Row; member: Member }[] = []
+    for (const { line, value } of valid) {
+      const member = staff.get(value.staff_number.trim().toUpperCase())
+      const reasons = member
+        ? []
+        : [`staff_number: no member of staff with number ${value.staff_number} on the roster`]
+      reasons.push(...check.problemsOf(value, today))
+      if (reasons.length || !member) problems.push({ line, reason: reasons.join('; ') })
+      else checked.push({ line, value, row: check.toRow(value, member), member })
+    }
+    const days = checked.map(({ row }) => check.dayOf(row)).sort()
+    const existing = days.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          check.existingKeys(tx, forceId, { from: days[0] as string, to: days[days.length - 1] as string }),
+        )
+      : new Set<string>()
+    const pending: Row[] = []
+    for (const { line, value, row, member } of checked) {
+      if (existing.has(check.keyOf(row))) {
+        preview.unchanged++
+        continue
+      }
+      pending.push(row)
+      preview.create.push({ line, ...check.listed(value, row, member) })
+    }
+    problems.sort((a, b) => a.line - b.line)
+    if (!problems.length && pending.length)
+      preview.importId = await this.save(caller, forceId, check.register, file.filename, pending)
+    return preview
+  }
+
+  /**
+   * Writes a checked import into its register: every row or none, in batches in one transaction, with
+   * one audit event for the whole import.
+   */
+  async confirm<Row>(
+    caller: Caller,
+    importId: string,
+    target: RegisterImport<Row>,
+  ): Promise<{ created: number; filename: string }> {
+    const now = this.now()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const taken = await this.take(tx, target.register, importId)
+      if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
+        throw new NotFoundError(EXPIRED)
+      const rows = taken.rows as Row[]
+      const context = { forceId: taken.forceId, recordedBy: userIdOf(caller), now }
+      for (let start = 0; start < rows.length; start += WRITE_BATCH)
+        await target.insert(tx, rows.slice(start, start + WRITE_BATCH), context)
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId: taken.forceId,
+          entityType: target.entityType,
+          entityId: null,
+          action: 'import',
+          after: { filename: taken.filename, created: rows.length },
+        },
+        now,
+      )
+      return { created: rows.length, filename: taken.filename }
+    })
   }
 }

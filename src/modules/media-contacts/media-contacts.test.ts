@@ -1,9 +1,9 @@
 import { and, count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
-import { SYSTEM_CALLER } from '../../domain/access.js'
+import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { createRegisterTestApp } from '../../../test/support/registers.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import type { TwoForces } from '../../../test/support/two-forces.js'
 import { readSpreadsheet } from '../../spreadsheets/read.js'
 import { auditEvents } from '../audit/schema.js'
 import { mediaContacts } from './schema.js'
@@ -18,19 +18,9 @@ let bravoStaff: Agent
 const now = new Date('2012-03-30T10:00:00Z')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createRegisterTestApp(() => now))
   alphaId = (await testApp.services.forces.references()).find((f) => f.code === 'cheshire')?.id as number
-  await testApp.services.users.linkStaffMember(
-    SYSTEM_CALLER,
-    cast.alpha.users.staff.id,
-    cast.alpha.roster.staffMemberId,
-  )
-  const signIn = async (email: string) => {
-    const agent = new Agent(testApp.app)
-    await agent.signIn(email, TEST_PASSWORD)
-    return agent
-  }
+  const signIn = (email: string) => signedInAgent(testApp.app, email)
   staff = await signIn(cast.alpha.users.staff.email)
   caseworker = await signIn(cast.alpha.users['force-caseworker'].email)
   bravoCaseworker = await signIn(cast.bravo.users['force-caseworker'].email)
@@ -46,30 +36,9 @@ async function contactCount(): Promise<number> {
   return row?.value ?? 0
 }
 
-async function upload(agent: Agent, content: string) {
-  await agent.get('/media-contacts/import')
-  const boundary = '----probitytest'
-  const body = [
-    `--${boundary}`,
-    'Content-Disposition: form-data; name="_csrf"',
-    '',
-    agent.csrfToken,
-    `--${boundary}`,
-    'Content-Disposition: form-data; name="file"; filename="media.csv"',
-    'Content-Type: text/csv',
-    '',
-    content,
-    `--${boundary}--`,
-    '',
-  ].join('\r\n')
-  return testApp.app.inject({
-    method: 'POST',
-    url: '/media-contacts/import',
-    payload: body,
-    remoteAddress: agent.remoteAddress,
-    headers: { cookie: agent.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
-  })
-}
+/** Uploads a media contacts CSV to the import form. */
+const upload = (agent: Agent, content: string) =>
+  agent.upload('/media-contacts/import', { filename: 'media.csv', data: content })
 
 const contact = {
   journalist: 'Pat Reporter',

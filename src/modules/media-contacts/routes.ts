@@ -3,16 +3,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
 import { MEDIA_CONTACT_METHODS } from '../../domain/registers.js'
+import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
+import { problemJson, problemOf, staffMemberReferenceJson, staffMemberReferenceOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors } from '../../web/forms.js'
-import { exportLink, PAGE_SIZE, pagination, sortableHead } from '../../web/lists.js'
-import { uploadedFile } from '../../web/uploads.js'
-import { changesOf } from '../audit/present.js'
-import type { AuditEvent } from '../audit/service.js'
-import { problemJson } from '../gifts-hospitality/routes.js'
+import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { registerImportPages } from '../../web/import-routes.js'
+import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
+import { historyOf } from '../audit/present.js'
 import { FILTER_FIELDS, IMPORT_COLUMNS, type MediaQuery, mediaQuerySchema } from './fields.js'
 import type { MediaContactFilter } from './queries.js'
 import type { MediaContactView } from './service.js'
@@ -23,21 +23,10 @@ const SELF: Access = ['staff']
 const ANY_VIEWER: Access = ['staff', 'inspector']
 
 const contactParams = z.object({ mediaContactId: z.string().max(100) })
-const importParams = z.object({ mediaImportId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(10_000))
 const LIST = '/media-contacts'
 
-const day = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-const formatDay = (iso: string) => day.format(new Date(`${iso}T00:00:00Z`))
-const METHODS = MEDIA_CONTACT_METHODS.map((value) => ({
-  value,
-  text: value.charAt(0).toUpperCase() + value.slice(1),
-}))
+const METHODS = choicesOf(MEDIA_CONTACT_METHODS)
 
 function toFilter(query: MediaQuery): MediaContactFilter {
   return {
@@ -52,25 +41,10 @@ function toFilter(query: MediaQuery): MediaContactFilter {
 
 const forPage = (contact: MediaContactView) => ({ ...contact, date: formatDay(contact.contactOn) })
 
-function historyFor(events: AuditEvent[]) {
-  return events.map((event) => ({
-    action: event.action,
-    actor: event.actorLabel,
-    occurredAt: event.occurredAt,
-    changes: event.action === 'create' ? [] : changesOf(event.before, event.after).filter((c) => c.changed),
-  }))
-}
-
 const contactJson = z
   .object({
     id: z.string(),
-    staffMember: z.object({
-      id: z.string(),
-      staffNumber: z.string(),
-      name: z.string(),
-      grade: z.string(),
-      unit: z.string(),
-    }),
+    staffMember: staffMemberReferenceJson,
     journalist: z.string(),
     outlet: z.string(),
     contactOn: z.string().meta({ example: '2012-02-14' }),
@@ -86,13 +60,7 @@ const contactJson = z
 function toJson(contact: MediaContactView): z.infer<typeof contactJson> {
   return {
     id: contact.id,
-    staffMember: {
-      id: contact.staffMemberId,
-      staffNumber: contact.staffNumber,
-      name: contact.staffName,
-      grade: contact.grade,
-      unit: contact.unit,
-    },
+    staffMember: staffMemberReferenceOf(contact),
     journalist: contact.journalist,
     outlet: contact.outlet,
     contactOn: contact.contactOn,
@@ -133,15 +101,14 @@ const EXPORT_COLUMNS: Column<MediaContactView>[] = [
   { header: 'Authorised by', value: (contact) => contact.authorisedBy },
 ]
 
-function typedValues(query: unknown): Record<string, string> {
-  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
-  return Object.fromEntries(
-    [...FILTER_FIELDS, 'sort', 'order'].map((field) => [
-      field,
-      typeof source[field] === 'string' ? source[field].trim() : '',
-    ]),
-  )
-}
+const LIST_COLUMNS = [
+  { key: 'date', text: 'Date' },
+  { key: 'staff', text: 'Member of staff' },
+  { key: 'unit', text: 'Unit' },
+  { key: 'journalist', text: 'Journalist' },
+  { key: 'outlet', text: 'Outlet' },
+  { key: 'method', text: 'Method' },
+]
 
 export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -150,49 +117,31 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
   const contacts = services.mediaContacts
 
   async function renderList(request: FastifyRequest, reply: FastifyReply) {
-    const values = typedValues(request.query)
+    const values = typedValues(request.query, FILTER_FIELDS)
     const showForce = request.caller.scope.kind === 'inspectorate'
     const parsed = mediaQuerySchema.safeParse(request.query)
-    if (!parsed.success) {
-      const errors: Record<string, string> = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
-      return reply
-        .code(400)
-        .render('media-contacts/views/list.njk', { values, showForce, errors: formErrors(errors) })
-    }
+    if (!parsed.success)
+      return reply.code(400).render('media-contacts/views/list.njk', {
+        values,
+        showForce,
+        errors: formErrors(firstMessages(parsed.error.issues)),
+      })
     const query = parsed.data
     const { total, contacts: rows } = await contacts.list(
       request.caller,
       toFilter(query),
       { sort: query.sort, order: query.order },
-      { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+      pageWindow(query.page),
     )
-    const kept = Object.fromEntries(
-      Object.entries(values).filter(([key]) => key !== 'sort' && key !== 'order'),
-    )
-    const linkQuery = { ...kept, sort: query.sort, order: query.order }
     const forcesById = showForce
       ? new Map((await services.forces.references()).map((force) => [force.id, force.name]))
       : new Map<number, string>()
-    const columns = [
-      { key: 'date', text: 'Date' },
-      { key: 'staff', text: 'Member of staff' },
-      { key: 'unit', text: 'Unit' },
-      { key: 'journalist', text: 'Journalist' },
-      { key: 'outlet', text: 'Outlet' },
-      { key: 'method', text: 'Method' },
-    ]
     return reply.render('media-contacts/views/list.njk', {
       values,
       showForce,
       total,
       contacts: rows.map((contact) => ({ ...forPage(contact), forceName: forcesById.get(contact.forceId) })),
-      head: sortableHead(LIST, kept, columns, { sort: query.sort, order: query.order }),
-      pagination: pagination(LIST, linkQuery, query.page, total),
-      first: (query.page - 1) * PAGE_SIZE + 1,
-      last: (query.page - 1) * PAGE_SIZE + rows.length,
-      csvHref: exportLink(LIST, linkQuery, 'csv'),
-      xlsxHref: exportLink(LIST, linkQuery, 'xlsx'),
+      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',
     })
@@ -255,40 +204,15 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
     return reply.render('media-contacts/views/mine.njk', { linked, contacts: mine.map(forPage) })
   })
 
-  app.get(
-    `${LIST}/import`,
-    { config: { access: KEEPERS }, schema: { hide: true } },
-    async (_request, reply) => reply.render('media-contacts/views/import.njk', { columns: IMPORT_COLUMNS }),
-  )
-
-  app.post(
-    `${LIST}/import`,
-    { config: { access: KEEPERS }, schema: { hide: true } },
-    async (request, reply) => {
-      try {
-        const preview = await contacts.dryRunImport(request.caller, await uploadedFile(request))
-        return reply.render('media-contacts/views/import-preview.njk', {
-          preview: { ...preview, create: preview.create.slice(0, 100) },
-          createCount: preview.create.length,
-        })
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        return reply.code(400).render('media-contacts/views/import.njk', {
-          columns: IMPORT_COLUMNS,
-          errors: formErrors(error.fieldErrors),
-        })
-      }
-    },
-  )
-
-  app.post(
-    `${LIST}/imports/:mediaImportId`,
-    { config: { access: KEEPERS }, schema: { hide: true, params: importParams } },
-    async (request, reply) => {
-      const result = await contacts.confirmImport(request.caller, request.params.mediaImportId)
-      return reply.render('media-contacts/views/imported.njk', { result })
-    },
-  )
+  registerImportPages(app, {
+    list: LIST,
+    views: 'media-contacts/views',
+    access: KEEPERS,
+    columns: IMPORT_COLUMNS,
+    importParam: 'mediaImportId',
+    dryRun: (caller, file) => contacts.dryRunImport(caller, file),
+    confirm: (caller, importId) => contacts.confirmImport(caller, importId),
+  })
 
   app.get(
     `${LIST}/:mediaContactId`,
@@ -300,19 +224,11 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       )
       return reply.render('media-contacts/views/show.njk', {
         contact: forPage(contact),
-        history: historyFor(history),
+        history: historyOf(history),
         recorded: (request.query as { recorded?: string }).recorded === '1',
       })
     },
   )
-
-  const pageJson = z.object({
-    mediaContacts: z.array(contactJson),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int().meta({ description: 'Records that match the filters, on every page' }),
-    totalPages: z.number().int(),
-  })
 
   app.get(
     '/api/media-contacts',
@@ -324,7 +240,7 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
         tags: ['media contacts'],
         security: [{ apiToken: [] }],
         querystring: mediaQuerySchema,
-        response: { 200: pageJson },
+        response: { 200: pagedJson('mediaContacts', contactJson) },
       },
     },
     async (request) => {
@@ -333,15 +249,9 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
         request.caller,
         toFilter(query),
         { sort: query.sort, order: query.order },
-        { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+        pageWindow(query.page),
       )
-      return {
-        mediaContacts: rows.map(toJson),
-        page: query.page,
-        pageSize: PAGE_SIZE,
-        total,
-        totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      }
+      return pageOf('mediaContacts', rows.map(toJson), { page: query.page, total })
     },
   )
 
@@ -379,12 +289,7 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
         return reply.code(201).send(toJson(await contacts.create(request.caller, request.body)))
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
-        return reply.code(400).send({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: error.message,
-          details: Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message })),
-        })
+        return reply.code(400).send(problemOf(error))
       }
     },
   )

@@ -1,19 +1,27 @@
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, requireRole } from '../../domain/access.js'
+import {
+  type Caller,
+  callerHas,
+  forceToChange,
+  mayReadRecord,
+  readableFilter,
+  requireRole,
+  userIdOf,
+} from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
-import { hasRole, type Role } from '../../domain/roles.js'
-import { readSpreadsheet, SpreadsheetError, type UploadedFile } from '../../spreadsheets/read.js'
-import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
-import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
+import { londonToday } from '../../domain/fields.js'
+import type { Role } from '../../domain/roles.js'
+import { orderedFieldErrors } from '../../domain/validation.js'
+import type { UploadedFile } from '../../spreadsheets/read.js'
+import { type AuditEvent, type AuditService, appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { StaffDirectory, StaffMemberReference } from '../gifts-hospitality/service.js'
-import type { PendingImportsService } from '../imports/service.js'
+import type { PendingImportsService, StaffRowsImport, StaffRowsPreview } from '../imports/service.js'
 import {
   contactFields,
   contactSchema,
   importRowSchema,
-  londonToday,
   onBehalfSchema,
   REQUIRED_IMPORT_COLUMNS,
 } from './fields.js'
@@ -39,21 +47,16 @@ const ENTITY = 'media-contact'
 
 export type MediaContactView = MediaContactWithStaff
 
-export interface MediaImportPreview {
-  filename: string
-  rows: number
-  create: {
-    line: number
-    staffNumber: string
-    staffName: string
-    journalist: string
-    outlet: string
-    contactOn: string
-  }[]
-  unchanged: number
-  problems: RowProblem[]
-  importId?: string
+/** A contact an import would add, as its preview lists it. */
+interface ImportedContact {
+  staffNumber: string
+  staffName: string
+  journalist: string
+  outlet: string
+  contactOn: string
 }
+
+export type MediaImportPreview = StaffRowsPreview<ImportedContact>
 
 type PendingRow = Pick<
   MediaContactRow,
@@ -67,24 +70,38 @@ type PendingRow = Pick<
   | 'authorisedBy'
 >
 
-function fieldErrors(
-  order: readonly string[],
-  issues: readonly z.core.$ZodIssue[],
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const found: Record<string, string> = {}
-  for (const issue of issues) found[String(issue.path[0] ?? 'form')] ??= issue.message
-  for (const [field, message] of Object.entries(extra)) found[field] ??= message
-  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length)
-  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => rank(a) - rank(b)))
-}
-
-const userId = (caller: Caller) => (caller.principal?.kind === 'user' ? caller.principal.id : null)
-
-function callerHas(caller: Caller, roles: Role[]): boolean {
-  if (caller.actor.type === 'system') return true
-  const role = caller.principal?.role
-  return !!role && roles.some((wanted) => hasRole(role, wanted))
+/** An upload of historic contacts: checked row by row, then written in one go when confirmed. */
+const IMPORT: StaffRowsImport<typeof importRowSchema, PendingRow, ImportedContact, StaffMemberReference> = {
+  register: MEDIA_REGISTER,
+  entityType: ENTITY,
+  schema: importRowSchema,
+  requiredColumns: REQUIRED_IMPORT_COLUMNS,
+  problemsOf: (value, today) =>
+    value.contact_on > today ? ['contact_on: must be today or in the past'] : [],
+  toRow: (value, member) => ({
+    staffMemberId: member.id,
+    journalist: value.journalist,
+    outlet: value.outlet,
+    contactOn: value.contact_on,
+    method: value.method,
+    purpose: value.purpose,
+    discussed: value.discussed,
+    authorisedBy: value.authorised_by,
+  }),
+  dayOf: (row) => row.contactOn,
+  existingKeys: selectContactKeys,
+  keyOf: sameContactKey,
+  listed: (_value, row, member) => ({
+    staffNumber: member.staffNumber,
+    staffName: member.name,
+    journalist: row.journalist,
+    outlet: row.outlet,
+    contactOn: row.contactOn,
+  }),
+  insert: (tx, rows, { forceId, recordedBy, now }) =>
+    tx
+      .insert(mediaContacts)
+      .values(rows.map((row) => ({ ...row, forceId, recordedBy, createdAt: now, updatedAt: now }))),
 }
 
 export class MediaContactsService {
@@ -95,15 +112,6 @@ export class MediaContactsService {
     private readonly pendingImports: PendingImportsService,
     private readonly now: () => Date,
   ) {}
-
-  private forceFor(caller: Caller, requested?: number): number {
-    if (caller.scope.kind === 'force') {
-      if (requested !== undefined && requested !== caller.scope.forceId) throw new NotFoundError()
-      return caller.scope.forceId
-    }
-    if (caller.actor.type === 'system' && requested !== undefined) return requested
-    throw new ForbiddenError('Only a force can change its own registers')
-  }
 
   /** Whether the caller logs contacts for others (by staff number) rather than only for themselves. */
   recordsForOthers(caller: Caller): boolean {
@@ -124,7 +132,7 @@ export class MediaContactsService {
    */
   async create(caller: Caller, input: Record<string, unknown>, forceId?: number): Promise<MediaContactView> {
     requireRole(caller, 'staff')
-    const force = this.forceFor(caller, forceId)
+    const force = forceToChange(caller, forceId)
     if (!this.recordsForOthers(caller)) {
       const staffMemberId = caller.principal?.staffMemberId
       if (!staffMemberId)
@@ -133,7 +141,7 @@ export class MediaContactsService {
       const extra = this.dateProblems(parsed.success ? parsed.data.contactOn : undefined)
       if (!parsed.success || Object.keys(extra).length)
         throw new ValidationError(
-          fieldErrors(Object.keys(contactFields), parsed.success ? [] : parsed.error.issues, extra),
+          orderedFieldErrors(Object.keys(contactFields), parsed.success ? [] : parsed.error.issues, extra),
         )
       return this.insert(caller, force, staffMemberId, parsed.data)
     }
@@ -147,7 +155,11 @@ export class MediaContactsService {
     }
     if (!parsed.success || Object.keys(extra).length || !staff)
       throw new ValidationError(
-        fieldErrors(Object.keys(onBehalfSchema.shape), parsed.success ? [] : parsed.error.issues, extra),
+        orderedFieldErrors(
+          Object.keys(onBehalfSchema.shape),
+          parsed.success ? [] : parsed.error.issues,
+          extra,
+        ),
       )
     const { staffNumber: _number, ...contact } = parsed.data
     return this.insert(caller, force, staff.id, contact)
@@ -167,7 +179,7 @@ export class MediaContactsService {
           ...values,
           forceId,
           staffMemberId,
-          recordedBy: userId(caller),
+          recordedBy: userIdOf(caller),
           createdAt: now,
           updatedAt: now,
         })
@@ -185,12 +197,6 @@ export class MediaContactsService {
     })
   }
 
-  private scopedFilter(caller: Caller, filter: MediaContactFilter): MediaContactFilter {
-    if (caller.scope.kind === 'force') return { ...filter, forceId: caller.scope.forceId }
-    if (caller.scope.kind === 'inspectorate') return filter
-    throw new ForbiddenError()
-  }
-
   async list(
     caller: Caller,
     filter: MediaContactFilter,
@@ -198,7 +204,7 @@ export class MediaContactsService {
     page: { offset: number; limit: number },
   ): Promise<{ total: number; contacts: MediaContactView[] }> {
     requireRole(caller, ...MEDIA_READERS)
-    const scoped = this.scopedFilter(caller, filter)
+    const scoped = readableFilter(caller, filter)
     const { total, rows } = await inScope(this.db, caller.scope, (tx) =>
       selectMediaContacts(tx, scoped, order, page),
     )
@@ -213,18 +219,14 @@ export class MediaContactsService {
     format: string,
   ): Promise<MediaContactView[]> {
     requireRole(caller, ...MEDIA_READERS)
-    const scoped = this.scopedFilter(caller, filter)
+    const scoped = readableFilter(caller, filter)
     return inScope(this.db, caller.scope, async (tx) => {
       const { rows } = await selectMediaContacts(tx, scoped, order)
-      await appendAuditEvent(
+      const forceId = caller.scope.kind === 'force' ? caller.scope.forceId : null
+      await appendExportEvent(
         tx,
         caller.actor,
-        {
-          forceId: caller.scope.kind === 'force' ? caller.scope.forceId : null,
-          entityType: ENTITY,
-          action: 'export',
-          after: { format, rows: rows.length, filters: filter },
-        },
+        { forceId, entityType: ENTITY, format, rows: rows.length, filters: filter },
         this.now(),
       )
       return rows
@@ -258,123 +260,20 @@ export class MediaContactsService {
   private async selectVisible(tx: Transaction, caller: Caller, contactId: string): Promise<MediaContactView> {
     if (!z.uuid().safeParse(contactId).success) throw new NotFoundError('No such media contact')
     const row = await selectMediaContact(tx, contactId)
-    if (!row) throw new NotFoundError('No such media contact')
-    if (caller.scope.kind === 'force' && row.forceId !== caller.scope.forceId)
-      throw new NotFoundError('No such media contact')
-    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate')
-      throw new NotFoundError('No such media contact')
-    if (!callerHas(caller, MEDIA_READERS) && row.staffMemberId !== caller.principal?.staffMemberId)
-      throw new NotFoundError('No such media contact')
+    if (!row || !mayReadRecord(caller, row, MEDIA_READERS)) throw new NotFoundError('No such media contact')
     return row
   }
 
   /** Checks an upload of historic contacts and says what it would do; writes nothing to the register. */
   async dryRunImport(caller: Caller, file: UploadedFile, forceId?: number): Promise<MediaImportPreview> {
     requireRole(caller, ...MEDIA_KEEPERS)
-    const force = this.forceFor(caller, forceId)
-    let sheet: Awaited<ReturnType<typeof readSpreadsheet>>
-    try {
-      sheet = await readSpreadsheet(file)
-    } catch (error) {
-      if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-      throw error
-    }
-    const present = new Set(Object.keys(sheet[0]?.values ?? {}))
-    const missing = sheet.length ? REQUIRED_IMPORT_COLUMNS.filter((column) => !present.has(column)) : []
-    if (missing.length)
-      throw new ValidationError({ file: `${file.filename} has no column ${missing.join(', ')}` })
-    const { valid, problems } = validateRows(sheet, importRowSchema)
-    const today = londonToday(this.now())
-    const staff = await this.roster.findByStaffNumbers(caller, force, [
-      ...new Set(valid.map((row) => row.value.staff_number)),
-    ])
-    const dates = valid.map((row) => row.value.contact_on).sort()
-    const existing = dates.length
-      ? await inScope(this.db, caller.scope, (tx) =>
-          selectContactKeys(tx, force, { from: dates[0] as string, to: dates[dates.length - 1] as string }),
-        )
-      : new Set<string>()
-    const preview: MediaImportPreview = {
-      filename: file.filename,
-      rows: sheet.length,
-      create: [],
-      unchanged: 0,
-      problems,
-    }
-    const pending: PendingRow[] = []
-    for (const { line, value } of valid) {
-      const member = staff.get(value.staff_number.trim().toUpperCase())
-      const reasons: string[] = []
-      if (!member)
-        reasons.push(`staff_number: no member of staff with number ${value.staff_number} on the roster`)
-      if (value.contact_on > today) reasons.push('contact_on: must be today or in the past')
-      if (reasons.length || !member) {
-        problems.push({ line, reason: reasons.join('; ') })
-        continue
-      }
-      const row: PendingRow = {
-        staffMemberId: member.id,
-        journalist: value.journalist,
-        outlet: value.outlet,
-        contactOn: value.contact_on,
-        method: value.method,
-        purpose: value.purpose,
-        discussed: value.discussed,
-        authorisedBy: value.authorised_by,
-      }
-      if (existing.has(sameContactKey(row))) {
-        preview.unchanged++
-        continue
-      }
-      pending.push(row)
-      preview.create.push({
-        line,
-        staffNumber: member.staffNumber,
-        staffName: member.name,
-        journalist: row.journalist,
-        outlet: row.outlet,
-        contactOn: row.contactOn,
-      })
-    }
-    problems.sort((a, b) => a.line - b.line)
-    if (!problems.length && pending.length)
-      preview.importId = await this.pendingImports.save(caller, force, MEDIA_REGISTER, file.filename, pending)
-    return preview
+    const force = forceToChange(caller, forceId)
+    return this.pendingImports.previewStaffRows(caller, force, file, this.roster, IMPORT)
   }
 
   /** Writes a checked import: every row or none, in one transaction, with one audit event. */
   async confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
     requireRole(caller, ...MEDIA_KEEPERS)
-    const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const taken = await this.pendingImports.take(tx, MEDIA_REGISTER, importId)
-      if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
-        throw new NotFoundError('That import has expired or was already confirmed')
-      const rows = taken.rows as PendingRow[]
-      for (let start = 0; start < rows.length; start += 500) {
-        await tx.insert(mediaContacts).values(
-          rows.slice(start, start + 500).map((row) => ({
-            ...row,
-            forceId: taken.forceId,
-            recordedBy: userId(caller),
-            createdAt: now,
-            updatedAt: now,
-          })),
-        )
-      }
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          forceId: taken.forceId,
-          entityType: ENTITY,
-          entityId: null,
-          action: 'import',
-          after: { filename: taken.filename, created: rows.length },
-        },
-        now,
-      )
-      return { created: rows.length, filename: taken.filename }
-    })
+    return this.pendingImports.confirm(caller, importId, IMPORT)
   }
 }

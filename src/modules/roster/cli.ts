@@ -6,6 +6,7 @@ import { loadConfig } from '../../config.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { withServices } from '../../services.js'
+import { readUpload } from '../imports/service.js'
 import type { ImportProgress } from './service.js'
 
 interface ImportOptions {
@@ -55,7 +56,7 @@ export function rosterCommand(): Command {
         throw new ValidationError({ file: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` })
       }
       await withServices(loadConfig().database, async (services) => {
-        const rows = await services.roster.readFile({ filename: path.basename(file), data })
+        const rows = await readUpload({ filename: path.basename(file), data })
         const progress = progressBar()
         let outcome: Awaited<ReturnType<typeof services.roster.importRows>>
         try {

@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
+import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
-import { countStaff, generatedRow, pageText, rosterCsv, upload } from './test-support.js'
+import { countStaff, generatedRow, pageText, rosterCsv } from './test-support.js'
 
 let testApp: TestApp
 let cast: TwoForces
@@ -18,8 +18,7 @@ beforeAll(async () => {
 afterAll(() => testApp.close())
 
 async function signedIn(email: string): Promise<Agent> {
-  const agent = new Agent(testApp.app)
-  await agent.signIn(email, TEST_PASSWORD)
+  const agent = await signedInAgent(testApp.app, email)
   await agent.get('/roster/import')
   return agent
 }
@@ -41,7 +40,7 @@ describe('the acceptance test: a 10,000-row CSV with 3 bad rows', () => {
   it('reports exactly the 3 bad rows with their lines and reasons, and writes nothing', async () => {
     const admin = await signedIn(cast.alpha.users['force-admin'].email)
     const before = await countStaff(testApp.database.db)
-    const response = await upload(testApp.app, admin, '/roster/import', {
+    const response = await admin.upload('/roster/import', {
       filename: 'hr-export.csv',
       data: rosterCsv(broken),
     })
@@ -69,7 +68,7 @@ describe('the acceptance test: a 10,000-row CSV with 3 bad rows', () => {
   it('imports all 10,000 rows once they are fixed, in one confirmed transaction', async () => {
     const admin = await signedIn(cast.alpha.users['force-admin'].email)
     const before = await countStaff(testApp.database.db, alphaForceId)
-    const preview = await upload(testApp.app, admin, '/roster/import', {
+    const preview = await admin.upload('/roster/import', {
       filename: 'hr-export-fixed.csv',
       data: rosterCsv(rows),
     })
@@ -106,7 +105,7 @@ describe('the acceptance test: a 10,000-row CSV with 3 bad rows', () => {
     ;(changed[9] as string[])[3] = 'Anti-Corruption Unit' // GEN000010 moves unit
     ;(changed[98] as string[])[5] = '2012-05-31' // GEN000099 leaves
     ;(changed[4999] as string[])[2] = 'Sergeant' // GEN005000 is promoted (was Constable)
-    const preview = await upload(testApp.app, admin, '/roster/import', {
+    const preview = await admin.upload('/roster/import', {
       filename: 'hr-export-june.csv',
       data: rosterCsv(changed),
     })
@@ -139,7 +138,7 @@ describe('the acceptance test: a 10,000-row CSV with 3 bad rows', () => {
 describe('roster imports', () => {
   it('checks leave dates against start dates, required fields and formats, and names missing columns', async () => {
     const admin = await signedIn(cast.alpha.users['force-admin'].email)
-    const response = await upload(testApp.app, admin, '/roster/import', {
+    const response = await admin.upload('/roster/import', {
       filename: 'small.csv',
       data: rosterCsv([
         ['S1', 'Ann Early', 'Constable', 'Response', '2010-05-01', '2009-01-01'],
@@ -152,7 +151,7 @@ describe('roster imports', () => {
     expect(text).toContain('3 grade: enter the grade or rank; start_date: "2010-13-01" is not a real date')
     expect(text).toContain('4 staff_number: enter the staff number')
 
-    const noUnit = await upload(testApp.app, admin, '/roster/import', {
+    const noUnit = await admin.upload('/roster/import', {
       filename: 'no-unit.csv',
       data: 'staff_number,name,rank,start_date,leave_date\nS1,Ann,PC,,\n',
     })
@@ -162,11 +161,11 @@ describe('roster imports', () => {
 
   it('re-renders the form with an error when no file is chosen, or the file is not a spreadsheet', async () => {
     const admin = await signedIn(cast.alpha.users['force-admin'].email)
-    const none = await upload(testApp.app, admin, '/roster/import', null)
+    const none = await admin.upload('/roster/import', null)
     expect(none.statusCode).toBe(400)
     expect(none.body).toContain('govuk-error-summary')
     expect(none.body).toContain('href="#file"')
-    const pdf = await upload(testApp.app, admin, '/roster/import', { filename: 'roster.pdf', data: '%PDF' })
+    const pdf = await admin.upload('/roster/import', { filename: 'roster.pdf', data: '%PDF' })
     expect(pdf.statusCode).toBe(400)
     expect(pageText(pdf.body)).toContain('neither a CSV (.csv) nor an Excel (.xlsx) file')
   })
@@ -179,7 +178,7 @@ describe('roster imports', () => {
     sheet.addRow(['XL002', 'Yusuf Lane', 'Police Staff', 'Finance', '01/10/2004', '30/04/2012'])
     const data = Buffer.from(await workbook.xlsx.writeBuffer())
     const admin = await signedIn(cast.alpha.users['force-admin'].email)
-    const preview = await upload(testApp.app, admin, '/roster/import', {
+    const preview = await admin.upload('/roster/import', {
       filename: 'roster.xlsx',
       data,
       type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -195,15 +194,13 @@ describe('roster imports', () => {
   it('has an inspectorate admin name the force, and imports into that force only', async () => {
     const admin = await signedIn(cast.inspectorateAdmin.email)
     const csv = rosterCsv([['INSP1', 'bravomarker Imported', 'Sergeant', 'Response', '', '']])
-    const noForce = await upload(testApp.app, admin, '/roster/import', { filename: 'r.csv', data: csv })
+    const noForce = await admin.upload('/roster/import', { filename: 'r.csv', data: csv })
     expect(noForce.statusCode).toBe(400)
     expect(pageText(noForce.body)).toContain('Select the force whose roster this is')
 
     const bravoId = (await testApp.services.roster.forceForImport(SYSTEM_CALLER, 'cleveland')).id
     const before = await countStaff(testApp.database.db, bravoId)
-    const preview = await upload(
-      testApp.app,
-      admin,
+    const preview = await admin.upload(
       '/roster/import',
       { filename: 'r.csv', data: csv },
       { force: 'cleveland' },

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
+import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
 import { pageText } from './test-support.js'
@@ -87,8 +87,7 @@ afterAll(() => testApp.close())
 async function as(email: string): Promise<Agent> {
   const known = agents.get(email)
   if (known) return known
-  const agent = new Agent(testApp.app)
-  await agent.signIn(email, TEST_PASSWORD)
+  const agent = await signedInAgent(testApp.app, email)
   agents.set(email, agent)
   return agent
 }

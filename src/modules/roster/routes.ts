@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
 import { hasRole, type Role } from '../../domain/roles.js'
+import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors } from '../../web/forms.js'
-import { exportLink, listQuery, pagination, sortableHead } from '../../web/lists.js'
+import { formatDay, formErrors } from '../../web/forms.js'
+import { listNavigation, listQuery, pagedJson, pageOf } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import { FIELD_LABELS, ROSTER_FIELDS } from './rows.js'
 import {
@@ -64,12 +65,6 @@ function typedValues(query: unknown): Record<string, string> {
     if (typeof value === 'string' && value.trim() !== '') values[field] = value.trim()
   }
   return values
-}
-
-function fieldErrorsOf(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {}
-  for (const issue of error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
-  return errors
 }
 
 const staffMemberJson = z
@@ -130,9 +125,6 @@ const importParams = z.object({ importId: z.string().max(100) })
 /** Rows of an import's preview shown on the page; the counts always cover all of them. */
 const PREVIEW_LIMIT = 500
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' })
-const formatDay = (day: string | null) => (day ? dateFormat.format(new Date(`${day}T00:00:00Z`)) : '')
-
 function isImporter(role: Role | undefined): boolean {
   return !!role && (IMPORTERS as readonly Role[]).some((wanted) => hasRole(role, wanted))
 }
@@ -165,7 +157,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     if (!parsed.success)
       return reply
         .code(400)
-        .render('roster/views/list.njk', { ...view, errors: formErrors(fieldErrorsOf(parsed.error)) })
+        .render('roster/views/list.njk', { ...view, errors: formErrors(firstMessages(parsed.error.issues)) })
     const query = parsed.data
     if (showForce && !query.force)
       return reply.render('roster/views/list.njk', { ...view, chooseForce: true })
@@ -180,24 +172,25 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         .render('roster/views/list.njk', { ...view, errors: formErrors(error.fieldErrors) })
     }
     const choices = await roster.choices(caller, result.force)
-    const linkQuery = { ...values, sort: query.sort, order: query.order }
     return reply.render('roster/views/list.njk', {
       ...view,
       ...result,
       ...choices,
       status: query.status,
       filtered: !!(query.q || query.unit || query.grade || query.status !== 'current'),
-      head: sortableHead('/roster', linkQuery, SORT_COLUMNS, query),
       rows: result.members.map((member) => ({
         ...member,
         startDateText: formatDay(member.startDate),
         leaveDateText: formatDay(member.leaveDate),
       })),
-      first: (result.page - 1) * ROSTER_PAGE_SIZE + 1,
-      last: (result.page - 1) * ROSTER_PAGE_SIZE + result.members.length,
-      pagination: pagination('/roster', linkQuery, result.page, result.total, ROSTER_PAGE_SIZE),
-      csvHref: exportLink('/roster', linkQuery, 'csv'),
-      xlsxHref: exportLink('/roster', linkQuery, 'xlsx'),
+      ...listNavigation('/roster', values, SORT_COLUMNS, {
+        sort: query.sort,
+        order: query.order,
+        page: result.page,
+        total: result.total,
+        rows: result.members.length,
+        pageSize: ROSTER_PAGE_SIZE,
+      }),
     })
   })
 
@@ -287,11 +280,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
 
   const pageJson = z.object({
     force: z.object({ code: z.string(), name: z.string() }),
-    members: z.array(staffMemberJson),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int().meta({ description: 'Members that match the filters, on every page' }),
-    totalPages: z.number().int(),
+    ...pagedJson('members', staffMemberJson, 'Members that match the filters, on every page').shape,
   })
 
   app.get(
@@ -314,11 +303,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       const result = await roster.list(request.caller, query.force, filterOf(query), query, query.page)
       return {
         force: { code: result.force.code, name: result.force.name },
-        members: result.members.map(toJson),
-        page: result.page,
-        pageSize: result.pageSize,
-        total: result.total,
-        totalPages: result.totalPages,
+        ...pageOf('members', result.members.map(toJson), result),
       }
     },
   )

@@ -4,16 +4,11 @@ import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { hasRole } from '../../domain/roles.js'
-import {
-  readSpreadsheet,
-  type SheetRow,
-  SpreadsheetError,
-  type UploadedFile,
-} from '../../spreadsheets/read.js'
+import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
 import type { RowProblem } from '../../spreadsheets/validate.js'
 import { type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import type { PendingImportsService } from '../imports/service.js'
+import { type PendingImportsService, readUpload, WRITE_BATCH } from '../imports/service.js'
 import {
   type RosterFilter,
   type RosterSort,
@@ -49,8 +44,6 @@ export const ROSTER_IMPORT_ENTITY = 'roster-import'
 export const ROSTER_PAGE_SIZE = 50
 /** How many members a picker's search returns at most. */
 export const SEARCH_LIMIT = 20
-/** Rows per insert statement when an import is written. */
-const WRITE_BATCH = 500
 
 /** A member of a force's staff, as every module sees them. */
 export interface StaffMember {
@@ -352,16 +345,6 @@ export class RosterService {
     return force
   }
 
-  /** Reads an uploaded or named file's rows; a file that is not a roster at all is a ValidationError. */
-  async readFile(file: UploadedFile): Promise<SheetRow[]> {
-    try {
-      return await readSpreadsheet(file)
-    } catch (error) {
-      if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-      throw error
-    }
-  }
-
   /** What importing these rows would do: nothing is written. */
   async plan(
     caller: Caller,
@@ -410,7 +393,7 @@ export class RosterService {
     input: { forceCode?: string; file: UploadedFile },
   ): Promise<{ plan: RosterPlan; importId: string | null }> {
     const force = await this.forceForImport(caller, input.forceCode)
-    const rows = await this.readFile(input.file)
+    const rows = await readUpload(input.file)
     const plan = await this.plan(caller, force, input.file.filename, rows)
     const worthConfirming = !plan.problems.length && plan.toAdd.length + plan.toUpdate.length > 0
     const importId = worthConfirming

@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto'
 import { count, eq } from 'drizzle-orm'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import type { Agent } from '../../../test/support/agent.js'
 import type { Database } from '../../db/connection.js'
 import { staffMembers } from './schema.js'
 
@@ -37,42 +34,6 @@ export async function countStaff(db: Database, forceId?: number): Promise<number
     .from(staffMembers)
     .where(forceId === undefined ? undefined : eq(staffMembers.forceId, forceId))
   return row?.value ?? 0
-}
-
-/** Posts an upload as a browser's multipart form would, with the agent's cookies and CSRF token. */
-export async function upload(
-  app: FastifyInstance,
-  agent: Agent,
-  url: string,
-  file: { filename: string; data: Buffer | string; type?: string } | null,
-  fields: Record<string, string> = {},
-): Promise<LightMyRequestResponse> {
-  if (!agent.csrfToken) await agent.get('/roster/import')
-  const boundary = `----probity${randomBytes(8).toString('hex')}`
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries({ _csrf: agent.csrfToken, ...fields })) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    )
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\n` +
-          `Content-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
-      ),
-      Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data),
-      Buffer.from('\r\n'),
-    )
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return app.inject({
-    method: 'POST',
-    url,
-    payload: Buffer.concat(parts),
-    remoteAddress: agent.remoteAddress,
-    headers: { cookie: agent.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
-  })
 }
 
 /** The text of an HTML page without tags, spaces collapsed, to look for what a person reads. */

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type { Caller } from '../domain/access.js'
+import { ValidationError } from '../domain/errors.js'
+import type { UploadedFile } from '../spreadsheets/read.js'
+import type { Access } from './authorisation.js'
+import { formErrors } from './forms.js'
+import { uploadedFile } from './uploads.js'
+
+/** Rows of a preview shown on the page; its counts always cover all of them. */
+const PREVIEW_LIMIT = 100
+
+export interface ImportPages<Listed> {
+  /** The register's list, e.g. /gifts-hospitality: the pages are its /import and /imports/:id. */
+  list: string
+  /** The folder of the register's import.njk, import-preview.njk and imported.njk. */
+  views: string
+  access: Access
+  /** The columns the upload form lists. */
+  columns: readonly string[]
+  /** The name of the confirm route's parameter, as the cross-force test fills it in. */
+  importParam: string
+  dryRun(caller: Caller, file: UploadedFile): Promise<{ create: Listed[] }>
+  /** A row the preview would add, as its page shows it. */
+  shown?(row: Listed): unknown
+  confirm(caller: Caller, importId: string): Promise<unknown>
+}
+
+/** A register's import of historic records: upload → dry run → confirm. */
+export function registerImportPages<Listed>(app: FastifyInstance, pages: ImportPages<Listed>) {
+  const { list, views, access, columns } = pages
+  const params = z.object({ [pages.importParam]: z.string().max(100) })
+
+  app.get(`${list}/import`, { config: { access }, schema: { hide: true } }, async (_request, reply) =>
+    reply.render(`${views}/import.njk`, { columns }),
+  )
+
+  app.post(`${list}/import`, { config: { access }, schema: { hide: true } }, async (request, reply) => {
+    try {
+      const preview = await pages.dryRun(request.caller, await uploadedFile(request))
+      const create = preview.create.slice(0, PREVIEW_LIMIT)
+      return reply.render(`${views}/import-preview.njk`, {
+        preview: { ...preview, create: pages.shown ? create.map(pages.shown) : create },
+        createCount: preview.create.length,
+      })
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply.code(400).render(`${views}/import.njk`, { columns, errors: formErrors(error.fieldErrors) })
+    }
+  })
+
+  app.post(
+    `${list}/imports/:${pages.importParam}`,
+    { config: { access }, schema: { hide: true, params } },
+    async (request, reply) => {
+      const importId = (request.params as Record<string, string>)[pages.importParam] as string
+      const result = await pages.confirm(request.caller, importId)
+      return reply.render(`${views}/imported.njk`, { result })
+    },
+  )
+}

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { businessInterestsRoutes } from './modules/business-interests/routes.js'
@@ -13,8 +14,10 @@ import { homeRoutes } from './modules/home/routes.js'
 import { apiTokensRoutes } from './modules/identity/api-tokens-routes.js'
 import { signInRoutes } from './modules/identity/sign-in-routes.js'
 import { usersRoutes } from './modules/identity/users-routes.js'
+import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
 import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
+import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
@@ -74,6 +77,9 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(mediaContactsRoutes, { services })
   await app.register(businessInterestsRoutes, { services })
   await app.register(publishedRegistersRoutes, { services })
+  await app.register(integrityCasesRoutes, { services })
+  await app.register(referralsRoutes, { services })
+  await app.register(acuStaffingRoutes, { services })
   await app.register(apiDocsRoutes)
 
   await app.ready()

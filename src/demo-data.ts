@@ -2,6 +2,7 @@ import { SYSTEM_CALLER } from './domain/access.js'
 import type { Role } from './domain/roles.js'
 import { seedDemoBusinessInterests } from './modules/business-interests/demo.js'
 import { seedDemoGifts } from './modules/gifts-hospitality/demo.js'
+import { seedDemoCases } from './modules/integrity-cases/demo.js'
 import { seedDemoMediaContacts } from './modules/media-contacts/demo.js'
 import { linkDemoUser, seedDemoRoster } from './modules/roster/demo.js'
 import type { Services } from './services.js'
@@ -65,5 +66,6 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
     added++
   }
   await seedDemoBusinessInterests(services)
+  await seedDemoCases(services)
   return { added }
 }

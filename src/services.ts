@@ -1,6 +1,7 @@
 import type { DatabaseSettings } from './config.js'
 import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase } from './db/migrate.js'
+import { AcuStaffingService } from './modules/acu-staffing/service.js'
 import { AuditService } from './modules/audit/service.js'
 import { BusinessInterestsService } from './modules/business-interests/service.js'
 import { ForcesService } from './modules/forces/service.js'
@@ -10,8 +11,10 @@ import { ApiTokensService } from './modules/identity/api-tokens-service.js'
 import { SignInService } from './modules/identity/sign-in-service.js'
 import { UsersService } from './modules/identity/users-service.js'
 import { PendingImportsService } from './modules/imports/service.js'
+import { IntegrityCasesService } from './modules/integrity-cases/service.js'
 import { MediaContactsService } from './modules/media-contacts/service.js'
 import { PublishedRegistersService } from './modules/published-registers/service.js'
+import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
 
 export interface ServiceOptions {
@@ -27,6 +30,14 @@ export function createServices(db: Database, { now = () => new Date() }: Service
   const roster = new RosterService(db, forces, pendingImports, audit, now)
   const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now)
   const giftsHospitality = new GiftsHospitalityService(db, roster, audit, pendingImports, now)
+  const mediaContacts = new MediaContactsService(db, roster, audit, pendingImports, now)
+  const integrityCases = new IntegrityCasesService(
+    db,
+    roster,
+    audit,
+    { businessInterests, giftsHospitality, mediaContacts },
+    now,
+  )
   return {
     forces,
     health: new HealthService(db),
@@ -38,8 +49,11 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     roster,
     businessInterests,
     giftsHospitality,
-    mediaContacts: new MediaContactsService(db, roster, audit, pendingImports, now),
+    mediaContacts,
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
+    integrityCases,
+    referrals: new ReferralsService(db, forces, integrityCases, audit, now),
+    acuStaffing: new AcuStaffingService(db, forces, now),
   }
 }
 

@@ -21,6 +21,8 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   giftImportId: (cast) => cast.alpha.gifts.pendingImportId,
   mediaContactId: (cast) => cast.alpha.mediaContacts.mediaContactId,
   mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
+  caseId: (cast) => cast.alpha.cases.caseId,
+  referralId: (cast) => cast.alpha.cases.referralId,
 }
 const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   code: (cast) => cast.alpha.code,

@@ -1,10 +1,13 @@
 // Every table of every module, for Drizzle's relational queries and for drizzle-kit's migrations.
+export * from '../modules/acu-staffing/schema.js'
 export * from '../modules/audit/schema.js'
 export * from '../modules/business-interests/schema.js'
 export * from '../modules/forces/schema.js'
 export * from '../modules/gifts-hospitality/schema.js'
 export * from '../modules/identity/schema.js'
 export * from '../modules/imports/schema.js'
+export * from '../modules/integrity-cases/schema.js'
 export * from '../modules/media-contacts/schema.js'
 export * from '../modules/published-registers/schema.js'
+export * from '../modules/referrals/schema.js'
 export * from '../modules/roster/schema.js'

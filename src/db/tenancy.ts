@@ -9,11 +9,17 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
  * security filters every force-owned table. Both settings are local to the transaction, so nothing
  * leaks to the next request that reuses the connection.
  */
-export function inScope<T>(db: Database, scope: Scope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export function inScope<T>(
+  db: Database,
+  scope: Scope,
+  work: (tx: Transaction) => Promise<T>,
+  /** Who acts, for rules about named people (confidential cases): a user's id, 'system', or none. */
+  userId = '',
+): Promise<T> {
   const forceId = 'forceId' in scope ? String(scope.forceId) : ''
   return db.transaction(async (tx) => {
     await tx.execute(
-      sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true)`,
+      sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true), set_config('app.user_id', ${userId}, true)`,
     )
     await tx.execute(sql`set local role probity_app`)
     return work(tx)

@@ -18,6 +18,8 @@ export interface ForceFixture {
   mediaContacts: { mediaContactId: string; pendingImportId: string }
   /** A second-job application, still to be decided (so not on the published register). */
   businessInterests: { businessInterestId: string }
+  /** An integrity case, a confidential one (named to the force's caseworker), and a referral to the force. */
+  cases: { caseId: string; confidentialCaseId: string; referralId: string }
 }
 
 export interface TwoForces {
@@ -139,6 +141,38 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     conflictDeclaration: `${marker} none`,
   })
   const businessInterests = { businessInterestId: application.id }
+  const integrityCase = await services.integrityCases.open(
+    SYSTEM_CALLER,
+    {
+      type: 'inappropriate disclosure to the media',
+      source: 'internal',
+      openedOn: '2012-02-03',
+      summary: `${marker} leak to the press`,
+      staffNumber: rosterRow.staff_number,
+      assignedTo: users['force-caseworker'].id,
+    },
+    { forceId: plan.force.id },
+  )
+  const confidentialCase = await services.integrityCases.open(
+    SYSTEM_CALLER,
+    {
+      type: 'corruption intelligence',
+      source: 'confidential report',
+      openedOn: '2012-02-04',
+      summary: `${marker} confidential intelligence`,
+      assignedTo: users['force-caseworker'].id,
+      confidential: true,
+    },
+    { forceId: plan.force.id },
+  )
+  const referral = await services.referrals.create(SYSTEM_CALLER, {
+    force: code,
+    type: 'social-media misconduct',
+    finding: `${marker} public post about a named victim`,
+    evidenceUrl: 'https://twitter.example/post/1',
+    referredOn: '2012-02-14',
+  })
+  const cases = { caseId: integrityCase.id, confidentialCaseId: confidentialCase.id, referralId: referral.id }
   return {
     code,
     marker,
@@ -148,6 +182,7 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     gifts,
     mediaContacts,
     businessInterests,
+    cases,
   }
 }
 

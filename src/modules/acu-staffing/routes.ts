@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
-import { isoDay } from '../../domain/fields.js'
+import { optionalDay } from '../../domain/fields.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
 import { problemJson, problemOf } from '../../web/api.js'
@@ -23,20 +23,6 @@ const day = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 })
 const formatDay = (iso: string | null | undefined) => (iso ? day.format(new Date(`${iso}T00:00:00Z`)) : '')
-
-const optionalDay = (message: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value?.trim()) return undefined
-      const parsed = isoDay(value)
-      if (!parsed) {
-        context.addIssue({ code: 'custom', message })
-        return z.NEVER
-      }
-      return parsed
-    })
 
 export const staffingQuerySchema = z.object({
   force: z

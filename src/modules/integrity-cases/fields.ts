@@ -6,7 +6,7 @@ import {
   CASE_STATUSES,
   CASE_TYPES,
 } from '../../domain/cases.js'
-import { dayField, isoDay } from '../../domain/fields.js'
+import { dayField, isoDay, optionalDay } from '../../domain/fields.js'
 
 export { isoDay, londonToday } from '../../domain/fields.js'
 
@@ -90,20 +90,6 @@ const optionalFilterText = (label: string) =>
     .max(200, `${label} must be 200 characters or fewer`)
     .optional()
     .transform((value) => value || undefined)
-
-const optionalDay = (message: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value?.trim()) return undefined
-      const day = isoDay(value)
-      if (!day) {
-        context.addIssue({ code: 'custom', message })
-        return z.NEVER
-      }
-      return day
-    })
 
 const optionalChoice = <T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z

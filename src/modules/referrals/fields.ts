@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CASE_TYPES, REFERRAL_STATUSES } from '../../domain/cases.js'
-import { dayField, isoDay } from '../../domain/fields.js'
+import { dayField, optionalDay } from '../../domain/fields.js'
 
 const text = (missing: string, label: string, max: number) =>
   z.string(missing).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`)
@@ -42,20 +42,6 @@ export const newReferralSchema = z
 export const noActionSchema = z.object({
   reason: text('Enter why no action will be taken', 'The reason', 5000),
 })
-
-const optionalDay = (message: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (!value?.trim()) return undefined
-      const day = isoDay(value)
-      if (!day) {
-        context.addIssue({ code: 'custom', message })
-        return z.NEVER
-      }
-      return day
-    })
 
 export const referralQuerySchema = z.object({
   force: z

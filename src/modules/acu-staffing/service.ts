@@ -7,7 +7,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/err
 import { dayField, londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
-import { appendAuditEvent } from '../audit/service.js'
+import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import { acuStaffing } from './schema.js'
 
@@ -175,14 +175,15 @@ export class AcuStaffingService {
   ): Promise<StaffingView[]> {
     const rows = await this.list(caller, filter)
     await inScope(this.db, caller.scope, (tx) =>
-      appendAuditEvent(
+      appendExportEvent(
         tx,
         caller.actor,
         {
           forceId: caller.scope.kind === 'force' ? caller.scope.forceId : null,
           entityType: STAFFING_ENTITY,
-          action: 'export',
-          after: { format, rows: rows.length, filters: filter },
+          format,
+          rows: rows.length,
+          filters: filter,
         },
         this.now(),
       ),

@@ -15,7 +15,15 @@ import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
-import { exportLink, PAGE_SIZE, pagination, sortableHead } from '../../web/lists.js'
+import {
+  exportLink,
+  PAGE_SIZE,
+  pagedJson,
+  pageOf,
+  pageWindow,
+  pagination,
+  sortableHead,
+} from '../../web/lists.js'
 import { type CaseQuery, caseQuerySchema, countsQuerySchema, FILTER_FIELDS } from './fields.js'
 import type { CaseFilter, CaseListRow } from './service.js'
 
@@ -405,13 +413,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     )
   }
 
-  const pageJson = z.object({
-    cases: z.array(caseJson),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-    totalPages: z.number().int(),
-  })
+  const pageJson = pagedJson('cases', caseJson)
 
   app.get(
     '/api/cases',
@@ -432,15 +434,9 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
         request.caller,
         await toFilter(request, query),
         { sort: query.sort, order: query.order },
-        { offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE },
+        pageWindow(query.page),
       )
-      return {
-        cases: rows.map(toJson),
-        page: query.page,
-        pageSize: PAGE_SIZE,
-        total,
-        totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      }
+      return pageOf('cases', rows.map(toJson), { page: query.page, total })
     },
   )
 

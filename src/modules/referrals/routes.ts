@@ -9,7 +9,7 @@ import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
-import { exportLink, PAGE_SIZE, pagination } from '../../web/lists.js'
+import { exportLink, PAGE_SIZE, pagedJson, pageOf, pageWindow, pagination } from '../../web/lists.js'
 import { changesOf } from '../audit/present.js'
 import type { AuditEvent } from '../audit/service.js'
 import { FILTER_FIELDS, type ReferralQuery, referralQuerySchema } from './fields.js'
@@ -280,13 +280,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     )
   }
 
-  const pageJson = z.object({
-    referrals: z.array(referralJson),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-    totalPages: z.number().int(),
-  })
+  const pageJson = pagedJson('referrals', referralJson)
 
   app.get(
     '/api/referrals',
@@ -306,18 +300,9 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const { total, referrals: rows } = await referrals.list(
         request.caller,
         await toFilter(request, query),
-        {
-          offset: (query.page - 1) * PAGE_SIZE,
-          limit: PAGE_SIZE,
-        },
+        pageWindow(query.page),
       )
-      return {
-        referrals: rows.map(toJson),
-        page: query.page,
-        pageSize: PAGE_SIZE,
-        total,
-        totalPages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      }
+      return pageOf('referrals', rows.map(toJson), { page: query.page, total })
     },
   )
 

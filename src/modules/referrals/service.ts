@@ -8,7 +8,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/err
 import { londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
-import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
+import { type AuditEvent, type AuditService, appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { IntegrityCasesService } from '../integrity-cases/service.js'
 import { newReferralSchema, noActionSchema } from './fields.js'
@@ -165,14 +165,15 @@ export class ReferralsService {
   async exportRows(caller: Caller, filter: ReferralFilter, format: string): Promise<ReferralView[]> {
     const { referrals: rows } = await this.list(caller, filter)
     await inScope(this.db, caller.scope, (tx) =>
-      appendAuditEvent(
+      appendExportEvent(
         tx,
         caller.actor,
         {
           forceId: caller.scope.kind === 'force' ? caller.scope.forceId : null,
           entityType: REFERRAL_ENTITY,
-          action: 'export',
-          after: { format, rows: rows.length, filters: filter },
+          format,
+          rows: rows.length,
+          filters: filter,
         },
         this.now(),
       ),

@@ -2,9 +2,6 @@ import { z } from 'zod'
 import { dayField, optionalDay, optionalText, requiredText } from '../../domain/fields.js'
 import { DONOR_TYPES, GIFT_DISPOSALS, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
 
-// integrity-cases reads these from here; the shared ones live in src/domain/fields.ts.
-export { dayField, isoDay, londonToday } from '../../domain/fields.js'
-
 /** "£1,200.50", "1200.5" and 1200.5 all mean 1200.50; undefined when it is not an amount of money. */
 export function parseMoney(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined

@@ -1,7 +1,9 @@
 // `npm run bench`: HTTP throughput and latency of Probity's routes on loopback, beside a bare Fastify
 // route on the same machine as the ceiling. Each measurement is bounded in time; nothing asserts.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import { createApp } from '../src/app.js'
@@ -74,3 +76,12 @@ const results = {
 }
 fs.writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 console.log('Written to bench/results.json')
+
+// Desk research: posts screened and imported per second, in a process of its own for its peak memory.
+execFileSync(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(new URL('./desk-research.ts', import.meta.url))],
+  {
+    stdio: 'inherit',
+  },
+)

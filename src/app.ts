@@ -7,18 +7,28 @@ import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { businessInterestsRoutes } from './modules/business-interests/routes.js'
+import { dataReturnsRoutes } from './modules/data-returns/routes.js'
+import { deskResearchRoutes } from './modules/desk-research/routes.js'
+import { fieldworkRoutes } from './modules/fieldwork/routes.js'
 import { forcesRoutes } from './modules/forces/routes.js'
+import { frameworksRoutes } from './modules/frameworks/routes.js'
 import { giftsHospitalityRoutes } from './modules/gifts-hospitality/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { homeRoutes } from './modules/home/routes.js'
 import { apiTokensRoutes } from './modules/identity/api-tokens-routes.js'
 import { signInRoutes } from './modules/identity/sign-in-routes.js'
 import { usersRoutes } from './modules/identity/users-routes.js'
+import { inspectionsRoutes } from './modules/inspections/routes.js'
 import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
+import { policiesRoutes } from './modules/policies/routes.js'
+import { documentImportsRoutes } from './modules/press-releases/routes.js'
+import { publicationRoutes } from './modules/publication/routes.js'
 import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
+import { recommendationProgressRoutes } from './modules/recommendation-progress/routes.js'
 import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
+import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
 import { setUpAuthentication } from './web/authentication.js'
@@ -79,7 +89,17 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })
   await app.register(referralsRoutes, { services })
+  await app.register(deskResearchRoutes, { services })
   await app.register(acuStaffingRoutes, { services })
+  await app.register(frameworksRoutes, { services })
+  await app.register(inspectionsRoutes, { services })
+  await app.register(selfAssessmentsRoutes, { services })
+  await app.register(policiesRoutes, { services })
+  await app.register(dataReturnsRoutes, { services })
+  await app.register(fieldworkRoutes, { services })
+  await app.register(recommendationProgressRoutes, { services })
+  await app.register(publicationRoutes, { services })
+  await app.register(documentImportsRoutes, { services })
   await app.register(apiDocsRoutes)
 
   await app.ready()

@@ -6,7 +6,11 @@ import { migrateDatabase } from './db/migrate.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js'
 import { auditCommand } from './modules/audit/cli.js'
+import { researchCommand } from './modules/desk-research/cli.js'
 import { usersCommand } from './modules/identity/cli.js'
+import { policiesCommand } from './modules/policies/cli.js'
+import { extractCommand, renderCommand } from './modules/press-releases/cli.js'
+import { publishCommand } from './modules/publication/cli.js'
 import { rosterCommand } from './modules/roster/cli.js'
 import { startServer } from './server.js'
 import { withServices } from './services.js'
@@ -80,7 +84,12 @@ export function buildProgram(): Command {
 
   program.addCommand(usersCommand())
   program.addCommand(auditCommand())
+  program.addCommand(researchCommand())
   program.addCommand(rosterCommand())
+  program.addCommand(publishCommand())
+  program.addCommand(policiesCommand())
+  program.addCommand(renderCommand())
+  program.addCommand(extractCommand())
 
   return program
 }

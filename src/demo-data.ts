@@ -1,9 +1,15 @@
 import { SYSTEM_CALLER } from './domain/access.js'
 import type { Role } from './domain/roles.js'
 import { seedDemoBusinessInterests } from './modules/business-interests/demo.js'
+import { seedDemoDataReturns } from './modules/data-returns/demo.js'
+import { seedDemoResearch } from './modules/desk-research/demo.js'
+import { seedDemoFieldwork } from './modules/fieldwork/demo.js'
 import { seedDemoGifts } from './modules/gifts-hospitality/demo.js'
+import { seedDemoInspections } from './modules/inspections/demo.js'
 import { seedDemoCases } from './modules/integrity-cases/demo.js'
 import { seedDemoMediaContacts } from './modules/media-contacts/demo.js'
+import { seedDemoPolicies } from './modules/policies/demo.js'
+import { seedDemoPublications } from './modules/publication/demo.js'
 import { linkDemoUser, seedDemoRoster } from './modules/roster/demo.js'
 import type { Services } from './services.js'
 
@@ -21,6 +27,8 @@ interface DemoUser {
 export const DEMO_USERS: DemoUser[] = [
   { email: 'admin@inspectorate.example', name: 'Isla Inspectorate-Admin', role: 'inspectorate-admin' },
   { email: 'inspector@inspectorate.example', name: 'Ian Inspector', role: 'inspector' },
+  { email: 'lead.inspector@inspectorate.example', name: 'Lena Lead-Inspector', role: 'inspector' },
+  { email: 'researcher@inspectorate.example', name: 'Rhys Researcher', role: 'researcher' },
   {
     email: 'psd.head@cheshire.example',
     name: 'Chris Cheshire-Admin',
@@ -67,5 +75,11 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   }
   await seedDemoBusinessInterests(services)
   await seedDemoCases(services)
+  await seedDemoPolicies(services)
+  await seedDemoInspections(services)
+  await seedDemoDataReturns(services)
+  await seedDemoFieldwork(services)
+  await seedDemoPublications(services)
+  await seedDemoResearch(services)
   return { added }
 }

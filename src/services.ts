@@ -4,18 +4,29 @@ import { migrateDatabase } from './db/migrate.js'
 import { AcuStaffingService } from './modules/acu-staffing/service.js'
 import { AuditService } from './modules/audit/service.js'
 import { BusinessInterestsService } from './modules/business-interests/service.js'
+import { DataReturnsService } from './modules/data-returns/service.js'
+import { DeskResearchService } from './modules/desk-research/service.js'
+import { FieldworkService } from './modules/fieldwork/service.js'
 import { ForcesService } from './modules/forces/service.js'
+import { FrameworksService } from './modules/frameworks/service.js'
 import { GiftsHospitalityService } from './modules/gifts-hospitality/service.js'
 import { HealthService } from './modules/health/service.js'
 import { ApiTokensService } from './modules/identity/api-tokens-service.js'
 import { SignInService } from './modules/identity/sign-in-service.js'
 import { UsersService } from './modules/identity/users-service.js'
 import { PendingImportsService } from './modules/imports/service.js'
+import { InspectionsService } from './modules/inspections/service.js'
 import { IntegrityCasesService } from './modules/integrity-cases/service.js'
 import { MediaContactsService } from './modules/media-contacts/service.js'
+import { PoliciesService } from './modules/policies/service.js'
+import { DocumentImportsService } from './modules/press-releases/imports-service.js'
+import { ServicesFactsSources } from './modules/publication/facts-sources.js'
+import { PublicationService } from './modules/publication/service.js'
 import { PublishedRegistersService } from './modules/published-registers/service.js'
+import { RecommendationProgressService } from './modules/recommendation-progress/service.js'
 import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
+import { SelfAssessmentsService } from './modules/self-assessments/service.js'
 
 export interface ServiceOptions {
   /** The clock every rule reads; tests replace it to move time on. */
@@ -38,6 +49,37 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     { businessInterests, giftsHospitality, mediaContacts },
     now,
   )
+  const frameworks = new FrameworksService(db, forces, now)
+  const inspections = new InspectionsService(db, forces, frameworks, now)
+  const referrals = new ReferralsService(db, forces, integrityCases, audit, now)
+  const acuStaffing = new AcuStaffingService(db, forces, now)
+  const policies = new PoliciesService(db, forces, roster, audit, now)
+  const dataReturns = new DataReturnsService(
+    db,
+    forces,
+    inspections,
+    { businessInterests, integrityCases, referrals, acuStaffing, roster, policies },
+    pendingImports,
+    audit,
+    now,
+  )
+  const selfAssessments = new SelfAssessmentsService(db, inspections, frameworks, now)
+  const fieldwork = new FieldworkService(db, inspections, frameworks, audit, now)
+  const recommendationProgress = new RecommendationProgressService(db, inspections, frameworks, now)
+  const documentImports = new DocumentImportsService(db, forces, inspections, dataReturns, fieldwork, now)
+  const publication = new PublicationService(
+    db,
+    forces,
+    new ServicesFactsSources({
+      forces,
+      inspections,
+      dataReturns,
+      fieldwork,
+      recommendationProgress,
+      selfAssessments,
+    }),
+    now,
+  )
   return {
     forces,
     health: new HealthService(db),
@@ -52,8 +94,18 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     mediaContacts,
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
     integrityCases,
-    referrals: new ReferralsService(db, forces, integrityCases, audit, now),
-    acuStaffing: new AcuStaffingService(db, forces, now),
+    referrals,
+    deskResearch: new DeskResearchService(db, forces, referrals, now),
+    acuStaffing,
+    policies,
+    frameworks,
+    inspections,
+    selfAssessments,
+    dataReturns,
+    fieldwork,
+    recommendationProgress,
+    documentImports,
+    publication,
   }
 }
 

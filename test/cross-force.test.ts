@@ -12,6 +12,8 @@ import { buildTwoForces, TEST_PASSWORD, type TwoForces } from './support/two-for
 
 /** Parameters that name one of force Alpha's records. `code` names the force itself, which is public. */
 const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
+  publicationVersionId: (cast) => cast.alphaPublication.versionId,
+  commentId: (cast) => cast.alphaPublication.commentId,
   userId: (cast) => cast.alpha.users.staff.id,
   tokenId: (cast) => cast.alpha.apiToken.id,
   businessInterestId: (cast) => cast.alpha.businessInterests.businessInterestId,
@@ -23,9 +25,25 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
   caseId: (cast) => cast.alpha.cases.caseId,
   referralId: (cast) => cast.alpha.cases.referralId,
+  policyId: (cast) => cast.alpha.policies.policyId,
+  versionId: (cast) => cast.alpha.policies.versionId,
+  forceCode: (cast) => cast.alpha.code,
+  findingId: (cast) => cast.alphaFieldwork.findingId,
+  recommendationId: (cast) => cast.alphaFieldwork.recommendationId,
+  documentId: (cast) => cast.alphaDocument.documentId,
 }
 const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
+  kind: () => 'press-release',
   code: (cast) => cast.alpha.code,
+  inspectionId: (cast) => cast.inspection.id,
+  frameworkId: (cast) => cast.inspection.frameworkId,
+  // An area, question, recommendation or mapping of a framework (which no force owns): none in particular.
+  itemId: () => '00000000-0000-4000-8000-000000000000',
+  areaCode: () => 'media',
+  // Desk research is the inspectorate's alone (every route is for researchers): any exercise, post or profile.
+  exerciseCode: () => 'social-media-2012',
+  researchPostId: () => '00000000-0000-4000-8000-000000000000',
+  researchProfileId: () => '00000000-0000-4000-8000-000000000000',
 }
 
 let testApp: TestApp

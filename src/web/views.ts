@@ -41,6 +41,8 @@ export function createViewEnvironment(): nunjucks.Environment {
   return environment
 }
 
+type Section = 'Your records' | 'Force registers' | 'Inspection' | 'Administration' | 'Published'
+
 interface NavigationItem {
   text: string
   href: string
@@ -48,70 +50,222 @@ interface NavigationItem {
   match: string
   /** Who sees the item; everyone when absent. */
   roles?: Role[]
+  /** The group the home page lists the item under; none for items only the header shows. */
+  section?: Section
+  /** Whether the header shows it too; the home page lists every item, so the header stays short. */
+  header?: boolean
+  /** What the home page says the item is for. */
+  hint?: string
 }
 
 const ADMINS: Role[] = ['force-admin', 'inspectorate-admin']
+const KEEPERS: Role[] = ['force-caseworker', 'inspector']
 
 const navigation: NavigationItem[] = [
-  { text: 'Home', href: '/', match: '/' },
-  { text: 'Forces', href: '/forces', match: '/forces' },
-  { text: 'Roster', href: '/roster', match: '/roster', roles: ['force-caseworker', 'inspector'] },
-  {
-    text: 'Second jobs',
-    href: '/business-interests',
-    match: '/business-interests',
-    roles: ['force-caseworker', 'inspector'],
-  },
+  { text: 'Home', href: '/', match: '/', header: true },
+  { text: 'Forces', href: '/forces', match: '/forces', header: true },
   {
     text: 'My second jobs',
     href: '/business-interests/mine',
     match: '/business-interests/mine',
     roles: ['staff'],
-  },
-  {
-    text: 'Gifts and hospitality',
-    href: '/gifts-hospitality',
-    match: '/gifts-hospitality',
-    roles: ['force-caseworker', 'inspector'],
-  },
-  {
-    text: 'Media contacts',
-    href: '/media-contacts',
-    match: '/media-contacts',
-    roles: ['force-caseworker', 'inspector'],
+    section: 'Your records',
+    header: true,
+    hint: 'apply for a second job and follow your applications',
   },
   {
     text: 'My declarations',
     href: '/gifts-hospitality/mine',
     match: '/gifts-hospitality/mine',
     roles: ['staff'],
+    section: 'Your records',
+    header: true,
+    hint: 'declare gifts and hospitality offered to you',
   },
-  { text: 'Cases', href: '/cases', match: '/cases', roles: ['force-caseworker', 'inspector'] },
-  { text: 'Referrals', href: '/referrals', match: '/referrals', roles: ['force-caseworker', 'inspector'] },
+  {
+    text: 'My policies',
+    href: '/policies/mine',
+    match: '/policies/mine',
+    roles: ['staff'],
+    section: 'Your records',
+    header: true,
+    hint: 'policies to read and acknowledge',
+  },
+  {
+    text: 'Roster',
+    href: '/roster',
+    match: '/roster',
+    roles: KEEPERS,
+    section: 'Force registers',
+    hint: 'officers and staff, imported from HR',
+  },
+  {
+    text: 'Second jobs',
+    href: '/business-interests',
+    match: '/business-interests',
+    roles: KEEPERS,
+    section: 'Force registers',
+    hint: 'business interest applications and decisions',
+  },
+  {
+    text: 'Gifts and hospitality',
+    href: '/gifts-hospitality',
+    match: '/gifts-hospitality',
+    roles: KEEPERS,
+    section: 'Force registers',
+    hint: 'every offer, accepted or declined',
+  },
+  {
+    text: 'Media contacts',
+    href: '/media-contacts',
+    match: '/media-contacts',
+    roles: KEEPERS,
+    section: 'Force registers',
+    hint: 'contacts with journalists',
+  },
+  {
+    text: 'Cases',
+    href: '/cases',
+    match: '/cases',
+    roles: KEEPERS,
+    section: 'Force registers',
+    header: true,
+    hint: 'integrity cases and the overdue list',
+  },
   {
     text: 'Anti-corruption unit',
     href: '/acu-staffing',
     match: '/acu-staffing',
-    roles: ['force-caseworker', 'inspector'],
+    roles: KEEPERS,
+    section: 'Force registers',
+    hint: 'posts funded and filled',
   },
-  { text: 'Users', href: '/admin/users', match: '/admin/users', roles: ADMINS },
-  { text: 'API tokens', href: '/admin/api-tokens', match: '/admin/api-tokens', roles: ADMINS },
-  { text: 'Audit trail', href: '/admin/audit', match: '/admin/audit', roles: ADMINS },
-  { text: 'API', href: '/api/docs', match: '/api' },
+  {
+    text: 'Policies',
+    href: '/policies',
+    match: '/policies',
+    roles: KEEPERS,
+    section: 'Force registers',
+    header: true,
+    hint: 'the policy library and staff awareness',
+  },
+  {
+    text: 'Referrals',
+    href: '/referrals',
+    match: '/referrals',
+    roles: KEEPERS,
+    section: 'Inspection',
+    header: true,
+    hint: 'findings the inspectorate referred to forces, and the answers',
+  },
+  {
+    text: 'Desk research',
+    href: '/research',
+    match: '/research',
+    roles: ['researcher'],
+    section: 'Inspection',
+    hint: 'screen staff’s public social media, review and refer to forces',
+  },
+  {
+    text: 'Inspections',
+    href: '/inspections',
+    match: '/inspections',
+    roles: KEEPERS,
+    section: 'Inspection',
+    header: true,
+    hint: 'self-assessments, data returns, fieldwork and judgements',
+  },
+  {
+    text: 'Frameworks',
+    href: '/frameworks',
+    match: '/frameworks',
+    roles: ['inspector'],
+    section: 'Inspection',
+    hint: 'what inspections ask: areas, questions and recommendations',
+  },
+  {
+    text: 'Recommendations',
+    href: '/recommendations',
+    match: '/recommendations',
+    roles: ['inspector'],
+    section: 'Inspection',
+    header: true,
+    hint: 'progress against recommendations, nationally',
+  },
+  {
+    text: 'Document imports',
+    href: '/document-imports',
+    match: '/document-imports',
+    roles: ['inspector'],
+    section: 'Inspection',
+    hint: 'published reports and press releases read back into assessments',
+  },
+  {
+    text: 'Users',
+    href: '/admin/users',
+    match: '/admin/users',
+    roles: ADMINS,
+    section: 'Administration',
+    hint: 'who may sign in, and their roles',
+  },
+  {
+    text: 'API tokens',
+    href: '/admin/api-tokens',
+    match: '/admin/api-tokens',
+    roles: ADMINS,
+    section: 'Administration',
+    hint: 'machine access to the API',
+  },
+  {
+    text: 'Audit trail',
+    href: '/admin/audit',
+    match: '/admin/audit',
+    roles: ADMINS,
+    section: 'Administration',
+    hint: 'every change, sign-in and export',
+  },
+  {
+    text: 'Publications',
+    href: '/publications',
+    match: '/publications',
+    section: 'Published',
+    header: true,
+    hint: 'reports, press releases and open data',
+  },
+  { text: 'API', href: '/api/docs', match: '/api', section: 'Published', header: true, hint: 'the JSON API' },
 ]
+
+function visibleTo(principal: Principal | undefined) {
+  return ({ roles }: NavigationItem) =>
+    !roles || (!!principal && roles.some((role) => hasRole(principal.role, role)))
+}
 
 function navigationFor(currentPath: string, principal: Principal | undefined) {
   const account: NavigationItem = principal
-    ? { text: 'Your account', href: '/account', match: '/account' }
-    : { text: 'Sign in', href: '/sign-in', match: '/sign-in' }
+    ? { text: 'Your account', href: '/account', match: '/account', header: true }
+    : { text: 'Sign in', href: '/sign-in', match: '/sign-in', header: true }
+  // A page under an item the header does not show marks no header item current; that is fine, the
+  // breadcrumbs and the page title say where one is.
   return [...navigation, account]
-    .filter(({ roles }) => !roles || (principal && roles.some((role) => hasRole(principal.role, role))))
+    .filter((item) => item.header && visibleTo(principal)(item))
     .map(({ text, href, match }) => ({
       text,
       href,
       active:
         match === '/' ? currentPath === '/' : currentPath === match || currentPath.startsWith(`${match}/`),
     }))
+}
+
+/** Everything the person may open, grouped as the home page lists it. */
+export function sectionsFor(principal: Principal | undefined) {
+  const sections = new Map<Section, { text: string; href: string; hint?: string }[]>()
+  for (const item of navigation.filter(visibleTo(principal))) {
+    if (!item.section) continue
+    const links = sections.get(item.section) ?? []
+    links.push({ text: item.text, href: item.href, hint: item.hint })
+    sections.set(item.section, links)
+  }
+  return [...sections].map(([heading, links]) => ({ heading, links }))
 }
 
 export function setUpViews(app: FastifyInstance): void {

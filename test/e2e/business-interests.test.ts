@@ -1,14 +1,15 @@
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_CALLER } from '../../src/domain/access.js'
 import {
   type BrowserSession,
   expectAccessible,
   shouldSkipBrowserTests,
+  signInTo,
+  signOut,
   startBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
 
 const NATURE = 'Teaching first aid at a community college on Saturdays'
 const CONDITIONS = 'Not while on call, and never in police uniform'
@@ -28,24 +29,9 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
   })
   afterAll(() => session?.close())
 
-  async function signIn(page: Page, email: string, goTo: string) {
-    await page.goto(goTo)
-    await page.waitForURL('**/sign-in?returnTo=*')
-    await page.getByLabel('Email address').fill(email)
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL(`**${goTo}`)
-  }
-
-  async function signOut(page: Page) {
-    await page.getByRole('link', { name: 'Your account' }).click()
-    await page.getByRole('button', { name: 'Sign out' }).click()
-    await page.waitForURL('**/sign-in?signedOut=1')
-  }
-
   it('a member of staff applies for a second job', async () => {
     const { page } = session
-    await signIn(page, cast.alpha.users.staff.email, '/business-interests/apply')
+    await signInTo(page, cast.alpha.users.staff.email, '/business-interests/apply')
     expect(await textOf(page.locator('h1'))).toBe('Apply for a second job or business interest')
     await expectAccessible(page)
 
@@ -76,7 +62,7 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
 
   it('a caseworker assesses it and approves it with conditions', async () => {
     const { page } = session
-    await signIn(page, cast.alpha.users['force-caseworker'].email, '/business-interests')
+    await signInTo(page, cast.alpha.users['force-caseworker'].email, '/business-interests')
     await expectAccessible(page)
     await page.getByLabel('Search').fill('community college')
     await page.getByRole('button', { name: 'Apply filters' }).click()
@@ -125,7 +111,7 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
 
   it('the member of staff sees the decision and its conditions', async () => {
     const { page } = session
-    await signIn(page, cast.alpha.users.staff.email, '/business-interests/mine')
+    await signInTo(page, cast.alpha.users.staff.email, '/business-interests/mine')
     const card = page.locator('.govuk-summary-card', { hasText: NATURE })
     expect(await textOf(card.locator('.govuk-tag'))).toBe('Approved with conditions')
     const cardText = await textOf(card)

@@ -38,7 +38,10 @@ describe.skipIf(shouldSkipBrowserTests())('gifts and hospitality in a browser', 
   it('a member of staff declares a gift from a supplier, first with a mistake', async () => {
     const { page } = session
     await signIn(page, cast.alpha.users.staff.email)
-    await page.getByRole('link', { name: 'My declarations' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main menu' })
+      .getByRole('link', { name: 'My declarations' })
+      .click()
     await page.getByRole('link', { name: 'Declare a gift or hospitality' }).click()
     expect(await textOf(page.locator('h1'))).toBe('Declare a gift or hospitality')
     await expectAccessible(page)

@@ -154,6 +154,45 @@ export class Agent {
     return response
   }
 
+  /** Posts a form with several files under one field name (an <input type="file" multiple>), with the CSRF token. */
+  async uploadFiles(
+    url: string,
+    field: string,
+    files: { filename: string; data: Buffer | string; type?: string }[],
+    fields: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
+    if (!this.csrfToken) await this.get('/sign-in')
+    const boundary = `----probity${randomBytes(8).toString('hex')}`
+    const parts: Buffer[] = []
+    for (const [name, value] of Object.entries({ _csrf: this.csrfToken, ...fields }))
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+      )
+    for (const file of files)
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${file.filename}"\r\n` +
+            `Content-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
+        ),
+        Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data),
+        Buffer.from('\r\n'),
+      )
+    parts.push(Buffer.from(`--${boundary}--\r\n`))
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      remoteAddress: this.remoteAddress,
+      headers: {
+        ...this.headers,
+        cookie: this.cookieHeader,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+    })
+    this.remember(response)
+    return response
+  }
+
   async signIn(email: string, password: string): Promise<LightMyRequestResponse> {
     await this.get('/sign-in')
     const response = await this.post('/sign-in', { email, password })

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { createTestApp, type TestApp } from './test-app.js'
+import { TEST_PASSWORD } from './two-forces.js'
 
 /** Debian's Chromium (`apt-get install chromium`): browser tests drive it rather than a downloaded one. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -119,4 +120,23 @@ export async function expectAccessible(page: Page): Promise<void> {
   if (violations.length) {
     throw new Error(`Accessibility violations on ${page.url()}:\n${describeViolations(violations)}`)
   }
+}
+
+/**
+ * Opens a page that needs signing in, signs in on the sign-in page it is sent to, and waits to be
+ * back on it: the way a person following a link does.
+ */
+export async function signInTo(page: Page, email: string, goTo: string, password = TEST_PASSWORD) {
+  await page.goto(goTo)
+  await page.waitForURL('**/sign-in?returnTo=*')
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`**${goTo}`)
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('link', { name: 'Your account' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.waitForURL('**/sign-in?signedOut=1')
 }

@@ -1,5 +1,6 @@
-import { SYSTEM_CALLER } from '../../src/domain/access.js'
+import { callerFor, SYSTEM_CALLER } from '../../src/domain/access.js'
 import type { Role } from '../../src/domain/roles.js'
+import { shippedFramework2011 } from '../../src/modules/frameworks/shipped.js'
 import type { Services } from '../../src/services.js'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
@@ -20,12 +21,25 @@ export interface ForceFixture {
   businessInterests: { businessInterestId: string }
   /** An integrity case, a confidential one (named to the force's caseworker), and a referral to the force. */
   cases: { caseId: string; confidentialCaseId: string; referralId: string }
+  /** The social-media policy and its version 1, published (restricted) to all the force's staff. */
+  policies: { policyId: string; versionId: string }
 }
 
 export interface TwoForces {
   alpha: ForceFixture
   bravo: ForceFixture
   inspectorateAdmin: { id: string; email: string }
+  /**
+   * An open inspection (the shipped 2011 framework, the 2012 revisit's dates) covering only Alpha and
+   * Bravo; Alpha's self-assessment is in progress (one answer), Bravo's not started.
+   */
+  inspection: { id: string; frameworkId: string }
+  /** Alpha's fieldwork finding and a recommendation with Alpha's progress recorded, in that inspection. */
+  alphaFieldwork: { findingId: string; recommendationId: string }
+  /** Alpha's force report in its factual-accuracy check (it states Alpha's finding) and Alpha's comment on it. */
+  alphaPublication: { versionId: string; commentId: string }
+  /** A published document about Alpha uploaded for import (issue #9), pending review; its name has Alpha's marker. */
+  alphaDocument: { documentId: string }
 }
 
 async function buildForce(services: Services, code: string, marker: string): Promise<ForceFixture> {
@@ -173,6 +187,25 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     referredOn: '2012-02-14',
   })
   const cases = { caseId: integrityCase.id, confidentialCaseId: confidentialCase.id, referralId: referral.id }
+  const policy = await services.policies.createPolicy(
+    SYSTEM_CALLER,
+    { area: 'social-media', title: `${marker} social media policy` },
+    plan.force.id,
+  )
+  const policyVersion = await services.policies.createVersion(SYSTEM_CALLER, policy.id, {
+    title: `${marker} use of social media`,
+    body: `${marker} never post about operations or victims`,
+    effectiveDate: '2012-01-01',
+    owner: `${marker} Head of Professional Standards`,
+    nationalGuidance: 'yes',
+    guidanceName: 'ACPO guidance on the safe use of the internet and social media',
+  })
+  await services.policies.publish(SYSTEM_CALLER, policyVersion.id, {
+    audience: 'all',
+    deadline: '2099-12-31',
+    restricted: 'yes',
+  })
+  const policies = { policyId: policy.id, versionId: policyVersion.id }
   return {
     code,
     marker,
@@ -183,6 +216,7 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     mediaContacts,
     businessInterests,
     cases,
+    policies,
   }
 }
 
@@ -199,5 +233,81 @@ export async function buildTwoForces(services: Services): Promise<TwoForces> {
     role: 'inspectorate-admin',
     password: TEST_PASSWORD,
   })
-  return { alpha, bravo, inspectorateAdmin: { id: user.id, email: user.email } }
+  const framework = await services.frameworks.loadFramework(SYSTEM_CALLER, shippedFramework2011())
+  const inspection = await services.inspections.create(SYSTEM_CALLER, {
+    code: 'two-forces-2012',
+    title: 'Two forces revisit',
+    frameworkId: framework.id,
+    dataFrom: '2011-09-01',
+    dataTo: '2012-05-31',
+    censusDate: '2012-05-31',
+    fieldworkFrom: '2012-07-01',
+    fieldworkTo: '2012-08-31',
+    status: 'open',
+    forces: [alpha.code, bravo.code],
+  })
+  const shipped = await services.frameworks.get(SYSTEM_CALLER, framework.id)
+  const finding = await services.fieldwork.addFinding(SYSTEM_CALLER, inspection.id, alpha.code, {
+    area: shipped.areas[0]?.code ?? '',
+    kind: 'cause of concern',
+    text: `${alpha.marker} finding`,
+  })
+  const progress = await services.recommendationProgress.record(SYSTEM_CALLER, inspection.id, alpha.code, {
+    recommendation: shipped.recommendations.find((r) => r.scope === 'national')?.code ?? '',
+    status: 'in progress',
+    note: `${alpha.marker} progress`,
+  })
+  // Alpha's self-assessment is in progress: one answer whose evidence carries Alpha's marker.
+  const questions = await services.frameworks.get(SYSTEM_CALLER, framework.id)
+  await services.selfAssessments.saveAnswers(SYSTEM_CALLER, inspection.id, alpha.code, [
+    {
+      questionId: questions.questions[0]?.id ?? '',
+      rating: 'partly met',
+      evidence: `${alpha.marker} evidence`,
+    },
+  ])
+  // Alpha's data return, computed, with an override whose reason carries Alpha's marker.
+  await services.dataReturns.refresh(SYSTEM_CALLER, inspection.id, alpha.code)
+  await services.dataReturns.override(SYSTEM_CALLER, inspection.id, alpha.code, {
+    item: 'workforce',
+    value: '3',
+    reason: `${alpha.marker} override reason`,
+  })
+  const [report] = await services.publication.generate(SYSTEM_CALLER, inspection.id, {
+    forceCode: alpha.code,
+    kinds: ['force-report'],
+  })
+  await services.publication.sendForCheck(SYSTEM_CALLER, report?.versionId ?? '')
+  const alphaForceId = (await services.forces.references()).find((f) => f.code === alpha.code)?.id ?? null
+  const alphaCaseworker = callerFor(
+    {
+      kind: 'user',
+      id: alpha.users['force-caseworker'].id,
+      label: `${alpha.marker} force-caseworker`,
+      role: 'force-caseworker',
+      forceId: alphaForceId,
+      staffMemberId: null,
+    },
+    null,
+  )
+  const comment = await services.publication.comment(alphaCaseworker, report?.versionId ?? '', {
+    comment: `${alpha.marker} factual-accuracy comment`,
+  })
+  const [document] = await services.documentImports.upload(SYSTEM_CALLER, inspection.id, [
+    {
+      filename: `${alpha.marker} press release.txt`,
+      data: Buffer.from(
+        `Cheshire Constabulary has made improvements (${alpha.marker})\n\nCheshire Constabulary received 12 applications for second jobs, of which 10 were approved.\n`,
+      ),
+    },
+  ])
+  return {
+    alpha,
+    bravo,
+    inspectorateAdmin: { id: user.id, email: user.email },
+    inspection: { id: inspection.id, frameworkId: framework.id },
+    alphaFieldwork: { findingId: finding.id, recommendationId: progress.recommendationId },
+    alphaPublication: { versionId: report?.versionId ?? '', commentId: comment.id },
+    alphaDocument: { documentId: document?.id ?? '' },
+  }
 }

@@ -17,7 +17,9 @@ describe('demo business interests', () => {
     for (const code of ['cheshire', 'cleveland']) {
       const forceId = forces.find((force) => force.code === code)?.id
       const { items } = await testApp.services.businessInterests.list(SYSTEM_CALLER, { forceId })
-      expect(items.map((item) => item.status).sort()).toEqual([
+      // The data-returns demo adds the force's historic 2011-12 applications; these are the register's own.
+      const current = items.filter((item) => item.submittedOn > '2012-05-31')
+      expect(current.map((item) => item.status).sort()).toEqual([
         'approved',
         'approved',
         'approved with conditions',
@@ -31,5 +33,5 @@ describe('demo business interests', () => {
       ])
       expect((await testApp.services.businessInterests.reviewsDue(SYSTEM_CALLER, { forceId })).length).toBe(1)
     }
-  })
+  }, 180_000) // the whole demo, every module's, seeded twice
 })

@@ -178,7 +178,9 @@ describe('probity users add', SLOW, () => {
     ])
     expect(result.code).not.toBe(0)
     expect(result.stderr).toContain("argument 'superuser' is invalid")
-    expect(result.stderr).toContain('inspectorate-admin, inspector, force-admin, force-caseworker, staff')
+    expect(result.stderr).toContain(
+      'inspectorate-admin, inspector, researcher, force-admin, force-caseworker, staff',
+    )
     expect(result.stdout).not.toContain('Added')
   })
 
@@ -254,13 +256,13 @@ describe('probity users add', SLOW, () => {
 })
 
 describe('probity seed --demo', SLOW, () => {
-  it('adds the 8 demo users once; running it again adds none', async () => {
+  it('adds the demo users once; running it again adds none', async () => {
     const dataDir = tempDataDir()
     const first = await probity(dataDir, ['seed', '--demo'])
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
     expect(first.stdout).toContain(
-      `Added the demo dataset: 8 users, each with the password ${DEMO_PASSWORD}.`,
+      `Added the demo dataset: ${DEMO_USERS.length} users, each with the password ${DEMO_PASSWORD}.`,
     )
 
     const second = await probity(dataDir, ['seed', '--demo'])

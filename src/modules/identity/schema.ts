@@ -48,7 +48,7 @@ export const users = pgTable(
     uniqueIndex('users_email_unique').on(sql`lower(${table.email})`),
     check(
       'users_force_role',
-      sql`(${table.role} in ('inspectorate-admin', 'inspector')) = (${table.forceId} is null)`,
+      sql`(${table.role}::text in ('inspectorate-admin', 'inspector', 'researcher')) = (${table.forceId} is null)`,
     ),
   ],
 )
@@ -90,7 +90,7 @@ export const apiTokens = pgTable(
   (table) => [
     check(
       'api_tokens_force_role',
-      sql`(${table.role} in ('inspectorate-admin', 'inspector')) = (${table.forceId} is null)`,
+      sql`(${table.role}::text in ('inspectorate-admin', 'inspector', 'researcher')) = (${table.forceId} is null)`,
     ),
   ],
 )

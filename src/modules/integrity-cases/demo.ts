@@ -28,7 +28,9 @@ export async function seedDemoCases(services: Services): Promise<void> {
 
     await open({
       type: 'inappropriate disclosure to the media',
-      openedOn: '2012-02-06',
+      // Cheshire's 2012 press release reports no media-disclosure investigations in the data period
+      // (to 31 May 2012), so its case was opened after it; the 2012 data return counts from these records.
+      openedOn: forceCode === 'cheshire' ? '2012-06-11' : '2012-02-06',
       targetDate: '2012-08-06',
       summary: 'Details of a live operation appeared in a local newspaper before the arrests.',
       staffNumber: `${prefix}1261`,

@@ -50,5 +50,5 @@ describe('the demo roster', () => {
     const again = await seedDemoData(testApp.services)
     expect(again.added).toBe(0)
     expect(await countStaff(testApp.database.db)).toBe(before)
-  })
+  }, 180_000) // the whole demo, every module's, seeded twice
 })

@@ -1,3 +1,4 @@
+import { and, count, eq, isNull, lte, or } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
@@ -10,6 +11,7 @@ import { type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import { type PendingImportsService, readUpload, WRITE_BATCH } from '../imports/service.js'
 import {
+  isServing,
   type RosterFilter,
   type RosterSort,
   rosterConditions,
@@ -31,6 +33,7 @@ import {
   type RosterField,
   type RosterRow,
 } from './rows.js'
+import { staffMembers } from './schema.js'
 
 export type { RosterFilter, RosterSort, RosterStatus } from './queries.js'
 export { ROSTER_SORTS, ROSTER_STATUSES } from './queries.js'
@@ -240,6 +243,29 @@ export class RosterService {
       this.now(),
     )
     return result
+  }
+
+  /**
+   * How many of a force's people were serving on a day (started by then or with no start date, and not
+   * left before it): the workforce an inspection's data return counts at its census date.
+   */
+  async countServing(caller: Caller, forceId: number, day: string): Promise<number> {
+    requireRole(caller, ...READERS)
+    if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) throw new NotFoundError()
+    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
+    const [row] = await inScope(this.db, caller.scope, (tx) =>
+      tx
+        .select({ value: count() })
+        .from(staffMembers)
+        .where(
+          and(
+            eq(staffMembers.forceId, forceId),
+            or(isNull(staffMembers.startDate), lte(staffMembers.startDate, day)),
+            isServing(day),
+          ),
+        ),
+    )
+    return row?.value ?? 0
   }
 
   /** The units and grades a force's roster uses, for the list's filters. */

@@ -1,0 +1,1054 @@
+import { and, eq, inArray } from 'drizzle-orm'
+import type { Database } from '../../db/connection.js'
+import { inScope, type Transaction } from '../../db/tenancy.js'
+import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
+import {
+  DATA_RETURN_ITEMS,
+  type DataReturnItem,
+  type DataReturnKind,
+  dataReturnItem,
+} from '../../domain/inspections.js'
+import type { Role } from '../../domain/roles.js'
+import type { UploadedFile } from '../../spreadsheets/read.js'
+import type { RowProblem } from '../../spreadsheets/validate.js'
+import { toXlsx } from '../../spreadsheets/write.js'
+import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
+import type { ForceReference, ForcesService } from '../forces/service.js'
+import { type PendingImportsService, readUpload } from '../imports/service.js'
+import {
+  buildComparison,
+  type ColumnStatistics,
+  type ComparisonInput,
+  type ComparisonRow,
+} from './comparison.js'
+import {
+  checkStoredValue,
+  formatItemValue,
+  KIND_HINTS,
+  parseItemValue,
+  partProblems,
+  SUPPLIED_ITEMS,
+  writtenItemValue,
+} from './rules.js'
+import { dataReturnValues } from './schema.js'
+
+/** The audit trail's name for a force's data return (one per assessment: the entity id). */
+export const DATA_RETURN_ENTITY = 'data-return'
+/** The name under which template uploads wait in the pending imports. */
+export const DATA_RETURN_REGISTER = 'data-return'
+
+/** Who reads a return: the force's caseworkers and administrators (their own), and the inspectorate. */
+export const RETURN_READERS: Role[] = ['force-caseworker', 'inspector']
+/** Who recalculates it from the records: the same people. */
+export const RETURN_CALCULATORS: Role[] = ['force-caseworker', 'inspector']
+/** Who supplies values (form or template): the force's caseworkers and administrators. */
+export const RETURN_SUPPLIERS: Role[] = ['force-caseworker']
+/**
+ * Who overrides a value, with a reason: the force's administrator (who signs the return off) for their
+ * own force, and inspectors (after checking the figures in fieldwork). Caseworkers may not.
+ */
+export const RETURN_OVERRIDERS: Role[] = ['force-admin', 'inspector']
+
+type ValueRow = typeof dataReturnValues.$inferSelect
+
+/** What the service needs of an inspection (the InspectionsService's AssessmentView, structurally). */
+export interface AssessmentFacts {
+  id: string
+  inspection: {
+    id: string
+    code: string
+    title: string
+    dataFrom: string
+    dataTo: string
+    censusDate: string
+    fieldworkFrom: string | null
+    fieldworkTo: string | null
+    status: string
+  }
+  force: ForceReference
+  revisits: { id: string; code: string; title: string; censusDate: string } | null
+}
+
+/** What the service needs of the InspectionsService. */
+export interface AssessmentDirectory {
+  get(caller: Caller, inspectionId: string): Promise<AssessmentFacts['inspection']>
+  assessments(caller: Caller, inspectionId: string): Promise<AssessmentFacts[]>
+  assessment(caller: Caller, inspectionId: string, forceCode: string): Promise<AssessmentFacts>
+}
+
+/** The records the computed items are counted from, through each module's own service. */
+export interface RecordSources {
+  businessInterests: {
+    counts(
+      caller: Caller,
+      forceId: number,
+      period: { from: string; to: string },
+    ): Promise<{
+      applications: number
+      approved: number
+      refused: number
+      pending: number
+      withdrawn: number
+    }>
+  }
+  integrityCases: {
+    counts(
+      caller: Caller,
+      forceId: number,
+      period: { from: string; to: string; census?: string },
+    ): Promise<{ openedByType: Record<string, number>; continuingByType: Record<string, number> }>
+  }
+  referrals: {
+    list(
+      caller: Caller,
+      filter: { forceId?: number; from?: string; to?: string },
+    ): Promise<{ referrals: { id: string; type: string; referredOn: string; status: string }[] }>
+  }
+  acuStaffing: {
+    change(
+      caller: Caller,
+      forceId: number,
+      from: string,
+      to: string,
+    ): Promise<{
+      before: { asOf: string; postsFilled: number; postsFunded: number } | null
+      after: { asOf: string; postsFilled: number; postsFunded: number } | null
+      filledChange: number | null
+    }>
+  }
+  roster: { countServing(caller: Caller, forceId: number, day: string): Promise<number> }
+  policies?: {
+    awarenessByArea(
+      caller: Caller,
+      forceId: number,
+      census: string,
+    ): Promise<
+      {
+        area: string
+        areaName: string
+        version: number | null
+        applicable: number
+        acknowledged: number
+        rate: number | null
+      }[]
+    >
+  }
+}
+
+export const MEDIA_DISCLOSURE = 'inappropriate disclosure to the media'
+export const SOCIAL_MEDIA = 'social-media misconduct'
+
+/** A computed value and the counts behind it. */
+export interface ComputedValue {
+  value: number | null
+  detail: Record<string, unknown>
+}
+
+export type ValueSource = 'computed' | 'supplied' | 'overridden'
+
+/** One item of a force's return as pages and the API show it. */
+export interface ReturnItemView {
+  code: string
+  label: string
+  definition: string
+  kind: DataReturnKind
+  hint: string
+  /** Whether Probity computes the item from the force's records. */
+  computable: boolean
+  /** The value as it stands: the override, else the computed or supplied value; null when none. */
+  value: number | null
+  display: string
+  /** Where the standing value came from; null while the item has no value. */
+  source: ValueSource | null
+  /** How the value underneath the override came: computed or supplied. */
+  baseSource: 'computed' | 'supplied' | null
+  baseValue: number | null
+  baseDisplay: string
+  detail: Record<string, unknown> | null
+  recordedAt: Date | null
+  override: { value: number; display: string; reason: string; at: Date | null } | null
+}
+
+export interface DataReturnView {
+  assessment: AssessmentFacts
+  items: ReturnItemView[]
+  /** When any item was last computed or supplied. */
+  updatedAt: Date | null
+}
+
+export interface UploadPreview {
+  filename: string
+  items: {
+    line: number
+    code: string
+    label: string
+    value: number | null
+    display: string
+    status: 'to supply' | 'unchanged' | 'left blank'
+  }[]
+  problems: RowProblem[]
+  importId: string | null
+}
+
+interface PendingValue {
+  assessmentId: string
+  item: string
+  value: number
+}
+
+export interface ComparisonView {
+  inspection: AssessmentFacts['inspection']
+  rows: ComparisonRow[]
+  statistics: ColumnStatistics[]
+}
+
+const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places
+
+function standing(row: ValueRow | undefined): number | null {
+  if (!row) return null
+  return row.overrideValue ?? row.value ?? null
+}
+
+function toView(item: DataReturnItem, row: ValueRow | undefined): ReturnItemView {
+  const overridden = row?.overrideValue !== null && row?.overrideValue !== undefined
+  const value = standing(row)
+  return {
+    code: item.code,
+    label: item.label,
+    definition: item.definition,
+    kind: item.kind,
+    hint: KIND_HINTS[item.kind],
+    computable: item.computed,
+    value,
+    display: row ? formatItemValue(item.kind, value) : 'No value yet',
+    source: !row ? null : overridden ? 'overridden' : row.source,
+    baseSource: row?.source ?? null,
+    baseValue: row?.value ?? null,
+    baseDisplay: row ? formatItemValue(item.kind, row.value ?? null) : '',
+    detail: row?.detail ?? null,
+    recordedAt: row?.recordedAt ?? null,
+    override:
+      row && overridden
+        ? {
+            value: row.overrideValue as number,
+            display: formatItemValue(item.kind, row.overrideValue as number),
+            reason: row.overrideReason ?? '',
+            at: row.overriddenAt,
+          }
+        : null,
+  }
+}
+
+/** What the audit trail keeps of one item's row. */
+function audited(row: ValueRow | undefined) {
+  if (!row) return null
+  return {
+    item: row.item,
+    source: row.source,
+    value: row.value,
+    overrideValue: row.overrideValue,
+    overrideReason: row.overrideReason,
+  }
+}
+
+/** The columns of an override on an item's row. */
+type OverrideColumns = Pick<
+  typeof dataReturnValues.$inferInsert,
+  'overrideValue' | 'overrideReason' | 'overriddenBy' | 'overriddenAt'
+>
+
+/** An item with no override. */
+const NO_OVERRIDE: OverrideColumns = {
+  overrideValue: null,
+  overrideReason: null,
+  overriddenBy: null,
+  overriddenAt: null,
+}
+
+/** Stores an item's value in the force's return: a new row, or the columns given replacing the row's. */
+async function writeValue(
+  tx: Transaction,
+  assessment: AssessmentFacts,
+  code: string,
+  written: Omit<typeof dataReturnValues.$inferInsert, 'id' | 'assessmentId' | 'forceId' | 'item'>,
+): Promise<void> {
+  await tx
+    .insert(dataReturnValues)
+    .values({ assessmentId: assessment.id, forceId: assessment.force.id, item: code, ...written })
+    .onConflictDoUpdate({ target: [dataReturnValues.assessmentId, dataReturnValues.item], set: written })
+}
+
+/** Records an event in the audit trail of the force's return (the assessment is the entity). */
+async function auditReturn(
+  tx: Transaction,
+  caller: Caller,
+  assessment: AssessmentFacts,
+  now: Date,
+  event: { action: string; before: unknown; after: unknown },
+): Promise<void> {
+  await appendAuditEvent(
+    tx,
+    caller.actor,
+    { forceId: assessment.force.id, entityType: DATA_RETURN_ENTITY, entityId: assessment.id, ...event },
+    now,
+  )
+}
+
+function requireItem(code: unknown, field = 'item'): DataReturnItem {
+  const item = typeof code === 'string' ? dataReturnItem(code) : undefined
+  if (!item) throw new ValidationError({ [field]: 'Select an item of the data return' })
+  return item
+}
+
+function reasonOf(input: Record<string, unknown>, message: string): string {
+  const reason = typeof input.reason === 'string' ? input.reason.trim() : ''
+  if (!reason) throw new ValidationError({ reason: message })
+  if (reason.length > 2000)
+    throw new ValidationError({ reason: 'The reason must be 2,000 characters or fewer' })
+  return reason
+}
+
+/**
+ * Each force's data return in an inspection: computed from the force's own records through the other
+ * modules' services, supplied by the force (form or template) where Probity cannot compute it, and
+ * overridden only with a reason, the value underneath kept beside the override. The national comparison
+ * reads every force's values as they stand.
+ */
+export class DataReturnsService {
+  constructor(
+    private readonly db: Database,
+    private readonly forces: ForcesService,
+    private readonly inspections: AssessmentDirectory,
+    private readonly sources: RecordSources,
+    private readonly pendingImports: PendingImportsService,
+    private readonly audit: AuditService,
+    private readonly now: () => Date,
+  ) {}
+
+  private async rows(
+    caller: Caller,
+    assessment: AssessmentFacts,
+    tx?: Transaction,
+  ): Promise<Map<string, ValueRow>> {
+    const read = (t: Transaction) =>
+      t
+        .select()
+        .from(dataReturnValues)
+        .where(
+          and(
+            eq(dataReturnValues.assessmentId, assessment.id),
+            eq(dataReturnValues.forceId, assessment.force.id),
+          ),
+        )
+    const rows = tx ? await read(tx) : await inScope(this.db, caller.scope, read)
+    return new Map(rows.map((row) => [row.item, row]))
+  }
+
+  /**
+   * The force's part of the inspection, checked again here: a force's people reach only their own (another
+   * force's → not found), and only the inspectorate and forces read returns at all.
+   */
+  private async assessment(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+  ): Promise<AssessmentFacts> {
+    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
+    const assessment = await this.inspections.assessment(caller, inspectionId, forceCode)
+    if (caller.scope.kind === 'force' && assessment.force.id !== caller.scope.forceId)
+      throw new NotFoundError()
+    return assessment
+  }
+
+  /** A force's return: every item with its value, where it came from, and any override with its reason. */
+  async get(caller: Caller, inspectionId: string, forceCode: string): Promise<DataReturnView> {
+    requireRole(caller, ...RETURN_READERS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const rows = await this.rows(caller, assessment)
+    const times = [...rows.values()].map((row) => row.recordedAt.getTime())
+    return {
+      assessment,
+      items: DATA_RETURN_ITEMS.map((item) => toView(item, rows.get(item.code))),
+      updatedAt: times.length ? new Date(Math.max(...times)) : null,
+    }
+  }
+
+  /** The values as they stand, by item code (null where there is none): what publications quote. */
+  async values(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+  ): Promise<Record<string, number | null>> {
+    const view = await this.get(caller, inspectionId, forceCode)
+    return Object.fromEntries(view.items.map((item) => [item.code, item.value]))
+  }
+
+  /** The return's history in the audit trail, oldest first. */
+  async history(caller: Caller, inspectionId: string, forceCode: string): Promise<AuditEvent[]> {
+    requireRole(caller, ...RETURN_READERS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    return this.audit.history(caller, DATA_RETURN_ENTITY, assessment.id)
+  }
+
+  /** Whether the caller may do each thing on a force's return, for the page's buttons. */
+  abilities(caller: Caller) {
+    const has = (roles: Role[]) => callerHas(caller, roles)
+    return {
+      recalculate: has(RETURN_CALCULATORS),
+      override: has(RETURN_OVERRIDERS),
+      supply: caller.scope.kind === 'force' && has(RETURN_SUPPLIERS),
+    }
+  }
+
+  /**
+   * Computes every computed item from the force's own records, without storing anything: the counts for
+   * the data period, the census date and, for the unit's staffing, the census date of the inspection
+   * this one revisits.
+   */
+  async computeFor(caller: Caller, assessment: AssessmentFacts): Promise<Record<string, ComputedValue>> {
+    const { inspection, force, revisits } = assessment
+    const period = { from: inspection.dataFrom, to: inspection.dataTo }
+    const census = inspection.censusDate
+    const computed: Record<string, ComputedValue> = {}
+
+    const interests = await this.sources.businessInterests.counts(caller, force.id, period)
+    const interestDetail = {
+      ...period,
+      applications: interests.applications,
+      approved: interests.approved,
+      refused: interests.refused,
+      pending: interests.pending,
+      withdrawn: interests.withdrawn,
+    }
+    computed['second-job-applications'] = { value: interests.applications, detail: interestDetail }
+    computed['second-job-approvals'] = { value: interests.approved, detail: interestDetail }
+
+    const cases = await this.sources.integrityCases.counts(caller, force.id, { ...period, census })
+    const opened = cases.openedByType[MEDIA_DISCLOSURE] ?? 0
+    const continuing = cases.continuingByType[MEDIA_DISCLOSURE] ?? 0
+    const caseDetail = {
+      ...period,
+      census,
+      type: MEDIA_DISCLOSURE,
+      opened,
+      continuing,
+      closed: opened - continuing,
+    }
+    computed['media-disclosure-investigations'] = { value: opened, detail: caseDetail }
+    computed['media-disclosure-continuing'] = { value: continuing, detail: caseDetail }
+
+    const referralsTo = inspection.fieldworkTo ?? census
+    const { referrals } = await this.sources.referrals.list(caller, {
+      forceId: force.id,
+      from: inspection.dataFrom,
+      to: referralsTo,
+    })
+    const social = referrals.filter((referral) => referral.type === SOCIAL_MEDIA)
+    computed['social-media-referrals'] = {
+      value: social.length,
+      detail: {
+        from: inspection.dataFrom,
+        to: referralsTo,
+        type: SOCIAL_MEDIA,
+        referred: social.length,
+        accepted: social.filter((referral) => referral.status === 'accepted').length,
+        noAction: social.filter((referral) => referral.status === 'no action').length,
+        awaiting: social.filter((referral) => referral.status === 'awaiting response').length,
+      },
+    }
+
+    const atCensus = await this.sources.acuStaffing.change(caller, force.id, census, census)
+    computed['acu-posts-filled'] = {
+      value: atCensus.after ? round(atCensus.after.postsFilled, 2) : null,
+      detail: {
+        census,
+        figuresOf: atCensus.after?.asOf ?? null,
+        postsFilled: atCensus.after?.postsFilled ?? null,
+        postsFunded: atCensus.after?.postsFunded ?? null,
+      },
+    }
+    if (revisits && revisits.censusDate <= census) {
+      const change = await this.sources.acuStaffing.change(caller, force.id, revisits.censusDate, census)
+      computed['acu-staff-change'] = {
+        value: change.filledChange === null ? null : round(change.filledChange, 2),
+        detail: {
+          from: revisits.censusDate,
+          to: census,
+          revisits: revisits.code,
+          before: change.before ? { asOf: change.before.asOf, postsFilled: change.before.postsFilled } : null,
+          after: change.after ? { asOf: change.after.asOf, postsFilled: change.after.postsFilled } : null,
+        },
+      }
+    } else
+      computed['acu-staff-change'] = {
+        value: null,
+        detail: {
+          census,
+          reason: 'This inspection revisits no earlier one, so there is no change to measure',
+        },
+      }
+
+    const workforce = await this.sources.roster.countServing(caller, force.id, census)
+    computed.workforce = {
+      value: workforce > 0 ? workforce : null,
+      detail: {
+        census,
+        serving: workforce,
+        ...(workforce ? {} : { reason: 'No one on the roster at the census date' }),
+      },
+    }
+
+    const awareness = this.sources.policies
+      ? await this.sources.policies.awarenessByArea(caller, force.id, census)
+      : []
+    for (const item of DATA_RETURN_ITEMS) {
+      if (!item.code.startsWith('policy-awareness-')) continue
+      const area = awareness.find((entry) => `policy-awareness-${entry.area}` === item.code)
+      computed[item.code] = {
+        value: area?.rate === null || area?.rate === undefined ? null : round(area.rate, 4),
+        detail: {
+          census,
+          version: area?.version ?? null,
+          asked: area?.applicable ?? 0,
+          acknowledged: area?.acknowledged ?? 0,
+          ...(area?.version ? {} : { reason: 'No version of the policy was published by the census date' }),
+        },
+      }
+    }
+    return computed
+  }
+
+  /** Computes the force's return from its records, without storing it. */
+  async compute(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+  ): Promise<Record<string, ComputedValue>> {
+    requireRole(caller, ...RETURN_CALCULATORS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    return this.computeFor(caller, assessment)
+  }
+
+  /**
+   * "Recalculate from records": computes every computed item and stores it beside any override, audited
+   * as one event with the values before and after. An item the force supplied is left as supplied.
+   */
+  async refresh(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+  ): Promise<{ changed: string[]; skipped: string[] }> {
+    requireRole(caller, ...RETURN_CALCULATORS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const computed = await this.computeFor(caller, assessment)
+    const now = this.now()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const current = await this.rows(caller, assessment, tx)
+      const skipped = Object.keys(computed).filter((code) => current.get(code)?.source === 'supplied')
+      const after: Record<string, number | null> = {}
+      for (const item of DATA_RETURN_ITEMS) {
+        const row = current.get(item.code)
+        const fresh = computed[item.code]
+        after[item.code] =
+          row?.overrideValue ?? (fresh && row?.source !== 'supplied' ? fresh.value : (row?.value ?? null))
+      }
+      const problems = partProblems(after)
+      if (problems.length)
+        throw new ValidationError({
+          [problems[0]?.part as string]:
+            `${problems.map((problem) => problem.reason).join('; ')}: change or remove the override first`,
+        })
+      const changed: string[] = []
+      const before: Record<string, unknown> = {}
+      const written: Record<string, unknown> = {}
+      for (const [code, { value, detail }] of Object.entries(computed)) {
+        if (skipped.includes(code)) continue
+        const row = current.get(code)
+        if (!row || row.value !== value) {
+          changed.push(code)
+          before[code] = row?.value ?? null
+          written[code] = value
+        }
+        await writeValue(tx, assessment, code, {
+          source: 'computed',
+          value,
+          detail,
+          recordedBy: userIdOf(caller),
+          recordedAt: now,
+        })
+      }
+      await auditReturn(tx, caller, assessment, now, {
+        action: 'recalculate',
+        before,
+        after: { inspection: assessment.inspection.code, changed: written, skipped },
+      })
+      return { changed, skipped }
+    })
+  }
+
+  /**
+   * Overrides an item's value with a reason. The computed or supplied value stays beside it; a part may
+   * never exceed its whole. A force's administrator overrides their own force's; an inspector any force's.
+   */
+  async override(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+    input: Record<string, unknown>,
+  ): Promise<ReturnItemView> {
+    requireRole(caller, ...RETURN_OVERRIDERS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const item = requireItem(input.item)
+    const errors: Record<string, string> = {}
+    const written = typeof input.value === 'number' ? writtenItemValue(item.kind, input.value) : input.value
+    const parsed =
+      typeof input.value === 'number' && item.kind === 'rate'
+        ? // The API takes a rate as a share from 0 to 1, as it returns it.
+          checkStoredValue(item.kind, input.value)
+          ? { ok: false as const, reason: 'Enter the rate as a share from 0 to 1' }
+          : { ok: true as const, value: input.value }
+        : parseItemValue(item.kind, typeof written === 'string' ? written : '')
+    if (!parsed.ok) errors.value = parsed.reason
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : ''
+    if (!reason) errors.reason = 'Enter the reason for overriding the value'
+    else if (reason.length > 2000) errors.reason = 'The reason must be 2,000 characters or fewer'
+    if (Object.keys(errors).length || !parsed.ok) throw new ValidationError(errors)
+    const now = this.now()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const current = await this.rows(caller, assessment, tx)
+      const row = current.get(item.code)
+      if (!row)
+        throw new ValidationError({
+          value:
+            'This item has no value to override yet: recalculate the return from the records, or supply it',
+        })
+      this.checkParts(current, { [item.code]: parsed.value }, 'value')
+      return this.writeOverride(tx, caller, assessment, item, row, now, {
+        action: row.overrideValue === null ? 'override' : 'change-override',
+        override: {
+          overrideValue: parsed.value,
+          overrideReason: reason,
+          overriddenBy: userIdOf(caller),
+          overriddenAt: now,
+        },
+      })
+    })
+  }
+
+  /** Removes an override, with a reason: the computed or supplied value stands again. */
+  async removeOverride(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+    input: Record<string, unknown>,
+  ): Promise<ReturnItemView> {
+    requireRole(caller, ...RETURN_OVERRIDERS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const item = requireItem(input.item)
+    const reason = reasonOf(input, 'Enter the reason for removing the override')
+    const now = this.now()
+    return inScope(this.db, caller.scope, async (tx) => {
+      const current = await this.rows(caller, assessment, tx)
+      const row = current.get(item.code)
+      if (!row || row.overrideValue === null)
+        throw new ValidationError({ item: 'This item is not overridden' })
+      this.checkParts(current, { [item.code]: row.value ?? null }, 'reason')
+      return this.writeOverride(tx, caller, assessment, item, row, now, {
+        action: 'remove-override',
+        override: NO_OVERRIDE,
+        noted: { reason },
+      })
+    })
+  }
+
+  /**
+   * Writes an item's override columns (`NO_OVERRIDE` clears them) and audits the row before and after,
+   * with anything `noted` beside the after: the item as it then stands.
+   */
+  private async writeOverride(
+    tx: Transaction,
+    caller: Caller,
+    assessment: AssessmentFacts,
+    item: DataReturnItem,
+    row: ValueRow,
+    now: Date,
+    change: { action: string; override: OverrideColumns; noted?: Record<string, unknown> },
+  ): Promise<ReturnItemView> {
+    const [updated] = await tx
+      .update(dataReturnValues)
+      .set(change.override)
+      .where(eq(dataReturnValues.id, row.id))
+      .returning()
+    await auditReturn(tx, caller, assessment, now, {
+      action: change.action,
+      before: audited(row),
+      after: change.noted ? { ...audited(updated), ...change.noted } : audited(updated),
+    })
+    return toView(item, updated)
+  }
+
+  /**
+   * Refuses a change that would leave a part above its whole: `changes` are the values that would stand
+   * (after any override), the reason goes under `field` (or the part's code).
+   */
+  private checkParts(current: Map<string, ValueRow>, changes: Record<string, number | null>, field?: string) {
+    const after: Record<string, number | null> = {}
+    for (const item of DATA_RETURN_ITEMS) after[item.code] = standing(current.get(item.code))
+    Object.assign(after, changes)
+    const problems = partProblems(after)
+    if (problems.length)
+      throw new ValidationError({
+        [field ?? (problems[0]?.part as string)]: problems.map((problem) => problem.reason).join('; '),
+      })
+  }
+
+  /**
+   * Stores values the force supplies (form or confirmed template), in one transaction, audited. An item
+   * that holds a value computed from the records is not replaced this way: that takes an override.
+   */
+  private async storeSupplied(
+    tx: Transaction,
+    caller: Caller,
+    assessment: AssessmentFacts,
+    values: Record<string, number>,
+    action: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<string[]> {
+    const now = this.now()
+    const current = await this.rows(caller, assessment, tx)
+    const errors: Record<string, string> = {}
+    for (const [code, value] of Object.entries(values)) {
+      const row = current.get(code)
+      if (row?.source === 'computed' && row.value !== value)
+        errors[code] = `${dataReturnItem(code)?.label} is computed from your records (${formatItemValue(
+          (dataReturnItem(code) as DataReturnItem).kind,
+          row.value ?? null,
+        )}): ask for an override with a reason instead`
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors)
+    const supplied = Object.fromEntries(
+      Object.entries(values).filter(([code]) => current.get(code)?.source !== 'computed'),
+    )
+    // A supplied value stands unless an override sits on top of it.
+    this.checkParts(
+      current,
+      Object.fromEntries(
+        Object.entries(supplied).map(([code, value]) => [code, current.get(code)?.overrideValue ?? value]),
+      ),
+    )
+    const changed: string[] = []
+    const before: Record<string, unknown> = {}
+    for (const [code, value] of Object.entries(supplied)) {
+      const row = current.get(code)
+      if (row && row.value === value) continue
+      changed.push(code)
+      before[code] = row?.value ?? null
+      await writeValue(tx, assessment, code, {
+        source: 'supplied',
+        value,
+        detail: null,
+        recordedBy: userIdOf(caller),
+        recordedAt: now,
+      })
+    }
+    await auditReturn(tx, caller, assessment, now, {
+      action,
+      before,
+      after: { ...extra, supplied: Object.fromEntries(changed.map((code) => [code, supplied[code]])) },
+    })
+    return changed
+  }
+
+  private supplier(caller: Caller) {
+    requireRole(caller, ...RETURN_SUPPLIERS)
+    if (caller.scope.kind !== 'force' && caller.actor.type !== 'system')
+      throw new ForbiddenError('Only the force supplies its own return')
+  }
+
+  /**
+   * The force types values for items Probity does not compute (e.g. whether it has a counter-corruption
+   * plan): `input` maps item codes to what was written; a blank leaves the item as it is.
+   */
+  async supply(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+    input: Record<string, unknown>,
+  ): Promise<{ changed: string[] }> {
+    this.supplier(caller)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const values: Record<string, number> = {}
+    const errors: Record<string, string> = {}
+    for (const item of SUPPLIED_ITEMS) {
+      const written = input[item.code]
+      if (typeof written !== 'string' || !written.trim()) continue
+      const parsed = parseItemValue(item.kind, written)
+      if (parsed.ok) values[item.code] = parsed.value
+      else
+        errors[item.code] = `${item.label}: ${parsed.reason.charAt(0).toLowerCase()}${parsed.reason.slice(1)}`
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors)
+    if (!Object.keys(values).length)
+      throw new ValidationError({ [SUPPLIED_ITEMS[0]?.code ?? 'form']: 'Enter a value' })
+    const changed = await inScope(this.db, caller.scope, (tx) =>
+      this.storeSupplied(tx, caller, assessment, values, 'supply'),
+    )
+    return { changed }
+  }
+
+  /** The template's columns, in order: what a force fills in and uploads. */
+  static readonly TEMPLATE_COLUMNS = ['item', 'label', 'definition', 'what to write', 'value'] as const
+
+  /** The XLSX template of the return: one row per item, the current value filled in where there is one. */
+  async template(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+  ): Promise<{ filename: string; data: Buffer }> {
+    const view = await this.get(caller, inspectionId, forceCode)
+    const { inspection, force } = view.assessment
+    const data = await toXlsx(
+      'Data return',
+      [
+        { header: 'Item', value: (item: ReturnItemView) => item.code },
+        { header: 'Label', value: (item) => item.label },
+        { header: 'Definition', value: (item) => item.definition },
+        {
+          header: 'What to write',
+          value: (item) =>
+            `${item.hint}. Period ${inspection.dataFrom} to ${inspection.dataTo}; census date ${inspection.censusDate}.${
+              item.source === 'computed' || item.source === 'overridden'
+                ? ' Computed from your records in Probity: leave as it is.'
+                : ''
+            }`,
+        },
+        { header: 'Value', value: (item) => writtenItemValue(item.kind, item.baseValue) },
+      ],
+      view.items,
+    )
+    return { filename: `data-return-${inspection.code}-${force.code}.xlsx`, data }
+  }
+
+  /**
+   * The dry run of an uploaded template: each item's value as read, and every bad row with its line and
+   * reason. Nothing is stored; when nothing is wrong and something would change, the values wait for the
+   * person to confirm them.
+   */
+  async previewUpload(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+    file: UploadedFile,
+  ): Promise<UploadPreview> {
+    this.supplier(caller)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const sheet = await readUpload(file, ['item', 'value'])
+    const current = await this.rows(caller, assessment)
+    const preview: UploadPreview = { filename: file.filename, items: [], problems: [], importId: null }
+    const seen = new Map<string, number>()
+    const values: Record<string, number> = {}
+    const lines: Record<string, number> = {}
+    for (const { line, values: cells } of sheet) {
+      const code = (cells.item ?? '').trim()
+      const written = (cells.value ?? '').trim()
+      if (!code && !written && Object.values(cells).every((cell) => !cell.trim())) continue
+      const item = dataReturnItem(code)
+      if (!item) {
+        preview.problems.push({
+          line,
+          reason: `item: ${code ? `${code} is not an item of the data return` : 'the item code is missing'}`,
+        })
+        continue
+      }
+      if (seen.has(code)) {
+        preview.problems.push({ line, reason: `item: ${code} is already on line ${seen.get(code)}` })
+        continue
+      }
+      seen.set(code, line)
+      if (!written) {
+        preview.items.push({ line, code, label: item.label, value: null, display: '', status: 'left blank' })
+        continue
+      }
+      const parsed = parseItemValue(item.kind, written)
+      if (!parsed.ok) {
+        preview.problems.push({ line, reason: `value: ${parsed.reason}` })
+        continue
+      }
+      const row = current.get(code)
+      if (row?.source === 'computed' && row.value !== parsed.value) {
+        preview.problems.push({
+          line,
+          reason: `value: ${item.label.toLowerCase()} is computed from your records (${formatItemValue(item.kind, row.value ?? null)}); ask for an override with a reason instead`,
+        })
+        continue
+      }
+      const unchanged = row !== undefined && row.value === parsed.value
+      preview.items.push({
+        line,
+        code,
+        label: item.label,
+        value: parsed.value,
+        display: formatItemValue(item.kind, parsed.value),
+        status: unchanged ? 'unchanged' : 'to supply',
+      })
+      if (!unchanged) {
+        values[code] = parsed.value
+        lines[code] = line
+      }
+    }
+    const after: Record<string, number | null> = {}
+    for (const item of DATA_RETURN_ITEMS) {
+      const row = current.get(item.code)
+      after[item.code] = row?.overrideValue ?? values[item.code] ?? row?.value ?? null
+    }
+    for (const problem of partProblems(after))
+      preview.problems.push({
+        line: lines[problem.part] ?? lines[problem.whole] ?? seen.get(problem.part) ?? 0,
+        reason: `value: ${problem.reason}`,
+      })
+    if (!sheet.length) preview.problems.push({ line: 1, reason: `${file.filename} has no rows of items` })
+    preview.problems.sort((a, b) => a.line - b.line)
+    if (!preview.problems.length && Object.keys(values).length) {
+      const rows: PendingValue[] = Object.entries(values).map(([item, value]) => ({
+        assessmentId: assessment.id,
+        item,
+        value,
+      }))
+      preview.importId = await this.pendingImports.save(
+        caller,
+        assessment.force.id,
+        DATA_RETURN_REGISTER,
+        file.filename,
+        rows,
+      )
+    }
+    return preview
+  }
+
+  /** Stores a previewed upload's values as supplied, in one transaction: all of them or none. */
+  async confirmUpload(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+    importId: string,
+  ): Promise<{ filename: string; changed: string[] }> {
+    this.supplier(caller)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    return inScope(this.db, caller.scope, async (tx) => {
+      const pending = await this.pendingImports.take(tx, DATA_RETURN_REGISTER, importId)
+      const rows = pending.rows as PendingValue[]
+      if (pending.forceId !== assessment.force.id || rows.some((row) => row.assessmentId !== assessment.id))
+        throw new NotFoundError('That upload has expired or was already confirmed')
+      const values = Object.fromEntries(rows.map((row) => [row.item, row.value]))
+      const changed = await this.storeSupplied(tx, caller, assessment, values, 'upload', {
+        filename: pending.filename,
+      })
+      return { filename: pending.filename, changed }
+    })
+  }
+
+  /**
+   * Added for issue #9 (document imports, src/modules/press-releases): an inspector records the figures a
+   * published document states (a historic report or press release) as the force's SUPPLIED values, inside
+   * the caller's transaction `tx` (so the judgement and the document's status change with them, all or
+   * none). Each value's detail notes `importedFrom`. An item that already has a value is refused unless
+   * `replace` is set; replacing clears any override on it (the audit event keeps what stood before).
+   */
+  async recordPublishedValues(
+    tx: Transaction,
+    caller: Caller,
+    assessment: AssessmentFacts,
+    values: Record<string, number>,
+    source: string,
+    options: { replace: boolean },
+  ): Promise<{ changed: string[] }> {
+    requireRole(caller, 'inspector')
+    if (caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
+    const errors: Record<string, string> = {}
+    for (const [code, value] of Object.entries(values)) {
+      const item = requireItem(code)
+      const problem = checkStoredValue(item.kind, value)
+      if (problem) errors[code] = `${item.label}: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}`
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors)
+    const now = this.now()
+    const current = await this.rows(caller, assessment, tx)
+    const held = Object.keys(values).filter((code) => {
+      const row = current.get(code)
+      return row && (row.value !== null || row.overrideValue !== null)
+    })
+    if (held.length && !options.replace)
+      throw new ValidationError({
+        replace: `The force’s data return already has values for ${held
+          .map((code) => dataReturnItem(code)?.label.toLowerCase())
+          .join(', ')}: tick “Replace” to replace them`,
+      })
+    this.checkParts(current, values)
+    const before: Record<string, unknown> = {}
+    for (const [code, value] of Object.entries(values)) {
+      before[code] = audited(current.get(code))
+      await writeValue(tx, assessment, code, {
+        source: 'supplied',
+        value,
+        // `reason` is what the return's page shows under the item's definition.
+        detail: { importedFrom: source, reason: `Imported from ${source}` },
+        recordedBy: userIdOf(caller),
+        recordedAt: now,
+        ...NO_OVERRIDE,
+      })
+    }
+    await auditReturn(tx, caller, assessment, now, {
+      action: 'import-published',
+      before,
+      after: { inspection: assessment.inspection.code, importedFrom: source, supplied: values },
+    })
+    return { changed: Object.keys(values) }
+  }
+
+  /**
+   * The national table: every force in the inspection's scope with its values as they stand, rates per
+   * 1,000 workforce and outliers. The inspectorate's only: a force does not see its peers' figures.
+   */
+  async comparison(caller: Caller, inspectionId: string): Promise<ComparisonView> {
+    requireRole(caller, 'inspector')
+    if (caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
+    const inspection = await this.inspections.get(caller, inspectionId)
+    const assessments = await this.inspections.assessments(caller, inspectionId)
+    const ids = assessments.map((assessment) => assessment.id)
+    const rows = ids.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          tx.select().from(dataReturnValues).where(inArray(dataReturnValues.assessmentId, ids)),
+        )
+      : []
+    const fte = new Map((await this.forces.list()).map((force) => [force.code, force.officersFte]))
+    const byAssessment = new Map<string, Record<string, number | null>>()
+    for (const row of rows) {
+      const values = byAssessment.get(row.assessmentId) ?? {}
+      values[row.item] = standing(row)
+      byAssessment.set(row.assessmentId, values)
+    }
+    const inputs: ComparisonInput[] = assessments.map((assessment) => ({
+      force: { ...assessment.force, officersFte: fte.get(assessment.force.code) ?? null },
+      values: byAssessment.get(assessment.id) ?? {},
+    }))
+    return { inspection, ...buildComparison(inputs) }
+  }
+
+  /** The comparison for a download, recorded in the audit trail. */
+  async exportComparison(caller: Caller, inspectionId: string, format: string): Promise<ComparisonView> {
+    const view = await this.comparison(caller, inspectionId)
+    await this.audit.recordExport(
+      caller,
+      {
+        forceId: null,
+        entityType: 'data-return-comparison',
+        format,
+        rows: view.rows.length,
+        filters: { inspection: view.inspection.code },
+      },
+      this.now(),
+    )
+    return view
+  }
+}

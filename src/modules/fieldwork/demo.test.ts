@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { seedDemoData } from '../../demo-data.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
+
+const fixtures = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/fixtures/press-releases-2012',
+)
+/** The headline each press release states, where the fixtures are beside the repository. */
+function fixtureHeadline(code: string, fallback: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(fixtures, `${code}.json`), 'utf8')) as { headline: string })
+      .headline
+  } catch {
+    return fallback
+  }
+}
+
+let testApp: TestApp
+beforeAll(async () => {
+  testApp = await createTestApp()
+})
+afterAll(() => testApp.close())
+
+describe('demo fieldwork', () => {
+  it('confirms each fixture force’s headline, moderated by a second inspector, once however often it runs', async () => {
+    await seedDemoData(testApp.services)
+    const revisit = await testApp.services.inspections.findByCode(SYSTEM_CALLER, 'revisit-2012')
+    if (!revisit) throw new Error('the inspections demo made no revisit')
+    const findingsBefore = new Map<string, number>()
+    for (const [code, expected] of [
+      ['cheshire', 'improvements'],
+      ['cleveland', 'some improvements'],
+      ['greater-manchester', 'some improvements'],
+    ] as const) {
+      const assessment = await testApp.services.inspections.assessment(SYSTEM_CALLER, revisit.id, code)
+      const judgement = await testApp.services.fieldwork.judgementOf(SYSTEM_CALLER, assessment)
+      expect(judgement?.status).toBe('confirmed')
+      expect(judgement?.judgement).toBe(fixtureHeadline(code, expected))
+      expect(judgement?.proposedByLabel).toContain('inspector@inspectorate.example')
+      expect(judgement?.moderatedByLabel).toContain('lead.inspector@inspectorate.example')
+      const findings = await testApp.services.fieldwork.findingsFor(SYSTEM_CALLER, assessment)
+      expect(new Set(findings.map((f) => f.kind))).toContain('strength')
+      expect(new Set(findings.map((f) => f.kind))).toContain('area for improvement')
+      findingsBefore.set(code, findings.length)
+    }
+    const cheshire = await testApp.services.recommendationProgress.forForce(
+      SYSTEM_CALLER,
+      revisit.id,
+      'cheshire',
+    )
+    const bases = new Set(cheshire.recommendations.flatMap((r) => r.history.map((u) => u.basis)))
+    expect(bases).toEqual(new Set(['self-reported', 'inspector-verified']))
+    const updates = cheshire.recommendations.flatMap((r) => r.history).length
+
+    await seedDemoData(testApp.services)
+    for (const [code, count] of findingsBefore) {
+      const assessment = await testApp.services.inspections.assessment(SYSTEM_CALLER, revisit.id, code)
+      expect((await testApp.services.fieldwork.findingsFor(SYSTEM_CALLER, assessment)).length).toBe(count)
+    }
+    const again = await testApp.services.recommendationProgress.forForce(
+      SYSTEM_CALLER,
+      revisit.id,
+      'cheshire',
+    )
+    expect(again.recommendations.flatMap((r) => r.history).length).toBe(updates)
+    const history = await testApp.services.fieldwork.judgementHistory(
+      SYSTEM_CALLER,
+      await testApp.services.inspections.assessment(SYSTEM_CALLER, revisit.id, 'cheshire'),
+    )
+    expect(history.map((e) => e.action)).toEqual(['propose', 'confirm'])
+  }, 240_000)
+})

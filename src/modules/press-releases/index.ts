@@ -1,0 +1,20 @@
+/**
+ * The press office's text core (issues #8 and #9): write a force's press release from its facts, and
+ * read the facts back from a press release. No database: callers pass the forces and the template.
+ */
+export { NotAPressReleaseError, readDocument, textProblem, unreadableReason } from './document.js'
+export { type ExtractedPressRelease, extractPressRelease, type SourceSentence } from './extractor.js'
+export { shippedForces } from './forces.js'
+export { markdownToHtml, markdownToText } from './markdown.js'
+export { findPeriod, formatPeriod, type Period } from './periods.js'
+export {
+  checkPressReleaseTemplate,
+  DEFAULT_PRESS_RELEASE_TEMPLATE,
+  defaultPressReleaseTemplate,
+  forceNameForms,
+  PRESS_RELEASE_FORMATS,
+  type PressReleaseContext,
+  type PressReleaseFormat,
+  PressReleaseTemplateError,
+  renderPressRelease,
+} from './renderer.js'

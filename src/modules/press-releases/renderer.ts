@@ -1,0 +1,207 @@
+import fs from 'node:fs'
+import nunjucks from 'nunjucks'
+import { ValidationError } from '../../domain/errors.js'
+import {
+  type CountStyle,
+  capitalise,
+  changeBy,
+  countOf,
+  ofWhich,
+  pressNumber,
+  verbFor,
+} from '../../domain/number-words.js'
+import { type ForceNaming, orderedFacts, type PressReleaseFacts } from '../../domain/press-release-facts.js'
+import { escapeMarkdown, markdownToHtml, markdownToText } from './markdown.js'
+import { formatPeriod } from './periods.js'
+
+/** The default template, shipped with the code; an inspectorate admin edits a copy kept in the database. */
+export const DEFAULT_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release.md.njk', import.meta.url)
+
+/** The source of the default press release template. */
+export function defaultPressReleaseTemplate(): string {
+  return fs.readFileSync(DEFAULT_PRESS_RELEASE_TEMPLATE, 'utf8')
+}
+
+export const PRESS_RELEASE_FORMATS = ['markdown', 'text', 'html'] as const
+export type PressReleaseFormat = (typeof PRESS_RELEASE_FORMATS)[number]
+
+/** What a press release is written from. Strings are plain text: the renderer escapes them for Markdown. */
+export interface PressReleaseContext {
+  facts: PressReleaseFacts
+  /** The force as the reference list (or forces table) names it, e.g. "Cheshire Constabulary". */
+  force: ForceNaming
+  /** Findings the inspectors wrote, in order, stated after the facts. */
+  findings?: readonly string[]
+  /** The inspector's quote, one paragraph per item (stated only when the facts name the HMI). */
+  quote?: readonly string[]
+  reportUrl?: string | null
+  /** Extra notes to editors, after the standard ones. */
+  notes?: readonly string[]
+}
+
+/** Forces whose name takes "the" in running text. */
+const NAMED_WITH_THE = /^(Metropolitan|British Transport|City of London) /
+
+/** The force's name as a sentence subject and inside a sentence: "The Metropolitan Police Service". */
+export function forceNameForms(name: string): { subject: string; inText: string } {
+  const bare = name.replace(/^the\s+/i, '')
+  if (!NAMED_WITH_THE.test(bare)) return { subject: bare, inText: bare }
+  return { subject: `The ${bare}`, inText: `the ${bare}` }
+}
+
+/** A template that cannot be compiled or rendered: the message says where. */
+export class PressReleaseTemplateError extends ValidationError {
+  constructor(message: string) {
+    super({ template: `The press release template has an error: ${message}` })
+  }
+}
+
+/** Nunjucks passes keyword arguments as a last object marked __keywords. */
+function keywords(args: unknown[]): Record<string, unknown> {
+  const last = args.at(-1)
+  if (last && typeof last === 'object' && '__keywords' in last) return last as Record<string, unknown>
+  return {}
+}
+
+function asCount(value: unknown, filter: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new Error(`the ${filter} filter needs a whole number, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+/**
+ * A Nunjucks environment with the press office's filters (number, count, verb, ofWhich, changeBy,
+ * period, capitalise): every published document words its figures through these.
+ */
+export function createPressOfficeEnvironment(): nunjucks.Environment {
+  // Markdown, not HTML: values are escaped for Markdown before rendering, so no HTML autoescape.
+  const environment = new nunjucks.Environment(null, {
+    autoescape: false,
+    throwOnUndefined: false,
+    trimBlocks: false,
+    lstripBlocks: false,
+  })
+  environment.addFilter('number', (value: unknown, ...args: unknown[]) =>
+    pressNumber(asCount(value, 'number'), { start: Boolean(keywords(args).start) }),
+  )
+  environment.addFilter('count', (value: unknown, singular: unknown, ...args: unknown[]) => {
+    const options = keywords(args)
+    const style: CountStyle = { start: Boolean(options.start) }
+    if (typeof options.zero === 'string') style.zero = options.zero
+    if (typeof options.plural === 'string') style.plural = options.plural
+    return countOf(asCount(value, 'count'), String(singular), style)
+  })
+  environment.addFilter('verb', (value: unknown, singular?: unknown, plural?: unknown) =>
+    verbFor(
+      asCount(value, 'verb'),
+      typeof singular === 'string' ? singular : 'was',
+      typeof plural === 'string' ? plural : 'were',
+    ),
+  )
+  environment.addFilter('ofWhich', (value: unknown, whole: unknown, predicate: unknown) =>
+    ofWhich(asCount(value, 'ofWhich'), asCount(whole, 'ofWhich'), String(predicate)),
+  )
+  environment.addFilter('changeBy', (value: unknown, singular?: unknown, plural?: unknown) =>
+    changeBy(
+      asCount(value, 'changeBy'),
+      typeof singular === 'string' ? singular : undefined,
+      typeof plural === 'string' ? plural : undefined,
+    ),
+  )
+  environment.addFilter('period', (value: unknown) =>
+    value && typeof value === 'object' ? formatPeriod(value as PressReleaseFacts['period'] & object) : '',
+  )
+  environment.addFilter('capitalise', (value: unknown) => capitalise(String(value ?? '')))
+  return environment
+}
+
+const environment = createPressOfficeEnvironment()
+
+/** Compiled templates by source: the default and a few admins' copies are rendered again and again. */
+const compiled = new Map<string, nunjucks.Template>()
+function compile(source: string): nunjucks.Template {
+  let template = compiled.get(source)
+  if (!template) {
+    template = nunjucks.compile(source, environment)
+    if (compiled.size >= 20) compiled.delete(compiled.keys().next().value as string)
+    compiled.set(source, template)
+  }
+  return template
+}
+
+/** Every string escaped for Markdown, so names and findings print as written. */
+function escapeStrings<T>(value: T): T {
+  if (typeof value === 'string') return escapeMarkdown(value) as T
+  if (Array.isArray(value)) return value.map(escapeStrings) as T
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, escapeStrings(inner)])) as T
+  }
+  return value
+}
+
+/** Tidies the template's output: no trailing spaces, at most one blank line between blocks. */
+function tidy(markdown: string): string {
+  return `${markdown
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`
+}
+
+/** Renders the press release from a template source (the default or an admin's copy) in one format. */
+export function renderPressRelease(
+  templateSource: string,
+  context: PressReleaseContext,
+  format: PressReleaseFormat = 'markdown',
+): string {
+  const names = forceNameForms(context.force.name)
+  const data = {
+    force: escapeStrings({ code: context.force.code, name: context.force.name, ...names }),
+    facts: escapeStrings(orderedFacts(context.facts)),
+    findings: escapeStrings([...(context.findings ?? [])].filter((finding) => finding.trim() !== '')),
+    quote: escapeStrings([...(context.quote ?? [])].filter((paragraph) => paragraph.trim() !== '')),
+    // A URL is printed as written: escaping would put backslashes into it.
+    reportUrl: context.reportUrl?.trim() || null,
+    notes: escapeStrings([...(context.notes ?? [])].filter((note) => note.trim() !== '')),
+  }
+  let markdown: string
+  try {
+    markdown = tidy(compile(templateSource).render(data))
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new PressReleaseTemplateError(message.replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' '))
+  }
+  if (format === 'text') return markdownToText(markdown)
+  if (format === 'html') return markdownToHtml(markdown)
+  return markdown
+}
+
+/** Problems with a template source (an admin's edit), found by rendering it for sample facts; [] when fine. */
+export function checkPressReleaseTemplate(templateSource: string): string[] {
+  const force = { code: 'cheshire', name: 'Cheshire Constabulary' }
+  const sample: PressReleaseFacts = {
+    force: force.name,
+    forceCode: force.code,
+    headline: 'some improvements',
+    hmi: 'Roger Baker',
+    hmiRegion: 'Northern Region',
+    period: { from: '2011-09-01', to: '2012-05-31' },
+    integrityHealthCheck: true,
+    mediaDisclosureInvestigations: { total: 15, continuing: 3 },
+    socialMediaCasesReferred: 5,
+    secondJobApplications: { applications: 76, approved: 72 },
+    antiCorruptionUnitStaffChange: -2,
+    counterCorruptionPlan: true,
+  }
+  try {
+    renderPressRelease(templateSource, {
+      facts: sample,
+      force,
+      findings: ['A finding.'],
+      quote: ['A quote.'],
+    })
+    return []
+  } catch (error) {
+    return [error instanceof Error ? error.message : String(error)]
+  }
+}

@@ -1,0 +1,201 @@
+import type { Caller } from '../../domain/access.js'
+import { DATA_RETURN_ITEMS, type DataReturnKind } from '../../domain/inspections.js'
+import {
+  HEADLINE_JUDGEMENTS,
+  type HeadlineJudgement,
+  type PressReleaseFacts,
+} from '../../domain/press-release-facts.js'
+
+/**
+ * The facts every published document of a force states, built once by `factsFor`. The press release,
+ * the force report, the national review and the open data are all written from these, so a figure in
+ * one always equals the figure in the others.
+ */
+
+/** The inspection as the documents name it. */
+export interface InspectionSummary {
+  id: string
+  code: string
+  title: string
+  dataFrom: string
+  dataTo: string
+  censusDate: string
+  fieldworkFrom: string | null
+  fieldworkTo: string | null
+  revisits: { code: string; title: string; censusDate: string } | null
+}
+
+/** One data-return item with its value (null: not returned). */
+export interface Figure {
+  code: string
+  label: string
+  definition: string
+  kind: DataReturnKind
+  value: number | null
+}
+
+export interface FindingFact {
+  area: string
+  kind: string
+  text: string
+}
+
+export interface RecommendationFact {
+  code: string | null
+  text: string
+  status: string | null
+  basis: string | null
+}
+
+/** Everything a force's documents state. `pressRelease` is in the fixtures' shape. */
+export interface ForceFacts {
+  pressRelease: PressReleaseFacts
+  force: { code: string; name: string; region: string | null }
+  inspection: InspectionSummary
+  figures: Figure[]
+  findings: FindingFact[]
+  recommendations: RecommendationFact[]
+  /** The HM Inspector's quote, one paragraph per item. */
+  quote: string[]
+}
+
+/** The national review's facts: every force's facts, from which totals and distributions are counted. */
+export interface NationalFacts {
+  inspection: InspectionSummary
+  forces: ForceFacts[]
+}
+
+/** The region as the press office names it: 'Northern' → 'Northern Region'. */
+export function regionName(region: string | null): string | null {
+  if (!region) return null
+  return /\b(region|team)$/i.test(region) ? region : `${region} Region`
+}
+
+export function isHeadline(value: unknown): value is HeadlineJudgement {
+  return typeof value === 'string' && (HEADLINE_JUDGEMENTS as readonly string[]).includes(value)
+}
+
+/** The HMI's quote in our own words, from the judgement: it states the headline again and nothing else. */
+export function quoteFor(forceName: string, headline: HeadlineJudgement | null): string[] {
+  if (!headline) return []
+  const subject = /^(Metropolitan|British Transport|City of London) /.test(forceName)
+    ? `The ${forceName}`
+    : forceName
+  const progress: Record<HeadlineJudgement, string> = {
+    'good progress': 'has made good progress',
+    improvements: 'has made improvements',
+    'some improvements': 'has made some improvements',
+    'limited progress': 'has made limited progress',
+  }
+  return [
+    `${subject} ${progress[headline]} in how it identifies, monitors and manages integrity risks since we last looked in 2011.`,
+    'Every force must keep its relationships with the media, contractors and others open to scrutiny, and we will go on checking progress so that the public can be confident these risks are taken seriously.',
+  ]
+}
+
+/**
+ * The press release facts from a force's data-return values and what the inspection knows: the one
+ * place where data-return item codes become press release fields.
+ */
+export function pressReleaseFactsOf(input: {
+  force: { code: string; name: string }
+  hmi: string | null
+  region: string | null
+  period: { from: string; to: string }
+  headline: HeadlineJudgement | null
+  selfAssessmentSubmitted: boolean | null
+  values: Record<string, number | null | undefined>
+}): PressReleaseFacts {
+  const value = (code: string): number | null => {
+    const found = input.values[code]
+    return typeof found === 'number' && Number.isFinite(found) ? found : null
+  }
+  const whole = (code: string): number | null => {
+    const found = value(code)
+    return found === null ? null : Math.round(found)
+  }
+  const investigations = whole('media-disclosure-investigations')
+  const applications = whole('second-job-applications')
+  const facts: PressReleaseFacts = {
+    force: input.force.name,
+    forceCode: input.force.code,
+    headline: input.headline,
+    hmi: input.hmi,
+    hmiRegion: regionName(input.region),
+    period: { from: input.period.from, to: input.period.to },
+    integrityHealthCheck: input.selfAssessmentSubmitted,
+    mediaDisclosureInvestigations:
+      investigations === null
+        ? null
+        : { total: investigations, continuing: whole('media-disclosure-continuing') },
+    socialMediaCasesReferred: whole('social-media-referrals'),
+    secondJobApplications:
+      applications === null ? null : { applications, approved: whole('second-job-approvals') },
+    antiCorruptionUnitStaffChange: whole('acu-staff-change'),
+  }
+  // Stated only when the return says the force has one.
+  if (value('counter-corruption-plan') === 1) facts.counterCorruptionPlan = true
+  return facts
+}
+
+/** The data-return items with the force's values, in the return's order. */
+export function figuresOf(values: Record<string, number | null | undefined>): Figure[] {
+  return DATA_RETURN_ITEMS.map((item) => ({
+    code: item.code,
+    label: item.label,
+    definition: item.definition,
+    kind: item.kind,
+    value: typeof values[item.code] === 'number' ? (values[item.code] as number) : null,
+  }))
+}
+
+/** Counts of forces by headline judgement, in the scale's order, then forces without one. */
+export function headlineDistribution(forces: readonly ForceFacts[]) {
+  const rows = HEADLINE_JUDGEMENTS.map((headline) => ({
+    headline: headline as string,
+    forces: forces.filter((force) => force.pressRelease.headline === headline).map((force) => force.force),
+  }))
+  const none = forces.filter((force) => !force.pressRelease.headline).map((force) => force.force)
+  if (none.length) rows.push({ headline: 'not yet judged', forces: none })
+  return rows.map((row) => ({ ...row, count: row.forces.length }))
+}
+
+/** Totals of the counted figures across forces; `forces` = how many forces returned the item. */
+export function figureTotals(forces: readonly ForceFacts[]) {
+  return DATA_RETURN_ITEMS.filter((item) => item.kind === 'count' || item.kind === 'fte-change').map(
+    (item) => {
+      const values = forces
+        .map((force) => force.figures.find((figure) => figure.code === item.code)?.value ?? null)
+        .filter((value): value is number => value !== null)
+      return {
+        code: item.code,
+        label: item.label,
+        total: values.reduce((sum, value) => sum + value, 0),
+        forces: values.length,
+      }
+    },
+  )
+}
+
+/** National recommendation progress: per recommendation, how many forces are at each status. */
+export function recommendationProgressNationally(forces: readonly ForceFacts[]) {
+  const byText = new Map<string, { code: string | null; text: string; counts: Record<string, number> }>()
+  for (const force of forces) {
+    for (const recommendation of force.recommendations) {
+      const key = recommendation.code ?? recommendation.text
+      const row = byText.get(key) ?? { code: recommendation.code, text: recommendation.text, counts: {} }
+      const status = recommendation.status ?? 'no update'
+      row.counts[status] = (row.counts[status] ?? 0) + 1
+      byText.set(key, row)
+    }
+  }
+  return [...byText.values()]
+}
+
+/** What factsFor needs to read, named by the services that own it (see services.ts for the wiring). */
+export interface FactsSources {
+  inspection(caller: Caller, inspectionId: string): Promise<InspectionSummary>
+  /** The forces in the inspection's scope that the caller may see, in name order. */
+  forcesInScope(caller: Caller, inspectionId: string): Promise<{ id: number; code: string; name: string }[]>
+  forceFacts(caller: Caller, inspectionId: string, forceCode: string): Promise<ForceFacts>
+}

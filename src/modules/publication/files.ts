@@ -1,0 +1,38 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { govukFrontendDist } from '../../web/views.js'
+import { chartsFor, markdownAsText, markdownToHtml, standaloneHtml } from './render.js'
+import type { VersionView } from './service.js'
+
+let govukCss: string | undefined
+function govukStylesheet(): string {
+  govukCss ??= fs.readFileSync(path.join(govukFrontendDist, 'govuk', 'govuk-frontend.min.css'), 'utf8')
+  return govukCss
+}
+
+/** The body of a version's page: its Markdown as GOV.UK HTML, with the national review's charts. */
+export function versionHtml(version: VersionView): string {
+  return markdownToHtml(version.content, chartsFor(version.kind, version.facts))
+}
+
+/** The version as one HTML file that stands alone (download, and the source of its PDF). */
+export function versionDocument(version: VersionView): string {
+  return standaloneHtml({
+    title: version.title,
+    body: versionHtml(version),
+    hash: version.contentHash,
+    version: version.version,
+    status: version.status,
+    publishedAt: version.publishedAt,
+    govukCss: govukStylesheet(),
+  })
+}
+
+export function versionText(version: VersionView): string {
+  return markdownAsText(version.content)
+}
+
+/** A file name for a version's download: `cheshire-press-release-v1.pdf`. */
+export function fileName(version: VersionView, extension: string): string {
+  return `${version.force?.code ?? 'national'}-${version.kind}-v${version.version}.${extension}`
+}

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+
+/** Debian's Chromium, as the browser tests use it: no browser is downloaded. */
+export const CHROMIUM_PATH = process.env.PROBITY_CHROMIUM ?? '/usr/bin/chromium'
+
+export class PdfUnavailableError extends Error {
+  constructor() {
+    super(
+      `PDFs are printed by headless Chromium, which is missing at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set PROBITY_CHROMIUM`,
+    )
+  }
+}
+
+export function pdfAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH)
+}
+
+/**
+ * Prints whole HTML documents to A4 PDFs with their print stylesheet, in one headless Chromium that
+ * is closed afterwards. Nothing is fetched: the documents stand alone (styles inlined).
+ */
+export async function printPdfs(documents: readonly string[]): Promise<Buffer[]> {
+  if (!pdfAvailable()) throw new PdfUnavailableError()
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  })
+  try {
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true })
+    const pdfs: Buffer[] = []
+    for (const html of documents) {
+      const page = await context.newPage()
+      await page.setContent(html, { waitUntil: 'load' })
+      await page.emulateMedia({ media: 'print' })
+      pdfs.push(
+        await page.pdf({
+          format: 'A4',
+          printBackground: true,
+          displayHeaderFooter: false,
+          preferCSSPageSize: true,
+        }),
+      )
+      await page.close()
+    }
+    return pdfs
+  } finally {
+    await browser.close()
+  }
+}
+
+export async function printPdf(html: string): Promise<Buffer> {
+  const [pdf] = await printPdfs([html])
+  return pdf as Buffer
+}

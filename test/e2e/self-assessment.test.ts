@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SYSTEM_CALLER } from '../../src/domain/access.js'
+import {
+  type BrowserSession,
+  expectAccessible,
+  shouldSkipBrowserTests,
+  signInTo,
+  signOut,
+  startBrowserSession,
+  textOf,
+} from '../support/browser.js'
+import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
+
+describe.skipIf(shouldSkipBrowserTests())(
+  'a force’s self-assessment, from draft to the inspector’s table',
+  () => {
+    let session: BrowserSession
+    let cast: TwoForces
+    let base: string
+
+    beforeAll(async () => {
+      session = await startBrowserSession()
+      cast = await buildTwoForces(session.testApp.services)
+      base = `/inspections/${cast.inspection.id}/forces/${cast.bravo.code}/self-assessment`
+    })
+    afterAll(() => session?.close())
+
+    it('a force user answers every question and submits it with a chief officer’s sign-off', async () => {
+      const { page } = session
+      const view = await session.testApp.services.selfAssessments.get(
+        SYSTEM_CALLER,
+        cast.inspection.id,
+        cast.bravo.code,
+      )
+      await signInTo(page, cast.bravo.users['force-admin'].email, base)
+      expect(await textOf(page.locator('h1'))).toBe('Self-assessment')
+      expect(await textOf(page.locator('.govuk-summary-list').first())).toContain('Not started')
+      await expectAccessible(page)
+
+      await page.getByRole('link', { name: view.areas[0]?.area.title }).click()
+      for (const [index, area] of view.areas.entries()) {
+        await page.waitForURL(`**${base}/areas/${area.area.code}`)
+        expect(await textOf(page.locator('h1'))).toBe(area.area.title)
+        if (index === 0) await expectAccessible(page)
+        for (const { question } of area.questions) {
+          await page
+            .getByRole('group', { name: `Rating for ${question.code}` })
+            .getByLabel('Fully met')
+            .check()
+          await page
+            .getByLabel(`Evidence for ${question.code}`)
+            .fill(`Board minutes covering ${question.code}`)
+        }
+        const last = index === view.areas.length - 1
+        await page.getByRole('button', { name: last ? 'Save as draft' : 'Save and continue' }).click()
+      }
+      await page.waitForURL(`**${base}?saved=1`)
+      expect(await textOf(page.locator('.govuk-summary-list').first())).toContain(
+        `${view.total} of ${view.total}`,
+      )
+
+      await page.getByRole('link', { name: 'Check and submit' }).click()
+      await page.waitForURL(`**${base}/submit`)
+      await expectAccessible(page)
+      // Sent without a sign-off first: the error summary says what is missing.
+      await page.getByRole('button', { name: 'Submit the self-assessment' }).click()
+      const summary = await textOf(page.locator('.govuk-error-summary'))
+      expect(summary).toContain('Enter the name of the chief officer signing off')
+      expect(summary).toContain('Confirm that the chief officer has approved the self-assessment')
+      await expectAccessible(page)
+
+      await page.getByLabel('Chief officer’s name').fill('Robert Kerrigan')
+      await page.getByLabel('Rank').fill('Deputy Chief Constable')
+      await page.getByLabel('The chief officer named has read and approved this self-assessment').check()
+      await page.getByRole('button', { name: 'Submit the self-assessment' }).click()
+      await page.waitForURL(`**${base}?submitted=1`)
+      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Self-assessment submitted')
+      const details = await textOf(page.locator('.govuk-summary-list').first())
+      expect(details).toContain('Submitted')
+      expect(details).toContain('Robert Kerrigan, Deputy Chief Constable')
+      // Read-only now: no more forms to answer.
+      expect(await page.getByRole('link', { name: 'Check and submit' }).count()).toBe(0)
+      await expectAccessible(page)
+      await signOut(page)
+    }, 180_000)
+
+    it('the inspector sees it submitted in the table of all forces', async () => {
+      const { page } = session
+      await signInTo(page, cast.inspectorateAdmin.email, `/inspections/${cast.inspection.id}`)
+      const row = page.locator('table.govuk-table tbody tr', { hasText: 'Cleveland' })
+      expect(await textOf(row.locator('.govuk-tag'))).toBe('Submitted')
+      expect(await textOf(row)).toContain('Robert Kerrigan, Deputy Chief Constable')
+      const alphaRow = page.locator('table.govuk-table tbody tr', { hasText: 'Cheshire' })
+      expect(await textOf(alphaRow.locator('.govuk-tag'))).toBe('In progress')
+      await expectAccessible(page)
+
+      await page.getByLabel('Self-assessment status').selectOption('submitted')
+      await page.getByRole('button', { name: 'Apply filter' }).click()
+      await page.waitForURL('**?status=submitted')
+      expect(await page.locator('table.govuk-table tbody tr').count()).toBe(1)
+
+      await page.getByRole('link', { name: /Cleveland/ }).click()
+      expect(await textOf(page.locator('.govuk-task-list'))).toContain('Submitted')
+      await expectAccessible(page)
+      await page.getByRole('link', { name: 'Self-assessment' }).click()
+      expect(await textOf(page.locator('main'))).toContain('Board minutes covering media-1')
+      await expectAccessible(page)
+    }, 60_000)
+
+    it('the inspectorate’s framework and inspection pages are accessible', async () => {
+      const { page } = session
+      await page.goto(`/frameworks/${cast.inspection.frameworkId}`)
+      expect(await textOf(page.locator('main'))).toContain('Relationships with the media and others')
+      await expectAccessible(page)
+      await page.goto(`/frameworks/${cast.inspection.frameworkId}/mappings`)
+      await expectAccessible(page)
+      await page.goto('/frameworks/import')
+      await expectAccessible(page)
+      await page.goto('/inspections/new')
+      await page.getByRole('button', { name: 'Set up the inspection' }).click()
+      expect(await textOf(page.locator('.govuk-error-summary'))).toContain('Enter a title')
+      await expectAccessible(page)
+      await page.goto('/inspections')
+      await expectAccessible(page)
+    }, 60_000)
+  },
+)

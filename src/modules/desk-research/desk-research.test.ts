@@ -265,14 +265,19 @@ describe('desk research', () => {
       (g) => g.profile.handleKey === 'cheshirepc99' && g.profile.platform === 'twitter',
     )
     expect(group?.posts.map((p) => p.externalId)).toEqual(['t1'])
-    const { referralId, instances } = await t.services.deskResearch.refer(
-      researcher,
-      'sm-2012',
-      group?.profile.id as string,
-    )
+    // Two researchers refer the same profile at once: one referral is made, the other is refused.
+    const attempts = await Promise.allSettled([
+      t.services.deskResearch.refer(researcher, 'sm-2012', group?.profile.id as string),
+      t.services.deskResearch.refer(researcher, 'sm-2012', group?.profile.id as string),
+    ])
+    const made = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []))
+    expect(made).toHaveLength(1)
+    const { referralId, instances } = made[0] as { referralId: string; instances: number }
     expect(instances).toBe(1)
 
     const caseworker = callerWith('force-caseworker', cheshireId)
+    const { referrals: forcesReferrals } = await t.services.referrals.list(caseworker, {})
+    expect(forcesReferrals.filter((r) => r.finding.includes('@CheshirePC99'))).toHaveLength(1)
     const referral = await t.services.referrals.find(caseworker, referralId)
     expect(referral.type).toBe('social-media misconduct')
     expect(referral.finding).toContain('@CheshirePC99 (PC 99) on twitter: 1 potentially inappropriate post')

@@ -683,7 +683,7 @@ export class DeskResearchService {
       .map((post) => `${post.postedOn} ${post.url ?? `(post ${post.externalId})`}: ${post.text}`)
       .join('\n\n')
       .slice(0, 10_000)
-    const referral = await this.referrals.create(caller, {
+    const prepared = await this.referrals.prepare(caller, {
       force: force.code,
       type: 'social-media misconduct',
       finding: finding.slice(0, 5000),
@@ -692,16 +692,25 @@ export class DeskResearchService {
       referredOn: londonToday(this.now()),
     })
     const now = this.now()
-    await this.in(caller, async (tx) => {
-      await tx
+    // One transaction: the referral and the posts marked as referred stand or fall together, and posts
+    // another researcher referred meanwhile (their rows locked, then no longer unreferred) refuse it.
+    const referral = await this.in(caller, async (tx) => {
+      const created = await this.referrals.createWithin(tx, caller, prepared)
+      const marked = await tx
         .update(researchPosts)
-        .set({ referralId: referral.id })
+        .set({ referralId: created.id })
         .where(
-          inArray(
-            researchPosts.id,
-            posts.map((post) => post.id),
+          and(
+            inArray(
+              researchPosts.id,
+              posts.map((post) => post.id),
+            ),
+            isNull(researchPosts.referralId),
           ),
         )
+        .returning({ id: researchPosts.id })
+      if (marked.length !== posts.length)
+        throw new ValidationError({ profile: 'These instances have just been referred by someone else' })
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -710,10 +719,11 @@ export class DeskResearchService {
           entityType: PROFILE_ENTITY,
           entityId: profile.id,
           action: 'refer',
-          after: { referralId: referral.id, instances: posts.length },
+          after: { referralId: created.id, instances: posts.length },
         },
         now,
       )
+      return created
     })
     return { referralId: referral.id, instances: posts.length }
   }

@@ -19,6 +19,8 @@ export const REFERRAL_READERS: Role[] = ['force-caseworker', 'inspector']
 export const REFERRAL_ENTITY = 'referral'
 
 export type ReferralRow = typeof referrals.$inferSelect
+/** A checked referral, its force found: what `createWithin` writes. */
+export type PreparedReferral = Omit<z.infer<typeof newReferralSchema>, 'force'> & { force: ForceReference }
 export interface ReferralView extends ReferralRow {
   force: ForceReference
   /** The case it was accepted into, as far as the caller may know it (reference, status, outcome). */
@@ -95,6 +97,14 @@ export class ReferralsService {
 
   /** An inspector refers a finding of the inspectorate's research to a force. */
   async create(caller: Caller, input: Record<string, unknown>): Promise<ReferralView> {
+    const referral = await this.prepare(caller, input)
+    const row = await inScope(this.db, caller.scope, (tx) => this.createWithin(tx, caller, referral))
+    const [view] = await this.views(caller, [row])
+    return view as ReferralView
+  }
+
+  /** Checks who refers and what, before any transaction opens: a bad referral never starts one. */
+  async prepare(caller: Caller, input: Record<string, unknown>): Promise<PreparedReferral> {
     requireRole(caller, 'inspector')
     if (caller.scope.kind !== 'inspectorate')
       throw new ForbiddenError('Only the inspectorate refers findings')
@@ -103,40 +113,45 @@ export class ReferralsService {
     if (!force) throw new ValidationError({ force: 'Select a force from the list' })
     if (values.referredOn > londonToday(this.now()))
       throw new ValidationError({ referredOn: 'The date of the referral must be today or in the past' })
+    return { ...values, force }
+  }
+
+  /**
+   * Writes a prepared referral inside the caller's own transaction, so that another module's work (desk
+   * research marking its posts as referred) stands or falls with it.
+   */
+  async createWithin(tx: Transaction, caller: Caller, values: PreparedReferral): Promise<ReferralRow> {
+    const { force } = values
     const now = this.now()
-    const row = await inScope(this.db, caller.scope, async (tx) => {
-      const [created] = await tx
-        .insert(referrals)
-        .values({
-          forceId: force.id,
-          type: values.type,
-          finding: values.finding,
-          evidenceUrl: values.evidenceUrl,
-          evidence: values.evidence,
-          referredOn: values.referredOn,
-          createdBy: caller.principal?.kind === 'user' ? caller.principal.id : null,
-          createdByLabel: caller.actor.label,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-      if (!created) throw new Error('insert returned no row')
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          forceId: force.id,
-          entityType: REFERRAL_ENTITY,
-          entityId: created.id,
-          action: 'refer',
-          after: created,
-        },
-        now,
-      )
-      return created
-    })
-    const [view] = await this.views(caller, [row])
-    return view as ReferralView
+    const [created] = await tx
+      .insert(referrals)
+      .values({
+        forceId: force.id,
+        type: values.type,
+        finding: values.finding,
+        evidenceUrl: values.evidenceUrl,
+        evidence: values.evidence,
+        referredOn: values.referredOn,
+        createdBy: caller.principal?.kind === 'user' ? caller.principal.id : null,
+        createdByLabel: caller.actor.label,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+    if (!created) throw new Error('insert returned no row')
+    await appendAuditEvent(
+      tx,
+      caller.actor,
+      {
+        forceId: force.id,
+        entityType: REFERRAL_ENTITY,
+        entityId: created.id,
+        action: 'refer',
+        after: created,
+      },
+      now,
+    )
+    return created
   }
 
   async list(

@@ -10,6 +10,7 @@ import { businessInterestsRoutes } from './modules/business-interests/routes.js'
 import { dataReturnsRoutes } from './modules/data-returns/routes.js'
 import { deskResearchRoutes } from './modules/desk-research/routes.js'
 import { fieldworkRoutes } from './modules/fieldwork/routes.js'
+import { forceDashboardRoutes } from './modules/force-dashboard/routes.js'
 import { forcesRoutes } from './modules/forces/routes.js'
 import { frameworksRoutes } from './modules/frameworks/routes.js'
 import { giftsHospitalityRoutes } from './modules/gifts-hospitality/routes.js'
@@ -100,6 +101,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(recommendationProgressRoutes, { services })
   await app.register(publicationRoutes, { services })
   await app.register(documentImportsRoutes, { services })
+  await app.register(forceDashboardRoutes, { services })
   await app.register(apiDocsRoutes)
 
   await app.ready()

@@ -7,7 +7,13 @@ import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js'
 import { auditCommand } from './modules/audit/cli.js'
 import { researchCommand } from './modules/desk-research/cli.js'
+import { giftsCommand } from './modules/gifts-hospitality/cli.js'
 import { usersCommand } from './modules/identity/cli.js'
+import {
+  chosenDataset,
+  type SeedCommandOptions,
+  seedNationalCommand,
+} from './modules/national-dataset/cli.js'
 import { policiesCommand } from './modules/policies/cli.js'
 import { extractCommand, renderCommand } from './modules/press-releases/cli.js'
 import { publishCommand } from './modules/publication/cli.js'
@@ -68,8 +74,13 @@ export function buildProgram(): Command {
   program
     .command('seed')
     .description('Add a dataset to the database')
-    .requiredOption('--demo', 'the demo dataset: users for every role in two forces and the inspectorate')
-    .action(async () => {
+    .option('--demo', 'the demo dataset: users for every role in two forces and the inspectorate')
+    .option('--national', 'the national-scale dataset: 44 forces, about 200,000 staff, years of registers')
+    .option('--years <n>', 'with --national: years of history, 1 to 20 (default 10)')
+    .option('--seed <s>', 'with --national: a whole number (default 2012); the same seed, the same rows')
+    .option('--scale <f>', 'with --national: a fraction of the national size, 0 < F <= 1 (default 1)')
+    .action(async (options: SeedCommandOptions) => {
+      if (chosenDataset(options) === 'national') return seedNationalCommand(options)
       const config = loadConfig()
       refuseDemoInProduction(config)
       await withServices(config.database, async (services) => {
@@ -86,6 +97,7 @@ export function buildProgram(): Command {
   program.addCommand(auditCommand())
   program.addCommand(researchCommand())
   program.addCommand(rosterCommand())
+  program.addCommand(giftsCommand())
   program.addCommand(publishCommand())
   program.addCommand(policiesCommand())
   program.addCommand(renderCommand())

@@ -7,6 +7,7 @@ import { BusinessInterestsService } from './modules/business-interests/service.j
 import { DataReturnsService } from './modules/data-returns/service.js'
 import { DeskResearchService } from './modules/desk-research/service.js'
 import { FieldworkService } from './modules/fieldwork/service.js'
+import { ForceDashboardService } from './modules/force-dashboard/service.js'
 import { ForcesService } from './modules/forces/service.js'
 import { FrameworksService } from './modules/frameworks/service.js'
 import { GiftsHospitalityService } from './modules/gifts-hospitality/service.js'
@@ -106,6 +107,19 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     recommendationProgress,
     documentImports,
     publication,
+    forceDashboard: new ForceDashboardService(
+      forces,
+      {
+        businessInterests,
+        giftsHospitality,
+        mediaContacts,
+        integrityCases,
+        referrals,
+        acuStaffing,
+        policies,
+      },
+      now,
+    ),
   }
 }
 

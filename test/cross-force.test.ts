@@ -153,6 +153,18 @@ describe('cross-force isolation over every route', () => {
     }
   })
 
+  it('refuses Bravo the dashboard of Alpha named by its code (the walk fills no query string)', async () => {
+    for (const path of [`/dashboard?force=${cast.alpha.code}`, `/api/dashboard?force=${cast.alpha.code}`]) {
+      for (const role of ['force-admin', 'force-caseworker', 'staff'] as const) {
+        const response = await sendAs(await agentFor(cast.bravo.users[role].email))('GET', path)
+        expectNoAlphaData(response, `${role} GET ${path}`)
+        expect([403, 404], `${role} GET ${path}`).toContain(response.statusCode)
+      }
+      const response = await sendWithToken(cast.bravo.apiToken.token)('GET', path)
+      expect(response.statusCode, `token GET ${path}`).toBe(404)
+    }
+  })
+
   it("left Alpha's records as they were", async () => {
     const alphaAdmin = await agentFor(cast.alpha.users['force-admin'].email)
     const list = await alphaAdmin.get('/api/users')

@@ -18,10 +18,10 @@ export function inScope<T>(
 ): Promise<T> {
   const forceId = 'forceId' in scope ? String(scope.forceId) : ''
   return db.transaction(async (tx) => {
+    // One round trip: `role` set this way is SET LOCAL ROLE, and every request pays for this statement.
     await tx.execute(
-      sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true), set_config('app.user_id', ${userId}, true)`,
+      sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true), set_config('app.user_id', ${userId}, true), set_config('role', 'probity_app', true)`,
     )
-    await tx.execute(sql`set local role probity_app`)
     return work(tx)
   })
 }

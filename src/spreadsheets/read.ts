@@ -40,7 +40,8 @@ function kindOf(file: UploadedFile): 'csv' | 'xlsx' {
   throw new SpreadsheetError(`${file.filename} is neither a CSV (.csv) nor an Excel (.xlsx) file`)
 }
 
-function checkHeaders(headers: string[], filename: string): string[] {
+/** The header row's columns, normalised; no header at all, or a column twice, is a SpreadsheetError. */
+export function checkHeaders(headers: string[], filename: string): string[] {
   const normalised = headers.map(normaliseHeader)
   if (normalised.every((header) => header === '')) throw new SpreadsheetError(`${filename} has no header row`)
   const seen = new Set<string>()

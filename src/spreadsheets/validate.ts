@@ -25,11 +25,15 @@ export function validateRows<Schema extends z.ZodType>(
     if (parsed.success) {
       result.valid.push({ line: row.line, value: parsed.data })
     } else {
-      const reason = parsed.error.issues
-        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-        .join('; ')
-      result.problems.push({ line: row.line, reason })
+      result.problems.push({ line: row.line, reason: reasonOf(parsed.error) })
     }
   }
   return result
+}
+
+/** Why a row failed its schema, as an import reports it: `column: message`, each separated by `; `. */
+export function reasonOf(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ')
 }

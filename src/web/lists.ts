@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { COUNT_AHEAD } from '../db/counting.js'
 
 /**
  * Paging and sorting for GOV.UK lists: the query string carries `page`, `sort` and `order`, so every
@@ -54,7 +55,13 @@ export function pagedJson<const Name extends string, Item extends z.ZodType>(
     page: z.number().int(),
     pageSize: z.number().int(),
     total: z.number().int().meta({ description: totalDescription }),
-    totalPages: z.number().int(),
+    totalExact: z.boolean().meta({
+      description: `False when there are more than \`total\`: a list counts at most ${COUNT_AHEAD.toLocaleString('en-GB')} records past the page, and its filters narrow it`,
+    }),
+    totalPages: z
+      .number()
+      .int()
+      .meta({ description: 'The pages counted so far: more follow when `totalExact` is false' }),
   })
 }
 
@@ -62,7 +69,7 @@ export function pagedJson<const Name extends string, Item extends z.ZodType>(
 export function pageOf<const Name extends string, Item>(
   name: Name,
   items: Item[],
-  page: { page: number; total: number; pageSize?: number },
+  page: { page: number; total: number; exact?: boolean; pageSize?: number },
 ) {
   const pageSize = page.pageSize ?? PAGE_SIZE
   const records = { [name]: items } as { [Key in Name]: Item[] }
@@ -71,6 +78,7 @@ export function pageOf<const Name extends string, Item>(
     page: page.page,
     pageSize,
     total: page.total,
+    totalExact: page.exact ?? true,
     totalPages: Math.max(1, Math.ceil(page.total / pageSize)),
   }
 }
@@ -97,11 +105,23 @@ function link(path: string, query: Query, changes: Query): string {
   return search ? `${path}?${search}` : path
 }
 
-/** The parameters of GOV.UK's pagination component, or undefined when everything fits on one page. */
-export function pagination(path: string, query: Query, page: number, total: number, pageSize = PAGE_SIZE) {
-  const pages = Math.max(1, Math.ceil(total / pageSize))
+/**
+ * The parameters of GOV.UK's pagination component, or undefined when everything fits on one page. When
+ * the total is not exact (see countAhead) the list goes on past it, so there is always a next page and
+ * no last one.
+ */
+export function pagination(
+  path: string,
+  query: Query,
+  page: number,
+  total: number,
+  pageSize = PAGE_SIZE,
+  exact = true,
+) {
+  const counted = Math.max(1, Math.ceil(total / pageSize))
+  const pages = exact ? counted : Math.max(counted, page + 1)
   if (pages === 1) return undefined
-  const shown = [...new Set([1, page - 1, page, page + 1, pages])]
+  const shown = [...new Set([1, page - 1, page, page + 1, ...(exact ? [pages] : [])])]
     .filter((n) => n >= 1 && n <= pages)
     .sort((a, b) => a - b)
   const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = []
@@ -156,6 +176,8 @@ export function listNavigation(
     order: 'asc' | 'desc'
     page: number
     total: number
+    /** False when `total` is a lower bound (see countAhead). */
+    exact?: boolean
     rows: number
     pageSize?: number
   },
@@ -167,7 +189,7 @@ export function listNavigation(
   const first = (shown.page - 1) * pageSize + 1
   return {
     head: sortableHead(path, filters, columns, shown),
-    pagination: pagination(path, linkQuery, shown.page, shown.total, pageSize),
+    pagination: pagination(path, linkQuery, shown.page, shown.total, pageSize, shown.exact),
     first,
     last: first - 1 + shown.rows,
     csvHref: exportLink(path, linkQuery, 'csv'),

@@ -38,6 +38,10 @@ export function createViewEnvironment(): nunjucks.Environment {
   environment.addFilter('formatNumber', (value: unknown) =>
     typeof value === 'number' ? numberFormat.format(value) : value,
   )
+  // A list's total, which is a lower bound when the list stopped counting (src/db/counting.ts).
+  environment.addFilter('listTotal', (value: unknown, exact: unknown) =>
+    typeof value === 'number' ? `${exact === false ? 'more than ' : ''}${numberFormat.format(value)}` : value,
+  )
   return environment
 }
 
@@ -90,6 +94,23 @@ const navigation: NavigationItem[] = [
     section: 'Your records',
     header: true,
     hint: 'policies to read and acknowledge',
+  },
+  {
+    text: 'Dashboard',
+    href: '/dashboard',
+    match: '/dashboard',
+    roles: ['force-caseworker'],
+    section: 'Force registers',
+    header: true,
+    hint: 'your force’s registers at a glance, as at today',
+  },
+  {
+    text: 'Force dashboard',
+    href: '/dashboard',
+    match: '/dashboard',
+    roles: ['inspector'],
+    section: 'Force registers',
+    hint: 'any force’s registers at a glance, as at today',
   },
   {
     text: 'Roster',

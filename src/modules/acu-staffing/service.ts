@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
@@ -191,32 +191,70 @@ export class AcuStaffingService {
     return rows
   }
 
-  /** The change in the unit between two dates, from the latest figures on or before each. */
-  async change(caller: Caller, forceId: number, from: string, to: string): Promise<StaffingChange> {
+  /** The latest figures on or before `day` (the force dashboard's): one indexed read on (force_id, as_of). */
+  async latest(caller: Caller, forceId: number, day: string): Promise<StaffingRow | null> {
     requireRole(caller, ...STAFFING_READERS)
     const force = this.readingForce(caller, forceId) as number
+    const [row] = await inScope(this.db, caller.scope, (tx) =>
+      tx
+        .select()
+        .from(acuStaffing)
+        .where(and(eq(acuStaffing.forceId, force), lte(acuStaffing.asOf, day)))
+        .orderBy(desc(acuStaffing.asOf))
+        .limit(1),
+    )
+    return row ?? null
+  }
+
+  /** The change in the unit between two dates, from the latest figures on or before each. */
+  async change(caller: Caller, forceId: number, from: string, to: string): Promise<StaffingChange> {
+    return (await this.changeByForce(caller, [forceId], from, to)).get(forceId) as StaffingChange
+  }
+
+  /** `change` for several forces at once (an inspection's data returns): two queries in all. Issue #11. */
+  async changeByForce(
+    caller: Caller,
+    forceIds: readonly number[],
+    from: string,
+    to: string,
+  ): Promise<Map<number, StaffingChange>> {
+    requireRole(caller, ...STAFFING_READERS)
+    const forces = forceIds.map((forceId) => this.readingForce(caller, forceId) as number)
     if (from > to) throw new ValidationError({ to: 'The second date must be on or after the first' })
-    const latest = async (day: string) =>
-      (
-        await inScope(this.db, caller.scope, (tx) =>
-          tx
-            .select()
-            .from(acuStaffing)
-            .where(and(eq(acuStaffing.forceId, force), lte(acuStaffing.asOf, day)))
-            .orderBy(desc(acuStaffing.asOf))
-            .limit(1),
-        )
-      )[0] ?? null
-    const before = await latest(from)
-    const after = await latest(to)
+    const { before, after } = forces.length
+      ? await inScope(this.db, caller.scope, async (tx) => {
+          // Each force's latest figures on or before the day.
+          const latest = async (day: string) =>
+            new Map(
+              (
+                await tx
+                  .selectDistinctOn([acuStaffing.forceId])
+                  .from(acuStaffing)
+                  .where(and(inArray(acuStaffing.forceId, forces), lte(acuStaffing.asOf, day)))
+                  .orderBy(asc(acuStaffing.forceId), desc(acuStaffing.asOf))
+              ).map((row) => [row.forceId, row]),
+            )
+          const before = await latest(from)
+          return { before, after: from === to ? before : await latest(to) }
+        })
+      : { before: new Map<number, StaffingRow>(), after: new Map<number, StaffingRow>() }
     const round = (value: number) => Math.round(value * 100) / 100
-    return {
-      from,
-      to,
-      before,
-      after,
-      fundedChange: before && after ? round(after.postsFunded - before.postsFunded) : null,
-      filledChange: before && after ? round(after.postsFilled - before.postsFilled) : null,
-    }
+    return new Map(
+      forces.map((forceId) => {
+        const was = before.get(forceId) ?? null
+        const now = after.get(forceId) ?? null
+        return [
+          forceId,
+          {
+            from,
+            to,
+            before: was,
+            after: now,
+            fundedChange: was && now ? round(now.postsFunded - was.postsFunded) : null,
+            filledChange: was && now ? round(now.postsFilled - was.postsFilled) : null,
+          },
+        ]
+      }),
+    )
   }
 }

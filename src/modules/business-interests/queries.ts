@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
+import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffMembers } from '../roster/schema.js'
 import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
@@ -100,24 +101,33 @@ export async function selectPage(
   sort: Sort,
   order: 'asc' | 'desc',
   page: { offset: number; limit: number } | undefined,
-): Promise<{ total: number; items: BusinessInterestWithStaff[] }> {
+): Promise<ListTotal & { items: BusinessInterestWithStaff[] }> {
   const where = conditionsOf(filter)
-  const [counted] = await tx
-    .select({ total: sql<number>`count(*)::int` })
-    .from(businessInterests)
-    .innerJoin(
-      staffMembers,
-      and(
-        eq(staffMembers.forceId, businessInterests.forceId),
-        eq(staffMembers.id, businessInterests.staffMemberId),
-      ),
-    )
-    .where(where)
   const query = joined(tx)
     .where(where)
     .orderBy(...orderOf(sort, order))
-  const items = page ? await query.limit(page.limit).offset(page.offset) : await query
-  return { total: counted?.total ?? 0, items }
+  if (!page) {
+    const items = await query
+    return { total: items.length, exact: true, items }
+  }
+  // Only the unit and the search read the member of staff's columns; otherwise the join changes nothing.
+  const matching = tx.select({ id: businessInterests.id }).from(businessInterests)
+  const counted = await countAhead(
+    tx,
+    filter.unit || filter.search
+      ? matching
+          .innerJoin(
+            staffMembers,
+            and(
+              eq(staffMembers.forceId, businessInterests.forceId),
+              eq(staffMembers.id, businessInterests.staffMemberId),
+            ),
+          )
+          .where(where)
+      : matching.where(where),
+    page.offset,
+  )
+  return { ...counted, items: await query.limit(page.limit).offset(page.offset) }
 }
 
 export async function selectOne(tx: Transaction, id: string): Promise<BusinessInterestWithStaff | undefined> {
@@ -172,16 +182,22 @@ export async function selectStaffByNumber(
 /** The applications of one force submitted between two days, both included. */
 export async function selectSubmittedBetween(
   tx: Transaction,
-  forceId: number,
+  forceIds: readonly number[],
   from: string,
   to: string,
-): Promise<BusinessInterestRow[]> {
+) {
   return tx
-    .select()
+    .select({
+      forceId: businessInterests.forceId,
+      category: businessInterests.category,
+      status: businessInterests.status,
+      decidedOn: businessInterests.decidedOn,
+      conditions: businessInterests.conditions,
+    })
     .from(businessInterests)
     .where(
       and(
-        eq(businessInterests.forceId, forceId),
+        inArray(businessInterests.forceId, [...forceIds]),
         gte(businessInterests.submittedOn, from),
         lte(businessInterests.submittedOn, to),
       ),
@@ -190,4 +206,46 @@ export async function selectSubmittedBetween(
 
 export async function selectForStaff(tx: Transaction, forceId: number): Promise<BusinessInterestRow[]> {
   return tx.select().from(businessInterests).where(eq(businessInterests.forceId, forceId))
+}
+
+/**
+ * The force dashboard's figures as at `today`, in one aggregate over the force's live applications
+ * (withdrawn and expired ones are never counted, so the index on (force_id, status) skips them).
+ */
+export async function selectDashboardCounts(tx: Transaction, forceId: number, today: string, dueBy: string) {
+  const bi = businessInterests
+  const current = sql`${bi.status} in ('approved', 'approved with conditions')`
+  const [row] = await tx
+    .select({
+      currentApproved:
+        sql<number>`count(*) filter (where ${bi.status} = 'approved' and (${bi.expiryDate} is null or ${bi.expiryDate} >= ${today}))`.mapWith(
+          Number,
+        ),
+      currentApprovedWithConditions:
+        sql<number>`count(*) filter (where ${bi.status} = 'approved with conditions' and (${bi.expiryDate} is null or ${bi.expiryDate} >= ${today}))`.mapWith(
+          Number,
+        ),
+      awaitingDecision: sql<number>`count(*) filter (where ${bi.status} = 'submitted')`.mapWith(Number),
+      reviewsDue:
+        sql<number>`count(*) filter (where ${current} and (${bi.reviewDate} <= ${dueBy} or ${bi.expiryDate} <= ${dueBy}))`.mapWith(
+          Number,
+        ),
+      appealsOpen: sql<number>`count(*) filter (where ${bi.appealStatus} = 'lodged')`.mapWith(Number),
+    })
+    .from(bi)
+    .where(
+      and(
+        eq(bi.forceId, forceId),
+        inArray(bi.status, ['submitted', 'approved', 'approved with conditions', 'refused']),
+      ),
+    )
+  return (
+    row ?? {
+      currentApproved: 0,
+      currentApprovedWithConditions: 0,
+      awaitingDecision: 0,
+      reviewsDue: 0,
+      appealsOpen: 0,
+    }
+  )
 }

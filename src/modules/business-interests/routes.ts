@@ -373,7 +373,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
         .render('business-interests/views/list.njk', { ...view, errors: formErrors(error.fieldErrors) })
     }
     const query = parsed.data
-    const { total, items } = await businessInterests.list(
+    const { total, exact, items } = await businessInterests.list(
       request.caller,
       filterOf(query, forceId),
       query.sort,
@@ -383,8 +383,9 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     return reply.render('business-interests/views/list.njk', {
       ...view,
       total,
+      exact,
       interests: items.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
-      ...listNavigation(LIST, values, SORT_COLUMNS, { ...query, total, rows: items.length }),
+      ...listNavigation(LIST, values, SORT_COLUMNS, { ...query, total, exact, rows: items.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canDecide: request.principal?.role !== 'inspector' && request.principal?.role !== 'inspectorate-admin',
     })
@@ -602,14 +603,14 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     async (request) => {
       const query = request.query
       const forceId = await forceFilter(request.caller, query.force)
-      const { total, items } = await businessInterests.list(
+      const { total, exact, items } = await businessInterests.list(
         request.caller,
         filterOf(query, forceId),
         query.sort,
         query.order,
         pageWindow(query.page),
       )
-      return pageOf('businessInterests', items.map(toJson), { page: query.page, total })
+      return pageOf('businessInterests', items.map(toJson), { page: query.page, total, exact })
     },
   )
 

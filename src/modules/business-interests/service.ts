@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import type { ListTotal } from '../../db/counting.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
@@ -21,6 +22,7 @@ import {
   type ListFilter,
   type Sort,
   type StaffFacts,
+  selectDashboardCounts,
   selectForStaff,
   selectOne,
   selectPage,
@@ -415,13 +417,13 @@ export class BusinessInterestsService {
     sort: Sort = 'submitted',
     order: 'asc' | 'desc' = 'desc',
     page?: { offset: number; limit: number },
-  ): Promise<{ total: number; items: BusinessInterestView[] }> {
+  ): Promise<ListTotal & { items: BusinessInterestView[] }> {
     requireRole(caller, 'force-caseworker', 'inspector')
     const forceId = this.forceOf(caller, filter.forceId)
-    const { total, items } = await inScope(this.db, caller.scope, (tx) =>
+    const { items, ...total } = await inScope(this.db, caller.scope, (tx) =>
       selectPage(tx, { ...filter, forceId }, sort, order, page),
     )
-    return { total, items: await this.view(items, caller) }
+    return { ...total, items: await this.view(items, caller) }
   }
 
   /** Everything the filter shows, for a download; the download itself is audited. */
@@ -646,25 +648,43 @@ export class BusinessInterestsService {
    * return quotes, e.g. "40 applications, all approved".
    */
   async counts(caller: Caller, forceId: number, period: { from: string; to: string }): Promise<Counts> {
+    return (await this.countsByForce(caller, [forceId], period)).get(forceId) as Counts
+  }
+
+  /**
+   * `counts` for several forces at once (an inspection's data returns), from one query: each force's
+   * counts, zeros where it had no applications. Added for issue #11 (national scale).
+   */
+  async countsByForce(
+    caller: Caller,
+    forceIds: readonly number[],
+    period: { from: string; to: string },
+  ): Promise<Map<number, Counts>> {
     requireRole(caller, 'force-caseworker', 'inspector')
-    this.forceOf(caller, forceId)
+    const forces = forceIds.map((forceId) => this.forceOf(caller, forceId) as number)
     if (!isIsoDay(period.from) || !isIsoDay(period.to) || period.from > period.to)
       throw new ValidationError({
         period: 'The period must be two real days, the first on or before the last',
       })
-    const rows = await inScope(this.db, caller.scope, (tx) =>
-      selectSubmittedBetween(tx, forceId, period.from, period.to),
-    )
-    const counts: Counts = {
-      applications: 0,
-      approved: 0,
-      approvedWithConditions: 0,
-      refused: 0,
-      withdrawn: 0,
-      pending: 0,
-      byCategory: {},
-    }
+    const rows = forces.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          selectSubmittedBetween(tx, forces, period.from, period.to),
+        )
+      : []
+    const byForce = new Map<number, Counts>()
+    for (const forceId of forces)
+      byForce.set(forceId, {
+        applications: 0,
+        approved: 0,
+        approvedWithConditions: 0,
+        refused: 0,
+        withdrawn: 0,
+        pending: 0,
+        byCategory: {},
+      })
     for (const row of rows) {
+      const counts = byForce.get(row.forceId)
+      if (!counts) continue
       const category = counts.byCategory[row.category] ?? { applications: 0, approved: 0, refused: 0 }
       counts.byCategory[row.category] = category
       counts.applications++
@@ -681,7 +701,19 @@ export class BusinessInterestsService {
       if (row.status === 'withdrawn') counts.withdrawn++
       if (row.status === 'submitted') counts.pending++
     }
-    return counts
+    return byForce
+  }
+
+  /**
+   * The force dashboard's figures as at `today`: current approvals (with and without conditions), those
+   * awaiting a decision, reviews or expiries due within `windowDays`, and appeals open.
+   */
+  async dashboardCounts(caller: Caller, forceId: number, today: string, windowDays: number) {
+    requireRole(caller, 'force-caseworker', 'inspector')
+    const force = this.forceOf(caller, forceId) as number
+    return inScope(this.db, caller.scope, (tx) =>
+      selectDashboardCounts(tx, force, today, addDays(today, windowDays)),
+    )
   }
 
   /**

@@ -77,61 +77,80 @@ export interface AssessmentDirectory {
   assessment(caller: Caller, inspectionId: string, forceCode: string): Promise<AssessmentFacts>
 }
 
-/** The records the computed items are counted from, through each module's own service. */
+/**
+ * The records the computed items are counted from, through each module's own service: each counts for
+ * several forces at once (one query per item for a whole inspection; a single force's return asks for one).
+ */
 export interface RecordSources {
   businessInterests: {
-    counts(
+    countsByForce(
       caller: Caller,
-      forceId: number,
+      forceIds: readonly number[],
       period: { from: string; to: string },
-    ): Promise<{
-      applications: number
-      approved: number
-      refused: number
-      pending: number
-      withdrawn: number
-    }>
+    ): Promise<
+      Map<
+        number,
+        { applications: number; approved: number; refused: number; pending: number; withdrawn: number }
+      >
+    >
   }
   integrityCases: {
-    counts(
+    countsByForce(
       caller: Caller,
-      forceId: number,
+      forceIds: readonly number[],
       period: { from: string; to: string; census?: string },
-    ): Promise<{ openedByType: Record<string, number>; continuingByType: Record<string, number> }>
+    ): Promise<
+      Map<number, { openedByType: Record<string, number>; continuingByType: Record<string, number> }>
+    >
   }
   referrals: {
-    list(
+    countsByForce(
       caller: Caller,
-      filter: { forceId?: number; from?: string; to?: string },
-    ): Promise<{ referrals: { id: string; type: string; referredOn: string; status: string }[] }>
+      forceIds: readonly number[],
+      period: { from: string; to: string },
+    ): Promise<Map<number, { type: string; status: string; count: number }[]>>
   }
   acuStaffing: {
-    change(
+    changeByForce(
       caller: Caller,
-      forceId: number,
+      forceIds: readonly number[],
       from: string,
       to: string,
-    ): Promise<{
-      before: { asOf: string; postsFilled: number; postsFunded: number } | null
-      after: { asOf: string; postsFilled: number; postsFunded: number } | null
-      filledChange: number | null
-    }>
+    ): Promise<
+      Map<
+        number,
+        {
+          before: { asOf: string; postsFilled: number; postsFunded: number } | null
+          after: { asOf: string; postsFilled: number; postsFunded: number } | null
+          filledChange: number | null
+        }
+      >
+    >
   }
-  roster: { countServing(caller: Caller, forceId: number, day: string): Promise<number> }
-  policies?: {
-    awarenessByArea(
+  roster: {
+    countServingByForce(
       caller: Caller,
-      forceId: number,
+      forceIds: readonly number[],
+      day: string,
+    ): Promise<Map<number, number>>
+  }
+  policies?: {
+    awarenessByForce(
+      caller: Caller,
+      forceIds: readonly number[],
       census: string,
     ): Promise<
-      {
-        area: string
-        areaName: string
-        version: number | null
-        applicable: number
-        acknowledged: number
-        rate: number | null
-      }[]
+      Map<
+        number,
+        {
+          area: string
+          areaName: string
+          version: number | null
+          applicable: number
+          acknowledged: number
+          rate: number | null
+        }[]
+      >
     >
   }
 }
@@ -380,8 +399,43 @@ export class DataReturnsService {
     inspectionId: string,
     forceCode: string,
   ): Promise<Record<string, number | null>> {
-    const view = await this.get(caller, inspectionId, forceCode)
-    return Object.fromEntries(view.items.map((item) => [item.code, item.value]))
+    requireRole(caller, ...RETURN_READERS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    return (await this.valuesFor(caller, [assessment])).get(assessment.id) as Record<string, number | null>
+  }
+
+  /**
+   * `values` for several forces' parts of an inspection at once, by assessment id, from one query: every
+   * item's value as it stands (the override, else the computed or supplied value; null where none).
+   */
+  async valuesFor(
+    caller: Caller,
+    assessments: readonly AssessmentFacts[],
+  ): Promise<Map<string, Record<string, number | null>>> {
+    requireRole(caller, ...RETURN_READERS)
+    const { scope } = caller
+    if (scope.kind !== 'force' && scope.kind !== 'inspectorate') throw new ForbiddenError()
+    if (scope.kind === 'force' && assessments.some((assessment) => assessment.force.id !== scope.forceId))
+      throw new NotFoundError()
+    const ids = assessments.map((assessment) => assessment.id)
+    const rows = ids.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          tx.select().from(dataReturnValues).where(inArray(dataReturnValues.assessmentId, ids)),
+        )
+      : []
+    const values = new Map<string, Record<string, number | null>>()
+    for (const assessment of assessments) {
+      const mine = new Map(
+        rows
+          .filter((row) => row.assessmentId === assessment.id && row.forceId === assessment.force.id)
+          .map((row) => [row.item, row]),
+      )
+      values.set(
+        assessment.id,
+        Object.fromEntries(DATA_RETURN_ITEMS.map((item) => [item.code, standing(mine.get(item.code))])),
+      )
+    }
+    return values
   }
 
   /** The return's history in the audit trail, oldest first. */
@@ -407,116 +461,174 @@ export class DataReturnsService {
    * this one revisits.
    */
   async computeFor(caller: Caller, assessment: AssessmentFacts): Promise<Record<string, ComputedValue>> {
-    const { inspection, force, revisits } = assessment
+    return (await this.computeForAll(caller, [assessment])).get(assessment.id) as Record<
+      string,
+      ComputedValue
+    >
+  }
+
+  /**
+   * `computeFor` for several forces' parts of ONE inspection at once, by assessment id: each source is
+   * asked once for all of them (one query per item, grouped by force), so a whole inspection's returns
+   * take a fixed number of queries however many forces are in scope.
+   */
+  async computeForAll(
+    caller: Caller,
+    assessments: readonly AssessmentFacts[],
+  ): Promise<Map<string, Record<string, ComputedValue>>> {
+    const first = assessments[0]
+    if (!first) return new Map()
+    if (assessments.some((assessment) => assessment.inspection.id !== first.inspection.id))
+      throw new Error('computeForAll computes the returns of one inspection at a time')
+    const { inspection, revisits } = first
+    const forceIds = assessments.map((assessment) => assessment.force.id)
     const period = { from: inspection.dataFrom, to: inspection.dataTo }
     const census = inspection.censusDate
-    const computed: Record<string, ComputedValue> = {}
-
-    const interests = await this.sources.businessInterests.counts(caller, force.id, period)
-    const interestDetail = {
-      ...period,
-      applications: interests.applications,
-      approved: interests.approved,
-      refused: interests.refused,
-      pending: interests.pending,
-      withdrawn: interests.withdrawn,
-    }
-    computed['second-job-applications'] = { value: interests.applications, detail: interestDetail }
-    computed['second-job-approvals'] = { value: interests.approved, detail: interestDetail }
-
-    const cases = await this.sources.integrityCases.counts(caller, force.id, { ...period, census })
-    const opened = cases.openedByType[MEDIA_DISCLOSURE] ?? 0
-    const continuing = cases.continuingByType[MEDIA_DISCLOSURE] ?? 0
-    const caseDetail = {
-      ...period,
-      census,
-      type: MEDIA_DISCLOSURE,
-      opened,
-      continuing,
-      closed: opened - continuing,
-    }
-    computed['media-disclosure-investigations'] = { value: opened, detail: caseDetail }
-    computed['media-disclosure-continuing'] = { value: continuing, detail: caseDetail }
-
     const referralsTo = inspection.fieldworkTo ?? census
-    const { referrals } = await this.sources.referrals.list(caller, {
-      forceId: force.id,
+    const revisited = revisits && revisits.censusDate <= census ? revisits : null
+
+    // One after another: an embedded database has a single connection for transactions.
+    const interestsOf = await this.sources.businessInterests.countsByForce(caller, forceIds, period)
+    const casesOf = await this.sources.integrityCases.countsByForce(caller, forceIds, { ...period, census })
+    const referralsOf = await this.sources.referrals.countsByForce(caller, forceIds, {
       from: inspection.dataFrom,
       to: referralsTo,
     })
-    const social = referrals.filter((referral) => referral.type === SOCIAL_MEDIA)
-    computed['social-media-referrals'] = {
-      value: social.length,
-      detail: {
-        from: inspection.dataFrom,
-        to: referralsTo,
-        type: SOCIAL_MEDIA,
-        referred: social.length,
-        accepted: social.filter((referral) => referral.status === 'accepted').length,
-        noAction: social.filter((referral) => referral.status === 'no action').length,
-        awaiting: social.filter((referral) => referral.status === 'awaiting response').length,
-      },
-    }
+    const atCensusOf = await this.sources.acuStaffing.changeByForce(caller, forceIds, census, census)
+    const changeOf = revisited
+      ? await this.sources.acuStaffing.changeByForce(caller, forceIds, revisited.censusDate, census)
+      : null
+    const workforceOf = await this.sources.roster.countServingByForce(caller, forceIds, census)
+    const awarenessOf = this.sources.policies
+      ? await this.sources.policies.awarenessByForce(caller, forceIds, census)
+      : null
 
-    const atCensus = await this.sources.acuStaffing.change(caller, force.id, census, census)
-    computed['acu-posts-filled'] = {
-      value: atCensus.after ? round(atCensus.after.postsFilled, 2) : null,
-      detail: {
+    const returns = new Map<string, Record<string, ComputedValue>>()
+    for (const { id, force } of assessments) {
+      const computed: Record<string, ComputedValue> = {}
+      const interests = interestsOf.get(force.id) as NonNullable<ReturnType<typeof interestsOf.get>>
+      const interestDetail = {
+        ...period,
+        applications: interests.applications,
+        approved: interests.approved,
+        refused: interests.refused,
+        pending: interests.pending,
+        withdrawn: interests.withdrawn,
+      }
+      computed['second-job-applications'] = { value: interests.applications, detail: interestDetail }
+      computed['second-job-approvals'] = { value: interests.approved, detail: interestDetail }
+
+      const cases = casesOf.get(force.id) as NonNullable<ReturnType<typeof casesOf.get>>
+      const opened = cases.openedByType[MEDIA_DISCLOSURE] ?? 0
+      const continuing = cases.continuingByType[MEDIA_DISCLOSURE] ?? 0
+      const caseDetail = {
+        ...period,
         census,
-        figuresOf: atCensus.after?.asOf ?? null,
-        postsFilled: atCensus.after?.postsFilled ?? null,
-        postsFunded: atCensus.after?.postsFunded ?? null,
-      },
-    }
-    if (revisits && revisits.censusDate <= census) {
-      const change = await this.sources.acuStaffing.change(caller, force.id, revisits.censusDate, census)
-      computed['acu-staff-change'] = {
-        value: change.filledChange === null ? null : round(change.filledChange, 2),
+        type: MEDIA_DISCLOSURE,
+        opened,
+        continuing,
+        closed: opened - continuing,
+      }
+      computed['media-disclosure-investigations'] = { value: opened, detail: caseDetail }
+      computed['media-disclosure-continuing'] = { value: continuing, detail: caseDetail }
+
+      const social = (referralsOf.get(force.id) ?? []).filter((row) => row.type === SOCIAL_MEDIA)
+      const referred = (status?: string) =>
+        social.filter((row) => !status || row.status === status).reduce((sum, row) => sum + row.count, 0)
+      computed['social-media-referrals'] = {
+        value: referred(),
         detail: {
-          from: revisits.censusDate,
-          to: census,
-          revisits: revisits.code,
-          before: change.before ? { asOf: change.before.asOf, postsFilled: change.before.postsFilled } : null,
-          after: change.after ? { asOf: change.after.asOf, postsFilled: change.after.postsFilled } : null,
+          from: inspection.dataFrom,
+          to: referralsTo,
+          type: SOCIAL_MEDIA,
+          referred: referred(),
+          accepted: referred('accepted'),
+          noAction: referred('no action'),
+          awaiting: referred('awaiting response'),
         },
       }
-    } else
-      computed['acu-staff-change'] = {
-        value: null,
+
+      const atCensus = atCensusOf.get(force.id) as NonNullable<ReturnType<typeof atCensusOf.get>>
+      computed['acu-posts-filled'] = {
+        value: atCensus.after ? round(atCensus.after.postsFilled, 2) : null,
         detail: {
           census,
-          reason: 'This inspection revisits no earlier one, so there is no change to measure',
+          figuresOf: atCensus.after?.asOf ?? null,
+          postsFilled: atCensus.after?.postsFilled ?? null,
+          postsFunded: atCensus.after?.postsFunded ?? null,
         },
       }
+      const change = changeOf?.get(force.id)
+      if (revisited && change) {
+        computed['acu-staff-change'] = {
+          value: change.filledChange === null ? null : round(change.filledChange, 2),
+          detail: {
+            from: revisited.censusDate,
+            to: census,
+            revisits: revisited.code,
+            before: change.before
+              ? { asOf: change.before.asOf, postsFilled: change.before.postsFilled }
+              : null,
+            after: change.after ? { asOf: change.after.asOf, postsFilled: change.after.postsFilled } : null,
+          },
+        }
+      } else
+        computed['acu-staff-change'] = {
+          value: null,
+          detail: {
+            census,
+            reason: 'This inspection revisits no earlier one, so there is no change to measure',
+          },
+        }
 
-    const workforce = await this.sources.roster.countServing(caller, force.id, census)
-    computed.workforce = {
-      value: workforce > 0 ? workforce : null,
-      detail: {
-        census,
-        serving: workforce,
-        ...(workforce ? {} : { reason: 'No one on the roster at the census date' }),
-      },
-    }
-
-    const awareness = this.sources.policies
-      ? await this.sources.policies.awarenessByArea(caller, force.id, census)
-      : []
-    for (const item of DATA_RETURN_ITEMS) {
-      if (!item.code.startsWith('policy-awareness-')) continue
-      const area = awareness.find((entry) => `policy-awareness-${entry.area}` === item.code)
-      computed[item.code] = {
-        value: area?.rate === null || area?.rate === undefined ? null : round(area.rate, 4),
+      const workforce = workforceOf.get(force.id) ?? 0
+      computed.workforce = {
+        value: workforce > 0 ? workforce : null,
         detail: {
           census,
-          version: area?.version ?? null,
-          asked: area?.applicable ?? 0,
-          acknowledged: area?.acknowledged ?? 0,
-          ...(area?.version ? {} : { reason: 'No version of the policy was published by the census date' }),
+          serving: workforce,
+          ...(workforce ? {} : { reason: 'No one on the roster at the census date' }),
         },
       }
+
+      const awareness = awarenessOf?.get(force.id) ?? []
+      for (const item of DATA_RETURN_ITEMS) {
+        if (!item.code.startsWith('policy-awareness-')) continue
+        const area = awareness.find((entry) => `policy-awareness-${entry.area}` === item.code)
+        computed[item.code] = {
+          value: area?.rate === null || area?.rate === undefined ? null : round(area.rate, 4),
+          detail: {
+            census,
+            version: area?.version ?? null,
+            asked: area?.applicable ?? 0,
+            acknowledged: area?.acknowledged ?? 0,
+            ...(area?.version ? {} : { reason: 'No version of the policy was published by the census date' }),
+          },
+        }
+      }
+      returns.set(id, computed)
     }
-    return computed
+    return returns
+  }
+
+  /**
+   * Every force's return in the inspection's scope (the caller's own force only, for a force), computed
+   * from the records without storing anything, by force code: the batch `compute`.
+   */
+  async computeAll(
+    caller: Caller,
+    inspectionId: string,
+  ): Promise<Map<string, Record<string, ComputedValue>>> {
+    requireRole(caller, ...RETURN_CALCULATORS)
+    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
+    const assessments = await this.inspections.assessments(caller, inspectionId)
+    const computed = await this.computeForAll(caller, assessments)
+    return new Map(
+      assessments.map((assessment) => [
+        assessment.force.code,
+        computed.get(assessment.id) as Record<string, ComputedValue>,
+      ]),
+    )
   }
 
   /** Computes the force's return from its records, without storing it. */

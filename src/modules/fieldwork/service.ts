@@ -70,6 +70,12 @@ export interface ReportFinding {
   area: AreaReference
 }
 
+/** What a force's reports state from its fieldwork. */
+export interface ReportFacts {
+  headline: string | null
+  findings: ReportFinding[]
+}
+
 export interface JudgementSummary {
   judgement: string
   status: JudgementStatus
@@ -627,25 +633,59 @@ export class FieldworkService {
 
   /** A force's findings in the order its report states them, each with its area, for publication. */
   async findingsFor(caller: Caller, assessment: AssessmentView): Promise<ReportFinding[]> {
+    return ((await this.reportFactsFor(caller, [assessment])).get(assessment.id) as ReportFacts).findings
+  }
+
+  /**
+   * What the reports of several forces state from fieldwork, by assessment id: the findings in the
+   * framework's area order, and the headline judgement (the confirmed one, or null). Each framework's
+   * areas are read once and every force's findings and judgements in one query each. Issue #11.
+   */
+  async reportFactsFor(
+    caller: Caller,
+    assessments: readonly AssessmentView[],
+  ): Promise<Map<string, ReportFacts>> {
     this.checkInspector(caller)
-    const areas = await this.areasOf(caller, assessment)
-    const rows = await inScope(this.db, caller.scope, (tx) => this.findingsIn(tx, assessment.id))
-    const areaOrder = new Map(areas.map((area, index) => [area.id, index]))
-    return rows
-      .filter((row) => areaOrder.has(row.areaId))
-      .sort(
-        (a, b) =>
-          (areaOrder.get(a.areaId) ?? 0) - (areaOrder.get(b.areaId) ?? 0) ||
-          a.position - b.position ||
-          a.createdAt.getTime() - b.createdAt.getTime(),
-      )
-      .map((row) => ({
-        id: row.id,
-        kind: row.kind,
-        text: row.text,
-        position: row.position,
-        area: areas[areaOrder.get(row.areaId) ?? 0] as AreaReference,
-      }))
+    const areasOf = new Map<string, AreaReference[]>()
+    for (const assessment of assessments)
+      if (!areasOf.has(assessment.framework.id))
+        areasOf.set(assessment.framework.id, await this.areasOf(caller, assessment))
+    const ids = assessments.map((assessment) => assessment.id)
+    const { found, judged } = ids.length
+      ? await inScope(this.db, caller.scope, async (tx) => ({
+          found: await tx
+            .select()
+            .from(findings)
+            .where(inArray(findings.assessmentId, ids))
+            .orderBy(asc(findings.position), asc(findings.createdAt), asc(findings.id)),
+          judged: await tx.select().from(judgements).where(inArray(judgements.assessmentId, ids)),
+        }))
+      : { found: [], judged: [] }
+    const facts = new Map<string, ReportFacts>()
+    for (const assessment of assessments) {
+      const areas = areasOf.get(assessment.framework.id) as AreaReference[]
+      const areaOrder = new Map(areas.map((area, index) => [area.id, index]))
+      const rows = found.filter((row) => row.assessmentId === assessment.id)
+      facts.set(assessment.id, {
+        headline: headlineOf(judged.find((row) => row.assessmentId === assessment.id) ?? null),
+        findings: rows
+          .filter((row) => areaOrder.has(row.areaId))
+          .sort(
+            (a, b) =>
+              (areaOrder.get(a.areaId) ?? 0) - (areaOrder.get(b.areaId) ?? 0) ||
+              a.position - b.position ||
+              a.createdAt.getTime() - b.createdAt.getTime(),
+          )
+          .map((row) => ({
+            id: row.id,
+            kind: row.kind,
+            text: row.text,
+            position: row.position,
+            area: areas[areaOrder.get(row.areaId) ?? 0] as AreaReference,
+          })),
+      })
+    }
+    return facts
   }
 
   /**

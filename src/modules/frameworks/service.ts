@@ -185,23 +185,22 @@ export class FrameworksService {
 
   private async detail(tx: Transaction, frameworkId: string): Promise<FrameworkDetail> {
     const framework = await this.selectFramework(tx, frameworkId)
-    const [areas, questions, recommendations] = await Promise.all([
-      tx
-        .select()
-        .from(frameworkAreas)
-        .where(eq(frameworkAreas.frameworkId, framework.id))
-        .orderBy(asc(frameworkAreas.position)),
-      tx
-        .select()
-        .from(frameworkQuestions)
-        .where(eq(frameworkQuestions.frameworkId, framework.id))
-        .orderBy(asc(frameworkQuestions.position)),
-      tx
-        .select()
-        .from(frameworkRecommendations)
-        .where(eq(frameworkRecommendations.frameworkId, framework.id))
-        .orderBy(asc(frameworkRecommendations.position)),
-    ])
+    // One after another: a transaction is one connection, which runs one query at a time.
+    const areas = await tx
+      .select()
+      .from(frameworkAreas)
+      .where(eq(frameworkAreas.frameworkId, framework.id))
+      .orderBy(asc(frameworkAreas.position))
+    const questions = await tx
+      .select()
+      .from(frameworkQuestions)
+      .where(eq(frameworkQuestions.frameworkId, framework.id))
+      .orderBy(asc(frameworkQuestions.position))
+    const recommendations = await tx
+      .select()
+      .from(frameworkRecommendations)
+      .where(eq(frameworkRecommendations.frameworkId, framework.id))
+      .orderBy(asc(frameworkRecommendations.position))
     // Questions in the order the areas come, then their own.
     const areaRank = new Map(areas.map((area, i) => [area.id, i]))
     questions.sort(
@@ -223,21 +222,43 @@ export class FrameworksService {
     frameworkId: string,
     forceId: number,
   ): Promise<RecommendationRow[]> {
+    return (await this.recommendationsForForces(caller, frameworkId, [forceId])).get(forceId) ?? []
+  }
+
+  /** `recommendationsFor` several forces at once, by force id, from one query. Issue #11 (national scale). */
+  async recommendationsForForces(
+    caller: Caller,
+    frameworkId: string,
+    forceIds: readonly number[],
+  ): Promise<Map<number, RecommendationRow[]>> {
     requireRole(caller, ...FRAMEWORK_READERS)
-    if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) throw new NotFoundError()
-    return inScope(this.db, caller.scope, async (tx) => {
+    const { scope } = caller
+    if (scope.kind === 'force' && forceIds.some((forceId) => forceId !== scope.forceId))
+      throw new NotFoundError()
+    const rows = await inScope(this.db, caller.scope, async (tx) => {
       const framework = await this.selectFramework(tx, frameworkId)
-      return tx
-        .select()
-        .from(frameworkRecommendations)
-        .where(
-          and(
-            eq(frameworkRecommendations.frameworkId, framework.id),
-            or(isNull(frameworkRecommendations.forceId), eq(frameworkRecommendations.forceId, forceId)),
-          ),
-        )
-        .orderBy(asc(frameworkRecommendations.position))
+      return forceIds.length
+        ? tx
+            .select()
+            .from(frameworkRecommendations)
+            .where(
+              and(
+                eq(frameworkRecommendations.frameworkId, framework.id),
+                or(
+                  isNull(frameworkRecommendations.forceId),
+                  inArray(frameworkRecommendations.forceId, [...forceIds]),
+                ),
+              ),
+            )
+            .orderBy(asc(frameworkRecommendations.position))
+        : []
     })
+    return new Map(
+      forceIds.map((forceId) => [
+        forceId,
+        rows.filter((row) => row.forceId === null || row.forceId === forceId),
+      ]),
+    )
   }
 
   /** A version of a framework by its code and version number, if it exists. */
@@ -577,20 +598,18 @@ export class FrameworksService {
     toId: string,
   ): Promise<{ kind: MappingKind; fromCode: string; toCode: string }[]> {
     const codes = async (id: string) => {
-      const [areas, questions, recommendations] = await Promise.all([
-        tx
-          .select({ code: frameworkAreas.code })
-          .from(frameworkAreas)
-          .where(eq(frameworkAreas.frameworkId, id)),
-        tx
-          .select({ code: frameworkQuestions.code })
-          .from(frameworkQuestions)
-          .where(eq(frameworkQuestions.frameworkId, id)),
-        tx
-          .select({ code: frameworkRecommendations.code })
-          .from(frameworkRecommendations)
-          .where(eq(frameworkRecommendations.frameworkId, id)),
-      ])
+      const areas = await tx
+        .select({ code: frameworkAreas.code })
+        .from(frameworkAreas)
+        .where(eq(frameworkAreas.frameworkId, id))
+      const questions = await tx
+        .select({ code: frameworkQuestions.code })
+        .from(frameworkQuestions)
+        .where(eq(frameworkQuestions.frameworkId, id))
+      const recommendations = await tx
+        .select({ code: frameworkRecommendations.code })
+        .from(frameworkRecommendations)
+        .where(eq(frameworkRecommendations.frameworkId, id))
       return {
         area: areas.map((r) => r.code),
         question: questions.map((r) => r.code),

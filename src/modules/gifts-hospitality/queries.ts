@@ -13,6 +13,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm'
+import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import { staffMembers } from '../roster/schema.js'
@@ -109,7 +110,7 @@ export async function selectGifts(
   filter: GiftFilter,
   order: { sort: GiftSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
-): Promise<{ total: number; rows: GiftWithStaff[] }> {
+): Promise<ListTotal & { rows: GiftWithStaff[] }> {
   const where = whereOf(filter)
   const direction = order.order === 'asc' ? asc : desc
   const query = tx
@@ -120,15 +121,17 @@ export async function selectGifts(
     .orderBy(direction(GIFT_SORTS[order.sort]), desc(giftsHospitality.createdAt), asc(giftsHospitality.id))
   if (!page) {
     const rows = await query
-    return { total: rows.length, rows }
+    return { total: rows.length, exact: true, rows }
   }
-  const [total] = await tx
-    .select({ value: count() })
-    .from(giftsHospitality)
-    .innerJoin(staffMembers, staffJoin)
-    .where(where)
+  // Only a search reads the member of staff's columns; otherwise the join cannot change the count.
+  const matching = tx.select({ id: giftsHospitality.id }).from(giftsHospitality)
+  const counted = await countAhead(
+    tx,
+    filter.search ? matching.innerJoin(staffMembers, staffJoin).where(where) : matching.where(where),
+    page.offset,
+  )
   const rows = await query.offset(page.offset).limit(page.limit)
-  return { total: total?.value ?? 0, rows }
+  return { ...counted, rows }
 }
 
 export async function selectGift(tx: Transaction, id: string): Promise<GiftWithStaff | undefined> {

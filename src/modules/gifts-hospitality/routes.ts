@@ -164,7 +164,11 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         errors: formErrors(firstMessages(parsed.error.issues)),
       })
     const query = parsed.data
-    const { total, gifts: rows } = await gifts.list(
+    const {
+      total,
+      exact,
+      gifts: rows,
+    } = await gifts.list(
       request.caller,
       toGiftFilter(query),
       { sort: query.sort, order: query.order },
@@ -176,8 +180,9 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     return reply.render('gifts-hospitality/views/list.njk', {
       ...view,
       total,
+      exact,
       gifts: rows.map((gift) => ({ ...forPage(gift), forceName: forcesById.get(gift.forceId) })),
-      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, rows: rows.length }),
+      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',
       isAdmin: request.principal?.role === 'force-admin',
@@ -363,13 +368,17 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     },
     async (request) => {
       const query = request.query
-      const { total, gifts: rows } = await gifts.list(
+      const {
+        total,
+        exact,
+        gifts: rows,
+      } = await gifts.list(
         request.caller,
         toGiftFilter(query),
         { sort: query.sort, order: query.order },
         pageWindow(query.page),
       )
-      return pageOf('gifts', rows.map(toJson), { page: query.page, total })
+      return pageOf('gifts', rows.map(toJson), { page: query.page, total, exact })
     },
   )
 

@@ -1,6 +1,8 @@
-import { eq } from 'drizzle-orm'
+import type { Readable } from 'node:stream'
+import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import type { ListTotal } from '../../db/counting.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import {
   type Caller,
@@ -19,6 +21,13 @@ import type { UploadedFile } from '../../spreadsheets/read.js'
 import type { AuditEvent, AuditService } from '../audit/service.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { PendingImportsService, StaffRowsImport, StaffRowsPreview } from '../imports/service.js'
+import {
+  checkedRows,
+  createImportTable,
+  ImportProblemsError,
+  loadInChunks,
+  type StreamTally,
+} from './bulk-import.js'
 import {
   declarationFields,
   declarationSchema,
@@ -74,6 +83,34 @@ export interface StaffDirectory {
     forceId: number,
     staffNumbers: string[],
   ): Promise<Map<string, StaffMemberReference>>
+}
+
+/** What the streaming import needs of the roster besides: the force named, and all its staff at once. */
+export interface ForceStaffDirectory extends StaffDirectory {
+  forceFor(caller: Caller, forceCode: string | undefined): Promise<{ id: number; code: string; name: string }>
+  allByStaffNumber(caller: Caller, forceId: number): Promise<Map<string, StaffMemberReference>>
+}
+
+/** How far a streaming import has got: the rows and bytes of the file read and checked so far. */
+export type StreamImportProgress = (progress: { rows: number; bytes: number }) => void
+
+export interface StreamImportResult {
+  force: { id: number; code: string; name: string }
+  filename: string
+  /** Data rows in the file. */
+  rows: number
+  /** Written (or, in a dry run, that would be). */
+  added: number
+  /** Already on the register: left as they are. */
+  unchanged: number
+  dryRun: boolean
+}
+
+/** Thrown inside a dry run's transaction to roll it back, carrying what it found. */
+class DryRunOutcome extends Error {
+  constructor(readonly result: StreamImportResult) {
+    super('dry run')
+  }
 }
 
 export interface Thresholds {
@@ -162,7 +199,7 @@ const IMPORT: StaffRowsImport<typeof importRowSchema, PendingRow, ImportedGift, 
 export class GiftsHospitalityService {
   constructor(
     private readonly db: Database,
-    private readonly roster: StaffDirectory,
+    private readonly roster: ForceStaffDirectory,
     private readonly audit: AuditService,
     private readonly pendingImports: PendingImportsService,
     private readonly now: () => Date,
@@ -336,13 +373,13 @@ export class GiftsHospitalityService {
     filter: GiftFilter,
     order: { sort: GiftSort; order: 'asc' | 'desc' },
     page: { offset: number; limit: number },
-  ): Promise<{ total: number; gifts: GiftView[] }> {
+  ): Promise<ListTotal & { gifts: GiftView[] }> {
     requireRole(caller, ...GIFT_READERS)
     const scoped = readableFilter(caller, filter)
     return inScope(this.db, caller.scope, async (tx) => {
-      const { total, rows } = await selectGifts(tx, scoped, order, page)
+      const { rows, ...total } = await selectGifts(tx, scoped, order, page)
       const thresholds = await this.thresholdMap(tx)
-      return { total, gifts: rows.map((row) => this.present(row, thresholds)) }
+      return { ...total, gifts: rows.map((row) => this.present(row, thresholds)) }
     })
   }
 
@@ -457,6 +494,118 @@ export class GiftsHospitalityService {
   async confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
     requireRole(caller, ...GIFT_KEEPERS)
     return this.pendingImports.confirm(caller, importId, IMPORT)
+  }
+
+  /**
+   * Imports a large CSV file of historic records as a stream (the command line's `probity gifts import`),
+   * with the web import's rules (IMPORT): every row checked, rows already on the register left as they
+   * are, and — unless it is a dry run or any row is bad — the rest written in ONE transaction under the
+   * caller's row-level security, with one audit event. Any bad row: an ImportProblemsError listing
+   * every one, and nothing is written.
+   */
+  async importStream(
+    caller: Caller,
+    input: { forceCode: string | undefined; filename: string; source: Readable },
+    options: { dryRun?: boolean; onProgress?: StreamImportProgress } = {},
+  ): Promise<StreamImportResult> {
+    const { filename, source } = input
+    const dryRun = options.dryRun ?? false
+    try {
+      requireRole(caller, ...GIFT_KEEPERS)
+      if (!/\.(csv|txt)$/i.test(filename))
+        throw new ValidationError({ file: `${filename} is not a CSV (.csv) file: save it as CSV` })
+      const force = await this.importedForce(caller, input.forceCode)
+      const forceId = forceToChange(caller, force.id)
+      const now = this.now()
+      const staff = await this.roster.allByStaffNumber(caller, forceId)
+      const onProgress = options.onProgress
+      const tally: StreamTally = { rows: 0, added: 0, unchanged: 0, problems: [] }
+      return await inScope(this.db, caller.scope, async (tx) => {
+        // One import into a force's register at a time: each sees what the one before it added.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${REGISTER}), ${forceId})`)
+        const existing = await IMPORT.existingKeys(tx, forceId, { from: '0001-01-01', to: '9999-12-31' })
+        await createImportTable(tx)
+        const rows = checkedRows(
+          source,
+          IMPORT,
+          {
+            filename,
+            staff,
+            existing,
+            today: londonToday(now),
+            onProgress: (rows, bytes) => onProgress?.({ rows, bytes }),
+          },
+          (row) => [
+            forceId,
+            row.staffMemberId,
+            row.kind,
+            row.description,
+            row.donorName,
+            row.donorType,
+            row.estimatedValue,
+            row.offeredOn,
+            row.declaredOn,
+            row.outcome,
+            row.approver,
+            row.disposal,
+            row.notes,
+          ],
+          tally,
+        )
+        const written = await loadInChunks(tx, rows, {
+          write: !dryRun,
+          recorded: { by: userIdOf(caller), at: now },
+        })
+        if (tally.problems.length) throw new ImportProblemsError(filename, tally.problems)
+        if (!tally.rows)
+          throw new ValidationError({ file: `${filename} has no rows of gifts or hospitality` })
+        const result = {
+          force,
+          filename,
+          rows: tally.rows,
+          added: tally.added,
+          unchanged: tally.unchanged,
+          dryRun,
+        }
+        if (dryRun) throw new DryRunOutcome(result)
+        if (written !== tally.added) throw new Error(`the import wrote ${written} rows of ${tally.added}`)
+        await appendAuditEvent(
+          tx,
+          caller.actor,
+          {
+            forceId,
+            entityType: ENTITY,
+            entityId: null,
+            action: 'import',
+            after: { filename, rows: tally.rows, created: tally.added, unchanged: tally.unchanged },
+          },
+          now,
+        )
+        return result
+      })
+    } catch (error) {
+      if (error instanceof DryRunOutcome) return error.result
+      throw error
+    } finally {
+      source.destroy()
+    }
+  }
+
+  /** The force an import names: the caller's own (another is refused); the command line names any. */
+  private async importedForce(caller: Caller, forceCode: string | undefined) {
+    try {
+      return await this.roster.forceFor(caller, forceCode?.trim() || undefined)
+    } catch (error) {
+      if (error instanceof ForbiddenError)
+        throw new ForbiddenError('You can import only into your own force’s register')
+      if (error instanceof ValidationError)
+        throw new ValidationError({
+          force: forceCode?.trim()
+            ? `No force has the code ${JSON.stringify(forceCode.trim())}`
+            : 'Name the force whose register this is',
+        })
+      throw error
+    }
   }
 
   /**

@@ -96,11 +96,38 @@ export async function readUpload(
     if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
     throw error
   }
-  const present = new Set(Object.keys(sheet[0]?.values ?? {}))
-  const missing = sheet.length ? requiredColumns.filter((column) => !present.has(column)) : []
-  if (missing.length)
-    throw new ValidationError({ file: `${file.filename} has no column ${missing.join(', ')}` })
+  if (sheet.length) requireColumns(file.filename, Object.keys(sheet[0]?.values ?? {}), requiredColumns)
   return sheet
+}
+
+/** A file whose header lacks a required column is a ValidationError naming them. */
+export function requireColumns(filename: string, columns: readonly string[], required: readonly string[]) {
+  const present = new Set(columns)
+  const missing = required.filter((column) => !present.has(column))
+  if (missing.length) throw new ValidationError({ file: `${filename} has no column ${missing.join(', ')}` })
+}
+
+/**
+ * A row that passed its schema, checked against the roster and the register's own rules: the member of
+ * staff it names, or why it is bad (`column: reason; …`). The one rule the web preview and the
+ * streaming import (gifts-hospitality/bulk-import.ts) both apply.
+ */
+export function checkStaffRow<
+  Schema extends z.ZodType<{ staff_number: string }>,
+  Row,
+  Listed,
+  Member extends RosterEntry,
+>(
+  check: StaffRowsImport<Schema, Row, Listed, Member>,
+  value: z.output<Schema>,
+  staff: ReadonlyMap<string, Member>,
+  today: string,
+): Member | string {
+  const member = staff.get(value.staff_number.trim().toUpperCase())
+  const reasons = check.problemsOf(value, today)
+  if (member && !reasons.length) return member
+  const unknown = `staff_number: no member of staff with number ${value.staff_number} on the roster`
+  return (member ? reasons : [unknown, ...reasons]).join('; ')
 }
 
 /**
@@ -184,12 +211,8 @@ export class PendingImportsService {
     }
     const checked: { line: number; value: z.output<Schema>; row: Row; member: Member }[] = []
     for (const { line, value } of valid) {
-      const member = staff.get(value.staff_number.trim().toUpperCase())
-      const reasons = member
-        ? []
-        : [`staff_number: no member of staff with number ${value.staff_number} on the roster`]
-      reasons.push(...check.problemsOf(value, today))
-      if (reasons.length || !member) problems.push({ line, reason: reasons.join('; ') })
+      const member = checkStaffRow(check, value, staff, today)
+      if (typeof member === 'string') problems.push({ line, reason: member })
       else checked.push({ line, value, row: check.toRow(value, member), member })
     }
     const days = checked.map(({ row }) => check.dayOf(row)).sort()

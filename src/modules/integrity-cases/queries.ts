@@ -16,6 +16,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm'
+import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
 import type { CaseSource, CaseStatus, CaseType } from '../../domain/cases.js'
 import { users } from '../identity/schema.js'
@@ -160,7 +161,7 @@ export async function selectCases(
   filter: CaseFilter,
   order: { sort: CaseSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
-): Promise<{ total: number; rows: CaseListRow[] }> {
+): Promise<ListTotal & { rows: CaseListRow[] }> {
   const where = whereOf(filter)
   const direction = order.order === 'asc' ? asc : desc
   const query = listQuery(tx, where).orderBy(
@@ -170,15 +171,19 @@ export async function selectCases(
   )
   if (!page) {
     const rows = (await query).map(toListRow)
-    return { total: rows.length, rows }
+    return { total: rows.length, exact: true, rows }
   }
-  const [total] = await tx
-    .select({ value: count() })
-    .from(integrityCaseHeaders)
-    .leftJoin(integrityCases, eq(integrityCases.id, integrityCaseHeaders.id))
-    .where(where)
+  const counted = await countAhead(
+    tx,
+    tx
+      .select({ id: integrityCaseHeaders.id })
+      .from(integrityCaseHeaders)
+      .leftJoin(integrityCases, eq(integrityCases.id, integrityCaseHeaders.id))
+      .where(where),
+    page.offset,
+  )
   const rows = (await query.offset(page.offset).limit(page.limit)).map(toListRow)
-  return { total: total?.value ?? 0, rows }
+  return { ...counted, rows }
 }
 
 export async function selectCaseListRow(tx: Transaction, id: string): Promise<CaseListRow | undefined> {
@@ -281,11 +286,12 @@ export async function selectCaseworkers(tx: Transaction, forceId: number) {
 /** Every header that counts for a period: opened in it, or closed in it. */
 export async function selectCaseFacts(
   tx: Transaction,
-  forceId: number,
+  forceIds: readonly number[],
   period: { from: string; to: string },
 ) {
   return tx
     .select({
+      forceId: integrityCaseHeaders.forceId,
       type: integrityCaseHeaders.type,
       openedOn: integrityCaseHeaders.openedOn,
       closedOn: integrityCaseHeaders.closedOn,
@@ -294,7 +300,7 @@ export async function selectCaseFacts(
     .from(integrityCaseHeaders)
     .where(
       and(
-        eq(integrityCaseHeaders.forceId, forceId),
+        inArray(integrityCaseHeaders.forceId, [...forceIds]),
         or(
           and(gte(integrityCaseHeaders.openedOn, period.from), lte(integrityCaseHeaders.openedOn, period.to)),
           and(gte(integrityCaseHeaders.closedOn, period.from), lte(integrityCaseHeaders.closedOn, period.to)),
@@ -315,4 +321,32 @@ export async function selectNamedCaseIds(
     .from(integrityCaseAccess)
     .where(and(eq(integrityCaseAccess.userId, userId), inArray(integrityCaseAccess.caseId, caseIds)))
   return new Set(rows.map((row) => row.caseId))
+}
+
+/**
+ * The dashboard's figures for one force's cases not yet closed, by type and status, in one aggregate
+ * over the header view (every case, confidential or not). The target date comes from the case itself,
+ * which row-level security hides for a confidential case the user is not named on: such a case counts
+ * as open and as confidential, never as past its target, as the overdue list shows it.
+ */
+export async function selectOpenCaseCounts(tx: Transaction, forceId: number, today: string) {
+  return tx
+    .select({
+      type: integrityCaseHeaders.type,
+      status: integrityCaseHeaders.status,
+      cases: count(),
+      pastTarget: sql<number>`count(*) filter (where ${integrityCases.targetDate} < ${today})`.mapWith(
+        Number,
+      ),
+      confidential: sql<number>`count(*) filter (where ${integrityCaseHeaders.confidential})`.mapWith(Number),
+    })
+    .from(integrityCaseHeaders)
+    .leftJoin(integrityCases, eq(integrityCases.id, integrityCaseHeaders.id))
+    .where(
+      and(
+        eq(integrityCaseHeaders.forceId, forceId),
+        inArray(integrityCaseHeaders.status, ['open', 'continuing']),
+      ),
+    )
+    .groupBy(integrityCaseHeaders.type, integrityCaseHeaders.status)
 }

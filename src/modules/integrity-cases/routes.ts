@@ -188,7 +188,11 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
         .code(400)
         .render('integrity-cases/views/list.njk', { ...common, errors: formErrors(issuesOf(parsed.error)) })
     const query = parsed.data
-    const { total, cases: rows } = await cases.list(
+    const {
+      total,
+      exact,
+      cases: rows,
+    } = await cases.list(
       request.caller,
       await toFilter(request, query),
       { sort: query.sort, order: query.order },
@@ -209,6 +213,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     return reply.render('integrity-cases/views/list.njk', {
       ...common,
       total,
+      exact,
       cases: rows.map((row) => ({
         ...row,
         opened: formatDay(row.openedOn),
@@ -216,7 +221,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
         forceName: forcesById.get(row.forceId),
       })),
       head: sortableHead(LIST, kept, columns, { sort: query.sort, order: query.order }),
-      pagination: pagination(LIST, linkQuery, query.page, total),
+      pagination: pagination(LIST, linkQuery, query.page, total, PAGE_SIZE, exact),
       first: (query.page - 1) * PAGE_SIZE + 1,
       last: (query.page - 1) * PAGE_SIZE + rows.length,
       csvHref: exportLink(LIST, linkQuery, 'csv'),
@@ -430,13 +435,17 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     },
     async (request) => {
       const query = request.query
-      const { total, cases: rows } = await cases.list(
+      const {
+        total,
+        exact,
+        cases: rows,
+      } = await cases.list(
         request.caller,
         await toFilter(request, query),
         { sort: query.sort, order: query.order },
         pageWindow(query.page),
       )
-      return pageOf('cases', rows.map(toJson), { page: query.page, total })
+      return pageOf('cases', rows.map(toJson), { page: query.page, total, exact })
     },
   )
 

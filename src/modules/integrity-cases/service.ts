@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import type { ListTotal } from '../../db/counting.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
@@ -10,6 +11,8 @@ import {
   type CaseCounts,
   type CaseLinkType,
   type CaseSource,
+  type CaseStatus,
+  type CaseType,
   countCases,
 } from '../../domain/cases.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
@@ -47,6 +50,7 @@ import {
   selectNamed,
   selectNamedCaseIds,
   selectNotes,
+  selectOpenCaseCounts,
   selectSubjects,
 } from './queries.js'
 import {
@@ -291,12 +295,12 @@ export class IntegrityCasesService {
     filter: CaseFilter,
     order: { sort: CaseSort; order: 'asc' | 'desc' },
     page: { offset: number; limit: number },
-  ): Promise<{ total: number; cases: CaseListRow[] }> {
+  ): Promise<ListTotal & { cases: CaseListRow[] }> {
     requireRole(caller, ...CASE_READERS)
     const forceId = this.readingForce(caller, filter.forceId)
     return this.scoped(caller, async (tx) => {
-      const { total, rows } = await selectCases(tx, { ...filter, forceId }, order, page)
-      return { total, cases: await this.redact(tx, caller, rows) }
+      const { rows, ...total } = await selectCases(tx, { ...filter, forceId }, order, page)
+      return { ...total, cases: await this.redact(tx, caller, rows) }
     })
   }
 
@@ -661,11 +665,51 @@ export class IntegrityCasesService {
     forceId: number,
     period: { from: string; to: string; census?: string },
   ): Promise<CaseCounts> {
+    return (await this.countsByForce(caller, [forceId], period)).get(forceId) as CaseCounts
+  }
+
+  /** `counts` for several forces at once (an inspection's data returns), from one query. Issue #11. */
+  async countsByForce(
+    caller: Caller,
+    forceIds: readonly number[],
+    period: { from: string; to: string; census?: string },
+  ): Promise<Map<number, CaseCounts>> {
+    requireRole(caller, ...CASE_READERS)
+    const forces = forceIds.map((forceId) => this.readingForce(caller, forceId) as number)
+    const census = period.census ?? period.to
+    const facts = forces.length ? await this.scoped(caller, (tx) => selectCaseFacts(tx, forces, period)) : []
+    const byForce = new Map<number, typeof facts>(forces.map((forceId) => [forceId, []]))
+    for (const fact of facts) byForce.get(fact.forceId)?.push(fact)
+    return new Map(
+      [...byForce].map(([forceId, rows]) => [
+        forceId,
+        countCases(rows, { from: period.from, to: period.to, census }),
+      ]),
+    )
+  }
+
+  /**
+   * The force dashboard's figures as at `today`: cases not closed by type and status, how many are past
+   * their target date (as the overdue list shows them), and how many are confidential. Confidential cases
+   * are counted from their headers only: no detail of one leaves here.
+   */
+  async dashboardCounts(
+    caller: Caller,
+    forceId: number,
+    today: string,
+  ): Promise<{
+    byTypeAndStatus: { type: CaseType; status: CaseStatus; cases: number }[]
+    pastTarget: number
+    confidential: number
+  }> {
     requireRole(caller, ...CASE_READERS)
     const force = this.readingForce(caller, forceId) as number
-    const census = period.census ?? period.to
-    const facts = await this.scoped(caller, (tx) => selectCaseFacts(tx, force, period))
-    return countCases(facts, { from: period.from, to: period.to, census })
+    const rows = await this.scoped(caller, (tx) => selectOpenCaseCounts(tx, force, today))
+    return {
+      byTypeAndStatus: rows.map(({ type, status, cases }) => ({ type, status, cases })),
+      pastTarget: rows.reduce((sum, row) => sum + row.pastTarget, 0),
+      confidential: rows.reduce((sum, row) => sum + row.confidential, 0),
+    }
   }
 
   /** A case's reference, status and outcome for another module (a referral's answer); null when not found. */

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, ilike, lte, or, type SQL } from 'drizzle-orm'
+import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffMembers } from '../roster/schema.js'
 import { mediaContacts } from './schema.js'
@@ -84,7 +85,7 @@ export async function selectMediaContacts(
   filter: MediaContactFilter,
   order: { sort: MediaSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
-): Promise<{ total: number; rows: MediaContactWithStaff[] }> {
+): Promise<ListTotal & { rows: MediaContactWithStaff[] }> {
   const where = whereOf(filter)
   const direction = order.order === 'asc' ? asc : desc
   const query = tx
@@ -95,14 +96,18 @@ export async function selectMediaContacts(
     .orderBy(direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id))
   if (!page) {
     const rows = await query
-    return { total: rows.length, rows }
+    return { total: rows.length, exact: true, rows }
   }
-  const [total] = await tx
-    .select({ value: count() })
-    .from(mediaContacts)
-    .innerJoin(staffMembers, staffJoin)
-    .where(where)
-  return { total: total?.value ?? 0, rows: await query.offset(page.offset).limit(page.limit) }
+  // Only the unit and the search read the member of staff's columns; otherwise the join changes nothing.
+  const matching = tx.select({ id: mediaContacts.id }).from(mediaContacts)
+  const counted = await countAhead(
+    tx,
+    filter.unit || filter.search
+      ? matching.innerJoin(staffMembers, staffJoin).where(where)
+      : matching.where(where),
+    page.offset,
+  )
+  return { ...counted, rows: await query.offset(page.offset).limit(page.limit) }
 }
 
 export async function selectMediaContact(
@@ -156,4 +161,19 @@ export async function selectContactKeys(
       ),
     )
   return new Set(rows.map(sameContactKey))
+}
+
+/** How many contacts one force logged between two days, both included: one aggregate on (force_id, contact_on). */
+export async function selectContactCount(tx: Transaction, forceId: number, from: string, to: string) {
+  const [row] = await tx
+    .select({ contacts: count() })
+    .from(mediaContacts)
+    .where(
+      and(
+        eq(mediaContacts.forceId, forceId),
+        gte(mediaContacts.contactOn, from),
+        lte(mediaContacts.contactOn, to),
+      ),
+    )
+  return { contacts: row?.contacts ?? 0 }
 }

@@ -127,7 +127,11 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
         errors: formErrors(firstMessages(parsed.error.issues)),
       })
     const query = parsed.data
-    const { total, contacts: rows } = await contacts.list(
+    const {
+      total,
+      exact,
+      contacts: rows,
+    } = await contacts.list(
       request.caller,
       toFilter(query),
       { sort: query.sort, order: query.order },
@@ -140,8 +144,9 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       values,
       showForce,
       total,
+      exact,
       contacts: rows.map((contact) => ({ ...forPage(contact), forceName: forcesById.get(contact.forceId) })),
-      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, rows: rows.length }),
+      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',
     })
@@ -245,13 +250,17 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
     },
     async (request) => {
       const query = request.query
-      const { total, contacts: rows } = await contacts.list(
+      const {
+        total,
+        exact,
+        contacts: rows,
+      } = await contacts.list(
         request.caller,
         toFilter(query),
         { sort: query.sort, order: query.order },
         pageWindow(query.page),
       )
-      return pageOf('mediaContacts', rows.map(toJson), { page: query.page, total })
+      return pageOf('mediaContacts', rows.map(toJson), { page: query.page, total, exact })
     },
   )
 

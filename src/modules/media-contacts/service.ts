@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import type { ListTotal } from '../../db/counting.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import {
   type Caller,
@@ -31,6 +32,7 @@ import {
   type MediaContactWithStaff,
   type MediaSort,
   sameContactKey,
+  selectContactCount,
   selectContactKeys,
   selectMediaContact,
   selectMediaContacts,
@@ -202,13 +204,25 @@ export class MediaContactsService {
     filter: MediaContactFilter,
     order: { sort: MediaSort; order: 'asc' | 'desc' },
     page: { offset: number; limit: number },
-  ): Promise<{ total: number; contacts: MediaContactView[] }> {
+  ): Promise<ListTotal & { contacts: MediaContactView[] }> {
     requireRole(caller, ...MEDIA_READERS)
     const scoped = readableFilter(caller, filter)
-    const { total, rows } = await inScope(this.db, caller.scope, (tx) =>
+    const { rows, ...total } = await inScope(this.db, caller.scope, (tx) =>
       selectMediaContacts(tx, scoped, order, page),
     )
-    return { total, contacts: rows }
+    return { ...total, contacts: rows }
+  }
+
+  /** How many contacts the force logged in a period (by date of contact, both ends included): the dashboard's figure. */
+  async dashboardCounts(
+    caller: Caller,
+    forceId: number,
+    period: { from: string; to: string },
+  ): Promise<{ contacts: number }> {
+    requireRole(caller, ...MEDIA_READERS)
+    if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) throw new NotFoundError()
+    if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
+    return inScope(this.db, caller.scope, (tx) => selectContactCount(tx, forceId, period.from, period.to))
   }
 
   /** Everything the filters select, for a download; the download is audited with the filters. */

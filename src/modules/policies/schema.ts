@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import {
   boolean,
   customType,
@@ -135,5 +136,15 @@ export const policyAcknowledgementRequests = pgTable(
       foreignColumns: [staffMembers.forceId, staffMembers.id],
     }),
     index('policy_acknowledgement_requests_staff').on(table.forceId, table.staffMemberId),
+    // The force dashboard counts asked and acknowledged per current version from this index alone, and
+    // the acknowledgements still outstanding (overdue ones, the reminders) from the partial one.
+    index('policy_acknowledgement_requests_force_version').on(
+      table.forceId,
+      table.versionId,
+      table.acknowledgedAt,
+    ),
+    index('policy_acknowledgement_requests_outstanding')
+      .on(table.forceId, table.dueOn, table.staffMemberId)
+      .where(sql`${table.acknowledgedAt} is null`),
   ],
 )

@@ -39,6 +39,20 @@ import {
   policyVersions,
 } from './schema.js'
 
+/** The force dashboard's policy awareness figures. */
+export interface DashboardAwareness {
+  /** Current versions: each policy's latest published on or before today. */
+  currentVersions: number
+  applicable: number
+  acknowledged: number
+  /** acknowledged / applicable; null when nobody was asked. */
+  rate: number | null
+  /** Acknowledgements past their deadline, of any version: what the reminders list. */
+  overdueAcknowledgements: number
+  /** The people those belong to. */
+  overdueStaff: number
+}
+
 /** Who manages the force's policies and publishes versions. */
 export const POLICY_MANAGERS: Role[] = ['force-admin']
 /** Who reads the library and the awareness dashboard: the force's caseworkers and the inspectorate. */
@@ -1000,10 +1014,20 @@ export class PoliciesService {
    * by then. The inspection's data returns read this.
    */
   async awarenessByArea(caller: Caller, forceId: number, census: string): Promise<AreaAwareness[]> {
+    return (await this.awarenessByForce(caller, [forceId], census)).get(forceId) as AreaAwareness[]
+  }
+
+  /** `awarenessByArea` for several forces at once (an inspection's data returns): three queries. Issue #11. */
+  async awarenessByForce(
+    caller: Caller,
+    forceIds: readonly number[],
+    census: string,
+  ): Promise<Map<number, AreaAwareness[]>> {
     requireRole(caller, ...POLICY_READERS)
-    const force = this.readingForce(caller, forceId)
-    return this.scoped(caller, async (tx) => {
-      const rows = await tx.select().from(policies).where(eq(policies.forceId, force))
+    const forces = forceIds.map((forceId) => this.readingForce(caller, forceId))
+    if (!forces.length) return new Map()
+    const { allRows, published, counts } = await this.scoped(caller, async (tx) => {
+      const allRows = await tx.select().from(policies).where(inArray(policies.forceId, forces))
       const published = await tx
         .select({
           id: policyVersions.id,
@@ -1014,16 +1038,20 @@ export class PoliciesService {
         .from(policyVersions)
         .where(
           and(
-            eq(policyVersions.forceId, force),
+            inArray(policyVersions.forceId, forces),
             isNotNull(policyVersions.publishedOn),
             sql`${policyVersions.publishedOn} <= ${census}`,
           ),
         )
         .orderBy(desc(policyVersions.publishedOn), desc(policyVersions.number))
-      const latest = new Map<string, (typeof published)[number]>()
+      const latestIds = new Set<string>()
+      const seen = new Set<string>()
       for (const version of published)
-        if (!latest.has(version.policyId)) latest.set(version.policyId, version)
-      const ids = [...latest.values()].map((version) => version.id)
+        if (!seen.has(version.policyId)) {
+          seen.add(version.policyId)
+          latestIds.add(version.id)
+        }
+      const ids = [...latestIds]
       const counts = ids.length
         ? await tx
             .select({
@@ -1035,10 +1063,19 @@ export class PoliciesService {
             .where(inArray(policyAcknowledgementRequests.versionId, ids))
             .groupBy(policyAcknowledgementRequests.versionId)
         : []
+      return { allRows, published, counts }
+    })
+    // Each policy's latest version published by the census (the versions come newest first).
+    const latest = new Map<string, (typeof published)[number]>()
+    for (const version of published) if (!latest.has(version.policyId)) latest.set(version.policyId, version)
+    const countOf = new Map(counts.map((row) => [row.versionId, row]))
+    const byForce = new Map<number, AreaAwareness[]>()
+    for (const force of forces) {
+      const rows = allRows.filter((row) => row.forceId === force)
       const areaOf = (code: string, name: string): AreaAwareness => {
         const policy = rows.find((row) => row.area === code)
         const version = policy ? latest.get(policy.id) : undefined
-        const count = version ? counts.find((row) => row.versionId === version.id) : undefined
+        const count = version ? countOf.get(version.id) : undefined
         const applicable = count?.applicable ?? 0
         const acknowledged = count?.acknowledged ?? 0
         return {
@@ -1051,14 +1088,60 @@ export class PoliciesService {
           rate: version ? rateOf(acknowledged, applicable) : null,
         }
       }
-      return [
+      byForce.set(force, [
         ...POLICY_AREAS.map((area) => areaOf(area.code, area.name)),
         ...rows
           .filter((row) => !POLICY_AREA_CODES.includes(row.area))
           .sort((a, b) => a.areaName.localeCompare(b.areaName))
           .map((row) => areaOf(row.area, row.areaName)),
-      ]
+      ])
+    }
+    return byForce
+  }
+
+  /**
+   * The force dashboard's figures as at `today`, in one statement: for the current versions (each
+   * policy's latest published on or before today), how many were asked and how many acknowledged; and
+   * across every version, the acknowledgements past their deadline (what the reminders list) and the
+   * people they belong to.
+   */
+  async dashboardCounts(caller: Caller, forceId: number, today: string): Promise<DashboardAwareness> {
+    requireRole(caller, ...POLICY_READERS)
+    const force = this.readingForce(caller, forceId)
+    const requests = policyAcknowledgementRequests
+    const [row] = await this.scoped(caller, (tx) => {
+      const current = tx
+        .selectDistinctOn([policyVersions.policyId], { id: policyVersions.id })
+        .from(policyVersions)
+        .where(
+          and(
+            eq(policyVersions.forceId, force),
+            eq(policyVersions.status, 'published'),
+            sql`${policyVersions.publishedOn} <= ${today}`,
+          ),
+        )
+        .orderBy(policyVersions.policyId, desc(policyVersions.publishedOn), desc(policyVersions.number))
+      const overdue = sql`from policy_acknowledgement_requests o
+        where o.force_id = ${force} and o.acknowledged_at is null and o.due_on < ${today}`
+      return tx
+        .select({
+          currentVersions: sql<number>`(select count(*) from (${current}) current_versions)`.mapWith(Number),
+          applicable: sql<number>`count(*)`.mapWith(Number),
+          acknowledged: sql<number>`count(${requests.acknowledgedAt})`.mapWith(Number),
+          overdueAcknowledgements: sql<number>`(select count(*) ${overdue})`.mapWith(Number),
+          overdueStaff: sql<number>`(select count(distinct o.staff_member_id) ${overdue})`.mapWith(Number),
+        })
+        .from(requests)
+        .where(and(eq(requests.forceId, force), inArray(requests.versionId, current)))
     })
+    const figures = row ?? {
+      currentVersions: 0,
+      applicable: 0,
+      acknowledged: 0,
+      overdueAcknowledgements: 0,
+      overdueStaff: 0,
+    }
+    return { ...figures, rate: rateOf(figures.acknowledged, figures.applicable) }
   }
 
   /**

@@ -1,9 +1,9 @@
 import type { Caller } from '../../domain/access.js'
 import type { DataReturnsService } from '../data-returns/service.js'
-import type { FieldworkService } from '../fieldwork/service.js'
+import type { FieldworkService, ReportFacts } from '../fieldwork/service.js'
 import type { ForcesService } from '../forces/service.js'
-import type { InspectionRow, InspectionsService } from '../inspections/service.js'
-import type { RecommendationProgressService } from '../recommendation-progress/service.js'
+import type { AssessmentView, InspectionRow, InspectionsService } from '../inspections/service.js'
+import type { ForceProgress, RecommendationProgressService } from '../recommendation-progress/service.js'
 import type { SelfAssessmentsService } from '../self-assessments/service.js'
 import {
   type FactsSources,
@@ -65,47 +65,60 @@ export class ServicesFactsSources implements FactsSources {
   }
 
   async forceFacts(caller: Caller, inspectionId: string, forceCode: string): Promise<ForceFacts> {
+    const assessment = await this.services.inspections.assessment(caller, inspectionId, forceCode)
+    return (await this.factsOf(caller, [assessment]))[0] as ForceFacts
+  }
+
+  async allForceFacts(caller: Caller, inspectionId: string): Promise<ForceFacts[]> {
+    return this.factsOf(caller, await this.services.inspections.assessments(caller, inspectionId))
+  }
+
+  /**
+   * The facts of several forces' parts of one inspection, in the order given: each service is asked once
+   * for all of them (so a whole inspection takes a fixed number of queries however many forces).
+   */
+  private async factsOf(caller: Caller, assessments: AssessmentView[]): Promise<ForceFacts[]> {
     const { services } = this
-    const assessment = await services.inspections.assessment(caller, inspectionId, forceCode)
     // One after another: an embedded database has a single connection for transactions.
-    const reference = await services.forces.find(forceCode)
-    const values = await services.dataReturns.values(caller, assessment.inspection.id, forceCode)
-    const headline = await services.fieldwork.headlineOf(caller, assessment)
-    const findings = await services.fieldwork.findingsFor(caller, assessment)
-    const progress = await services.recommendationProgress.forForce(
-      caller,
-      assessment.inspection.id,
-      forceCode,
-    )
-    const selfAssessment = await services.selfAssessments.get(caller, assessment.inspection.id, forceCode)
-    const force = assessment.force
-    const judgement = isHeadline(headline) ? headline : null
-    const pressRelease = pressReleaseFactsOf({
-      force,
-      hmi: reference?.region.hmi ?? null,
-      region: reference?.region.name ?? null,
-      period: { from: assessment.inspection.dataFrom, to: assessment.inspection.dataTo },
-      headline: judgement,
-      selfAssessmentSubmitted: selfAssessment.status === 'submitted',
-      values,
+    const references = new Map((await services.forces.list()).map((force) => [force.code, force]))
+    const valuesOf = await services.dataReturns.valuesFor(caller, assessments)
+    const fieldworkOf = await services.fieldwork.reportFactsFor(caller, assessments)
+    const progressOf = await services.recommendationProgress.forAssessments(caller, assessments)
+    const statusOf = await services.selfAssessments.statuses(caller, assessments)
+    return assessments.map((assessment, index) => {
+      const reference = references.get(assessment.force.code)
+      const values = valuesOf.get(assessment.id) as Record<string, number | null>
+      const { headline, findings } = fieldworkOf.get(assessment.id) as ReportFacts
+      const progress = progressOf[index] as ForceProgress
+      const force = assessment.force
+      const judgement = isHeadline(headline) ? headline : null
+      const pressRelease = pressReleaseFactsOf({
+        force,
+        hmi: reference?.region.hmi ?? null,
+        region: reference?.region.name ?? null,
+        period: { from: assessment.inspection.dataFrom, to: assessment.inspection.dataTo },
+        headline: judgement,
+        selfAssessmentSubmitted: statusOf.get(assessment.id) === 'submitted',
+        values,
+      })
+      return {
+        pressRelease,
+        force: { code: force.code, name: force.name, region: reference?.region.name ?? null },
+        inspection: summaryOf(assessment.inspection, assessment.revisits),
+        figures: figuresOf(values),
+        findings: findings.map((finding) => ({
+          area: finding.area.title,
+          kind: finding.kind,
+          text: finding.text,
+        })),
+        recommendations: progress.recommendations.map((entry) => ({
+          code: entry.recommendation.code,
+          text: entry.recommendation.text,
+          status: entry.current?.status ?? null,
+          basis: entry.current?.basis ?? null,
+        })),
+        quote: quoteFor(force.name, judgement),
+      }
     })
-    return {
-      pressRelease,
-      force: { code: force.code, name: force.name, region: reference?.region.name ?? null },
-      inspection: summaryOf(assessment.inspection, assessment.revisits),
-      figures: figuresOf(values),
-      findings: findings.map((finding) => ({
-        area: finding.area.title,
-        kind: finding.kind,
-        text: finding.text,
-      })),
-      recommendations: progress.recommendations.map((entry) => ({
-        code: entry.recommendation.code,
-        text: entry.recommendation.text,
-        status: entry.current?.status ?? null,
-        basis: entry.current?.basis ?? null,
-      })),
-      quote: quoteFor(force.name, judgement),
-    }
   }
 }

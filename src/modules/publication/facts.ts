@@ -198,4 +198,6 @@ export interface FactsSources {
   /** The forces in the inspection's scope that the caller may see, in name order. */
   forcesInScope(caller: Caller, inspectionId: string): Promise<{ id: number; code: string; name: string }[]>
   forceFacts(caller: Caller, inspectionId: string, forceCode: string): Promise<ForceFacts>
+  /** Every force's facts in the inspection's scope that the caller may see, in name order, read together. */
+  allForceFacts(caller: Caller, inspectionId: string): Promise<ForceFacts[]>
 }

@@ -130,9 +130,21 @@ function nationalData(facts: NationalFacts) {
   }
 }
 
+/** Compiled templates by source: the defaults and a few admins' edits are rendered for every force. */
+const compiled = new Map<string, nunjucks.Template>()
+function compile(source: string): nunjucks.Template {
+  let template = compiled.get(source)
+  if (!template) {
+    template = nunjucks.compile(source, environment)
+    if (compiled.size >= 20) compiled.delete(compiled.keys().next().value as string)
+    compiled.set(source, template)
+  }
+  return template
+}
+
 function run(source: string, data: Record<string, unknown>): string {
   try {
-    return tidy(nunjucks.compile(source, environment).render(data))
+    return tidy(compile(source).render(data))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new TemplateError(message.replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' '))

@@ -195,11 +195,8 @@ export class PublicationService {
   ): Promise<NationalFacts> {
     requireRole(caller, ...PUBLISHERS)
     const inspection = await this.sources.inspection(caller, inspectionId)
-    const forces: ForceFacts[] = []
-    for (const force of await this.sources.forcesInScope(caller, inspection.id)) {
-      forces.push(await this.sources.forceFacts(caller, inspection.id, force.code))
-      onForce?.(force.code)
-    }
+    const forces = await this.sources.allForceFacts(caller, inspection.id)
+    for (const force of forces) onForce?.(force.force.code)
     return { inspection, forces }
   }
 
@@ -508,28 +505,108 @@ export class PublicationService {
     const total = (forceKinds.length ? forces.length : 0) + (national ? 1 : 0)
     let done = 0
     const outcomes: GenerateOutcome[] = []
-    const allFacts: ForceFacts[] = []
+    let allFacts: ForceFacts[] = []
     if (forceKinds.length || national) {
-      for (const force of national ? inScopeForces : forces) {
-        const facts = await this.sources.forceFacts(caller, inspection.id, force.code)
-        allFacts.push(facts)
-        if (!forceKinds.length || !forces.some((f) => f.code === force.code)) continue
-        for (const kind of forceKinds) {
-          const markdown = renderMarkdown(kind, templates[kind], facts)
-          outcomes.push(await this.store(caller, inspection, force, kind, markdown, facts))
-        }
+      // Every force's facts read together (one query per source for the whole inspection), unless one
+      // force's documents alone are asked for.
+      allFacts =
+        national || !options.forceCode
+          ? await this.sources.allForceFacts(caller, inspection.id)
+          : [await this.sources.forceFacts(caller, inspection.id, options.forceCode)]
+      const factsOf = new Map(allFacts.map((facts) => [facts.force.code, facts]))
+      // What each document's latest version is, read once: one that would not change is not written.
+      const latest = await this.latestVersions(caller, inspection.id)
+      // Documents to write, stored together in one transaction at the end (all of them or none).
+      const writes: {
+        index: number
+        force: { id: number; code: string; name: string } | null
+        kind: PublicationKind
+        markdown: string
+        facts: DocumentFacts
+      }[] = []
+      const add = (
+        force: { id: number; code: string; name: string } | null,
+        kind: PublicationKind,
+        facts: DocumentFacts,
+      ) => {
+        const markdown = renderMarkdown(kind, templates[kind], facts)
+        const standing = this.standing(latest.get(`${force?.id ?? ''}:${kind}`), force, kind, markdown, facts)
+        if (!standing) writes.push({ index: outcomes.length, force, kind, markdown, facts })
+        outcomes.push(standing as GenerateOutcome)
+      }
+      for (const force of forceKinds.length ? forces : []) {
+        const facts = factsOf.get(force.code)
+        if (!facts) throw new NotFoundError('That force is not in this inspection')
+        for (const kind of forceKinds) add(force, kind, facts)
         done += 1
         options.onProgress?.(done, total, force.name)
       }
-    }
-    if (national) {
-      const facts: NationalFacts = { inspection, forces: allFacts }
-      const markdown = renderMarkdown('national-review', templates['national-review'], facts)
-      outcomes.push(await this.store(caller, inspection, null, 'national-review', markdown, facts))
-      done += 1
-      options.onProgress?.(done, total, KIND_LABELS['national-review'])
+      if (national) {
+        add(null, 'national-review', { inspection, forces: allFacts } satisfies NationalFacts)
+        done += 1
+        options.onProgress?.(done, total, KIND_LABELS['national-review'])
+      }
+      if (writes.length)
+        await inScope(this.db, caller.scope, async (tx) => {
+          for (const { index, force, kind, markdown, facts } of writes)
+            outcomes[index] = await this.store(
+              caller,
+              inspection,
+              force,
+              kind,
+              markdown,
+              facts,
+              undefined,
+              tx,
+            )
+        })
     }
     return outcomes
+  }
+
+  /** The latest version of each document of an inspection, by `forceId:kind` (`:kind` for the national one). */
+  private async latestVersions(caller: Caller, inspectionId: string): Promise<Map<string, VersionRow>> {
+    const rows = await inScope(this.db, caller.scope, (tx) =>
+      selectVersions(tx)
+        .where(eq(publications.inspectionId, inspectionId))
+        .orderBy(desc(publicationVersions.version)),
+    )
+    const latest = new Map<string, VersionRow>()
+    for (const { version, publication } of rows) {
+      const key = `${publication.forceId ?? ''}:${publication.kind}`
+      if (!latest.has(key)) latest.set(key, version)
+    }
+    return latest
+  }
+
+  /**
+   * What generating a document would come to without writing anything, when that is nothing: its latest
+   * version is approved or published (kept), or a draft with the same content and facts (unchanged).
+   * Undefined when it must be written (`store` decides again, in its transaction).
+   */
+  private standing(
+    latest: VersionRow | undefined,
+    force: { id: number; code: string; name: string } | null,
+    kind: PublicationKind,
+    markdown: string,
+    facts: DocumentFacts,
+  ): GenerateOutcome | undefined {
+    if (!latest) return undefined
+    const reference = force ? { id: force.id, code: force.code, name: force.name } : null
+    if (latest.status === 'approved' || latest.status === 'published')
+      return {
+        versionId: latest.id,
+        kind,
+        force: reference,
+        result: 'kept',
+        reason: `version ${latest.version} is ${latest.status}: correct it to change it`,
+      }
+    if (
+      latest.contentHash === contentHash(markdown) &&
+      canonicalize(latest.facts) === canonicalize(JSON.parse(JSON.stringify(facts)))
+    )
+      return { versionId: latest.id, kind, force: reference, result: 'unchanged' }
+    return undefined
   }
 
   /** Regenerates one version from the records as they stand (draft or in its factual-accuracy check only). */
@@ -557,11 +634,14 @@ export class PublicationService {
     markdown: string,
     facts: DocumentFacts,
     changeNote?: string,
+    within?: Transaction,
   ): Promise<GenerateOutcome> {
     const hash = contentHash(markdown)
     const title = titleOf(markdown, `${KIND_LABELS[kind]}${force ? `: ${force.name}` : ''}`)
     const reference = force ? { id: force.id, code: force.code, name: force.name } : null
-    return inScope(this.db, caller.scope, async (tx) => {
+    const inTransaction = (work: (tx: Transaction) => Promise<GenerateOutcome>) =>
+      within ? work(within) : inScope(this.db, caller.scope, work)
+    return inTransaction(async (tx) => {
       let [publication] = await tx
         .select()
         .from(publications)

@@ -100,6 +100,11 @@ export class RecommendationProgressService {
    * recommendation carried on across versions by the mappings between consecutive versions.
    */
   private async lineages(caller: Caller, framework: FrameworkRow, recommendations: RecommendationRow[]) {
+    return this.lineagesFrom(await this.lineageSources(caller, framework), framework, recommendations)
+  }
+
+  /** What lineages are traced through: the framework's versions, their mappings and their recommendations. */
+  private async lineageSources(caller: Caller, framework: FrameworkRow) {
     const family = (await this.frameworks.list(caller)).filter((version) => version.code === framework.code)
     const mappings: RecommendationMapping[] = []
     for (const version of family) {
@@ -114,13 +119,22 @@ export class RecommendationProgressService {
             toCode: row.toCode,
           })
     }
+    const others = new Map<string, RecommendationRow[]>()
+    for (const version of family)
+      if (version.id !== framework.id)
+        others.set(version.id, (await this.frameworks.get(caller, version.id)).recommendations)
+    return { family, mappings, others }
+  }
+
+  private lineagesFrom(
+    { family, mappings, others }: Awaited<ReturnType<RecommendationProgressService['lineageSources']>>,
+    framework: FrameworkRow,
+    recommendations: RecommendationRow[],
+  ) {
     const idByCode = new Map<string, string>()
     const about = new Map<string, { code: string; version: number }>()
     for (const version of family) {
-      const rows =
-        version.id === framework.id
-          ? recommendations
-          : (await this.frameworks.get(caller, version.id)).recommendations
+      const rows = version.id === framework.id ? recommendations : (others.get(version.id) ?? [])
       for (const row of rows) {
         idByCode.set(`${version.id}\u0000${row.code}`, row.id)
         about.set(row.id, { code: row.code, version: version.version })
@@ -177,24 +191,49 @@ export class RecommendationProgressService {
   async forForce(caller: Caller, inspectionId: string, forceCode: string): Promise<ForceProgress> {
     requireRole(caller, ...PROGRESS_READERS)
     const assessment = await this.inspections.assessment(caller, inspectionId, forceCode)
-    this.checkForce(caller, assessment)
-    const recommendations = await this.frameworks.recommendationsFor(
-      caller,
-      assessment.framework.id,
-      assessment.force.id,
+    return (await this.forAssessments(caller, [assessment]))[0] as ForceProgress
+  }
+
+  /**
+   * `forForce` for several forces' parts of one inspection, in the order given: the framework's
+   * lineages are read once, every force's recommendations and updates in one query each. Issue #11.
+   */
+  async forAssessments(caller: Caller, assessments: readonly AssessmentView[]): Promise<ForceProgress[]> {
+    requireRole(caller, ...PROGRESS_READERS)
+    for (const assessment of assessments) this.checkForce(caller, assessment)
+    const first = assessments[0]
+    if (!first) return []
+    if (assessments.some((assessment) => assessment.framework.id !== first.framework.id))
+      throw new Error('forAssessments reads the parts of one inspection at a time')
+    const framework = first.framework
+    const forceIds = assessments.map((assessment) => assessment.force.id)
+    const recommendationsOf = await this.frameworks.recommendationsForForces(caller, framework.id, forceIds)
+    const sources = await this.lineageSources(caller, framework)
+    const lineagesOf = new Map(
+      assessments.map((assessment) => [
+        assessment.id,
+        this.lineagesFrom(sources, framework, recommendationsOf.get(assessment.force.id) ?? []),
+      ]),
     )
-    const lineages = await this.lineages(caller, assessment.framework, recommendations)
-    const updates = await this.updatesOf(
-      caller,
-      [assessment.force.id],
-      [...new Set([...lineages.idsOf.values()].flat())],
-      lineages,
-    )
-    return {
+    const recommendationIds = new Set<string>()
+    for (const lineages of lineagesOf.values())
+      for (const ids of lineages.idsOf.values()) for (const id of ids) recommendationIds.add(id)
+    // `about` is the same for every force's lineages bar their own recommendations: merge them.
+    const about = new Map<string, { code: string; version: number }>()
+    for (const lineages of lineagesOf.values()) for (const [id, entry] of lineages.about) about.set(id, entry)
+    const updates = await this.updatesOf(caller, forceIds, [...recommendationIds], {
+      idsOf: new Map(),
+      about,
+    })
+    return assessments.map((assessment) => ({
       assessment,
-      recommendations: this.progressOf(recommendations, updates, lineages),
+      recommendations: this.progressOf(
+        recommendationsOf.get(assessment.force.id) ?? [],
+        updates.filter((update) => update.forceId === assessment.force.id),
+        lineagesOf.get(assessment.id) as Lineages,
+      ),
       records: assessment.inspection.status === 'closed' ? null : this.basisOf(caller),
-    }
+    }))
   }
 
   /** One recommendation of a force's, with its history. */

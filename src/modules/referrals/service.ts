@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, lte, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
@@ -177,6 +177,38 @@ export class ReferralsService {
     return { total, referrals: await this.views(caller, rows) }
   }
 
+  /**
+   * How many referrals each force had in a period (by day referred), by type and status, from one
+   * aggregate query: what an inspection's data returns count. Issue #11 (national scale).
+   */
+  async countsByForce(
+    caller: Caller,
+    forceIds: readonly number[],
+    period: { from: string; to: string },
+  ): Promise<Map<number, { type: string; status: ReferralStatus; count: number }[]>> {
+    requireRole(caller, ...REFERRAL_READERS)
+    const forces = forceIds.map((forceId) => this.readingForce(caller, forceId) as number)
+    const rows = forces.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          tx
+            .select({
+              forceId: referrals.forceId,
+              type: referrals.type,
+              status: referrals.status,
+              count: count(),
+            })
+            .from(referrals)
+            .where(and(inArray(referrals.forceId, forces), whereOf({ from: period.from, to: period.to })))
+            .groupBy(referrals.forceId, referrals.type, referrals.status),
+        )
+      : []
+    const byForce = new Map<number, { type: string; status: ReferralStatus; count: number }[]>(
+      forces.map((forceId) => [forceId, []]),
+    )
+    for (const { forceId, ...row } of rows) byForce.get(forceId)?.push(row)
+    return byForce
+  }
+
   async exportRows(caller: Caller, filter: ReferralFilter, format: string): Promise<ReferralView[]> {
     const { referrals: rows } = await this.list(caller, filter)
     await inScope(this.db, caller.scope, (tx) =>
@@ -316,6 +348,31 @@ export class ReferralsService {
       )
     })
     return this.find(caller, referralId)
+  }
+
+  /**
+   * The force dashboard's figures: referrals still awaiting the force's response, and of them those about
+   * social-media misconduct. One aggregate over the force's referrals.
+   */
+  async dashboardCounts(
+    caller: Caller,
+    forceId: number,
+  ): Promise<{ awaiting: number; socialMediaAwaiting: number }> {
+    requireRole(caller, ...REFERRAL_READERS)
+    const force = this.readingForce(caller, forceId) as number
+    const [row] = await inScope(this.db, caller.scope, (tx) =>
+      tx
+        .select({
+          awaiting: count(),
+          socialMediaAwaiting:
+            sql<number>`count(*) filter (where ${referrals.type} = 'social-media misconduct')`.mapWith(
+              Number,
+            ),
+        })
+        .from(referrals)
+        .where(and(eq(referrals.forceId, force), eq(referrals.status, 'awaiting response'))),
+    )
+    return { awaiting: row?.awaiting ?? 0, socialMediaAwaiting: row?.socialMediaAwaiting ?? 0 }
   }
 
   /** Referrals made in a period, and how forces answered them: one row per force that had any. */

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { GRADES } from '../../domain/grades.js'
 import type { RosterRow } from './rows.js'
@@ -67,7 +68,7 @@ export async function selectRosterPage(
   sort: RosterSort,
   order: 'asc' | 'desc',
   page?: { offset: number; limit: number },
-): Promise<{ total: number; rows: StaffMemberRow[] }> {
+): Promise<ListTotal & { rows: StaffMemberRow[] }> {
   const query = tx
     .select()
     .from(staffMembers)
@@ -75,11 +76,14 @@ export async function selectRosterPage(
     .orderBy(...orderBy(sort, order))
   if (!page) {
     const rows = await query
-    return { total: rows.length, rows }
+    return { total: rows.length, exact: true, rows }
   }
-  const [total] = await tx.select({ value: count() }).from(staffMembers).where(where)
-  const rows = await query.offset(page.offset).limit(page.limit)
-  return { total: total?.value ?? 0, rows }
+  const counted = await countAhead(
+    tx,
+    tx.select({ id: staffMembers.id }).from(staffMembers).where(where),
+    page.offset,
+  )
+  return { ...counted, rows: await query.offset(page.offset).limit(page.limit) }
 }
 
 /** The units and grades a force's roster uses, for the filters' lists. */

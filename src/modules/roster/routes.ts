@@ -188,6 +188,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         order: query.order,
         page: result.page,
         total: result.total,
+        exact: result.exact,
         rows: result.members.length,
         pageSize: ROSTER_PAGE_SIZE,
       }),

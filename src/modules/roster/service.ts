@@ -1,6 +1,7 @@
-import { and, count, eq, isNull, lte, or } from 'drizzle-orm'
+import { and, count, inArray, isNull, lte, or } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import type { ListTotal } from '../../db/counting.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
@@ -64,10 +65,9 @@ export interface StaffMember {
   updatedAt: Date
 }
 
-export interface RosterPage {
+export interface RosterPage extends ListTotal {
   force: ForceReference
   members: StaffMember[]
-  total: number
   page: number
   pageSize: number
   totalPages: number
@@ -209,13 +209,14 @@ export class RosterService {
     const today = this.today()
     const where = rosterConditions(force.id, filter, today)
     const paging = page ? { offset: (page - 1) * ROSTER_PAGE_SIZE, limit: ROSTER_PAGE_SIZE } : undefined
-    const { total, rows } = await inScope(this.db, caller.scope, (tx) =>
+    const { total, exact, rows } = await inScope(this.db, caller.scope, (tx) =>
       selectRosterPage(tx, where, sort.sort, sort.order, paging),
     )
     return {
       force,
       members: rows.map((row) => this.toMember(row, force, today)),
       total,
+      exact,
       page: page ?? 1,
       pageSize: page ? ROSTER_PAGE_SIZE : Math.max(total, 1),
       totalPages: page ? Math.max(1, Math.ceil(total / ROSTER_PAGE_SIZE)) : 1,
@@ -250,22 +251,38 @@ export class RosterService {
    * left before it): the workforce an inspection's data return counts at its census date.
    */
   async countServing(caller: Caller, forceId: number, day: string): Promise<number> {
+    return (await this.countServingByForce(caller, [forceId], day)).get(forceId) ?? 0
+  }
+
+  /** `countServing` for several forces at once (an inspection's data returns), one query. Issue #11. */
+  async countServingByForce(
+    caller: Caller,
+    forceIds: readonly number[],
+    day: string,
+  ): Promise<Map<number, number>> {
     requireRole(caller, ...READERS)
-    if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) throw new NotFoundError()
+    const { scope } = caller
+    if (scope.kind === 'force' && forceIds.some((forceId) => forceId !== scope.forceId))
+      throw new NotFoundError()
     if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
-    const [row] = await inScope(this.db, caller.scope, (tx) =>
-      tx
-        .select({ value: count() })
-        .from(staffMembers)
-        .where(
-          and(
-            eq(staffMembers.forceId, forceId),
-            or(isNull(staffMembers.startDate), lte(staffMembers.startDate, day)),
-            isServing(day),
-          ),
-        ),
-    )
-    return row?.value ?? 0
+    const rows = forceIds.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          tx
+            .select({ forceId: staffMembers.forceId, value: count() })
+            .from(staffMembers)
+            .where(
+              and(
+                inArray(staffMembers.forceId, [...forceIds]),
+                or(isNull(staffMembers.startDate), lte(staffMembers.startDate, day)),
+                isServing(day),
+              ),
+            )
+            .groupBy(staffMembers.forceId),
+        )
+      : []
+    const counts = new Map(forceIds.map((forceId) => [forceId, 0]))
+    for (const row of rows) counts.set(row.forceId, row.value)
+    return counts
   }
 
   /** The units and grades a force's roster uses, for the list's filters. */
@@ -329,6 +346,18 @@ export class RosterService {
     if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) return new Map()
     const numbers = [...new Set(staffNumbers.map(normaliseStaffNumber))]
     const rows = await inScope(this.db, caller.scope, (tx) => selectByStaffNumbers(tx, forceId, numbers))
+    const members = await this.toMembers(rows.filter((row) => row.forceId === forceId))
+    return new Map(members.map((member) => [member.staffNumber, member]))
+  }
+
+  /**
+   * Every member of a force, keyed by staff number, in one query: for a streaming import, which cannot
+   * know which staff numbers a file names before it has read all of it. Issue #11.
+   */
+  async allByStaffNumber(caller: Caller, forceId: number): Promise<Map<string, StaffMember>> {
+    requireRole(caller, ...READERS)
+    if (caller.scope.kind === 'force' && caller.scope.forceId !== forceId) return new Map()
+    const rows = await inScope(this.db, caller.scope, (tx) => selectByStaffNumbers(tx, forceId))
     const members = await this.toMembers(rows.filter((row) => row.forceId === forceId))
     return new Map(members.map((member) => [member.staffNumber, member]))
   }

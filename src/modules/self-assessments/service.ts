@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
-import { ForbiddenError, ValidationError } from '../../domain/errors.js'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import {
   SELF_ASSESSMENT_RATINGS,
   type SelfAssessmentRating,
@@ -186,6 +186,37 @@ export class SelfAssessmentsService {
       maySubmit: open && ownForce && callerHas(caller, ['force-admin']),
       mayReopen: !open && caller.scope.kind === 'inspectorate' && callerHas(caller, ['inspector']),
     }
+  }
+
+  /**
+   * Where several forces' self-assessments stand (their status as `get` gives it), by assessment id,
+   * from one query: what an inspection's publications state. Issue #11 (national scale).
+   */
+  async statuses(caller: Caller, assessments: readonly AssessmentView[]): Promise<Map<string, string>> {
+    requireRole(caller, ...INSPECTION_READERS)
+    const { scope } = caller
+    if (scope.kind === 'force' && assessments.some((assessment) => assessment.force.id !== scope.forceId))
+      throw new NotFoundError()
+    const ids = assessments.map((assessment) => assessment.id)
+    const rows = ids.length
+      ? await inScope(this.db, caller.scope, (tx) =>
+          tx
+            .select({
+              assessmentId: selfAssessments.assessmentId,
+              forceId: selfAssessments.forceId,
+              status: selfAssessments.status,
+            })
+            .from(selfAssessments)
+            .where(inArray(selfAssessments.assessmentId, ids)),
+        )
+      : []
+    return new Map(
+      assessments.map((assessment) => [
+        assessment.id,
+        rows.find((row) => row.assessmentId === assessment.id && row.forceId === assessment.force.id)
+          ?.status ?? 'not started',
+      ]),
+    )
   }
 
   private async select(tx: Transaction, assessment: AssessmentView) {

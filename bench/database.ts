@@ -1,0 +1,42 @@
+// Where a benchmark runs: a fresh in-memory PGlite, or a throwaway database on the PostgreSQL server
+// that DATABASE_URL names, dropped again afterwards (BENCH_KEEP_DATABASE=1 keeps it to look at).
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import type { DatabaseSettings } from '../src/config.js'
+
+export interface BenchDatabase {
+  settings: DatabaseSettings
+  /** For child processes: the throwaway database's URL, or undefined for PGlite. */
+  url?: string
+  drop(): Promise<void>
+}
+
+async function onServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+export async function benchDatabase(purpose: string): Promise<BenchDatabase> {
+  const serverUrl = process.env.DATABASE_URL
+  if (!serverUrl) return { settings: { kind: 'embedded', dataDir: 'memory://' }, async drop() {} }
+  const name = `probity_bench_${purpose}_${randomBytes(4).toString('hex')}`
+  await onServer(serverUrl, `create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    settings: { kind: 'server', url: url.toString() },
+    url: url.toString(),
+    async drop() {
+      if (process.env.BENCH_KEEP_DATABASE === '1') {
+        console.log(`Kept the benchmark database ${name}`)
+        return
+      }
+      await onServer(serverUrl, `drop database if exists ${name} with (force)`)
+    },
+  }
+}

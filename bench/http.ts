@@ -1,0 +1,171 @@
+// HTTP throughput and latency of Probity's routes under 50 connections on loopback, beside a bare
+// Fastify route on the same machine as the ceiling. Each measurement is bounded in time; nothing asserts.
+import { execFile } from 'node:child_process'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { SYSTEM_CALLER } from '../src/domain/access.js'
+import type { Services } from '../src/services.js'
+
+const run = promisify(execFile)
+
+export const CONNECTIONS = 50
+
+export interface HttpRow {
+  name: string
+  requestsPerSecond: number
+  p50Ms: number
+  p99Ms: number
+  /** Failed connections and answers other than 2xx: a run with any is not a fair figure. */
+  errors: number
+}
+
+interface Target {
+  name: string
+  url: string
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+}
+
+/** The parts of autocannon's --json report the table shows. */
+interface AutocannonResult {
+  requests: { average: number }
+  latency: { p50: number; p99: number }
+  errors: number
+  non2xx: number
+}
+
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url))
+const WARM_UP_SECONDS = 2
+
+/** Runs autocannon in a process of its own, so the load it makes does not share the server's event loop. */
+async function autocannon(target: Target, seconds: number): Promise<AutocannonResult> {
+  const headers = Object.entries(target.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}=${value}`])
+  const body = target.body === undefined ? [] : ['-b', target.body]
+  const { stdout } = await run(process.execPath, [
+    AUTOCANNON,
+    '--json',
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(seconds),
+    '-m',
+    target.method ?? 'GET',
+    ...headers,
+    ...body,
+    target.url,
+  ])
+  return JSON.parse(stdout) as AutocannonResult
+}
+
+async function measure(target: Target, seconds: number): Promise<HttpRow> {
+  // The first seconds warm the JIT, the pool and the caches; only the run after them counts.
+  await autocannon(target, WARM_UP_SECONDS)
+  const result = await autocannon(target, seconds)
+  return {
+    name: target.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  }
+}
+
+const origin = (server: FastifyInstance) =>
+  `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`
+
+/** Signs in through the real form, as a browser would, and returns the session's cookie header. */
+async function signIn(base: string, email: string, password: string): Promise<string> {
+  const cookies = new Map<string, string>()
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const [name, ...value] = (pair ?? '').split('=')
+      if (name) cookies.set(name.trim(), value.join('='))
+    }
+  }
+  const header = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  const form = await fetch(`${base}/sign-in`)
+  keep(form)
+  const csrf = (await form.text()).match(/name="_csrf" value="([^"]+)"/)?.[1]
+  if (!csrf) throw new Error('the sign-in page has no CSRF token')
+  const signedIn = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() },
+    body: new URLSearchParams({ email, password, _csrf: csrf }).toString(),
+  })
+  if (signedIn.status !== 303) throw new Error(`signing in as ${email} answered ${signedIn.status}`)
+  keep(signedIn)
+  return header()
+}
+
+export interface HttpBenchInput {
+  app: FastifyInstance
+  services: Services
+  /** The force whose registers are read and written: the largest makes the hardest case. */
+  forceCode: string
+  /** A caseworker of that force, who reads its registers and dashboard. */
+  caseworkerEmail: string
+  password: string
+  /** A staff number on that force's roster, for the declarations the write makes. */
+  staffNumber: string
+  seconds: number
+}
+
+/** Listens on loopback, measures the bare route, then each Probity route as the force's caseworker. */
+export async function benchHttp(input: HttpBenchInput): Promise<HttpRow[]> {
+  const bare = Fastify()
+  bare.get('/', async () => ({ ok: true }))
+  await bare.listen({ host: '127.0.0.1', port: 0 })
+  await input.app.listen({ host: '127.0.0.1', port: 0 })
+  const base = origin(input.app)
+  try {
+    const cookie = await signIn(base, input.caseworkerEmail, input.password)
+    const { token } = await input.services.apiTokens.create(SYSTEM_CALLER, {
+      name: 'benchmark',
+      role: 'force-caseworker',
+      forceCode: input.forceCode,
+    })
+    const bearer = { authorization: `Bearer ${token}` }
+    const declaration = JSON.stringify({
+      staffNumber: input.staffNumber,
+      kind: 'hospitality',
+      description: 'Working lunch with a partner agency (benchmark)',
+      donorName: 'Benchmark Partners Ltd',
+      donorType: 'partner agency',
+      estimatedValue: 18.5,
+      offeredOn: '2012-08-20',
+      outcome: 'accepted',
+    })
+    const targets: Target[] = [
+      { name: 'bare Fastify route (ceiling)', url: `${origin(bare)}/` },
+      {
+        name: 'register list page: GET /gifts-hospitality',
+        url: `${base}/gifts-hospitality`,
+        headers: { cookie },
+      },
+      {
+        name: 'register JSON list: GET /api/gifts-hospitality',
+        url: `${base}/api/gifts-hospitality`,
+        headers: bearer,
+      },
+      { name: 'force dashboard: GET /dashboard', url: `${base}/dashboard`, headers: { cookie } },
+      {
+        name: 'write: POST /api/gifts-hospitality (declare a gift)',
+        url: `${base}/api/gifts-hospitality`,
+        method: 'POST',
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: declaration,
+      },
+    ]
+    const rows: HttpRow[] = []
+    for (const target of targets) rows.push(await measure(target, input.seconds))
+    return rows
+  } finally {
+    await bare.close()
+    await input.app.close()
+  }
+}

@@ -1,0 +1,2 @@
+CREATE INDEX "policy_acknowledgement_requests_force_version" ON "policy_acknowledgement_requests" USING btree ("force_id","version_id","acknowledged_at");--> statement-breakpoint
+CREATE INDEX "policy_acknowledgement_requests_outstanding" ON "policy_acknowledgement_requests" USING btree ("force_id","due_on","staff_member_id") WHERE "policy_acknowledgement_requests"."acknowledged_at" is null;

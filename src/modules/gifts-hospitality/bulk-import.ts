@@ -1,0 +1,299 @@
+import type { Readable } from 'node:stream'
+import { CsvError, Parser } from 'csv-parse'
+import { sql } from 'drizzle-orm'
+import { PgliteTransaction } from 'drizzle-orm/pglite'
+import type { z } from 'zod'
+import { type CopyValue, copyRows } from '../../db/bulk-copy.js'
+import type { Transaction } from '../../db/tenancy.js'
+import { ValidationError } from '../../domain/errors.js'
+import { checkHeaders, SpreadsheetError } from '../../spreadsheets/read.js'
+import { type RowProblem, reasonOf } from '../../spreadsheets/validate.js'
+import { checkStaffRow, requireColumns, type StaffRowsImport } from '../imports/service.js'
+
+/**
+ * The streaming import of a large CSV file into a register (Issue #11): the file is read once, each
+ * row checked by the register's own import rules (the same StaffRowsImport the web preview applies),
+ * and the good rows copied into a temporary table as they come; only then, and only when no row was
+ * bad, are they moved into the register in one statement, under row-level security.
+ */
+
+/** How often (in rows) a streaming import says how far it has got. */
+export const PROGRESS_EVERY = 10_000
+
+/** A file with bad rows: every one, with its line and reason. Nothing was written. */
+export class ImportProblemsError extends ValidationError {
+  constructor(
+    readonly filename: string,
+    readonly problems: RowProblem[],
+  ) {
+    const count = problems.length
+    super({ file: `${count} bad row${count === 1 ? '' : 's'} in ${filename}: nothing was written` })
+  }
+}
+
+/** What a pass over the file found: data rows, rows to add, rows already on the register, bad rows. */
+export interface StreamTally {
+  rows: number
+  added: number
+  unchanged: number
+  problems: RowProblem[]
+}
+
+export interface StreamContext<Member> {
+  filename: string
+  /** The force's staff, keyed by staff number as the roster writes it. */
+  staff: ReadonlyMap<string, Member>
+  /** The keys (`check.keyOf`) of the records already on the force's register. */
+  existing: ReadonlySet<string>
+  today: string
+  onProgress?(rows: number, bytes: number): void
+}
+
+/** The register's CSV dialect is the web import's (src/spreadsheets/read.ts readCsv), read as a stream. */
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true, bom: true } as const
+
+/**
+ * csv-parse, noting the line of the file on which each record starts as the record is made: the line
+ * after the one the previous record ended on, past any empty lines skipped. (Its `info` option tells
+ * the same with a new object per record, which costs a third of the parsing time.) The lines queue in
+ * record order, as numbers, and are taken in the same order as the records.
+ */
+class LineNumberingParser extends Parser {
+  private starts: number[] = []
+  private head = 0
+  private previousEnd = 0
+  private previousEmpty = 0
+
+  constructor() {
+    // Up to 1,024 records waiting to be checked (a stream of objects waits at 16 by default).
+    super({ ...CSV_OPTIONS, readableHighWaterMark: 1024 } as typeof CSV_OPTIONS)
+  }
+
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    if (record !== null) {
+      const { lines, empty_lines } = this.info
+      this.starts.push(this.previousEnd + 1 + empty_lines - this.previousEmpty)
+      this.previousEnd = lines
+      this.previousEmpty = empty_lines
+    }
+    return super.push(record, encoding)
+  }
+
+  /** The first line of the next record read. */
+  nextLine(): number {
+    const line = this.starts[this.head++] as number
+    if (this.head === 4096) {
+      this.starts = this.starts.slice(this.head)
+      this.head = 0
+    }
+    return line
+  }
+}
+
+/**
+ * Reads a CSV file row by row, checks each row, and yields the good ones — mapped by `toCopy` — for
+ * copyRows; bad rows and rows already on the register are counted in `tally`. After the first bad
+ * row nothing more is yielded (nothing will be written), but every row is still checked so that all
+ * the problems are reported, each with the line of the file on which its row starts.
+ */
+export async function* checkedRows<
+  Schema extends z.ZodType<{ staff_number: string }>,
+  Row,
+  Listed,
+  Member extends { id: string; staffNumber: string; name: string },
+>(
+  source: Readable,
+  check: StaffRowsImport<Schema, Row, Listed, Member>,
+  context: StreamContext<Member>,
+  toCopy: (row: Row) => CopyValue[],
+  tally: StreamTally,
+): AsyncGenerator<CopyValue[]> {
+  const { filename, staff, existing, today, onProgress } = context
+  const parser = new LineNumberingParser()
+  source.once('error', (error) => parser.destroy(error))
+  source.pipe(parser)
+  const { problems } = tally
+  let columns: string[] | undefined
+  // One object holds each row's values in turn: the schema's output is a new object, so it keeps none.
+  const values: Record<string, string> = {}
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = parser.nextLine()
+      if (!columns) {
+        columns = checkHeaders(record, filename)
+        requireColumns(filename, columns, check.requiredColumns)
+        continue
+      }
+      const rows = ++tally.rows
+      if (rows % PROGRESS_EVERY === 0) onProgress?.(rows, parser.info.bytes)
+      for (let index = 0; index < columns.length; index++)
+        values[columns[index] as string] = (record[index] ?? '').trim()
+      const parsed = check.schema.safeParse(values)
+      if (!parsed.success) {
+        problems.push({ line, reason: reasonOf(parsed.error) })
+        continue
+      }
+      const member = checkStaffRow(check, parsed.data, staff, today)
+      if (typeof member === 'string') {
+        problems.push({ line, reason: member })
+        continue
+      }
+      const row = check.toRow(parsed.data, member)
+      if (existing.size && existing.has(check.keyOf(row))) {
+        tally.unchanged++
+        continue
+      }
+      tally.added++
+      if (!problems.length) yield toCopy(row)
+    }
+  } catch (error) {
+    if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
+    if (error instanceof CsvError)
+      throw new ValidationError({ file: `${filename} is not valid CSV: ${error.message}` })
+    throw error
+  } finally {
+    source.unpipe(parser)
+    parser.destroy()
+  }
+  if (!columns) throw new ValidationError({ file: `${filename} is empty` })
+  onProgress?.(tally.rows, parser.info.bytes)
+}
+
+/** The columns of gifts_hospitality an import fills from the file (the rest are the import's own). */
+export const IMPORTED_COLUMNS = [
+  'id',
+  'force_id',
+  'staff_member_id',
+  'kind',
+  'description',
+  'donor_name',
+  'donor_type',
+  'estimated_value',
+  'offered_on',
+  'declared_on',
+  'outcome',
+  'approver',
+  'disposal',
+  'notes',
+] as const
+
+/** Copied columns: all but the id, which the temporary table's default draws. */
+export const COPIED_COLUMNS = IMPORTED_COLUMNS.slice(1)
+
+export const IMPORT_TABLE = 'gifts_hospitality_import'
+
+/**
+ * The import's own table, created in the caller's transaction by its role (probity_app inside
+ * inScope), so that role owns it and may COPY into it; it has no row-level security, and goes at the
+ * end of the transaction, committed or not.
+ */
+export async function createImportTable(tx: Transaction): Promise<void> {
+  await tx.execute(
+    sql.raw(`create temp table ${IMPORT_TABLE} (like gifts_hospitality including defaults) on commit drop`),
+  )
+}
+
+/**
+ * COPYs rows into the import table. PostgreSQL lets the table's owner (probity_app) COPY FROM STDIN; the
+ * embedded PGlite reads COPY's data from a server-side file ('/dev/blob'), which only a superuser may,
+ * so there the load runs as the embedded database's own role and probity_app is taken up again after.
+ * Only the temporary table is loaded that way: the register itself is written by moveIntoRegister.
+ */
+export async function copyIntoImportTable(
+  tx: Transaction,
+  rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+): Promise<number> {
+  const embedded = tx instanceof PgliteTransaction
+  if (embedded) await tx.execute(sql`set local role none`)
+  const copied = await copyRows(tx, IMPORT_TABLE, COPIED_COLUMNS, rows)
+  if (embedded) await tx.execute(sql`set local role probity_app`)
+  return copied
+}
+
+/**
+ * Moves the rows of the import table into the register in one statement, then empties it, as the
+ * transaction's role: inside inScope that is probity_app with the caller's force set, so row-level
+ * security refuses any row for another force, and the foreign keys any member of staff not on that
+ * force's roster.
+ */
+export async function moveIntoRegister(
+  tx: Transaction,
+  recorded: { by: string | null; at: Date },
+): Promise<number> {
+  const columns = IMPORTED_COLUMNS.join(', ')
+  const at = recorded.at.toISOString()
+  const result = (await tx.execute(sql`
+    insert into gifts_hospitality (${sql.raw(columns)}, declared_by, created_at, updated_at)
+    select ${sql.raw(columns)}, ${recorded.by}::uuid, ${at}::timestamptz, ${at}::timestamptz
+    from ${sql.raw(IMPORT_TABLE)}`)) as unknown as { rowCount?: number | null; affectedRows?: number }
+  await tx.execute(sql.raw(`truncate ${IMPORT_TABLE}`))
+  return Number(result.rowCount ?? result.affectedRows ?? 0)
+}
+
+/** Rows per chunk when checked rows are loaded into the register. */
+export const IMPORT_CHUNK = 100_000
+
+/**
+ * Loads checked rows into the register through the import table a chunk at a time, pipelined on the
+ * one connection: a chunk is copied into the import table as the rows are read and checked; while the
+ * database then moves it into the register (moveIntoRegister), the next rows are read and checked into
+ * memory, and go into the next copy first. So on a server, reading the file and writing the register
+ * overlap. All of it is in the caller's transaction: if anything fails later (a bad row further on),
+ * every chunk written is rolled back with it. Without `write` (a dry run) rows go into the import
+ * table only. Returns the rows written.
+ */
+export async function loadInChunks(
+  tx: Transaction,
+  rows: AsyncIterable<CopyValue[]>,
+  options: { write: boolean; recorded: { by: string | null; at: Date }; chunkRows?: number },
+): Promise<number> {
+  const chunkRows = options.chunkRows ?? IMPORT_CHUNK
+  const source = rows[Symbol.asyncIterator]()
+  let finished = false
+  let readAhead: CopyValue[][] = []
+  async function* nextChunk(): AsyncGenerator<CopyValue[]> {
+    const ahead = readAhead
+    readAhead = []
+    yield* ahead
+    for (let count = ahead.length; !finished && count < chunkRows; count++) {
+      const next = await source.next()
+      if (next.done) {
+        finished = true
+        return
+      }
+      yield next.value
+    }
+  }
+  let written = 0
+  let moving: Promise<number> | undefined
+  try {
+    while (!finished || readAhead.length) {
+      if (!(await copyIntoImportTable(tx, nextChunk()))) break
+      if (!options.write) {
+        await tx.execute(sql.raw(`truncate ${IMPORT_TABLE}`))
+        continue
+      }
+      let moved = false
+      moving = moveIntoRegister(tx, options.recorded)
+      moving.then(
+        () => {
+          moved = true
+        },
+        () => {
+          moved = true
+        },
+      )
+      while (!moved && !finished && readAhead.length < chunkRows) {
+        const next = await source.next()
+        if (next.done) finished = true
+        else readAhead.push(next.value)
+      }
+      written += await moving
+      moving = undefined
+    }
+  } finally {
+    // Whatever happened, nothing may still be running on the transaction when it ends.
+    await moving?.catch(() => {})
+  }
+  return written
+}

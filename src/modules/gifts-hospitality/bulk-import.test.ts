@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signedInAgent } from '../../../test/support/agent.js'
 import { createRegisterTestApp } from '../../../test/support/registers.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
@@ -348,5 +349,30 @@ describe('the streaming import of the gifts and hospitality register', { timeout
     expect(seen?.written).toBe(103)
     expect(seen?.found.sort()).toEqual(Array.from({ length: 103 }, (_, index) => `Chunked ${index}`).sort())
     expect(await giftCount(alphaId)).toBe(before)
+  })
+
+  it('lets the register list say "more than" once it runs past what a page view counts', async () => {
+    const many = Array.from({ length: 1_100 }, (_, index) => generatedGiftRow(40_001 + index, STAFF))
+    const imported = await importFile(alphaCaseworker, giftsCsv(many), { filename: 'many.csv' })
+    expect(imported.added).toBe(1_100)
+    const bearer = { authorization: `Bearer ${cast.alpha.apiToken.token}` }
+    const listed = await testApp.app.inject({ method: 'GET', url: '/api/gifts-hospitality', headers: bearer })
+    expect(listed.json()).toMatchObject({ total: 1_000, totalExact: false, page: 1 })
+    expect(listed.json().gifts).toHaveLength(50)
+    const narrowed = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/gifts-hospitality?q=GH000001',
+      headers: bearer,
+    })
+    const [forOne] = await queryRows<{ gifts: number }>(
+      testApp.database.db,
+      sql`select count(*)::int as gifts from gifts_hospitality g join staff_members s on s.id = g.staff_member_id where s.staff_number = 'GH000001'`,
+    )
+    expect(forOne?.gifts).toBeGreaterThan(0)
+    expect(narrowed.json()).toMatchObject({ total: forOne?.gifts, totalExact: true, totalPages: 1 })
+    const agent = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    const page = await agent.get('/gifts-hospitality')
+    expect(page.body).toContain('Declarations 1 to 50 of more than 1,000')
+    expect(page.body).toContain('href="/gifts-hospitality?sort=offered&amp;order=desc&amp;page=2"')
   })
 })

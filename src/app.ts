@@ -58,7 +58,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   app.setSerializerCompiler(serializerCompiler)
 
   const production = options.production ?? false
-  await setUpWebSecurity(app, { production })
+  setUpWebSecurity(app, { production })
   await app.register(formbody)
   await setUpUploads(app)
   await setUpStaticAssets(app)

@@ -295,7 +295,6 @@ export function setUpViews(app: FastifyInstance): void {
     const currentPath = this.request.url.split('?')[0] ?? '/'
     const principal = this.request.principal
     const html = environment.render(template, {
-      cspNonce: this.cspNonce?.script,
       navigation: navigationFor(currentPath, principal),
       currentPath,
       principal,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../test/support/test-app.js'
 
@@ -25,14 +26,17 @@ describe('web shell', () => {
     expect(response.body).toMatch(/govuk-service-navigation__item--active[\s\S]*?href="\/forces"/)
   })
 
-  it('sends security headers with a nonce the template puts on its inline script', async () => {
+  it('sends security headers whose script hash allows exactly the inline script the page carries', async () => {
     const response = await get('/')
     const policy = String(response.headers['content-security-policy'])
     expect(policy).toContain("default-src 'self'")
     expect(policy).toContain("frame-ancestors 'none'")
-    const nonce = policy.match(/script-src 'self' 'nonce-([^']+)'/)?.[1]
-    expect(nonce).toBeDefined()
-    expect(response.body).toContain(`<script nonce="${nonce}">`)
+    const inlineScripts = [...response.body.matchAll(/<script>([^<]+)<\/script>/g)].map((match) => match[1])
+    expect(inlineScripts).toHaveLength(1)
+    const hash = createHash('sha256')
+      .update(inlineScripts[0] ?? '')
+      .digest('base64')
+    expect(policy).toContain(`script-src 'self' 'sha256-${hash}'`)
     expect(response.headers['x-content-type-options']).toBe('nosniff')
     expect(response.headers['referrer-policy']).toBe('same-origin')
   })

@@ -45,7 +45,10 @@ try {
   const national = await seedNationalData(services, { years: YEARS, seed: 2012, scale: SCALE })
   const seedSeconds = (performance.now() - started) / 1000
 
-  const app = await createApp(services, { cookieSecret: 'bench-cookie-secret-of-at-least-32-chars' })
+  const app = await createApp(services, {
+    cookieSecret: 'bench-cookie-secret-of-at-least-32-chars',
+    changes: database.changes,
+  })
   const http = await benchHttp({
     app,
     services,

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import type { DataChanges } from './db/data-changes.js'
 import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
@@ -36,6 +37,7 @@ import { setUpAuthentication } from './web/authentication.js'
 import { setUpAuthorisation } from './web/authorisation.js'
 import { setUpCsrf } from './web/csrf.js'
 import { setUpErrorPages } from './web/errors.js'
+import { setUpResponseCache } from './web/response-cache.js'
 import { setUpWebSecurity } from './web/security.js'
 import { setUpUploads } from './web/uploads.js'
 import { setUpViews } from './web/views.js'
@@ -45,6 +47,10 @@ export interface AppOptions {
   production?: boolean
   cookieSecret: string
   trustProxy?: boolean | string[]
+  /** The database's changes, so what the app keeps in memory is dropped when the data changes. */
+  changes: DataChanges
+  /** The clock the services read (tests move it), for how long kept answers last. */
+  now?: () => Date
 }
 
 /** Builds the HTTP app from the services: the server and every test make it the same way. */
@@ -64,8 +70,15 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await setUpStaticAssets(app)
   setUpViews(app)
   setUpErrorPages(app)
-  await setUpAuthentication(app, services, options.cookieSecret)
+  const now = options.now ?? (() => new Date())
+  await options.changes.watch()
+  await setUpAuthentication(app, services, {
+    cookieSecret: options.cookieSecret,
+    changes: options.changes,
+    now,
+  })
   setUpAuthorisation(app)
+  setUpResponseCache(app, options.changes, now)
   await setUpCsrf(app, { production })
   await app.register(rateLimit, { global: false })
   await app.register(swagger, {

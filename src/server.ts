@@ -29,6 +29,7 @@ export async function startServer(config: Config, options: { demo: boolean }): P
       production: config.production,
       cookieSecret: config.cookieSecret,
       trustProxy: config.trustProxy,
+      changes: database.changes,
     })
     await app.listen({ port: config.port, host: config.host })
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

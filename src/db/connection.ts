@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import pg from 'pg'
 import type { DatabaseSettings } from '../config.js'
+import { DATA_CHANGED_CHANNEL, DataChanges, type StartWatching } from './data-changes.js'
 import { lockDataDir } from './data-dir-lock.js'
 import * as schema from './schema.js'
 
@@ -17,13 +18,25 @@ export interface DatabaseHandle {
   kind: DatabaseSettings['kind']
   /** Where the data is, for logs: a folder, or the server without its password. */
   location: string
+  /** Committed changes to the data, for what a server keeps in memory. */
+  changes: DataChanges
   close(): Promise<void>
 }
 
 /** `memory://` opens a throwaway embedded database (tests); any other folder is locked while open. */
 export async function openDatabase(settings: DatabaseSettings): Promise<DatabaseHandle> {
   if (settings.kind === 'server') {
-    const pool = new pg.Pool({ connectionString: settings.url, max: 10 })
+    const changes = new DataChanges(standingListener(settings.url))
+    const pool = new pg.Pool({
+      connectionString: settings.url,
+      max: 10,
+      // A connection hears its own transaction's notification before the commit returns, so the
+      // process's own writes are counted before anyone can read after them.
+      onConnect: async (client) => {
+        client.on('notification', () => changes.changed())
+        await client.query(`listen ${DATA_CHANGED_CHANNEL}`)
+      },
+    })
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => {})
     const url = new URL(settings.url)
@@ -32,19 +45,34 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
       settings,
       kind: 'server',
       location: `postgres://${url.host}${url.pathname}`,
-      close: () => pool.end(),
+      changes,
+      async close() {
+        await changes.close()
+        await pool.end()
+      },
     }
   }
   const inMemory = settings.dataDir.startsWith('memory://')
   const lock = inMemory ? undefined : lockDataDir(settings.dataDir)
   try {
     const client = await PGlite.create(inMemory ? undefined : settings.dataDir)
+    // One process and one connection: listening on it hears every writer, its own commits included.
+    const changes = new DataChanges(async (heard) => {
+      const unlisten = await client.listen(DATA_CHANGED_CHANNEL, () => heard.changed())
+      heard.hearing(true)
+      return async () => {
+        heard.hearing(false)
+        await unlisten()
+      }
+    })
     return {
       db: drizzlePglite({ client, schema, casing: 'snake_case' }),
       settings,
       kind: 'embedded',
       location: inMemory ? 'memory' : settings.dataDir,
+      changes,
       async close() {
+        await changes.close()
         await client.close()
         lock?.release()
       },
@@ -52,6 +80,56 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
   } catch (error) {
     lock?.release()
     throw error
+  }
+}
+
+const RELISTEN_AFTER_MS = 1000
+
+/**
+ * One connection of its own that listens for other processes' changes, and reconnects after losing
+ * its server; while it is down nothing kept in memory is used.
+ */
+function standingListener(url: string): StartWatching {
+  return async (changes) => {
+    let stopped = false
+    let current: pg.Client | undefined
+    let retry: NodeJS.Timeout | undefined
+    const listen = async () => {
+      const client = new pg.Client({ connectionString: url })
+      client.on('notification', () => changes.changed())
+      client.on('error', () => {})
+      client.on('end', () => {
+        if (current !== client) return
+        current = undefined
+        changes.hearing(false)
+        relistenLater()
+      })
+      try {
+        await client.connect()
+        await client.query(`listen ${DATA_CHANGED_CHANNEL}`)
+      } catch (error) {
+        await client.end().catch(() => {})
+        throw error
+      }
+      current = client
+      changes.hearing(true)
+    }
+    const relistenLater = () => {
+      if (stopped || retry) return
+      retry = setTimeout(() => {
+        retry = undefined
+        listen().catch(relistenLater)
+      }, RELISTEN_AFTER_MS)
+    }
+    await listen()
+    return async () => {
+      stopped = true
+      clearTimeout(retry)
+      const client = current
+      current = undefined
+      changes.hearing(false)
+      await client?.end()
+    }
   }
 }
 

@@ -13,6 +13,8 @@ export interface Principal {
   staffMemberId: string | null
   /** Signed in with a password an administrator was shown: nothing else until they choose their own. Absent means no. */
   mustChangePassword?: boolean
+  /** When an API token stops being accepted; null if never. Absent for people, whose sessions are checked on each request. */
+  expiresAt?: Date | null
 }
 
 /** The author of an audited event. */

@@ -1,7 +1,9 @@
 import cookie from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type DataChanges, KeptUntilDataChanges } from '../db/data-changes.js'
 import { type Caller, callerFor, type Principal } from '../domain/access.js'
 import { UnauthenticatedError } from '../domain/errors.js'
+import { secretHash } from '../modules/identity/tokens.js'
 import type { Services } from '../services.js'
 
 declare module 'fastify' {
@@ -30,8 +32,39 @@ export function clearSessionCookie(reply: FastifyReply) {
   reply.clearCookie(SESSION_COOKIE, { path: '/' })
 }
 
+/** How long a token, once checked, is taken on trust while the data does not change: also how stale its "last used" may get. */
+const TOKEN_TRUSTED_FOR_MS = 60_000
+
+/**
+ * Checks API tokens, keeping each valid one's principal in memory until the data changes (a revoked
+ * token or a changed user is a change) or a minute passes, so that a busy API client does not cost a
+ * database query per request.
+ */
+function tokenAuthenticator(services: Services, changes: DataChanges, now: () => Date) {
+  const trusted = new KeptUntilDataChanges<Principal>(changes, now, { maxEntries: 10_000 })
+  return async (token: string): Promise<Principal | undefined> => {
+    const key = secretHash(token)
+    const known = trusted.get(key)
+    if (known) return known
+    const generation = changes.generation
+    const principal = await services.apiTokens.authenticate(token)
+    if (principal) {
+      const until = now().getTime() + TOKEN_TRUSTED_FOR_MS
+      const expiresAt = Math.min(until, principal.expiresAt?.getTime() ?? until)
+      trusted.set(key, principal, generation, new Date(expiresAt))
+    }
+    return principal
+  }
+}
+
 /** Works out who is calling, from an API token in the Authorization header or a session cookie. */
-export async function setUpAuthentication(app: FastifyInstance, services: Services, cookieSecret: string) {
+export async function setUpAuthentication(
+  app: FastifyInstance,
+  services: Services,
+  options: { cookieSecret: string; changes: DataChanges; now: () => Date },
+) {
+  const { cookieSecret } = options
+  const authenticateToken = tokenAuthenticator(services, options.changes, options.now)
   await app.register(cookie, { secret: cookieSecret })
   app.decorateRequest('principal', undefined)
   app.decorateRequest('authenticatedBy', undefined)
@@ -47,7 +80,7 @@ export async function setUpAuthentication(app: FastifyInstance, services: Servic
     if (authorization !== undefined) {
       // The scheme is case-insensitive (RFC 7235); anything but one scheme and one token is refused.
       const token = /^bearer +(\S+)$/i.exec(authorization.trim())?.[1]
-      const principal = token ? await services.apiTokens.authenticate(token) : undefined
+      const principal = token ? await authenticateToken(token) : undefined
       if (!principal) {
         reply.header('www-authenticate', 'Bearer')
         throw new UnauthenticatedError('The API token is missing, expired, revoked or not valid')

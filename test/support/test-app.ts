@@ -23,6 +23,8 @@ export async function createTestApp(
   const app = await createApp(services, {
     cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters',
     trustProxy: options.trustProxy,
+    changes: database.changes,
+    now: options.now,
   })
   return {
     app,

@@ -588,7 +588,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
   app.get(
     '/api/business-interests',
     {
-      config: { access: READERS },
+      config: { access: READERS, keepResponses: true },
       schema: {
         summary: 'List business interests (second jobs)',
         description:

@@ -354,7 +354,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
   app.get(
     '/api/gifts-hospitality',
     {
-      config: { access: READERS },
+      config: { access: READERS, keepResponses: true },
       schema: {
         summary: 'List gifts and hospitality declarations',
         description:

@@ -197,6 +197,7 @@ export class ApiTokensService {
       role: row.role,
       forceId: row.forceId,
       staffMemberId: null,
+      expiresAt: row.expiresAt,
     }
   }
 }

@@ -52,7 +52,10 @@ async function withAppOver<T>(
 ) {
   const database = await openDatabase({ kind: 'embedded', dataDir })
   const services = createServices(database.db)
-  const app = await createApp(services, { cookieSecret: 'cli-test-cookie-secret-of-at-least-32-characters' })
+  const app = await createApp(services, {
+    cookieSecret: 'cli-test-cookie-secret-of-at-least-32-characters',
+    changes: database.changes,
+  })
   try {
     return await work(app, services)
   } finally {

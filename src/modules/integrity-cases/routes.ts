@@ -423,7 +423,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
   app.get(
     '/api/cases',
     {
-      config: { access: READERS },
+      config: { access: READERS, keepResponses: true },
       schema: {
         summary: 'List integrity cases',
         description: `A force’s integrity cases, ${PAGE_SIZE} to a page. A confidential case you are not named on shows only that it exists (\`restricted: true\`).`,

@@ -238,7 +238,7 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
   app.get(
     '/api/media-contacts',
     {
-      config: { access: READERS },
+      config: { access: READERS, keepResponses: true },
       schema: {
         summary: 'List media contacts',
         description: `Contacts between staff and the media, ${PAGE_SIZE} to a page, with the same filters and sorting as the register’s page.`,

@@ -285,7 +285,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
   app.get(
     '/api/referrals',
     {
-      config: { access: READERS },
+      config: { access: READERS, keepResponses: true },
       schema: {
         summary: 'List referrals from the inspectorate',
         description: `Findings the inspectorate referred to forces and the forces’ answers, ${PAGE_SIZE} to a page. A force sees its own.`,

@@ -287,7 +287,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/api/roster',
     {
-      config: { access: READERS },
+      config: { access: READERS, keepResponses: true },
       schema: {
         summary: 'List a force’s staff roster',
         description:

@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase } from '../../test/support/test-database.js'
+import { type DatabaseHandle, queryRows } from './connection.js'
+import { DataChanges, KeptUntilDataChanges } from './data-changes.js'
+import { inScope } from './tenancy.js'
+
+let database: DatabaseHandle
+beforeAll(async () => {
+  database = await createTestDatabase()
+  await database.changes.watch()
+})
+afterAll(() => database.close())
+
+describe('the data change triggers', () => {
+  it('are on every table but the audit trail and sessions, so no new table is missed', async () => {
+    const missing = await queryRows<{ table: string }>(
+      database.db,
+      sql`select c.relname as table from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind in ('r', 'p')
+            and c.relname not in ('audit_events', 'audit_chain_head', 'sessions')
+            and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = c.relname || '_data_changed')
+          order by 1`,
+    )
+    expect(missing.map((row) => row.table)).toEqual([])
+  })
+
+  it('count the process’s own commit before the commit returns', async () => {
+    expect(database.changes.heard).toBe(true)
+    const before = database.changes.generation
+    await inScope(database.db, { kind: 'force', forceId: 1 }, (tx) =>
+      tx.execute(sql`update gifts_hospitality set description = description where false`),
+    )
+    expect(database.changes.generation).toBeGreaterThan(before)
+  })
+})
+
+describe('KeptUntilDataChanges', () => {
+  const now = new Date('2012-06-01T09:00:00Z')
+  const later = new Date(now.getTime() + 60_000)
+  const heardChanges = async () => {
+    const changes = new DataChanges(async (heard) => {
+      heard.hearing(true)
+      return async () => heard.hearing(false)
+    })
+    await changes.watch()
+    return changes
+  }
+
+  it('keeps a value until the data changes', async () => {
+    const changes = await heardChanges()
+    const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
+    kept.set('a', { n: 1 }, changes.generation, later)
+    expect(kept.get('a')).toEqual({ n: 1 })
+    changes.changed()
+    expect(kept.get('a')).toBeUndefined()
+  })
+
+  it('does not keep a value worked out while the data changed', async () => {
+    const changes = await heardChanges()
+    const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
+    const generation = changes.generation
+    changes.changed()
+    kept.set('a', { n: 1 }, generation, later)
+    expect(kept.get('a')).toBeUndefined()
+  })
+
+  it('lets a value expire', async () => {
+    const changes = await heardChanges()
+    let clock = now
+    const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => clock, { maxEntries: 10 })
+    kept.set('a', { n: 1 }, changes.generation, later)
+    clock = later
+    expect(kept.get('a')).toBeUndefined()
+  })
+
+  it('keeps nothing, and serves nothing kept, while changes are not heard', async () => {
+    const changes = await heardChanges()
+    const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
+    kept.set('a', { n: 1 }, changes.generation, later)
+    await changes.close()
+    expect(kept.get('a')).toBeUndefined()
+    kept.set('b', { n: 2 }, changes.generation, later)
+    expect(kept.get('b')).toBeUndefined()
+  })
+
+  it('holds no more than its limit, dropping the least recently used', async () => {
+    const changes = await heardChanges()
+    const kept = new KeptUntilDataChanges<{ body: string }>(changes, () => now, {
+      maxEntries: 10,
+      maxBytes: 10,
+      sizeOf: (value) => value.body.length,
+    })
+    kept.set('a', { body: 'aaaa' }, changes.generation, later)
+    kept.set('b', { body: 'bbbb' }, changes.generation, later)
+    kept.set('c', { body: 'cccc' }, changes.generation, later)
+    expect([kept.get('a'), kept.get('b'), kept.get('c')]).toEqual([
+      undefined,
+      { body: 'bbbb' },
+      { body: 'cccc' },
+    ])
+  })
+})

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createRegisterTestApp } from '../../test/support/registers.js'
+import type { TestApp } from '../../test/support/test-app.js'
+import type { TwoForces } from '../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../domain/access.js'
+
+// What the app keeps in memory: register list answers and checked API tokens, dropped on any change.
+const DAY = 86_400_000
+let clock = new Date('2012-06-01T09:00:00Z')
+
+let testApp: TestApp
+let cast: TwoForces
+beforeAll(async () => {
+  ;({ testApp, cast } = await createRegisterTestApp(() => clock))
+})
+afterAll(() => testApp.close())
+
+const LIST = '/api/gifts-hospitality?sort=offered&order=desc'
+const read = (token: string, url = LIST) =>
+  testApp.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+const descriptions = (body: string) =>
+  (JSON.parse(body) as { gifts: { description: string }[] }).gifts.map((gift) => gift.description)
+
+/** Changes a declaration with the table's change trigger off, so no one is told: only a fresh read sees it. */
+async function changeUnannounced(giftId: string, description: string) {
+  await testApp.database.db.transaction(async (tx) => {
+    await tx.execute(sql`alter table gifts_hospitality disable trigger gifts_hospitality_data_changed`)
+    await tx.execute(sql`update gifts_hospitality set description = ${description} where id = ${giftId}`)
+    await tx.execute(sql`alter table gifts_hospitality enable trigger gifts_hospitality_data_changed`)
+  })
+}
+
+function declaration(description: string) {
+  return {
+    staffNumber: 'ALPHA0001',
+    kind: 'gift',
+    description,
+    donorName: 'Cache Testing Ltd',
+    donorType: 'supplier',
+    estimatedValue: 12,
+    offeredOn: '2012-05-30',
+    outcome: 'declined',
+  }
+}
+
+describe('register list answers kept in memory', () => {
+  it('answers a repeated read from memory, and reads afresh after any change', async () => {
+    const first = await read(cast.alpha.apiToken.token)
+    expect(first.statusCode).toBe(200)
+    await changeUnannounced(cast.alpha.gifts.giftId, 'Changed without telling anyone')
+
+    const again = await read(cast.alpha.apiToken.token)
+    expect(again.statusCode).toBe(200)
+    expect(again.headers['content-type']).toBe(first.headers['content-type'])
+    expect(again.body).toBe(first.body)
+
+    // Any announced change, here to another table, makes the next read go to the database.
+    await testApp.database.db.execute(sql`update regions set name = name`)
+    expect(descriptions((await read(cast.alpha.apiToken.token)).body)).toContain(
+      'Changed without telling anyone',
+    )
+  })
+
+  it('shows a declaration in the very next read after the API records it', async () => {
+    await read(cast.alpha.apiToken.token)
+    const recorded = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/gifts-hospitality',
+      headers: { authorization: `Bearer ${cast.alpha.apiToken.token}` },
+      payload: declaration('Pen set, recorded then read at once'),
+    })
+    expect(recorded.statusCode).toBe(201)
+    expect(descriptions((await read(cast.alpha.apiToken.token)).body)).toContain(
+      'Pen set, recorded then read at once',
+    )
+  })
+
+  it('keeps each caller’s answer apart: another force asking for the same address gets its own', async () => {
+    // Both tokens used once already, so that noting their use changes nothing during the test.
+    await read(cast.bravo.apiToken.token, '/api/roster')
+    await read(cast.alpha.apiToken.token, '/api/roster')
+    const alpha = await read(cast.alpha.apiToken.token)
+    expect(alpha.body).toContain(cast.alpha.marker)
+    const bravo = await read(cast.bravo.apiToken.token)
+    expect(bravo.statusCode).toBe(200)
+    expect(bravo.body).not.toContain(cast.alpha.marker)
+    expect(bravo.body).toContain(cast.bravo.marker)
+  })
+
+  it('keeps nothing that was not a success', async () => {
+    const refused = await read(cast.alpha.apiToken.token, `${LIST}&page=0`)
+    expect(refused.statusCode).toBe(400)
+    expect((await read(cast.alpha.apiToken.token, `${LIST}&page=0`)).statusCode).toBe(400)
+  })
+
+  it.runIf(process.env.DATABASE_URL)(
+    'hears a change another process commits, and reads afresh',
+    { timeout: 20_000 },
+    async () => {
+      const before = descriptions((await read(cast.alpha.apiToken.token)).body)
+      expect(before).not.toContain('Changed by another process')
+      const settings = testApp.database.settings
+      if (settings.kind !== 'server') throw new Error('needs PostgreSQL')
+      const other = new pg.Client({ connectionString: settings.url })
+      await other.connect()
+      try {
+        await other.query('update gifts_hospitality set description = $1 where id = $2', [
+          'Changed by another process',
+          cast.alpha.gifts.giftId,
+        ])
+      } finally {
+        await other.end()
+      }
+      await vi.waitFor(
+        async () =>
+          expect(descriptions((await read(cast.alpha.apiToken.token)).body)).toContain(
+            'Changed by another process',
+          ),
+        { timeout: 10_000, interval: 50 },
+      )
+    },
+  )
+})
+
+describe('API tokens taken on trust', () => {
+  it('refuses a token from the moment it is revoked', async () => {
+    const { token, record } = await testApp.services.apiTokens.create(SYSTEM_CALLER, {
+      name: 'Revoked while in use',
+      role: 'force-caseworker',
+      forceCode: cast.alpha.code,
+    })
+    expect((await read(token)).statusCode).toBe(200)
+    expect((await read(token)).statusCode).toBe(200)
+    await testApp.services.apiTokens.revoke(SYSTEM_CALLER, record.id)
+    expect((await read(token)).statusCode).toBe(401)
+  })
+
+  it('refuses a token once it expires, though nothing else changed', async () => {
+    const { token } = await testApp.services.apiTokens.create(SYSTEM_CALLER, {
+      name: 'Expires tomorrow',
+      role: 'force-caseworker',
+      forceCode: cast.alpha.code,
+      expiresInDays: 1,
+    })
+    expect((await read(token)).statusCode).toBe(200)
+    clock = new Date(clock.getTime() + DAY - 1000)
+    expect((await read(token)).statusCode).toBe(200)
+    clock = new Date(clock.getTime() + 2000)
+    expect((await read(token)).statusCode).toBe(401)
+  })
+})

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { type DataChanges, KeptUntilDataChanges } from '../db/data-changes.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Keep this GET route's 200 answers in memory, per caller and URL, until the data changes. Only for
+     * routes whose answer depends on nothing else: no audited reads, nothing written.
+     */
+    keepResponses?: boolean
+  }
+  interface FastifyRequest {
+    responseToKeep?: { key: string; generation: number }
+  }
+}
+
+/** Long enough to spare the database under load; short enough that answers which depend on today move on. */
+const KEEP_FOR_MS = 60_000
+const MAX_RESPONSES = 10_000
+const MAX_BYTES = 64 * 1024 * 1024
+
+interface KeptResponse {
+  body: string
+  contentType: string
+}
+
+/** The caller is part of the key: two people may be allowed to see different rows at the same URL. */
+function keyOf(request: FastifyRequest): string {
+  const principal = request.principal
+  return `${principal ? `${principal.kind}:${principal.id}` : 'anonymous'} ${request.url}`
+}
+
+/**
+ * Answers repeated reads of routes marked `keepResponses` from memory until any committed change to the
+ * data (see `DataChanges`), so a busy register list costs the database one query per change rather
+ * than one per request. Runs after authentication and authorisation, so nobody gets what they may not.
+ */
+export function setUpResponseCache(app: FastifyInstance, changes: DataChanges, now: () => Date): void {
+  const kept = new KeptUntilDataChanges<KeptResponse>(changes, now, {
+    maxEntries: MAX_RESPONSES,
+    maxBytes: MAX_BYTES,
+    sizeOf: (response) => response.body.length,
+  })
+  app.decorateRequest('responseToKeep', undefined)
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.routeOptions.config.keepResponses || request.method !== 'GET') return
+    const key = keyOf(request)
+    const response = kept.get(key)
+    if (response) return reply.type(response.contentType).send(response.body)
+    // Taken before the handler reads anything: a change after this makes its answer unfit to keep.
+    request.responseToKeep = { key, generation: changes.generation }
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const toKeep = request.responseToKeep
+    if (toKeep && reply.statusCode === 200 && typeof payload === 'string') {
+      const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8')
+      kept.set(
+        toKeep.key,
+        { body: payload, contentType },
+        toKeep.generation,
+        new Date(now().getTime() + KEEP_FOR_MS),
+      )
+    }
+    return payload
+  })
+}

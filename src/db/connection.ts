@@ -33,7 +33,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
       // A connection hears its own transaction's notification before the commit returns, so the
       // process's own writes are counted before anyone can read after them.
       onConnect: async (client) => {
-        client.on('notification', () => changes.changed())
+        client.on('notification', (notification) => changes.changed(notification.payload ?? ''))
         await client.query(`listen ${DATA_CHANGED_CHANNEL}`)
       },
     })
@@ -58,7 +58,9 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
     const client = await PGlite.create(inMemory ? undefined : settings.dataDir)
     // One process and one connection: listening on it hears every writer, its own commits included.
     const changes = new DataChanges(async (heard) => {
-      const unlisten = await client.listen(DATA_CHANGED_CHANNEL, () => heard.changed())
+      const unlisten = await client.listen(DATA_CHANGED_CHANNEL, (transactionId) =>
+        heard.changed(transactionId),
+      )
       heard.hearing(true)
       return async () => {
         heard.hearing(false)
@@ -96,7 +98,7 @@ function standingListener(url: string): StartWatching {
     let retry: NodeJS.Timeout | undefined
     const listen = async () => {
       const client = new pg.Client({ connectionString: url })
-      client.on('notification', () => changes.changed())
+      client.on('notification', (notification) => changes.changed(notification.payload ?? ''))
       client.on('error', () => {})
       client.on('end', () => {
         if (current !== client) return

@@ -52,15 +52,24 @@ describe('KeptUntilDataChanges', () => {
     const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
     kept.set('a', { n: 1 }, changes.generation, later)
     expect(kept.get('a')).toEqual({ n: 1 })
-    changes.changed()
+    changes.changed('1001')
     expect(kept.get('a')).toBeUndefined()
+  })
+
+  it('counts a transaction once, however many connections hear it', async () => {
+    const changes = await heardChanges()
+    const before = changes.generation
+    changes.changed('1002')
+    changes.changed('1002')
+    changes.changed('1003')
+    expect(changes.generation).toBe(before + 2)
   })
 
   it('does not keep a value worked out while the data changed', async () => {
     const changes = await heardChanges()
     const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
     const generation = changes.generation
-    changes.changed()
+    changes.changed('1004')
     kept.set('a', { n: 1 }, generation, later)
     expect(kept.get('a')).toBeUndefined()
   })

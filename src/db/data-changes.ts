@@ -16,6 +16,8 @@ export class DataChanges {
   #generation = 0
   #heard = false
   #stop?: () => Promise<void>
+  /** Transactions already counted; all its connections hear one within moments of each other. */
+  readonly #counted = new LRUCache<string, true>({ max: 10_000 })
 
   constructor(private readonly startWatching: StartWatching) {}
 
@@ -29,7 +31,13 @@ export class DataChanges {
     return this.#heard
   }
 
-  changed(): void {
+  /**
+   * A transaction committed: `transactionId` is its notification's payload. Every connection of the
+   * process hears it, so it counts once.
+   */
+  changed(transactionId: string): void {
+    if (this.#counted.has(transactionId)) return
+    this.#counted.set(transactionId, true)
     this.#generation++
   }
 

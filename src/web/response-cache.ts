@@ -1,3 +1,6 @@
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
+import { Negotiator } from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type DataChanges, KeptUntilDataChanges } from '../db/data-changes.js'
 
@@ -19,8 +22,12 @@ const KEEP_FOR_MS = 60_000
 const MAX_RESPONSES = 10_000
 const MAX_BYTES = 64 * 1024 * 1024
 
+const gzipped = promisify(gzip)
+
+/** Encoded and compressed once when kept, rather than on every send. */
 interface KeptResponse {
-  body: string
+  body: Buffer
+  gzipped: Buffer
   contentType: string
 }
 
@@ -39,15 +46,23 @@ export function setUpResponseCache(app: FastifyInstance, changes: DataChanges, n
   const kept = new KeptUntilDataChanges<KeptResponse>(changes, now, {
     maxEntries: MAX_RESPONSES,
     maxBytes: MAX_BYTES,
-    sizeOf: (response) => response.body.length,
+    sizeOf: (response) => response.body.byteLength + response.gzipped.byteLength,
   })
   app.decorateRequest('responseToKeep', undefined)
+  const encodings = new Negotiator({ supportedValues: ['gzip', 'identity'] })
 
-  app.addHook('preHandler', async (request, reply) => {
+  // Before validation, so an answer from memory costs no parsing either: the key is the address as sent.
+  app.addHook('preValidation', async (request, reply) => {
     if (!request.routeOptions.config.keepResponses || request.method !== 'GET') return
     const key = keyOf(request)
     const response = kept.get(key)
-    if (response) return reply.type(response.contentType).send(response.body)
+    if (response) {
+      reply.type(response.contentType).header('vary', 'accept-encoding')
+      const accepted = request.headers['accept-encoding']
+      if (accepted && encodings.negotiate(accepted) === 'gzip')
+        return reply.header('content-encoding', 'gzip').send(response.gzipped)
+      return reply.send(response.body)
+    }
     // Taken before the handler reads anything: a change after this makes its answer unfit to keep.
     request.responseToKeep = { key, generation: changes.generation }
   })
@@ -56,12 +71,11 @@ export function setUpResponseCache(app: FastifyInstance, changes: DataChanges, n
     const toKeep = request.responseToKeep
     if (toKeep && reply.statusCode === 200 && typeof payload === 'string') {
       const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8')
-      kept.set(
-        toKeep.key,
-        { body: payload, contentType },
-        toKeep.generation,
-        new Date(now().getTime() + KEEP_FOR_MS),
-      )
+      const body = Buffer.from(payload)
+      const response = { body, gzipped: await gzipped(body), contentType }
+      kept.set(toKeep.key, response, toKeep.generation, new Date(now().getTime() + KEEP_FOR_MS))
+      reply.header('vary', 'accept-encoding')
+      return body
     }
     return payload
   })

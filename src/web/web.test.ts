@@ -41,6 +41,18 @@ describe('web shell', () => {
     expect(response.headers['referrer-policy']).toBe('same-origin')
   })
 
+  it('sends an API answer the headers OWASP asks of an API, not a page’s', async () => {
+    const response = await get('/api/forces')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'")
+    expect(response.headers['x-frame-options']).toBe('DENY')
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    expect(response.headers['cache-control']).toBe('no-store')
+    const missing = await get('/api/forces/nope')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'")
+  })
+
   it('serves GOV.UK Frontend assets from the package, and nothing else from it', async () => {
     expect((await get('/govuk/govuk-frontend.min.css')).statusCode).toBe(200)
     expect((await get('/govuk/govuk-frontend.min.js')).statusCode).toBe(200)

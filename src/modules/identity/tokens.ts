@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 
 /** A bearer secret: 32 random bytes, with a prefix that says what it is when found in a log or a file. */
 export function newSecret(prefix: string): string {
@@ -7,5 +7,5 @@ export function newSecret(prefix: string): string {
 
 /** Secrets are stored only as their SHA-256: enough for 256-bit random values, and a leak gives nothing. */
 export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex')
+  return hash('sha256', secret)
 }

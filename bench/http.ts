@@ -1,10 +1,14 @@
-// HTTP throughput and latency of Probity's routes under 50 connections on loopback, beside a bare
-// Fastify route on the same machine as the ceiling. Each measurement is bounded in time; nothing asserts.
+// HTTP throughput and latency of Probity's routes under 50 connections on loopback, each beside a bare
+// Fastify route measured just before it on the same machine, as the ceiling (a shared machine's speed
+// drifts from one minute to the next). Each measurement is bounded in time; nothing asserts.
 import { execFile } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { sql } from 'drizzle-orm'
 import Fastify, { type FastifyInstance } from 'fastify'
+import type { Database } from '../src/db/connection.js'
+import { DATA_CHANGED_CHANNEL } from '../src/db/data-changes.js'
 import { SYSTEM_CALLER } from '../src/domain/access.js'
 import type { Services } from '../src/services.js'
 
@@ -19,7 +23,14 @@ export interface HttpRow {
   p99Ms: number
   /** Failed connections and answers other than 2xx: a run with any is not a fair figure. */
   errors: number
+  /** The bare route's requests/s, measured just before this row; absent for the bare route itself. */
+  ceilingRequestsPerSecond?: number
+  /** This row's throughput as a share of that ceiling, in per cent. */
+  shareOfCeiling?: number
 }
+
+/** Every client sends what Node's own fetch sends over plain HTTP, as browsers and HTTP libraries do. */
+const CLIENT_HEADERS = { 'accept-encoding': 'gzip, deflate' }
 
 interface Target {
   name: string
@@ -42,7 +53,10 @@ const WARM_UP_SECONDS = 2
 
 /** Runs autocannon in a process of its own, so the load it makes does not share the server's event loop. */
 async function autocannon(target: Target, seconds: number): Promise<AutocannonResult> {
-  const headers = Object.entries(target.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}=${value}`])
+  const headers = Object.entries({ ...CLIENT_HEADERS, ...target.headers }).flatMap(([name, value]) => [
+    '-H',
+    `${name}=${value}`,
+  ])
   const body = target.body === undefined ? [] : ['-b', target.body]
   const { stdout } = await run(process.execPath, [
     AUTOCANNON,
@@ -105,6 +119,7 @@ async function signIn(base: string, email: string, password: string): Promise<st
 export interface HttpBenchInput {
   app: FastifyInstance
   services: Services
+  db: Database
   /** The force whose registers are read and written: the largest makes the hardest case. */
   forceCode: string
   /** A caseworker of that force, who reads its registers and dashboard. */
@@ -115,7 +130,42 @@ export interface HttpBenchInput {
   seconds: number
 }
 
-/** Listens on loopback, measures the bare route, then each Probity route as the force's caseworker. */
+const FIRST_READS = 200
+
+/**
+ * The register JSON list read once after each change, one request at a time: what a read costs when the
+ * answer kept in memory has just been dropped. The change is a bare notification, as any commit sends.
+ */
+async function firstReadsAfterAChange(
+  db: Database,
+  url: string,
+  headers: Record<string, string>,
+): Promise<HttpRow> {
+  const latencies: number[] = []
+  let errors = 0
+  const started = performance.now()
+  for (let read = 0; read < FIRST_READS; read++) {
+    await db.execute(sql`select pg_notify(${DATA_CHANGED_CHANNEL}, ${`bench-change-${read}`})`)
+    const sent = performance.now()
+    const response = await fetch(url, { headers })
+    await response.arrayBuffer()
+    latencies.push(performance.now() - sent)
+    if (!response.ok) errors++
+  }
+  const seconds = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const at = (share: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? 0)
+  return {
+    name: 'register JSON list, first read after a change (1 connection)',
+    requestsPerSecond: Math.round(FIRST_READS / seconds),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+  }
+}
+
+/** Listens on loopback, then measures each Probity route as the force's caseworker, each after the bare route. */
 export async function benchHttp(input: HttpBenchInput): Promise<HttpRow[]> {
   const bare = Fastify()
   bare.get('/', async () => ({ ok: true }))
@@ -140,8 +190,8 @@ export async function benchHttp(input: HttpBenchInput): Promise<HttpRow[]> {
       offeredOn: '2012-08-20',
       outcome: 'accepted',
     })
+    const ceiling: Target = { name: 'bare Fastify route (ceiling)', url: `${origin(bare)}/` }
     const targets: Target[] = [
-      { name: 'bare Fastify route (ceiling)', url: `${origin(bare)}/` },
       {
         name: 'register list page: GET /gifts-hospitality',
         url: `${base}/gifts-hospitality`,
@@ -162,7 +212,14 @@ export async function benchHttp(input: HttpBenchInput): Promise<HttpRow[]> {
       },
     ]
     const rows: HttpRow[] = []
-    for (const target of targets) rows.push(await measure(target, input.seconds))
+    for (const target of targets) {
+      const bareRow = await measure(ceiling, input.seconds)
+      rows.push(bareRow)
+      const row = await measure(target, input.seconds)
+      const share = Math.round((1000 * row.requestsPerSecond) / bareRow.requestsPerSecond) / 10
+      rows.push({ ...row, ceilingRequestsPerSecond: bareRow.requestsPerSecond, shareOfCeiling: share })
+    }
+    rows.push(await firstReadsAfterAChange(input.db, `${base}/api/gifts-hospitality`, bearer))
     return rows
   } finally {
     await bare.close()

@@ -52,6 +52,7 @@ try {
   const http = await benchHttp({
     app,
     services,
+    db: database.db,
     forceCode: FORCE,
     caseworkerEmail: national.users.caseworker(FORCE),
     password: national.users.password,
@@ -74,8 +75,7 @@ try {
   ) as Record<string, unknown>
 
   const row = (name: string) => http.find((measured) => measured.name.startsWith(name)) as HttpRow
-  const ceiling = row('bare')
-  const list = row('register JSON list')
+  const list = row('register JSON list: ')
   const targets = [
     {
       target: 'register list JSON p99 < 50 ms at 50 connections',
@@ -84,8 +84,8 @@ try {
     },
     {
       target: 'register list JSON throughput >= 30% of the bare route',
-      figure: `${Math.round((100 * list.requestsPerSecond) / ceiling.requestsPerSecond)}%`,
-      met: list.requestsPerSecond >= 0.3 * ceiling.requestsPerSecond,
+      figure: `${list.shareOfCeiling}% of ${list.ceilingRequestsPerSecond}`,
+      met: (list.shareOfCeiling ?? 0) >= 30,
     },
     {
       target: 'all 44 data returns < 2 s',

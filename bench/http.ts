@@ -21,8 +21,10 @@ export interface HttpRow {
   requestsPerSecond: number
   p50Ms: number
   p99Ms: number
-  /** Failed connections and answers other than 2xx: a run with any is not a fair figure. */
+  /** Failed requests and answers other than 2xx: a run with any is not a fair figure. */
   errors: number
+  /** Of those errors, requests with no answer within autocannon's 10 s. */
+  timeouts: number
   /** The bare route's requests/s, measured just before this row; absent for the bare route itself. */
   ceilingRequestsPerSecond?: number
   /** This row's throughput as a share of that ceiling, in per cent. */
@@ -45,6 +47,7 @@ interface AutocannonResult {
   requests: { average: number }
   latency: { p50: number; p99: number }
   errors: number
+  timeouts: number
   non2xx: number
 }
 
@@ -84,6 +87,7 @@ async function measure(target: Target, seconds: number): Promise<HttpRow> {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.non2xx,
+    timeouts: result.timeouts,
   }
 }
 
@@ -162,6 +166,7 @@ async function firstReadsAfterAChange(
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     errors,
+    timeouts: 0,
   }
 }
 

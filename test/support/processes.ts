@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -54,4 +57,36 @@ export async function run(script: string, args: string[], env: NodeJS.ProcessEnv
   })
   const [code] = await once(child, 'exit')
   return { code: code as number | null, stdout, stderr }
+}
+
+/** A throwaway folder for command-line tests, with the embedded database's data folder inside it. */
+export class CliFolder {
+  readonly folder: string
+  readonly dataDir: string
+
+  constructor(name: string) {
+    this.folder = fs.mkdtempSync(path.join(os.tmpdir(), `probity-${name}-`))
+    this.dataDir = path.join(this.folder, 'data')
+  }
+
+  /** Runs `probity …` on the embedded database in this folder, whatever the shell has set. */
+  probity(args: string[], env: NodeJS.ProcessEnv = {}) {
+    return run(path.join(repoRoot, 'bin/probity.js'), args, {
+      DATABASE_URL: '',
+      PROBITY_DATA_DIR: this.dataDir,
+      NODE_ENV: '',
+      ...env,
+    })
+  }
+
+  /** Writes a file into the folder and returns its path. */
+  writeFile(name: string, content: string): string {
+    const file = path.join(this.folder, name)
+    fs.writeFileSync(file, content)
+    return file
+  }
+
+  remove(): void {
+    fs.rmSync(this.folder, { recursive: true, force: true })
+  }
 }

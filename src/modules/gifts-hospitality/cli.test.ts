@@ -1,42 +1,24 @@
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { count } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot, run } from '../../../test/support/processes.js'
+import { CliFolder } from '../../../test/support/processes.js'
 import { openDatabase } from '../../db/connection.js'
 import { generatedRow, rosterCsv } from '../roster/test-support.js'
 import { IMPORT_COLUMNS } from './fields.js'
 import { giftsHospitality } from './schema.js'
 import { generatedGiftRow, giftsCsv } from './test-support.js'
 
-let folder: string
-let dataDir: string
-
+let cli: CliFolder
 beforeAll(() => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-gifts-cli-'))
-  dataDir = path.join(folder, 'data')
+  cli = new CliFolder('gifts-cli')
 })
-afterAll(() => fs.rmSync(folder, { recursive: true, force: true }))
-
-/** Runs `probity …` on the embedded database in the test's folder, whatever the shell has set. */
-function probity(args: string[]) {
-  return run(path.join(repoRoot, 'bin/probity.js'), args, {
-    DATABASE_URL: '',
-    PROBITY_DATA_DIR: dataDir,
-    NODE_ENV: '',
-  })
-}
-
-function writeFile(name: string, content: string): string {
-  const file = path.join(folder, name)
-  fs.writeFileSync(file, content)
-  return file
-}
+afterAll(() => cli.remove())
+const probity = (args: string[]) => cli.probity(args)
+const writeFile = (name: string, content: string) => cli.writeFile(name, content)
 
 /** The gifts and hospitality records in the folder the CLI wrote, counted once it has exited. */
 async function giftCount(): Promise<number> {
-  const database = await openDatabase({ kind: 'embedded', dataDir })
+  const database = await openDatabase({ kind: 'embedded', dataDir: cli.dataDir })
   try {
     const [row] = await database.db.select({ value: count() }).from(giftsHospitality)
     return row?.value ?? 0
@@ -101,12 +83,12 @@ describe('probity gifts import', { timeout: 180_000 }, () => {
     const missing = await probity([
       'gifts',
       'import',
-      path.join(folder, 'nowhere.csv'),
+      path.join(cli.folder, 'nowhere.csv'),
       '--force',
       'cheshire',
     ])
     expect(missing.code).toBe(1)
-    expect(missing.stderr.trim()).toBe(`probity: cannot read ${path.join(folder, 'nowhere.csv')}: ENOENT`)
+    expect(missing.stderr.trim()).toBe(`probity: cannot read ${path.join(cli.folder, 'nowhere.csv')}: ENOENT`)
 
     const unknown = await probity(['gifts', 'import', file, '--force', 'atlantis'])
     expect(unknown.code).toBe(1)

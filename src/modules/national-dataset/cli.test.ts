@@ -1,26 +1,13 @@
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot, run } from '../../../test/support/processes.js'
+import { CliFolder } from '../../../test/support/processes.js'
 
-let folder: string
-let dataDir: string
-
+let cli: CliFolder
 beforeAll(() => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-national-cli-'))
-  dataDir = path.join(folder, 'data')
+  cli = new CliFolder('national-cli')
 })
-afterAll(() => fs.rmSync(folder, { recursive: true, force: true }))
-
-/** Runs `probity …` on the embedded database in the test's folder, whatever the shell has set. */
-function probity(args: string[]) {
-  return run(path.join(repoRoot, 'bin/probity.js'), args, {
-    DATABASE_URL: '',
-    PROBITY_DATA_DIR: dataDir,
-    NODE_ENV: '',
-  })
-}
+afterAll(() => cli.remove())
+const probity = (args: string[]) => cli.probity(args)
 
 describe('probity seed --national', () => {
   it('adds a small national dataset, prints its counts and password, and refuses to add it twice', async () => {
@@ -68,11 +55,7 @@ describe('probity seed --national', () => {
   }, 180_000)
 
   it('still adds the demo dataset with --demo alone', async () => {
-    const result = await run(path.join(repoRoot, 'bin/probity.js'), ['seed', '--demo'], {
-      DATABASE_URL: '',
-      PROBITY_DATA_DIR: path.join(folder, 'demo'),
-      NODE_ENV: '',
-    })
+    const result = await cli.probity(['seed', '--demo'], { PROBITY_DATA_DIR: path.join(cli.folder, 'demo') })
     expect(result.stderr).not.toContain('probity:')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(

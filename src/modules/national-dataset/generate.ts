@@ -6,6 +6,7 @@ import {
   type GIFT_DISPOSALS,
   MEDIA_CONTACT_METHODS,
 } from '../../domain/registers.js'
+import { IMPORTED_COLUMNS } from '../gifts-hospitality/bulk-import.js'
 import { dayNumber, isoDay, shiftYears, stamp } from './calendar.js'
 import {
   APPROVERS,
@@ -518,25 +519,7 @@ export class NationalDataset {
 
   // ——— gifts_hospitality ———
 
-  static readonly GIFT_COLUMNS = [
-    'id',
-    'force_id',
-    'staff_member_id',
-    'kind',
-    'description',
-    'donor_name',
-    'donor_type',
-    'estimated_value',
-    'offered_on',
-    'declared_on',
-    'outcome',
-    'approver',
-    'disposal',
-    'notes',
-    'declared_by',
-    'created_at',
-    'updated_at',
-  ] as const;
+  static readonly GIFT_COLUMNS = [...IMPORTED_COLUMNS, 'declared_by', 'created_at', 'updated_at'] as const;
 
   *giftRows(): Generator<CopyValue[]> {
     const { scale, seed } = this.options

@@ -1,32 +1,20 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot, run } from '../../../test/support/processes.js'
+import { CliFolder } from '../../../test/support/processes.js'
 import { openDatabase } from '../../db/connection.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { createServices } from '../../services.js'
 
-let folder: string
-let dataDir: string
-
-function probity(args: string[]) {
-  return run(path.join(repoRoot, 'bin/probity.js'), args, {
-    DATABASE_URL: '',
-    PROBITY_DATA_DIR: dataDir,
-    NODE_ENV: '',
-  })
-}
+let cli: CliFolder
+const probity = (args: string[]) => cli.probity(args)
 
 /**
  * A force with four people in two units, asked in March 2012 to acknowledge a policy by 31 March:
  * one has, three have not, so all three are overdue by the time the command runs.
  */
 beforeAll(async () => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-policies-cli-'))
-  dataDir = path.join(folder, 'data')
-  const database = await openDatabase({ kind: 'embedded', dataDir })
+  cli = new CliFolder('policies-cli')
+  const database = await openDatabase({ kind: 'embedded', dataDir: cli.dataDir })
   try {
     await migrateDatabase(database)
     const services = createServices(database.db)
@@ -76,7 +64,7 @@ beforeAll(async () => {
     await database.close()
   }
 })
-afterAll(() => fs.rmSync(folder, { recursive: true, force: true }))
+afterAll(() => cli.remove())
 
 describe('probity policies reminders', { timeout: 120_000 }, () => {
   it('lists the overdue by unit', async () => {

@@ -1,42 +1,23 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot, run } from '../../../test/support/processes.js'
+import { CliFolder } from '../../../test/support/processes.js'
 import { openDatabase } from '../../db/connection.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { createServices } from '../../services.js'
 import { countStaff, generatedRow, rosterCsv } from './test-support.js'
 
-let folder: string
-let dataDir: string
-
+let cli: CliFolder
 beforeAll(() => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-roster-cli-'))
-  dataDir = path.join(folder, 'data')
+  cli = new CliFolder('roster-cli')
 })
-afterAll(() => fs.rmSync(folder, { recursive: true, force: true }))
-
-/** Runs `probity …` on the embedded database in the test's folder, whatever the shell has set. */
-function probity(args: string[]) {
-  return run(path.join(repoRoot, 'bin/probity.js'), args, {
-    DATABASE_URL: '',
-    PROBITY_DATA_DIR: dataDir,
-    NODE_ENV: '',
-  })
-}
-
-function writeFile(name: string, content: string): string {
-  const file = path.join(folder, name)
-  fs.writeFileSync(file, content)
-  return file
-}
+afterAll(() => cli.remove())
+const probity = (args: string[]) => cli.probity(args)
+const writeFile = (name: string, content: string) => cli.writeFile(name, content)
 
 /** Reads the folder the CLI wrote, once it has exited. */
 async function withServicesOver<T>(
   work: (services: ReturnType<typeof createServices>, count: () => Promise<number>) => Promise<T>,
 ) {
-  const database = await openDatabase({ kind: 'embedded', dataDir })
+  const database = await openDatabase({ kind: 'embedded', dataDir: cli.dataDir })
   try {
     return await work(createServices(database.db), () => countStaff(database.db))
   } finally {

@@ -1,23 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { seedDemoData } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { REVISIT_2012 } from '../inspections/demo.js'
 import { type DemoFacts, demoFacts, expectedValues } from './demo.js'
 
-/** The shared fixtures sit beside the repository (../shared), where CI and the developers have them. */
-const FIXTURES = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/fixtures/press-releases-2012',
-)
-const fixtureFiles = fs.existsSync(FIXTURES)
-  ? fs.readdirSync(FIXTURES).filter((name) => name.endsWith('.json'))
-  : []
-if (!fixtureFiles.length)
-  console.warn(`Skipping the comparison with the press-release fixtures: ${FIXTURES} is not there`)
+const fixtureFiles = fs.readdirSync(PRESS_RELEASE_FIXTURES).filter((name) => name.endsWith('.json'))
 
 let testApp: TestApp
 let revisitId: string
@@ -64,11 +55,11 @@ describe('the demo’s 2012 data returns', () => {
     expect(await returnEvents()).toBe(eventsAfterFirstRun)
   })
 
-  it.skipIf(!fixtureFiles.length)('equal the facts of the press-release fixtures in ../shared', async () => {
+  it('equal the facts of the press-release fixtures', async () => {
     const copy = demoFacts()
     expect(fixtureFiles.length).toBeGreaterThan(0)
     for (const file of fixtureFiles) {
-      const facts = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as DemoFacts
+      const facts = JSON.parse(fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, file), 'utf8')) as DemoFacts
       // The copy in the repository is the fixture itself.
       expect(copy[facts.forceCode], file).toEqual(facts)
       const values = await testApp.services.dataReturns.values(SYSTEM_CALLER, revisitId, facts.forceCode)

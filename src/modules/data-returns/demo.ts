@@ -5,7 +5,7 @@ import { REVISIT_2012 } from '../inspections/demo.js'
 import { MEDIA_DISCLOSURE, SOCIAL_MEDIA } from './service.js'
 
 /**
- * The 2012 facts of the forces whose press releases are in the shared fixtures, copied here so the app
+ * The 2012 facts of the forces whose press releases are in test/fixtures, copied here so the app
  * does not need them at run time (a test checks the copy against the fixtures).
  */
 export const DEMO_FACTS_2012 = new URL('./demo-facts-2012.json', import.meta.url)

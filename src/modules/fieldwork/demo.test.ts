@@ -1,23 +1,15 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { seedDemoData } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
-const fixtures = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/fixtures/press-releases-2012',
-)
-/** The headline each press release states, where the fixtures are beside the repository. */
-function fixtureHeadline(code: string, fallback: string): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(fixtures, `${code}.json`), 'utf8')) as { headline: string })
-      .headline
-  } catch {
-    return fallback
-  }
+/** The headline the force's real press release states. */
+function fixtureHeadline(code: string): string {
+  const facts = JSON.parse(readFileSync(path.join(PRESS_RELEASE_FIXTURES, `${code}.json`), 'utf8'))
+  return (facts as { headline: string }).headline
 }
 
 let testApp: TestApp
@@ -32,15 +24,11 @@ describe('demo fieldwork', () => {
     const revisit = await testApp.services.inspections.findByCode(SYSTEM_CALLER, 'revisit-2012')
     if (!revisit) throw new Error('the inspections demo made no revisit')
     const findingsBefore = new Map<string, number>()
-    for (const [code, expected] of [
-      ['cheshire', 'improvements'],
-      ['cleveland', 'some improvements'],
-      ['greater-manchester', 'some improvements'],
-    ] as const) {
+    for (const code of ['cheshire', 'cleveland', 'greater-manchester']) {
       const assessment = await testApp.services.inspections.assessment(SYSTEM_CALLER, revisit.id, code)
       const judgement = await testApp.services.fieldwork.judgementOf(SYSTEM_CALLER, assessment)
       expect(judgement?.status).toBe('confirmed')
-      expect(judgement?.judgement).toBe(fixtureHeadline(code, expected))
+      expect(judgement?.judgement).toBe(fixtureHeadline(code))
       expect(judgement?.proposedByLabel).toContain('inspector@inspectorate.example')
       expect(judgement?.moderatedByLabel).toContain('lead.inspector@inspectorate.example')
       const findings = await testApp.services.fieldwork.findingsFor(SYSTEM_CALLER, assessment)

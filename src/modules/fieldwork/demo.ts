@@ -25,7 +25,7 @@ interface DemoProgress {
 
 interface DemoForce {
   code: string
-  /** The headline of the force's 2012 press release (../shared/fixtures). */
+  /** The headline of the force's 2012 press release (test/fixtures). */
   headline: string
   rationale: string
   notes: { area: string; note: string }[]

@@ -7,7 +7,7 @@ export const FRAMEWORK_CODE = 'without-fear-or-favour'
 export const REVIEW_2011 = 'review-2011'
 export const REVISIT_2012 = 'revisit-2012'
 
-/** The forces of the 2012 press releases in ../shared/fixtures; each ran its self-assessment. */
+/** The forces of the 2012 press releases in test/fixtures; each ran its self-assessment. */
 export const DEMO_SELF_ASSESSED = [
   { forceCode: 'cheshire', name: 'Helen Marlow', rank: 'Deputy Chief Constable' },
   { forceCode: 'cleveland', name: 'Robert Kerrigan', rank: 'Deputy Chief Constable' },

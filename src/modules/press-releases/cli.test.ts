@@ -2,14 +2,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import { run } from '../../../test/support/processes.js'
-import { FIXTURES } from './test-support.js'
 
 const fixtureNames = fs
-  .readdirSync(FIXTURES)
+  .readdirSync(PRESS_RELEASE_FIXTURES)
   .filter((name) => name.endsWith('.txt'))
   .map((name) => name.slice(0, -'.txt'.length))
-const fixture = (file: string) => path.join(FIXTURES, file)
+const fixture = (file: string) => path.join(PRESS_RELEASE_FIXTURES, file)
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-press-'))
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }))
 function tempFile(name: string, content: string | Uint8Array): string {

@@ -1,19 +1,21 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import { NotAPressReleaseError, unreadableReason } from './document.js'
 import { extractPressRelease } from './extractor.js'
 import { shippedForces } from './forces.js'
-import { breakLines, FIXTURES } from './test-support.js'
+import { breakLines } from './test-support.js'
 
 const forces = shippedForces()
 const fixtureNames = fs
-  .readdirSync(FIXTURES)
+  .readdirSync(PRESS_RELEASE_FIXTURES)
   .filter((name) => name.endsWith('.txt'))
   .map((name) => name.slice(0, -'.txt'.length))
-const fixtureText = (name: string) => fs.readFileSync(path.join(FIXTURES, `${name}.txt`), 'utf8')
+const fixtureText = (name: string) =>
+  fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, `${name}.txt`), 'utf8')
 const fixtureFacts = (name: string) =>
-  JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'))
+  JSON.parse(fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, `${name}.json`), 'utf8'))
 const extract = (text: string) => extractPressRelease(text, forces)
 
 describe('the real 2012 press releases', () => {
@@ -411,7 +413,7 @@ describe('bad input', () => {
   })
 
   it('refuses a document of another kind', () => {
-    expect(refused(fs.readFileSync(path.join(FIXTURES, 'README.md'), 'utf8'))).toBe(
+    expect(refused(fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, 'README.md'), 'utf8'))).toBe(
       'This does not look like a force press release: it names no force of the reference list.',
     )
     expect(

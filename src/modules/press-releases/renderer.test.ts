@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import type { PressReleaseFacts } from '../../domain/press-release-facts.js'
 import { splitSentences } from './document.js'
 import { markdownToHtml, markdownToText } from './markdown.js'
@@ -11,7 +12,6 @@ import {
   PressReleaseTemplateError,
   renderPressRelease,
 } from './renderer.js'
-import { FIXTURES } from './test-support.js'
 
 const template = defaultPressReleaseTemplate()
 const force = { code: 'greater-manchester', name: 'Greater Manchester Police' }
@@ -122,9 +122,9 @@ describe('the press release renderer', () => {
           splitSentences(line).map(([from, to]) => line.slice(from, to).replace(/^- /, '').trim()),
         ),
     )
-    for (const file of fs.readdirSync(FIXTURES).filter((name) => name.endsWith('.txt'))) {
+    for (const file of fs.readdirSync(PRESS_RELEASE_FIXTURES).filter((name) => name.endsWith('.txt'))) {
       const original = fs
-        .readFileSync(path.join(FIXTURES, file), 'utf8')
+        .readFileSync(path.join(PRESS_RELEASE_FIXTURES, file), 'utf8')
         .replace(/[“”]/g, '"')
         .replace(/’/g, "'")
       for (const line of original.split('\n')) {

@@ -1,6 +1,4 @@
-import path from 'node:path'
 import fc from 'fast-check'
-import { repoRoot } from '../../../test/support/processes.js'
 import {
   type ForceNaming,
   HEADLINE_JUDGEMENTS,
@@ -9,9 +7,6 @@ import {
 import { shippedForces } from './forces.js'
 
 /** fast-check generators of press release facts for the forces of the reference list (tests only). */
-
-/** The real 2012 press releases and their facts, in the shared folder next to the repository. */
-export const FIXTURES = path.join(repoRoot, '..', 'shared', 'fixtures', 'press-releases-2012')
 
 const FIRST_NAMES = [
   'Roger',

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { seedDemoData } from '../../demo-data.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
@@ -18,16 +18,6 @@ import { markdownAsText } from './render.js'
  * and for a force whose facts this test enters through the services itself. Facts, not wording.
  */
 
-const FIXTURES = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'press-releases-2012',
-)
 const FIXTURE_FORCES = ['cheshire', 'cleveland', 'greater-manchester']
 
 let testApp: TestApp
@@ -43,7 +33,9 @@ beforeAll(async () => {
 afterAll(() => testApp.close())
 
 function fixture(code: string): PressReleaseFacts {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${code}.json`), 'utf8')) as PressReleaseFacts
+  return JSON.parse(
+    fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, `${code}.json`), 'utf8'),
+  ) as PressReleaseFacts
 }
 
 /** The facts the extractor reads from a version's text (as the press office would send it). */

@@ -2,7 +2,7 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { Services } from '../../services.js'
 import { REVISIT_2012 } from '../inspections/demo.js'
 
-/** The forces of the 2012 press releases in ../shared/fixtures, whose records the demo holds. */
+/** The forces of the 2012 press releases in test/fixtures, whose records the demo holds. */
 export const DEMO_PUBLISHED_FORCES = ['cheshire', 'cleveland', 'greater-manchester'] as const
 
 /**

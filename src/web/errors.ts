@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { isInvalidDatabaseInput } from '../db/errors.js'
 import { UnauthenticatedError } from '../domain/errors.js'
 
 function wantsJson(request: FastifyRequest): boolean {
@@ -34,8 +35,12 @@ function sendError(
   const known = STATUS[status] ?? (status >= 500 ? STATUS[500] : STATUS[400])
   reply.code(status)
   if (wantsJson(request)) {
-    const { details } = extras
-    return reply.send({ statusCode: status, error: known?.phrase, message, ...(details ? { details } : {}) })
+    // Every error answer has the one shape `problemJson` documents, serialised here rather than by the
+    // route's response schema, so that an error the route did not foresee can never fail to be sent.
+    return reply
+      .type('application/json; charset=utf-8')
+      .serializer(JSON.stringify)
+      .send({ statusCode: status, error: known?.phrase, message, details: extras.details ?? [] })
   }
   if (status === 404) return reply.render('pages/not-found.njk')
   return reply.render('pages/error.njk', {
@@ -83,6 +88,16 @@ export function setUpErrorPages(app: FastifyInstance): void {
         403,
         'The form you sent has expired or did not come from Probity, so nothing was changed. Go back, reload the page and try again.',
         { title: 'Your form could not be sent' },
+      )
+    }
+    if (isInvalidDatabaseInput(error)) {
+      // The last line of defence: validation should have refused this value before the database saw it.
+      request.log.warn({ err: error }, 'the database refused a value that validation let through')
+      return sendError(
+        request,
+        reply,
+        400,
+        'A value you sent cannot be stored. Check what you entered and try again.',
       )
     }
     const status = error.statusCode ?? 500

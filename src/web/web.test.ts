@@ -99,6 +99,7 @@ describe('server errors', () => {
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Something went wrong on our side and your request was not completed. Try again later.',
+      details: [],
     })
     await broken.app.close()
   })

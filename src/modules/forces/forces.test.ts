@@ -51,6 +51,7 @@ describe('forces API', () => {
       statusCode: 404,
       error: 'Not Found',
       message: 'No force has the code nope',
+      details: [],
     })
   })
 

@@ -1,0 +1,84 @@
+import type { LightMyRequestResponse } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from './support/test-app.js'
+import { buildTwoForces, type TwoForces } from './support/two-forces.js'
+
+/**
+ * The bad input that answered 500 when the service was probed (issue P13, findings 3 and 4): each must
+ * now answer 400 with a message that says what was wrong, and write nothing.
+ */
+
+let testApp: TestApp
+let cast: TwoForces
+let staffNumber: string
+
+beforeAll(async () => {
+  testApp = await createTestApp()
+  cast = await buildTwoForces(testApp.services)
+  staffNumber = 'ALPHA0001'
+})
+afterAll(() => testApp.close())
+
+function sendJson(url: string, payload: string, contentType = 'application/json') {
+  return testApp.app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { authorization: `Bearer ${cast.alpha.apiToken.token}`, 'content-type': contentType },
+  })
+}
+
+function expectClearJson400(response: LightMyRequestResponse, what: string, mentions?: RegExp) {
+  expect(response.statusCode, `${what}: ${response.body}`).toBe(400)
+  const body = response.json<{ message: string }>()
+  expect(body.message, what).not.toMatch(/internal|stack|serializ/i)
+  if (mentions) expect(body.message, what).toMatch(mentions)
+}
+
+const JSON_POSTS = [
+  '/api/gifts-hospitality',
+  '/api/cases',
+  '/api/media-contacts',
+  '/api/business-interests',
+  '/api/acu-staffing',
+]
+
+describe('malformed JSON on the JSON API (finding 3)', () => {
+  for (const url of JSON_POSTS) {
+    it(`answers 400 with a clear message to broken JSON on ${url}`, async () => {
+      expectClearJson400(await sendJson(url, '{"a":'), `truncated ${url}`, /JSON/)
+      expectClearJson400(await sendJson(url, ''), `empty ${url}`, /empty|JSON/i)
+      expectClearJson400(
+        await sendJson(url, '{"__proto__": {"admin": true}}'),
+        `__proto__ ${url}`,
+        /JSON|prototype/i,
+      )
+      expectClearJson400(await sendJson(url, '[1, 2]'), `array ${url}`)
+    })
+  }
+
+  it('answers 415 with a clear JSON message to a body that is not JSON', async () => {
+    const response = await sendJson('/api/gifts-hospitality', '<x/>', 'application/xml')
+    expect(response.statusCode).toBe(415)
+    expect(response.json<{ message: string }>().message).toMatch(/content|type/i)
+  })
+})
+
+describe('a value the database refuses (the last line of defence)', () => {
+  it('answers 400, not 500, when PostgreSQL refuses a value as invalid input', async () => {
+    const response = await sendJson(
+      '/api/gifts-hospitality',
+      JSON.stringify({
+        staffNumber,
+        kind: 'gift',
+        description: 'wine\u0000',
+        donorName: 'A supplier',
+        donorType: 'supplier',
+        estimatedValue: 20,
+        offeredOn: '2012-02-14',
+        outcome: 'declined',
+      }),
+    )
+    expectClearJson400(response, 'NUL in description')
+  })
+})

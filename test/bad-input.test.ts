@@ -82,3 +82,22 @@ describe('a value the database refuses (the last line of defence)', () => {
     expectClearJson400(response, 'NUL in description')
   })
 })
+
+describe('days outside the years a record may fall in (finding 4)', () => {
+  it('refuses a business interest submitted in the year 0000, or far in the past or future', async () => {
+    for (const submittedOn of ['0000-01-01', '0099-12-31', '1899-12-31', '2101-01-01']) {
+      const response = await sendJson(
+        '/api/business-interests',
+        JSON.stringify({
+          staffNumber,
+          submittedOn,
+          nature: 'Dog walking',
+          category: 'other',
+          paid: 'yes',
+          conflictDeclaration: 'None',
+        }),
+      )
+      expectClearJson400(response, `submittedOn ${submittedOn}`, /date submitted/i)
+    }
+  })
+})

@@ -11,17 +11,24 @@ export interface Day {
   day: number
 }
 
+/**
+ * The years a day may fall in. Records go back to the oldest serving officer's start and forward to a
+ * policy's review; anything outside is a typing slip, and PostgreSQL cannot store some of it (year 0).
+ */
+export const EARLIEST_YEAR = 1900
+export const LATEST_YEAR = 2100
+
 const ISO_DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/
 const UK_DAY = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/
 
-/** A calendar day written as 2012-03-27 or 27/3/2012, if it is a real one. */
+/** A calendar day written as 2012-03-27 or 27/3/2012, if it is a real one between 1900 and 2100. */
 export function parseDay(text: string): Day | undefined {
   const iso = ISO_DAY.exec(text)
   const uk = iso ? undefined : UK_DAY.exec(text)
   const parts = iso ? [iso[1], iso[2], iso[3]] : uk ? [uk[3], uk[2], uk[1]] : undefined
   if (!parts) return undefined
   const [year, month, day] = parts.map(Number) as [number, number, number]
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return undefined
+  if (year < EARLIEST_YEAR || year > LATEST_YEAR || month < 1 || month > 12 || day < 1) return undefined
   if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined
   return { year, month, day }
 }

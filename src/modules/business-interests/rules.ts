@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDay as dayAsIso } from '../../domain/fields.js'
 import {
   BUSINESS_INTEREST_CATEGORIES,
   BUSINESS_INTEREST_CRITERIA,
@@ -42,11 +43,9 @@ export function addDays(day: string, days: number): string {
   return date.toISOString().slice(0, 10)
 }
 
-/** A real calendar day written YYYY-MM-DD. */
+/** A real calendar day written YYYY-MM-DD, in the years a record may fall in. */
 export function isIsoDay(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const date = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && dayAsIso(text) === text
 }
 
 const blankToUndefined = (value: unknown) =>

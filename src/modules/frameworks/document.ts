@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoDay } from '../../domain/fields.js'
 import { DEFAULT_JUDGEMENT_SCALE, MAPPING_KINDS, RECOMMENDATION_SCOPES } from '../../domain/inspections.js'
 import type { SheetRow } from '../../spreadsheets/read.js'
 
@@ -29,7 +30,7 @@ const optional = (label: string, max: number) =>
 const day = z
   .string('Write the date as 2012-05-31')
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Write the date as 2012-05-31')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'That is not a real date')
+  .refine((value) => isoDay(value) === value, 'That is not a real date between 1900 and 2100')
   .nullish()
   .transform((value) => value || null)
 

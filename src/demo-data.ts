@@ -57,11 +57,18 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'officer@cleveland.example', name: 'Sid Cleveland-Staff', role: 'staff', forceCode: 'cleveland' },
 ]
 
+/** The setting that records that the demo dataset has been entered (migration 0024 uses the same name). */
+const DEMO_DATASET_ENTERED = 'demo-dataset-entered'
+
 /**
- * Adds the demo dataset, once: running it again adds nothing. Each module's demo rows go through its
- * own service, so they are validated and audited like anything a person enters.
+ * Adds the demo dataset, once, and marks it as entered: a later run (every `serve --demo`) changes
+ * nothing, whatever people have done with the demo's records since — a correction drafted, a comment
+ * pending. Each module's demo rows go through its own service, so they are validated and audited like
+ * anything a person enters. A run cut short is not marked: the next one completes it, each module's
+ * step adding only what is missing.
  */
 export async function seedDemoData(services: Services): Promise<{ added: number }> {
+  if ((await services.settings.get(SYSTEM_CALLER, DEMO_DATASET_ENTERED)) !== undefined) return { added: 0 }
   const existing = new Set((await services.users.list(SYSTEM_CALLER)).map((user) => user.email.toLowerCase()))
   let added = 0
   await seedDemoRoster(services)
@@ -81,5 +88,6 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   await seedDemoFieldwork(services)
   await seedDemoPublications(services)
   await seedDemoResearch(services)
+  await services.settings.set(SYSTEM_CALLER, DEMO_DATASET_ENTERED, true)
   return { added }
 }

@@ -28,6 +28,7 @@ import { RecommendationProgressService } from './modules/recommendation-progress
 import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
 import { SelfAssessmentsService } from './modules/self-assessments/service.js'
+import { SettingsService } from './modules/settings/service.js'
 
 export interface ServiceOptions {
   /** The clock every rule reads; tests replace it to move time on. */
@@ -84,6 +85,7 @@ export function createServices(db: Database, { now = () => new Date() }: Service
   return {
     forces,
     health: new HealthService(db),
+    settings: new SettingsService(db, now),
     audit,
     users: new UsersService(db, forces, now),
     signIn: new SignInService(db, now),

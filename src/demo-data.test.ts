@@ -1,0 +1,67 @@
+import { count } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../test/support/test-app.js'
+import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
+import { callerFor, SYSTEM_CALLER } from './domain/access.js'
+import { auditEvents } from './modules/audit/schema.js'
+import { REVISIT_2012 } from './modules/inspections/demo.js'
+
+let testApp: TestApp
+
+beforeAll(async () => {
+  testApp = await createTestApp()
+})
+afterAll(() => testApp.close())
+
+async function auditEventCount(): Promise<number> {
+  const [row] = await testApp.database.db.select({ value: count() }).from(auditEvents)
+  return row?.value ?? 0
+}
+
+async function caseworkerOf(forceCode: string) {
+  const signedIn = await testApp.services.signIn.signIn(`caseworker@${forceCode}.example`, DEMO_PASSWORD, {
+    ipAddress: null,
+    userAgent: null,
+  })
+  if (!signedIn.ok) throw new Error(`the ${forceCode} caseworker could not sign in`)
+  return callerFor(signedIn.principal, null)
+}
+
+describe('the demo dataset on a later start', () => {
+  it('changes and publishes nothing, and starts, whatever people did with the demo records', async () => {
+    await seedDemoData(testApp.services)
+    const { publication, inspections } = testApp.services
+    const revisit = await inspections.findByCode(SYSTEM_CALLER, REVISIT_2012)
+    if (!revisit) throw new Error('the demo has no 2012 revisit')
+    const documents = await publication.documents(SYSTEM_CALLER, { inspectionId: revisit.id })
+    const published = documents.flatMap((document) =>
+      document.force && document.latest?.status === 'published' ? [document.latest] : [],
+    )
+    const [drafted, checked] = published
+    if (!drafted || !checked) throw new Error('the demo published fewer than two force documents')
+
+    // One correction left as a draft; another sent to its force, which comments and waits for an answer.
+    const draft = await publication.correct(SYSTEM_CALLER, drafted.id, { changeNote: 'A figure was wrong' })
+    const correction = await publication.correct(SYSTEM_CALLER, checked.id, { changeNote: 'Another figure' })
+    await publication.sendForCheck(SYSTEM_CALLER, correction.versionId)
+    await publication.comment(await caseworkerOf(checked.force?.code ?? ''), correction.versionId, {
+      comment: 'The second-job figure leaves out a withdrawn application',
+    })
+    const statuses = async () =>
+      (await publication.documents(SYSTEM_CALLER, { inspectionId: revisit.id })).map((document) => ({
+        id: document.id,
+        versions: document.versions.map((version) => [version.version, version.status]),
+      }))
+    const before = { events: await auditEventCount(), statuses: await statuses() }
+
+    // `serve --demo` seeds again on every start.
+    await expect(seedDemoData(testApp.services)).resolves.toEqual({ added: 0 })
+
+    expect(await auditEventCount()).toBe(before.events)
+    expect(await statuses()).toEqual(before.statuses)
+    expect((await publication.version(SYSTEM_CALLER, draft.versionId)).version.status).toBe('draft')
+    const pending = await publication.version(SYSTEM_CALLER, correction.versionId)
+    expect(pending.version.status).toBe('factual-accuracy')
+    expect(pending.comments).toHaveLength(1)
+  }, 240_000) // the whole demo, every module's, seeded twice
+})

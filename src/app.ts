@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { DataChanges } from './db/data-changes.js'
 import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
@@ -37,13 +37,15 @@ import { setUpAuthentication } from './web/authentication.js'
 import { setUpAuthorisation } from './web/authorisation.js'
 import { setUpCsrf } from './web/csrf.js'
 import { setUpErrorPages } from './web/errors.js'
+import { AuditSafeLogController, newRequestId, setUpRequestIds } from './web/logging.js'
 import { setUpResponseCache } from './web/response-cache.js'
 import { setUpWebSecurity } from './web/security.js'
 import { setUpUploads } from './web/uploads.js'
 import { setUpViews } from './web/views.js'
 
 export interface AppOptions {
-  logger?: FastifyServerOptions['logger']
+  /** The process's log (src/web/logging.ts); none in tests. */
+  logger?: FastifyBaseLogger
   production?: boolean
   cookieSecret: string
   trustProxy?: boolean | string[]
@@ -56,7 +58,9 @@ export interface AppOptions {
 /** Builds the HTTP app from the services: the server and every test make it the same way. */
 export async function createApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    logController: new AuditSafeLogController(),
+    genReqId: newRequestId,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
   })
@@ -64,6 +68,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   app.setSerializerCompiler(serializerCompiler)
 
   const production = options.production ?? false
+  setUpRequestIds(app)
   setUpWebSecurity(app, { production })
   await app.register(formbody)
   await setUpUploads(app)

@@ -52,10 +52,14 @@ export function buildProgram(): Command {
       'Serve the web app and API (PORT, HOST, DATABASE_URL or PROBITY_DATA_DIR set where and on what)',
     )
     .option('--demo', 'first add the demo dataset (users for every role) if it is not there yet')
-    .action(async (options: { demo?: boolean }) => {
+    .option(
+      '--migrate',
+      'on a PostgreSQL server, apply pending migrations first (needs the schema owner; the embedded database always does)',
+    )
+    .action(async (options: { demo?: boolean; migrate?: boolean }) => {
       const config = loadConfig()
       if (options.demo) refuseDemoInProduction(config)
-      await startServer(config, { demo: options.demo ?? false })
+      await startServer(config, { demo: options.demo ?? false, migrate: options.migrate ?? false })
     })
 
   program

@@ -36,9 +36,23 @@ describe('loadConfig', () => {
       'staging',
       /^Invalid setting NODE_ENV="staging": expected one of development, production, test$/,
     ],
+    ['DRAIN_SECONDS', '-1', /^Invalid setting DRAIN_SECONDS="-1": expected a whole number of seconds/],
+    [
+      'SHUTDOWN_TIMEOUT_SECONDS',
+      'soon',
+      /^Invalid setting SHUTDOWN_TIMEOUT_SECONDS="soon": expected a whole/,
+    ],
   ])('rejects %s=%s with one line naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
     expect(() => loadConfig({ [name]: value })).toThrow(message)
+  })
+
+  it('drains for no time and waits ten seconds for requests in flight, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ drainMs: 0, shutdownTimeoutMs: 10_000 })
+    expect(loadConfig({ DRAIN_SECONDS: '5', SHUTDOWN_TIMEOUT_SECONDS: '30' })).toMatchObject({
+      drainMs: 5_000,
+      shutdownTimeoutMs: 30_000,
+    })
   })
 
   it('trusts no proxy unless told which', () => {

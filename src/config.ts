@@ -12,6 +12,12 @@ const port = z.coerce
   .min(1, 'a whole number from 1 to 65535')
   .max(65535, 'a whole number from 1 to 65535')
 
+const seconds = z.coerce
+  .number({ error: 'a whole number of seconds from 0 to 3600' })
+  .int('a whole number of seconds from 0 to 3600')
+  .min(0, 'a whole number of seconds from 0 to 3600')
+  .max(3600, 'a whole number of seconds from 0 to 3600')
+
 const databaseUrl = z.string().refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
   message: 'a PostgreSQL URL such as postgres://user:password@localhost:5432/probity',
 })
@@ -40,6 +46,8 @@ const environmentSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'one of development, production, test' })
     .default('development'),
+  DRAIN_SECONDS: seconds.default(0),
+  SHUTDOWN_TIMEOUT_SECONDS: seconds.default(10),
 })
 
 const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET']
@@ -59,6 +67,10 @@ export interface Config {
   trustProxy: boolean | string[]
   /** Signs cookies. Every instance behind one address needs the same one, so production must set it. */
   cookieSecret: string
+  /** On SIGTERM, how long /readyz fails before the server stops taking requests (the balancer's notice). */
+  drainMs: number
+  /** How long requests in flight may take to finish at shutdown before the process gives up on them. */
+  shutdownTimeoutMs: number
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +108,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: parseTrustProxy(settings.TRUST_PROXY),
     // Outside production a fresh secret each start is fine: it only voids forms left open across a restart.
     cookieSecret: settings.COOKIE_SECRET ?? randomBytes(32).toString('hex'),
+    drainMs: settings.DRAIN_SECONDS * 1000,
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   }
 }
 

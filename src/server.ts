@@ -1,31 +1,42 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Logger } from 'pino'
 import { createApp } from './app.js'
-import type { Config } from './config.js'
-import { openDatabase } from './db/connection.js'
-import { migrateDatabase } from './db/migrate.js'
+import { type Config, ConfigError } from './config.js'
+import { type DatabaseHandle, openDatabase } from './db/connection.js'
+import { migrateDatabase, migrationStatus } from './db/migrate.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { createServices } from './services.js'
+import { createLogger } from './web/logging.js'
 
 export interface RunningServer {
   url: string
   stop(): Promise<void>
 }
 
+export interface ServeOptions {
+  demo: boolean
+  /** Apply pending migrations first, with the connecting user's rights (the embedded database always does). */
+  migrate: boolean
+}
+
 /**
- * Opens the database, brings its schema up to date, and serves the app until stopped. On SIGINT or
- * SIGTERM it stops taking requests, finishes those in flight and closes the database cleanly.
+ * Opens the database, checks its schema is up to date (or brings it up to date, where this process
+ * may), and serves the app until stopped. On SIGINT or SIGTERM it first fails its readiness check for
+ * the drain time, then stops taking requests and lets those in flight finish within the shutdown
+ * timeout, and closes the database cleanly.
  */
-export async function startServer(config: Config, options: { demo: boolean }): Promise<RunningServer> {
-  const database = await openDatabase(config.database)
+export async function startServer(config: Config, options: ServeOptions): Promise<RunningServer> {
+  const log = createLogger(config.logLevel)
+  const database = await openDatabase(config.database, log)
   try {
-    await migrateDatabase(database)
+    await prepareSchema(database, options, log)
     const services = createServices(database.db)
     if (options.demo) {
       const { added } = await seedDemoData(services)
-      if (added)
-        console.log(`Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}`)
+      if (added) log.info(`Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}`)
     }
     const app = await createApp(services, {
-      logger: { level: config.logLevel },
+      logger: log,
       production: config.production,
       cookieSecret: config.cookieSecret,
       trustProxy: config.trustProxy,
@@ -34,7 +45,11 @@ export async function startServer(config: Config, options: { demo: boolean }): P
     await app.listen({ port: config.port, host: config.host })
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const url = `http://${shownHost}:${config.port}`
-    app.log.info(`Probity is serving ${url} on the ${database.kind} database at ${database.location}`)
+    const { version, commit } = services.health.buildInfo
+    log.info(
+      { version, commit },
+      `Probity is serving ${url} on the ${database.kind} database at ${database.location}`,
+    )
 
     let stopping: Promise<void> | undefined
     const stop = () => {
@@ -44,12 +59,30 @@ export async function startServer(config: Config, options: { demo: boolean }): P
       })()
       return stopping
     }
+    const shutDown = async (signal: string) => {
+      log.info({ drainMs: config.drainMs }, `${signal} received: draining`)
+      services.health.startDraining()
+      await sleep(config.drainMs)
+      const timedOut = sleep(config.shutdownTimeoutMs).then(() => 'timed out' as const)
+      const outcome = await Promise.race([stop().then(() => 'stopped' as const), timedOut])
+      if (outcome === 'timed out') {
+        log.error(
+          { shutdownTimeoutMs: config.shutdownTimeoutMs },
+          'requests still in flight at the shutdown timeout',
+        )
+        return 1
+      }
+      log.info('stopped')
+      return 0
+    }
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
-        app.log.info(`${signal} received: stopping`)
-        stop().then(
-          () => process.exit(0),
-          () => process.exit(1),
+        shutDown(signal).then(
+          (code) => process.exit(code),
+          (error) => {
+            log.error({ err: error }, 'the shutdown failed')
+            process.exit(1)
+          },
         )
       })
     }
@@ -57,5 +90,24 @@ export async function startServer(config: Config, options: { demo: boolean }): P
   } catch (error) {
     await database.close()
     throw error
+  }
+}
+
+/**
+ * The embedded database belongs to this one process, so it migrates on start. A server's schema is
+ * migrated by `probity migrate` as its owner; the app's own login role owns nothing and may not, so
+ * the server only checks and refuses to start on an outdated schema (unless told to migrate).
+ */
+async function prepareSchema(database: DatabaseHandle, options: ServeOptions, log: Logger): Promise<void> {
+  if (database.kind === 'embedded' || options.migrate || options.demo) {
+    const status = await migrateDatabase(database)
+    log.info(`The database schema is current: ${status.applied} migrations applied`)
+    return
+  }
+  const status = await migrationStatus(database.db)
+  if (!status.current) {
+    throw new ConfigError(
+      `The database schema is not migrated (${status.applied} of ${status.expected} migrations applied): run \`probity migrate\` as the schema's owner first`,
+    )
   }
 }

@@ -23,10 +23,20 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
+/** Where the connection's own troubles are reported (the process's log; pino's loggers fit). */
+export interface DatabaseLog {
+  warn(details: { err: unknown }, message: string): void
+}
+
+const UNLOGGED: DatabaseLog = { warn: () => {} }
+
 /** `memory://` opens a throwaway embedded database (tests); any other folder is locked while open. */
-export async function openDatabase(settings: DatabaseSettings): Promise<DatabaseHandle> {
+export async function openDatabase(
+  settings: DatabaseSettings,
+  log: DatabaseLog = UNLOGGED,
+): Promise<DatabaseHandle> {
   if (settings.kind === 'server') {
-    const changes = new DataChanges(standingListener(settings.url))
+    const changes = new DataChanges(standingListener(settings.url, log))
     const pool = new pg.Pool({
       connectionString: settings.url,
       max: 10,
@@ -38,7 +48,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
       },
     })
     // An idle client that loses its server must not crash the process; the next query reports it.
-    pool.on('error', () => {})
+    pool.on('error', (error) => log.warn({ err: error }, 'an idle database connection failed'))
     const url = new URL(settings.url)
     return {
       db: drizzlePostgres({ client: pool, schema, casing: 'snake_case' }),
@@ -91,7 +101,7 @@ const RELISTEN_AFTER_MS = 1000
  * One connection of its own that listens for other processes' changes, and reconnects after losing
  * its server; while it is down nothing kept in memory is used.
  */
-function standingListener(url: string): StartWatching {
+function standingListener(url: string, log: DatabaseLog): StartWatching {
   return async (changes) => {
     let stopped = false
     let current: pg.Client | undefined
@@ -99,7 +109,7 @@ function standingListener(url: string): StartWatching {
     const listen = async () => {
       const client = new pg.Client({ connectionString: url })
       client.on('notification', (notification) => changes.changed(notification.payload ?? ''))
-      client.on('error', () => {})
+      client.on('error', (error) => log.warn({ err: error }, 'the change listener lost its connection'))
       client.on('end', () => {
         if (current !== client) return
         current = undefined
@@ -120,7 +130,10 @@ function standingListener(url: string): StartWatching {
       if (stopped || retry) return
       retry = setTimeout(() => {
         retry = undefined
-        listen().catch(relistenLater)
+        listen().catch((error) => {
+          log.warn({ err: error }, 'the change listener could not reconnect; retrying')
+          relistenLater()
+        })
       }, RELISTEN_AFTER_MS)
     }
     await listen()

@@ -13,16 +13,17 @@ export interface TestApp {
 
 /**
  * The very app the server runs, built over a fresh test database, optionally on a test clock or
- * behind trusted proxies (as TRUST_PROXY sets them).
+ * behind trusted proxies (as TRUST_PROXY sets them), optionally logging.
  */
 export async function createTestApp(
-  options: ServiceOptions & Pick<AppOptions, 'trustProxy'> = {},
+  options: ServiceOptions & Pick<AppOptions, 'trustProxy' | 'logger'> = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const services = createServices(database.db, options)
   const app = await createApp(services, {
     cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters',
     trustProxy: options.trustProxy,
+    logger: options.logger,
     changes: database.changes,
     now: options.now,
   })

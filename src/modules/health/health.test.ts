@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
@@ -37,6 +38,23 @@ describe('health checks', () => {
       status: 'not ready',
       reason: expect.stringMatching(/migrations pending/),
     })
+  })
+
+  it('GET /readyz is 503 from the moment the server starts draining, while other requests are still served', async () => {
+    testApp = await createTestApp()
+    testApp.services.health.startDraining()
+    const ready = await testApp.app.inject('/readyz')
+    expect(ready.statusCode).toBe(503)
+    expect(ready.json()).toEqual({ status: 'not ready', reason: 'shutting down' })
+    expect((await testApp.app.inject('/healthz')).statusCode).toBe(200)
+  })
+
+  it('GET /info names the version and the source commit', async () => {
+    testApp = await createTestApp()
+    const response = await testApp.app.inject('/info')
+    expect(response.statusCode).toBe(200)
+    const { version } = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))
+    expect(response.json()).toEqual({ version, commit: expect.stringMatching(/^([0-9a-f]{40}|unknown)$/) })
   })
 
   it('GET /readyz is 503 when the database cannot be reached', async () => {

@@ -17,6 +17,19 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   )
 
   app.get(
+    '/info',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The version and the source commit this server runs',
+        tags: ['health'],
+        response: { 200: z.object({ version: z.string(), commit: z.string() }) },
+      },
+    },
+    async () => services.health.buildInfo,
+  )
+
+  app.get(
     '/readyz',
     {
       config: { access: 'public' },

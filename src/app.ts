@@ -36,6 +36,7 @@ import { setUpStaticAssets } from './web/assets.js'
 import { setUpAuthentication } from './web/authentication.js'
 import { setUpAuthorisation } from './web/authorisation.js'
 import { setUpCsrf } from './web/csrf.js'
+import { setUpDateInputs } from './web/date-inputs.js'
 import { setUpErrorPages } from './web/errors.js'
 import { AuditSafeLogController, newRequestId, setUpRequestIds } from './web/logging.js'
 import { setUpResponseCache } from './web/response-cache.js'
@@ -85,6 +86,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   setUpAuthorisation(app)
   setUpResponseCache(app, options.changes, now)
   await setUpCsrf(app, { production })
+  setUpDateInputs(app)
   await app.register(rateLimit, { global: false })
   await app.register(swagger, {
     openapi: {

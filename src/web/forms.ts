@@ -43,8 +43,17 @@ export function choicesOf(values: readonly string[]): { value: string; text: str
 }
 
 const longDay = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' })
+const longLondonDay = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' })
 
-/** A day stored as 2012-03-27, as people read it: 27 March 2012 (nothing for no day). */
-export function formatDay(day: string | null): string {
-  return day ? longDay.format(new Date(`${day}T00:00:00Z`)) : ''
+/**
+ * A date as people read it everywhere in Probity: 27 March 2012. Takes a day as stored (2012-03-27),
+ * or a moment (a Date or an ISO timestamp), whose day is the one in England and Wales; nothing for no
+ * date.
+ */
+export function formatDay(value: string | Date | null | undefined): string {
+  if (value === null || value === undefined || value === '') return ''
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return longDay.format(new Date(`${value}T00:00:00Z`))
+  const moment = new Date(value)
+  return Number.isNaN(moment.getTime()) ? String(value) : longLondonDay.format(moment)
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { COUNT_AHEAD } from '../db/counting.js'
+import { dateInputText, isDateParts } from '../domain/date-input.js'
 
 /**
  * Paging and sorting for GOV.UK lists: the query string carries `page`, `sort` and `order`, so every
@@ -83,12 +84,16 @@ export function pageOf<const Name extends string, Item>(
   }
 }
 
-/** What was typed in a list's filter form (and its sort and order), trimmed, to show again and link. */
+/**
+ * What was typed in a list's filter form (and its sort and order), trimmed, to show again and link; a
+ * date input's three fields become one text value (the date, 2012-03-27, when they make one).
+ */
 export function typedValues(query: unknown, filterFields: readonly string[]): Record<string, string> {
   const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
   return Object.fromEntries(
     [...filterFields, 'sort', 'order'].map((field) => {
       const value = source[field]
+      if (isDateParts(value)) return [field, dateInputText(value)]
       return [field, typeof value === 'string' ? value.trim() : '']
     }),
   )

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
 import type { Principal } from '../domain/access.js'
+import { datePartsForInput, datePartsInError } from '../domain/date-input.js'
 import { hasRole, type Role } from '../domain/roles.js'
+import { formatDay } from './forms.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -35,6 +37,23 @@ export function createViewEnvironment(): nunjucks.Environment {
   environment.addFilter('formatDateTime', (value: unknown) =>
     value instanceof Date || typeof value === 'string' ? dateTimeFormat.format(new Date(value)) : value,
   )
+  // Every date a page shows reads "27 March 2012" (src/web/forms.ts).
+  environment.addFilter('formatDate', (value: unknown) =>
+    value instanceof Date || typeof value === 'string' ? formatDay(value) : value,
+  )
+  // The items of a GOV.UK date input (views/macros/date-input.njk): what was typed or stored, and
+  // which of the three fields the error is about.
+  environment.addGlobal('dateInputItems', (name: string, value: unknown, hasError: unknown) => {
+    const parts = datePartsForInput(value)
+    const wrong = datePartsInError(value, !!hasError)
+    return (['day', 'month', 'year'] as const).map((part) => ({
+      id: part === 'day' ? name : `${name}-${part}`,
+      name: part,
+      label: part.charAt(0).toUpperCase() + part.slice(1),
+      value: parts[part],
+      classes: `govuk-input--width-${part === 'year' ? 4 : 2}${wrong.includes(part) ? ' govuk-input--error' : ''}`,
+    }))
+  })
   environment.addFilter('formatNumber', (value: unknown) =>
     typeof value === 'number' ? numberFormat.format(value) : value,
   )

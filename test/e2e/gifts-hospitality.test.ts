@@ -57,7 +57,10 @@ describe.skipIf(shouldSkipBrowserTests())('gifts and hospitality in a browser', 
     await page.getByLabel('Who offered it').fill('Bluelight Radio Supplies Ltd')
     await page.getByLabel('Supplier').check()
     await page.getByLabel('Estimated value').fill('120')
-    await page.getByLabel('Date offered').fill('18/12/2011')
+    const offered = page.getByRole('group', { name: 'Date of the offer' })
+    await offered.getByLabel('Day').fill('18')
+    await offered.getByLabel('Month').fill('12')
+    await offered.getByLabel('Year').fill('2011')
     await page.getByLabel('Accepted').check()
     await page.getByRole('button', { name: 'Declare' }).click()
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dateField } from '../../domain/date-input.js'
 import { dayField, optionalDay, optionalText, requiredText } from '../../domain/fields.js'
 import { DONOR_TYPES, GIFT_DISPOSALS, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
 
@@ -35,10 +36,7 @@ export const declarationFields = {
     'Enter the estimated value in pounds',
     'Enter the estimated value as an amount in pounds, like 25 or 25.50',
   ),
-  offeredOn: dayField(
-    'Enter the date it was offered',
-    'Enter the date it was offered as a real date, like 27/3/2012',
-  ),
+  offeredOn: dateField('Date of the offer'),
   outcome: z.enum(GIFT_OUTCOMES, 'Select whether it was accepted or declined'),
 }
 export const declarationSchema = z.object(declarationFields)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optionalDay } from '../../domain/fields.js'
+import { optionalDateField } from '../../domain/date-input.js'
 import { DONOR_TYPES, GIFT_KINDS, GIFT_OUTCOMES } from '../../domain/registers.js'
 import { sortAndPage } from '../../web/lists.js'
 import { parseMoney } from './fields.js'
@@ -48,12 +48,8 @@ export const giftQuerySchema = z
     valueTo: optionalMoney('Enter the highest value as an amount in pounds, like 500').meta({
       description: 'Highest estimated value, £',
     }),
-    offeredFrom: optionalDay('Enter the offered from date as a real date, like 1/4/2011').meta({
-      description: 'First day offered (2011-04-01 or 1/4/2011)',
-    }),
-    offeredTo: optionalDay('Enter the offered to date as a real date, like 31/3/2012').meta({
-      description: 'Last day offered (2012-03-31 or 31/3/2012)',
-    }),
+    offeredFrom: optionalDateField('Offered from').meta({ description: 'First day offered (2011-04-01)' }),
+    offeredTo: optionalDateField('Offered to').meta({ description: 'Last day offered (2012-03-31)' }),
     q: z
       .string()
       .trim()
@@ -74,7 +70,7 @@ export const giftQuerySchema = z
       context.addIssue({
         code: 'custom',
         path: ['offeredTo'],
-        message: 'The offered to date must be the same as or after the offered from date',
+        message: 'Offered to must be the same as or after offered from',
       })
   })
 

@@ -49,6 +49,12 @@ function csvFile(text: string, filename = 'gifts.csv') {
   return { filename, data: Buffer.from(text) }
 }
 
+/** The declaration's fields with the date as a date input sends it. */
+function withOfferedOn(day: string, month: string, year: string) {
+  const { offeredOn: _typed, ...rest } = validDeclaration
+  return { ...rest, 'offeredOn-day': day, 'offeredOn-month': month, 'offeredOn-year': year }
+}
+
 const validDeclaration = {
   kind: 'gift',
   description: 'Bottle of whisky at Christmas',
@@ -84,11 +90,33 @@ describe('a member of staff declares', () => {
       offeredOn: '2012-03-31',
     })
     expect(response.statusCode).toBe(400)
-    expect(response.body).toContain('The date it was offered must be today or in the past')
+    expect(response.body).toContain('Date of the offer must be today or in the past')
+  })
+
+  it('asks for the date in day, month and year fields and says which one is missing', async () => {
+    const form = await staff.get('/gifts-hospitality/declare')
+    for (const part of ['day', 'month', 'year']) expect(form.body).toContain(`name="offeredOn-${part}"`)
+    expect(form.body).not.toContain('27/3/2012')
+
+    const missingMonth = await staff.post('/gifts-hospitality/declare', withOfferedOn('20', '', '2011'))
+    expect(missingMonth.statusCode).toBe(400)
+    expect(missingMonth.body).toContain('Date of the offer must include a month')
+    expect(missingMonth.body).toContain('href="#offeredOn"')
+    // What was typed is shown again, and only the month is marked as wrong.
+    expect(missingMonth.body).toMatch(
+      /govuk-input--error"[^>]*id="offeredOn-month"|id="offeredOn-month"[^>]*govuk-input--error/,
+    )
+    expect(missingMonth.body).not.toMatch(/id="offeredOn-year"[^>]*govuk-input--error/)
+    expect(missingMonth.body).toContain('value="2011"')
+
+    const yearZero = await staff.post('/gifts-hospitality/declare', withOfferedOn('1', '1', '0000'))
+    expect(yearZero.statusCode).toBe(400)
+    expect(yearZero.body).toContain('Date of the offer must be between 1900 and 2100')
+    expect(await giftCount(alphaId)).toBe(1)
   })
 
   it('records the declaration for themselves, dated today, flags the contractor, and lists it as theirs', async () => {
-    const response = await staff.post('/gifts-hospitality/declare', validDeclaration)
+    const response = await staff.post('/gifts-hospitality/declare', withOfferedOn('20', '12', '2011'))
     expect(response.statusCode).toBe(303)
     const location = String(response.headers.location)
     expect(location).toMatch(/^\/gifts-hospitality\/[0-9a-f-]{36}\?declared=1$/)
@@ -96,7 +124,9 @@ describe('a member of staff declares', () => {
     expect(detail.statusCode).toBe(200)
     expect(detail.body).toContain('Declaration recorded')
     expect(detail.body).toContain('Flagged donor: contractor')
-    expect(detail.body).toContain('Needs approval')
+    // Declined: there is nothing to approve.
+    expect(detail.body).not.toContain('Needs approval')
+    expect(detail.body).toContain('20 December 2011')
     expect(detail.body).toContain('30 March 2012')
     expect(detail.body).toContain('alphamarker Constable')
     // Staff see their own record but not the caseworker's form.
@@ -205,6 +235,20 @@ describe('the register for caseworkers', () => {
     expect(backwards.body).toContain('href="#offeredTo"')
   })
 
+  it('filters by dates entered in day, month and year fields, and keeps them in its links', async () => {
+    const page = await caseworker.get(
+      '/gifts-hospitality?offeredFrom-day=1&offeredFrom-month=9&offeredFrom-year=2011&offeredTo-day=30&offeredTo-month=9&offeredTo-year=2011',
+    )
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Declarations 1 to 1 of 1')
+    expect(page.body).toContain('offeredFrom=2011-09-01&amp;offeredTo=2011-09-30')
+    const incomplete = await caseworker.get(
+      '/gifts-hospitality?offeredFrom-day=1&offeredFrom-month=&offeredFrom-year=2011',
+    )
+    expect(incomplete.statusCode).toBe(400)
+    expect(incomplete.body).toContain('Offered from must include a month')
+  })
+
   it('exports what the filters show as CSV and XLSX, neutralising formulas, and audits the export', async () => {
     const csv = await caseworker.get('/gifts-hospitality.csv?flagged=yes&sort=value&order=desc')
     expect(csv.statusCode).toBe(200)
@@ -252,6 +296,13 @@ describe('the register for caseworkers', () => {
     expect(
       (await bravoCaseworker.post(`/gifts-hospitality/${id}/review`, { disposal: 'kept' })).statusCode,
     ).toBe(404)
+  })
+
+  it('words the form filled in for someone else about them, not “you”', async () => {
+    const form = await caseworker.get('/gifts-hospitality/new')
+    const main = form.body.slice(form.body.indexOf('<main'), form.body.indexOf('</main>'))
+    expect(main).not.toMatch(/\byou\b/i)
+    expect(main).toContain('Did they accept or decline it?')
   })
 
   it('records a declaration on behalf of a member of staff by staff number', async () => {

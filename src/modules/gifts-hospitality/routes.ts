@@ -40,7 +40,9 @@ const CHOICES = {
 function forPage(gift: GiftView) {
   const tags: { text: string; classes: string }[] = []
   if (gift.flaggedDonor) tags.push({ text: `Flagged donor: ${gift.donorType}`, classes: 'govuk-tag--orange' })
-  if (gift.needsApproval) tags.push({ text: 'Needs approval', classes: 'govuk-tag--red' })
+  // A declined offer was never taken, so there is nothing to approve.
+  if (gift.needsApproval && gift.outcome === 'accepted')
+    tags.push({ text: 'Needs approval', classes: 'govuk-tag--red' })
   if (gift.belowDeclareThreshold) tags.push({ text: 'Below threshold', classes: 'govuk-tag--grey' })
   return {
     ...gift,

@@ -315,9 +315,8 @@ export class GiftsHospitalityService {
 
   private dateProblems(offeredOn: string | undefined): Record<string, string> {
     if (offeredOn && offeredOn > londonToday(this.now()))
-      return { offeredOn: 'The date it was offered must be today or in the past' }
-    if (offeredOn && offeredOn < '1990-01-01')
-      return { offeredOn: 'The date it was offered must be after 1990' }
+      return { offeredOn: 'Date of the offer must be today or in the past' }
+    if (offeredOn && offeredOn < '1990-01-01') return { offeredOn: 'Date of the offer must be after 1990' }
     return {}
   }
 

@@ -40,7 +40,7 @@ describe.skipIf(shouldSkipBrowserTests())('gifts and hospitality in a browser', 
     await signIn(page, cast.alpha.users.staff.email)
     await page
       .getByRole('navigation', { name: 'Main menu' })
-      .getByRole('link', { name: 'My declarations' })
+      .getByRole('link', { name: 'Your declarations' })
       .click()
     await page.getByRole('link', { name: 'Declare a gift or hospitality' }).click()
     expect(await textOf(page.locator('h1'))).toBe('Declare a gift or hospitality')
@@ -73,7 +73,10 @@ describe.skipIf(shouldSkipBrowserTests())('gifts and hospitality in a browser', 
   it('a caseworker sees it flagged in the register and records its disposal', async () => {
     const { page } = session
     await signIn(page, cast.alpha.users['force-caseworker'].email)
-    await page.getByRole('link', { name: 'Gifts and hospitality', exact: true }).click()
+    await page
+      .getByRole('navigation', { name: 'Main menu' })
+      .getByRole('link', { name: 'Gifts and hospitality' })
+      .click()
     await page.getByLabel('Suppliers, contractors and the media only').check()
     await page.getByRole('button', { name: 'Apply filters' }).click()
     const row = page.locator('tbody tr', { hasText: 'Bluelight Radio Supplies Ltd' })

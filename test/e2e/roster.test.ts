@@ -47,7 +47,7 @@ describe.skipIf(shouldSkipBrowserTests())('the staff roster in a browser', () =>
   it('lists, filters and pages the roster accessibly, and opens a member', async () => {
     const { page } = session
     await signIn(cast.alpha.users['force-admin'].email)
-    await page.getByRole('link', { name: 'Roster' }).click()
+    await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Roster' }).click()
     expect(await textOf(page.locator('h1'))).toBe('Staff roster')
     expect(await textOf(page.locator('caption'))).toBe('Staff 1 to 50 of 56')
     await expectAccessible(page)

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { sectionsFor } from '../../web/views.js'
+import { homeSections } from '../../web/navigation.js'
 
 export const homeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
-    reply.render('home/views/index.njk', { sections: sectionsFor(request.principal) }),
+    reply.render('home/views/index.njk', { sections: homeSections(request.principal) }),
   )
 }

@@ -79,6 +79,12 @@ export function requireRole(caller: Caller, ...roles: Role[]): void {
   if (!callerHas(caller, roles)) throw new ForbiddenError()
 }
 
+/** What the transaction tells row-level security about who acts (confidential cases name people). */
+export function actingId(caller: Caller): string {
+  if (caller.actor.type === 'system') return 'system'
+  return caller.principal?.kind === 'user' ? caller.principal.id : ''
+}
+
 /** The signed-in person behind a call, for a record's "recorded by"; null for API tokens and the system. */
 export function userIdOf(caller: Caller): string | null {
   return caller.principal?.kind === 'user' ? caller.principal.id : null

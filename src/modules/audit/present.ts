@@ -26,6 +26,10 @@ export const auditEventSchema = z
       .unknown()
       .meta({ description: 'The entity before the change (null when created or not recorded)' }),
     after: z.unknown().meta({ description: 'The entity after the change, or the details of the event' }),
+    redacted: z.boolean().meta({
+      description:
+        'True for an event of a confidential case you are not named on: before and after are withheld (null), whenever the event was written',
+    }),
     prevHash: z.string().meta({ description: 'The hash of the event before ("genesis" for the first)' }),
     hash: z.string().meta({ description: 'SHA-256 of the event’s canonical JSON, including prevHash' }),
   })
@@ -47,6 +51,7 @@ export function presentEvent(event: AuditEvent, forcesById: Map<number, ForceRef
     action: event.action,
     before: event.before ?? null,
     after: event.after ?? null,
+    redacted: event.redacted,
     prevHash: event.prevHash,
     hash: event.hash,
   }
@@ -126,6 +131,7 @@ export const AUDIT_CSV_COLUMNS: Column<AuditEventView>[] = [
   { header: 'After (JSON)', value: (event) => json(event.after) },
   { header: 'Previous hash', value: (event) => event.prevHash },
   { header: 'Hash', value: (event) => event.hash },
+  { header: 'Redacted', value: (event) => (event.redacted ? 'redacted: a confidential case' : '') },
 ]
 
 /** A record's history for its page: who did what and when, with the fields each change changed. */

@@ -303,7 +303,7 @@ describe('GET /admin/audit.csv', () => {
     const lines = (response?.body ?? '').trimEnd().split('\n')
     expect(lines).toHaveLength(56)
     expect(lines[0]).toBe(
-      'Event,Time (UTC),Actor type,Actor,Actor id,IP address,Force code,Force,Entity type,Entity id,Action,Before (JSON),After (JSON),Previous hash,Hash',
+      'Event,Time (UTC),Actor type,Actor,Actor id,IP address,Force code,Force,Entity type,Entity id,Action,Before (JSON),After (JSON),Previous hash,Hash,Redacted',
     )
     expect(lines[1]).toContain(
       ',2012-03-27T09:54:00.000Z,user,alphamarker clerk 54,,192.0.2.7,cheshire,Cheshire Constabulary,gift,gift-54,update,',

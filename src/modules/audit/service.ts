@@ -1,7 +1,21 @@
-import { and, asc, count, desc, eq, gt, gte, ilike, isNull, lt, type SQL } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  ilike,
+  isNull,
+  lt,
+  type SQL,
+  sql,
+} from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Actor, type Caller, requireRole, type Scope } from '../../domain/access.js'
+import { type Actor, actingId, type Caller, requireRole, type Scope } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
 import { type ChainedEvent, type ChainProblem, ChainVerifier, hashEvent } from './chain.js'
 import type { AuditFilter } from './filters.js'
@@ -60,7 +74,22 @@ export async function appendExportEvent(
   await appendAuditEvent(tx, actor, { forceId, entityType, action: 'export', after }, now)
 }
 
-export type AuditEvent = typeof auditEvents.$inferSelect
+/**
+ * Whether the acting user may not read what an event recorded: an event of a confidential case they
+ * are not named on, whenever it was written (migration 0026 says which). Redacted on read, so the
+ * stored events, and the hash chain over them, stay as they were.
+ */
+const redacted = sql<boolean>`audit_event_redacted(${auditEvents.entityType}, ${auditEvents.entityId})`
+
+/** An event as its reader may see it: before and after withheld when redacted. */
+const readableColumns = {
+  ...getTableColumns(auditEvents),
+  before: sql`case when ${redacted} then null else ${auditEvents.before} end`.mapWith(auditEvents.before),
+  after: sql`case when ${redacted} then null else ${auditEvents.after} end`.mapWith(auditEvents.after),
+  redacted: redacted.mapWith(Boolean),
+}
+
+export type AuditEvent = typeof auditEvents.$inferSelect & { redacted: boolean }
 
 export type ChainVerification = { ok: true; events: number } | ({ ok: false; events: number } & ChainProblem)
 
@@ -96,13 +125,18 @@ export class AuditService {
    * its history, so this asks for no role; row-level security still keeps it to the caller's force.
    */
   async history(caller: Caller, entityType: string, entityId: string): Promise<AuditEvent[]> {
-    return inScope(this.db, caller.scope, (tx) =>
+    return this.reading(caller, caller.scope, (tx) =>
       tx
-        .select()
+        .select(readableColumns)
         .from(auditEvents)
         .where(and(eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId)))
         .orderBy(asc(auditEvents.seq)),
     )
+  }
+
+  /** Reads in the caller's scope, telling the database who reads: redaction depends on it. */
+  private reading<T>(caller: Caller, scope: Scope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return inScope(this.db, scope, work, actingId(caller))
   }
 
   /** Records that someone downloaded records: what, in which format, how many, and with which filters. */
@@ -136,10 +170,10 @@ export class AuditService {
   async list(caller: Caller, filter: AuditFilter, page: { offset: number; limit: number }) {
     const scope = this.readingScope(caller, filter)
     const where = whereOf(filter)
-    return inScope(this.db, scope, async (tx) => {
+    return this.reading(caller, scope, async (tx) => {
       const [total] = await tx.select({ value: count() }).from(auditEvents).where(where)
       const events = await tx
-        .select()
+        .select(readableColumns)
         .from(auditEvents)
         .where(where)
         .orderBy(desc(auditEvents.seq))
@@ -156,7 +190,7 @@ export class AuditService {
   async exportEvents(caller: Caller, filter: AuditFilter, format: string): Promise<AuditEvent[]> {
     const scope = this.readingScope(caller, filter)
     const where = whereOf(filter)
-    return inScope(this.db, scope, async (tx) => {
+    return this.reading(caller, scope, async (tx) => {
       const [total] = await tx.select({ value: count() }).from(auditEvents).where(where)
       const matching = total?.value ?? 0
       if (matching > AUDIT_EXPORT_LIMIT) {
@@ -164,7 +198,11 @@ export class AuditService {
           export: `${matching.toLocaleString('en-GB')} events match: narrow the filters to ${AUDIT_EXPORT_LIMIT.toLocaleString('en-GB')} or fewer to download them`,
         })
       }
-      const events = await tx.select().from(auditEvents).where(where).orderBy(desc(auditEvents.seq))
+      const events = await tx
+        .select(readableColumns)
+        .from(auditEvents)
+        .where(where)
+        .orderBy(desc(auditEvents.seq))
       // The download belongs to the force whose trail it is; an inspectorate-wide one to no force.
       const forceId = scope.kind === 'force' ? scope.forceId : (filter.forceId ?? null)
       await appendAuditEvent(

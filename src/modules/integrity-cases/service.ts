@@ -5,7 +5,7 @@ import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, requireRole } from '../../domain/access.js'
+import { actingId, type Caller, requireRole } from '../../domain/access.js'
 import {
   CASE_LINK_LABELS,
   type CaseCounts,
@@ -110,12 +110,6 @@ const LINK_PATHS: Record<CaseLinkType, string> = {
   'business-interest': '/business-interests',
   'gift-hospitality': '/gifts-hospitality',
   'media-contact': '/media-contacts',
-}
-
-/** What the transaction tells row-level security about who acts (confidential cases name people). */
-export function actingId(caller: Caller): string {
-  if (caller.actor.type === 'system') return 'system'
-  return caller.principal?.kind === 'user' ? caller.principal.id : ''
 }
 
 function callerHas(caller: Caller, roles: Role[]): boolean {

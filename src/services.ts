@@ -29,6 +29,7 @@ import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
 import { SelfAssessmentsService } from './modules/self-assessments/service.js'
 import { SettingsService } from './modules/settings/service.js'
+import { SurveysService } from './modules/surveys/service.js'
 
 export interface ServiceOptions {
   /** The clock every rule reads; tests replace it to move time on. */
@@ -69,6 +70,7 @@ export function createServices(db: Database, { now = () => new Date() }: Service
   const fieldwork = new FieldworkService(db, inspections, frameworks, audit, now)
   const recommendationProgress = new RecommendationProgressService(db, inspections, frameworks, now)
   const documentImports = new DocumentImportsService(db, forces, inspections, dataReturns, fieldwork, now)
+  const surveys = new SurveysService(db, forces, now)
   const publication = new PublicationService(
     db,
     forces,
@@ -99,6 +101,7 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     integrityCases,
     referrals,
     deskResearch: new DeskResearchService(db, forces, referrals, now),
+    surveys,
     acuStaffing,
     policies,
     frameworks,

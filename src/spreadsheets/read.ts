@@ -78,7 +78,8 @@ function readCsv(file: UploadedFile): SheetRow[] {
   }))
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+/** A cell of a workbook as the text an import reads: dates as days, formulas as their results. */
+export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return ''
   if (value instanceof Date) return value.toISOString().slice(0, 10)
   if (typeof value === 'object') {

@@ -38,6 +38,7 @@ import { setUpAuthorisation } from './web/authorisation.js'
 import { setUpCsrf } from './web/csrf.js'
 import { setUpDateInputs } from './web/date-inputs.js'
 import { setUpErrorPages } from './web/errors.js'
+import { setUpInputChecks } from './web/input-checks.js'
 import { AuditSafeLogController, newRequestId, setUpRequestIds } from './web/logging.js'
 import { setUpResponseCache } from './web/response-cache.js'
 import { setUpWebSecurity } from './web/security.js'
@@ -87,6 +88,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   setUpResponseCache(app, options.changes, now)
   await setUpCsrf(app, { production })
   setUpDateInputs(app)
+  setUpInputChecks(app)
   await app.register(rateLimit, { global: false })
   await app.register(swagger, {
     openapi: {

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent, signedInAgent } from './support/agent.js'
 import { createTestApp, type TestApp } from './support/test-app.js'
 import { buildTwoForces, type TwoForces } from './support/two-forces.js'
 
@@ -64,22 +65,60 @@ describe('malformed JSON on the JSON API (finding 3)', () => {
   })
 })
 
-describe('a value the database refuses (the last line of defence)', () => {
-  it('answers 400, not 500, when PostgreSQL refuses a value as invalid input', async () => {
+describe('text, numbers and days the database cannot store (finding 4)', () => {
+  const gift = (overrides: Record<string, unknown>) =>
+    JSON.stringify({
+      staffNumber,
+      kind: 'gift',
+      description: 'A bottle of wine',
+      donorName: 'A supplier',
+      donorType: 'supplier',
+      estimatedValue: 20,
+      offeredOn: '2012-02-14',
+      outcome: 'declined',
+      ...overrides,
+    })
+
+  it('refuses a NUL character in a text field, saying so', async () => {
+    const response = await sendJson('/api/gifts-hospitality', gift({ description: 'wine\u0000' }))
+    expectClearJson400(response, 'NUL in description', /character/i)
+  })
+
+  it('refuses an amount of money larger than the register holds', async () => {
+    for (const estimatedValue of [2147483648, 1e308, 100_000_000, '100000000']) {
+      const response = await sendJson('/api/gifts-hospitality', gift({ estimatedValue }))
+      expectClearJson400(response, `estimatedValue ${estimatedValue}`, /estimated value/i)
+    }
+  })
+
+  it('refuses a lone surrogate in a case summary', async () => {
     const response = await sendJson(
-      '/api/gifts-hospitality',
-      JSON.stringify({
-        staffNumber,
-        kind: 'gift',
-        description: 'wine\u0000',
-        donorName: 'A supplier',
-        donorType: 'supplier',
-        estimatedValue: 20,
-        offeredOn: '2012-02-14',
-        outcome: 'declined',
-      }),
+      '/api/cases',
+      `{"type":"inappropriate disclosure to the media","source":"internal","openedOn":"2012-01-10","summary":"leak \\ud800 here"}`,
     )
-    expectClearJson400(response, 'NUL in description')
+    expectClearJson400(response, 'lone surrogate', /character/i)
+  })
+
+  it('answers a NUL in a list search with 400, on pages and in the API', async () => {
+    const agent = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    for (const url of ['/roster?q=a%00b', '/gifts-hospitality?q=%00', '/cases?q=%00']) {
+      const response = await agent.get(url)
+      expect(response.statusCode, url).toBe(400)
+      expect(response.body, url).toMatch(/character/i)
+    }
+    const api = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/roster?q=%00',
+      headers: { authorization: `Bearer ${cast.alpha.apiToken.token}` },
+    })
+    expectClearJson400(api, 'NUL in API search', /character/i)
+  })
+
+  it('answers a NUL in the sign-in email with the sign-in form again, not a 500', async () => {
+    const agent = new Agent(testApp.app)
+    await agent.get('/sign-in')
+    const response = await agent.post('/sign-in', { email: 'someone\u0000@example.org', password: 'x' })
+    expect(response.statusCode).toBe(400)
   })
 })
 

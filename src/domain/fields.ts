@@ -46,9 +46,28 @@ export function londonToday(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
 }
 
+/**
+ * Whether PostgreSQL can store the text: it refuses the NUL character, and half of a UTF-16 surrogate
+ * pair (a broken character, as a cut-off emoji leaves) is not text at all. Such text is refused rather
+ * than silently changed, so what is stored is always what was sent.
+ */
+export function isStorableText(text: string): boolean {
+  // In a `u` pattern a whole surrogate pair is one code point, so \p{Cs} matches only a lone half.
+  return !/[\0\p{Cs}]/u.test(text)
+}
+
+/** What to tell someone whose `label` is not storable text. */
+export const unstorableTextMessage = (label: string) =>
+  `${label} contains a character that cannot be stored (a NUL or a broken character): remove it`
+
 /** Text that must be given: `missing` when it is blank. */
 export const requiredText = (missing: string, label: string, max: number) =>
-  z.string(missing).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`)
+  z
+    .string(missing)
+    .trim()
+    .min(1, missing)
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .refine(isStorableText, unstorableTextMessage(label))
 
 /** Text that may be left blank, stored as null. */
 export const optionalText = (label: string, max: number) =>
@@ -56,6 +75,7 @@ export const optionalText = (label: string, max: number) =>
     .string(`${label} must be text`)
     .trim()
     .max(max, `${label} must be ${max} characters or fewer`)
+    .refine(isStorableText, unstorableTextMessage(label))
     .optional()
     .nullable()
     .transform((value) => value || null)

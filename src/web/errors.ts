@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { isInvalidDatabaseInput } from '../db/errors.js'
-import { UnauthenticatedError } from '../domain/errors.js'
+import { UnauthenticatedError, ValidationError } from '../domain/errors.js'
+import { problemOf } from './api.js'
 
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz' || request.url === '/readyz'
@@ -99,6 +100,9 @@ export function setUpErrorPages(app: FastifyInstance): void {
         400,
         'A value you sent cannot be stored. Check what you entered and try again.',
       )
+    }
+    if (error instanceof ValidationError) {
+      return sendError(request, reply, 400, error.message, { details: problemOf(error).details })
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) return sendError(request, reply, status, error.message)

@@ -12,6 +12,10 @@ export function parseMoney(value: unknown): number | undefined {
   return Number(text)
 }
 
+/** The most the register's money columns (numeric(10, 2)) hold: £99,999,999.99. */
+const MAX_POUNDS = 99_999_999.99
+
+/** An amount of money, in pounds and pence, that the register can hold. */
 export const moneyField = (missing: string, wrong: string) =>
   z.unknown().transform((value, context) => {
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
@@ -21,6 +25,10 @@ export const moneyField = (missing: string, wrong: string) =>
     const amount = parseMoney(value)
     if (amount === undefined || amount < 0) {
       context.addIssue({ code: 'custom', message: wrong })
+      return z.NEVER
+    }
+    if (amount > MAX_POUNDS) {
+      context.addIssue({ code: 'custom', message: `${wrong}, of no more than £99,999,999.99` })
       return z.NEVER
     }
     return amount

@@ -1,3 +1,5 @@
+import type { OptionalStatement } from './press-release-facts.js'
+
 /** The closed lists of the inspectorate's work: the same words on every page, export and report. */
 
 /** How a force rates itself against a framework question in its self-assessment. */
@@ -143,7 +145,56 @@ export const DATA_RETURN_ITEMS: readonly DataReturnItem[] = [
     kind: 'yes-no',
     computed: false,
   },
+  {
+    code: 'policies-reviewed',
+    label: 'Integrity policies reviewed',
+    definition:
+      'Whether the force had reviewed its policies on the inspection’s integrity areas by the census date, and updated them or begun to (yes or no).',
+    kind: 'yes-no',
+    computed: false,
+  },
+  {
+    code: 'staff-told-of-policy-changes',
+    label: 'Staff told of policy changes',
+    definition:
+      'Whether the inspectors judged that staff had been told enough about the changes to those policies (yes), or that more needs to be done (no).',
+    kind: 'yes-no',
+    computed: false,
+  },
+  {
+    code: 'media-policy-in-line',
+    label: 'Media policy in line with national guidance',
+    definition:
+      'Whether the force’s media policy was in line with national guidance at the census date (yes or no).',
+    kind: 'yes-no',
+    computed: false,
+  },
+  {
+    code: 'information-security-checks',
+    label: 'Information security checks',
+    definition: 'Whether the force had checking mechanisms in place on information security (yes or no).',
+    kind: 'yes-no',
+    computed: false,
+  },
+  {
+    code: 'social-media-policy',
+    label: 'Social media policy',
+    definition:
+      'Whether the force had produced a policy or guidance on how officers and staff should behave on social media (yes or no).',
+    kind: 'yes-no',
+    computed: false,
+  },
 ]
+
+/** The data-return item that answers each of the press release's yes/no statements. */
+export const STATEMENT_ITEMS: Record<OptionalStatement, string> = {
+  counterCorruptionPlan: 'counter-corruption-plan',
+  policiesReviewed: 'policies-reviewed',
+  staffToldOfPolicyChanges: 'staff-told-of-policy-changes',
+  mediaPolicyInLineWithGuidance: 'media-policy-in-line',
+  informationSecurityChecks: 'information-security-checks',
+  socialMediaPolicy: 'social-media-policy',
+}
 
 export type DataReturnItemCode = string
 

@@ -27,6 +27,11 @@ const cheshire: PressReleaseFacts = {
   secondJobApplications: { applications: 40, approved: 40 },
   antiCorruptionUnitStaffChange: 0,
   counterCorruptionPlan: true,
+  policiesReviewed: true,
+  staffToldOfPolicyChanges: false,
+  mediaPolicyInLineWithGuidance: true,
+  informationSecurityChecks: true,
+  socialMediaPolicy: true,
 }
 
 const problems = (input: unknown) => {

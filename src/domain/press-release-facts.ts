@@ -40,7 +40,28 @@ export interface PressReleaseFacts {
   antiCorruptionUnitStaffChange: number | null
   /** Present only when the document says whether the force developed a counter-corruption plan. */
   counterCorruptionPlan?: boolean
+  /** Present only when stated: the force reviewed its integrity policies and has updated them or is updating them. */
+  policiesReviewed?: boolean
+  /** Present only when stated: staff have been told of the policy changes (false: more needs to be done). */
+  staffToldOfPolicyChanges?: boolean
+  /** Present only when stated: the force's media policy is in line with national guidance. */
+  mediaPolicyInLineWithGuidance?: boolean
+  /** Present only when stated: the force has checks in place on information security. */
+  informationSecurityChecks?: boolean
+  /** Present only when stated: the force has produced a policy or guidance on behaviour on social media. */
+  socialMediaPolicy?: boolean
 }
+
+/** The optional statements: yes/no facts a press release states only when the force's data says. */
+export const OPTIONAL_STATEMENTS = [
+  'counterCorruptionPlan',
+  'policiesReviewed',
+  'staffToldOfPolicyChanges',
+  'mediaPolicyInLineWithGuidance',
+  'informationSecurityChecks',
+  'socialMediaPolicy',
+] as const
+export type OptionalStatement = (typeof OPTIONAL_STATEMENTS)[number]
 
 /** The field names in the fixtures' order. */
 export const PRESS_RELEASE_FIELDS = [
@@ -55,7 +76,7 @@ export const PRESS_RELEASE_FIELDS = [
   'socialMediaCasesReferred',
   'secondJobApplications',
   'antiCorruptionUnitStaffChange',
-  'counterCorruptionPlan',
+  ...OPTIONAL_STATEMENTS,
 ] as const
 export type PressReleaseField = (typeof PRESS_RELEASE_FIELDS)[number]
 
@@ -78,6 +99,14 @@ const day = (label: string) =>
     .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && isoDay(value) === value, {
       message: `${label} must be a real date written as 2012-05-31`,
     })
+
+/** An optional yes/no statement: absent when the document does not say; null is read as absent. */
+const statement = (label: OptionalStatement) =>
+  z
+    .boolean(`${label} must be true or false, or left out`)
+    .nullable()
+    .optional()
+    .transform((value) => value ?? undefined)
 
 /** The shape alone, without the reference list: what any facts object must look like. */
 export const pressReleaseFactsShape = z
@@ -122,11 +151,7 @@ export const pressReleaseFactsShape = z
       .int('antiCorruptionUnitStaffChange must be a whole number')
       .nullable(),
     // Absent when the document does not say; null is read as absent.
-    counterCorruptionPlan: z
-      .boolean('counterCorruptionPlan must be true or false, or left out')
-      .nullable()
-      .optional()
-      .transform((value) => value ?? undefined),
+    ...Object.fromEntries(OPTIONAL_STATEMENTS.map((field) => [field, statement(field)])),
   })
   .strict()
   .superRefine((facts, context) => {
@@ -229,7 +254,7 @@ export function parsePressReleaseFacts(input: unknown, forces: ForceReferenceLis
   throw new ValidationError(messages)
 }
 
-/** A copy with the fields in the fixtures' order, counterCorruptionPlan only when stated. */
+/** A copy with the fields in the fixtures' order, the optional statements only when stated. */
 export function orderedFacts(facts: PressReleaseFacts): PressReleaseFacts {
   const ordered: PressReleaseFacts = {
     force: facts.force,
@@ -250,8 +275,9 @@ export function orderedFacts(facts: PressReleaseFacts): PressReleaseFacts {
     },
     antiCorruptionUnitStaffChange: facts.antiCorruptionUnitStaffChange,
   }
-  if (facts.counterCorruptionPlan !== undefined && facts.counterCorruptionPlan !== null) {
-    ordered.counterCorruptionPlan = facts.counterCorruptionPlan
+  for (const field of OPTIONAL_STATEMENTS) {
+    const value = facts[field]
+    if (typeof value === 'boolean') ordered[field] = value
   }
   return ordered
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs'
 import { SYSTEM_CALLER } from '../../domain/access.js'
+import { STATEMENT_ITEMS } from '../../domain/inspections.js'
+import type { OptionalStatement } from '../../domain/press-release-facts.js'
 import type { Services } from '../../services.js'
 import { REVISIT_2012 } from '../inspections/demo.js'
 import { MEDIA_DISCLOSURE, SOCIAL_MEDIA } from './service.js'
@@ -17,6 +19,11 @@ export interface DemoFacts {
   secondJobApplications: { applications: number; approved: number | null } | null
   antiCorruptionUnitStaffChange: number | null
   counterCorruptionPlan?: boolean
+  policiesReviewed?: boolean
+  staffToldOfPolicyChanges?: boolean
+  mediaPolicyInLineWithGuidance?: boolean
+  informationSecurityChecks?: boolean
+  socialMediaPolicy?: boolean
 }
 
 export function demoFacts(): Record<string, DemoFacts> {
@@ -40,8 +47,10 @@ export function expectedValues(facts: DemoFacts): Record<string, number> {
     values['social-media-referrals'] = facts.socialMediaCasesReferred
   if (facts.antiCorruptionUnitStaffChange !== null)
     values['acu-staff-change'] = facts.antiCorruptionUnitStaffChange
-  if (facts.counterCorruptionPlan !== undefined)
-    values['counter-corruption-plan'] = facts.counterCorruptionPlan ? 1 : 0
+  for (const [field, code] of Object.entries(STATEMENT_ITEMS) as [OptionalStatement, string][]) {
+    const stated = facts[field]
+    if (stated !== undefined) values[code] = stated ? 1 : 0
+  }
   return values
 }
 
@@ -302,15 +311,16 @@ export async function seedDemoDataReturns(services: Services): Promise<void> {
     if (stale || current.items.every((item) => item.source === null))
       await services.dataReturns.refresh(caller, revisitRow.id, forceCode)
 
-    // What the force supplies: the counter-corruption plan, where its facts say.
-    if (forceFacts.counterCorruptionPlan !== undefined) {
-      const plan = current.items.find((item) => item.code === 'counter-corruption-plan')
-      const value = forceFacts.counterCorruptionPlan ? 1 : 0
-      if (plan?.baseValue !== value)
-        await services.dataReturns.supply(caller, revisitRow.id, forceCode, {
-          'counter-corruption-plan': value ? 'yes' : 'no',
-        })
+    // What the force supplies: its yes/no statements (the counter-corruption plan, its policies), where its facts say.
+    const supplied: Record<string, string> = {}
+    for (const [field, code] of Object.entries(STATEMENT_ITEMS) as [OptionalStatement, string][]) {
+      const stated = forceFacts[field]
+      if (stated === undefined) continue
+      const item = current.items.find((entry) => entry.code === code)
+      if (item?.baseValue !== (stated ? 1 : 0)) supplied[code] = stated ? 'yes' : 'no'
     }
+    if (Object.keys(supplied).length)
+      await services.dataReturns.supply(caller, revisitRow.id, forceCode, supplied)
 
     // The demo rosters are samples of a force's people, so the roster's workforce is overridden with the
     // reference list's officers, with the reason: the comparison's rates per 1,000 then read sensibly.

@@ -21,6 +21,9 @@ const referenceRow = z.object({
   region_2012: z.string().trim().min(1),
   region_confirmed: yesNo,
   hmi_2012: optionalText,
+  // Later columns: a file without them reads as not recorded.
+  hmi_honours_2012: optionalText.optional().transform((value) => value ?? null),
+  source_2012: optionalText.optional().transform((value) => value ?? null),
   officers_fte_mar2012_approx: z
     .string()
     .trim()

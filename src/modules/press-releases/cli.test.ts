@@ -124,6 +124,8 @@ describe('probity render press-release', () => {
       rendered.push(tempFile(`rendered.${format}`, result.stdout))
     }
     expect(fs.readFileSync(rendered[2] as string, 'utf8')).toMatch(/^<h1 class="govuk-heading-l">/)
+    // The HMI's honours come from the shipped reference data.
+    expect(fs.readFileSync(rendered[0] as string, 'utf8')).toContain(`${facts.hmi} QPM, HM Inspector`)
     const back = await run('bin/probity.js', ['extract', 'press-release', ...rendered, '--json'], env)
     expect(JSON.parse(back.stdout)).toEqual([facts, facts, facts])
   })
@@ -171,6 +173,8 @@ describe('probity render press-release', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^The Metropolitan Police Service has made limited progress/)
     expect(result.stdout).toContain('- Staff know *less* than they should.')
+    // An HMI the reference does not record for the force gets no honours.
+    expect(result.stdout).not.toContain('Billingham QPM')
     expect(result.stdout).toContain(
       'Zoë Billingham, HM Inspector of Constabulary for the London Region, said:',
     )

@@ -5,7 +5,7 @@ import { ValidationError } from '../../domain/errors.js'
 import { checkPressReleaseFacts, type PressReleaseFacts } from '../../domain/press-release-facts.js'
 import { documentText, UnreadableDocumentError } from './document-text.js'
 import { type ExtractedPressRelease, extractPressRelease } from './extractor.js'
-import { shippedForces } from './forces.js'
+import { shippedForces, shippedHmiHonours } from './forces.js'
 import {
   defaultPressReleaseTemplate,
   PRESS_RELEASE_FORMATS,
@@ -78,7 +78,10 @@ export function renderCommand(): Command {
     )
     .option('--template <file>', 'a Nunjucks template to use instead of the default one')
     .option('--findings <file>', "the inspectors' own findings, one paragraph each (blank lines between)")
-    .option('--quote <file>', "the inspector's quote, one paragraph each (blank lines between)")
+    .option(
+      '--quote <file>',
+      "the inspector's quote, one paragraph each (blank lines between); by default built from the facts",
+    )
     .option('--report-url <url>', "where the force's report is published")
     .action((options: RenderOptions) => {
       const facts = readFactsFile(options.facts)
@@ -94,7 +97,8 @@ export function renderCommand(): Command {
             facts,
             force,
             findings: paragraphs(options.findings, 'findings file'),
-            quote: paragraphs(options.quote, 'quote file'),
+            hmiHonours: shippedHmiHonours(facts),
+            quote: options.quote ? paragraphs(options.quote, 'quote file') : undefined,
             reportUrl: options.reportUrl ?? null,
           },
           options.format,
@@ -164,6 +168,11 @@ function summary(result: Extracted): string {
     ],
     ['Integrity health check', yesNo(facts.integrityHealthCheck)],
     ['Counter-corruption plan', yesNo(facts.counterCorruptionPlan)],
+    ['Policies reviewed', yesNo(facts.policiesReviewed)],
+    ['Staff told of policy changes', yesNo(facts.staffToldOfPolicyChanges)],
+    ['Media policy in line with guidance', yesNo(facts.mediaPolicyInLineWithGuidance)],
+    ['Information security checks', yesNo(facts.informationSecurityChecks)],
+    ['Social media policy', yesNo(facts.socialMediaPolicy)],
     [
       'Media disclosure investigations',
       media ? `${media.total}, ${media.continuing ?? 'not stated how many'} continuing` : null,

@@ -3,6 +3,7 @@ import {
   type ForceNaming,
   type ForceReferenceList,
   type HeadlineJudgement,
+  type OptionalStatement,
   orderedFacts,
   type PressReleaseFacts,
   type PressReleaseField,
@@ -39,7 +40,17 @@ export interface ExtractedPressRelease {
   uninterpreted: string[]
 }
 
-type Topic = 'media' | 'social' | 'jobs' | 'acu' | 'health' | 'plan' | 'hmi' | 'headline' | 'period'
+type Topic =
+  | 'media'
+  | 'social'
+  | 'jobs'
+  | 'acu'
+  | 'health'
+  | 'plan'
+  | 'policy'
+  | 'hmi'
+  | 'headline'
+  | 'period'
 
 const MEDIA_NOUNS = nouns(
   'instance',
@@ -247,6 +258,17 @@ function statedDone(tokens: readonly Token[], topic: RegExp): boolean | null {
 }
 
 const HEALTH_CHECK = /health\s*-?\s*check|self\s*-?\s*assess/
+const POLICIES = /\bpolic(?:y|ies)\b/
+const REVIEWED = /\breview/
+const STAFF_TOLD =
+  /\bstaff\b.*\b(?:know|knows|told|informed|aware|read and understood)\b|\b(?:let|tell|inform)\w* (?:its )?staff\b/
+const MORE_NEEDED = /\bmore (?:needs|need|has|have) to be done\b|\bneeds? to do more\b|\bnot enough\b/
+const MEDIA_POLICY = /\bmedia polic(?:y|ies)\b|\bpolic(?:y|ies) on (?:relationships with )?the media\b/
+const NATIONAL_GUIDANCE = /\bline with national guidance\b/
+const INFORMATION_SECURITY = /\binformation security\b/
+const CHECKS = /\bcheck/
+const SOCIAL_GUIDANCE = /\bpolic(?:y|ies)\b|\bguidance\b/
+const PRODUCED = /\b(?:produc|provid|issu|publish|develop|introduc|giv|gave|written|wrote|drawn up|drew up)/
 const COUNTER_PLAN = /(?:counter|anti)\s*-?\s*corruption (?:plan|strategy)/
 const ACU = /(?:anti|counter)\s*-?\s*corruption unit|\bacu\b/
 const MEDIA_TOPIC = /disclos|leak/
@@ -332,6 +354,8 @@ function staffChange(tokens: readonly Token[], found: readonly Quantity[], lower
   if (after && !['a', 'an'].includes(tokens[after.from]?.lower ?? '')) return sign * (after.value as number)
   return null
 }
+
+type PolicyStatement = Exclude<OptionalStatement, 'counterCorruptionPlan'>
 
 interface Reading {
   facts: PressReleaseFacts
@@ -428,6 +452,34 @@ export function extractPressRelease(text: string, forces: ForceReferenceList): E
       if (done !== null) {
         state(reading, 'counterCorruptionPlan', done, sentence)
         topics.push('plan')
+      }
+    }
+
+    // The force's policies; a sentence about forces in general (the 2011 report's concerns) is not about it.
+    if (!/\bforces\b/.test(lower)) {
+      const policyFacts: [PolicyStatement, boolean | null][] = []
+      if (POLICIES.test(lower) && REVIEWED.test(lower)) {
+        policyFacts.push(['policiesReviewed', statedDone(tokens, REVIEWED)])
+      }
+      if (STAFF_TOLD.test(lower) && /\bpolic|\bchange/.test(lower)) {
+        policyFacts.push([
+          'staffToldOfPolicyChanges',
+          !MORE_NEEDED.test(lower) && !/\bnot\b|n't\b/.test(lower),
+        ])
+      }
+      if (MEDIA_POLICY.test(lower) && NATIONAL_GUIDANCE.test(lower)) {
+        policyFacts.push(['mediaPolicyInLineWithGuidance', statedDone(tokens, NATIONAL_GUIDANCE)])
+      }
+      if (INFORMATION_SECURITY.test(lower) && CHECKS.test(lower)) {
+        policyFacts.push(['informationSecurityChecks', statedDone(tokens, CHECKS)])
+      }
+      if (SOCIAL_TOPIC.test(lower) && SOCIAL_GUIDANCE.test(lower) && PRODUCED.test(lower)) {
+        policyFacts.push(['socialMediaPolicy', statedDone(tokens, PRODUCED)])
+      }
+      for (const [field, value] of policyFacts) {
+        if (value === null) continue
+        state(reading, field, value, sentence)
+        topics.push('policy')
       }
     }
 

@@ -13,6 +13,7 @@ import {
 import { type ForceNaming, orderedFacts, type PressReleaseFacts } from '../../domain/press-release-facts.js'
 import { escapeMarkdown, markdownToHtml, markdownToText } from './markdown.js'
 import { formatPeriod } from './periods.js'
+import { DEFAULT_PRESS_RELEASE_SETTINGS, type PressReleaseSettings, quoteFor } from './settings.js'
 
 /** The default template, shipped with the code; an inspectorate admin edits a copy kept in the database. */
 export const DEFAULT_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release.md.njk', import.meta.url)
@@ -30,13 +31,15 @@ export interface PressReleaseContext {
   facts: PressReleaseFacts
   /** The force as the reference list (or forces table) names it, e.g. "Cheshire Constabulary". */
   force: ForceNaming
-  /** Findings the inspectors wrote, in order, stated after the facts. */
+  /** Extra findings the press office adds, in order, stated after the facts. */
   findings?: readonly string[]
-  /** The inspector's quote, one paragraph per item (stated only when the facts name the HMI). */
+  /** The HMI's honours as the release names them after their name ("QPM"), when recorded. */
+  hmiHonours?: string | null
+  /** The inspector's quote, one paragraph per item; by default built from the facts and the national finding. */
   quote?: readonly string[]
   reportUrl?: string | null
-  /** Extra notes to editors, after the standard ones. */
-  notes?: readonly string[]
+  /** The inspection's settings (national finding, notes to editors); the 2012 defaults when not given. */
+  settings?: PressReleaseSettings
 }
 
 /** Forces whose name takes "the" in running text. */
@@ -155,14 +158,19 @@ export function renderPressRelease(
   format: PressReleaseFormat = 'markdown',
 ): string {
   const names = forceNameForms(context.force.name)
+  const settings = context.settings ?? DEFAULT_PRESS_RELEASE_SETTINGS
+  const quote = context.quote ?? quoteFor(context.facts, names.subject, settings.nationalFinding)
+  const hmi = context.facts.hmi && [context.facts.hmi, context.hmiHonours?.trim()].filter(Boolean).join(' ')
   const data = {
     force: escapeStrings({ code: context.force.code, name: context.force.name, ...names }),
     facts: escapeStrings(orderedFacts(context.facts)),
     findings: escapeStrings([...(context.findings ?? [])].filter((finding) => finding.trim() !== '')),
-    quote: escapeStrings([...(context.quote ?? [])].filter((paragraph) => paragraph.trim() !== '')),
+    hmi: hmi ? escapeMarkdown(hmi) : null,
+    quote: escapeStrings(quote.filter((paragraph) => paragraph.trim() !== '')),
     // A URL is printed as written: escaping would put backslashes into it.
     reportUrl: context.reportUrl?.trim() || null,
-    notes: escapeStrings([...(context.notes ?? [])].filter((note) => note.trim() !== '')),
+    // The inspectorate writes its notes in Markdown (the titles of reports in italics).
+    notes: settings.notesToEditors.filter((note) => note.trim() !== ''),
   }
   let markdown: string
   try {
@@ -192,13 +200,17 @@ export function checkPressReleaseTemplate(templateSource: string): string[] {
     secondJobApplications: { applications: 76, approved: 72 },
     antiCorruptionUnitStaffChange: -2,
     counterCorruptionPlan: true,
+    policiesReviewed: true,
+    staffToldOfPolicyChanges: false,
+    mediaPolicyInLineWithGuidance: true,
+    informationSecurityChecks: true,
+    socialMediaPolicy: true,
   }
   try {
     renderPressRelease(templateSource, {
       facts: sample,
       force,
       findings: ['A finding.'],
-      quote: ['A quote.'],
     })
     return []
   } catch (error) {

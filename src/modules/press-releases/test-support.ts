@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import {
   type ForceNaming,
   HEADLINE_JUDGEMENTS,
+  OPTIONAL_STATEMENTS,
+  type OptionalStatement,
   type PressReleaseFacts,
 } from '../../domain/press-release-facts.js'
 import { shippedForces } from './forces.js'
@@ -101,7 +103,11 @@ export function factsArbitrary(force: ForceNaming): fc.Arbitrary<PressReleaseFac
         ),
       ),
       change: fc.option(fc.integer({ min: -30, max: 30 })),
-      plan: fc.constantFrom(undefined, true, false),
+      statements: fc.record(
+        Object.fromEntries(
+          OPTIONAL_STATEMENTS.map((field) => [field, fc.constantFrom(undefined, true, false)]),
+        ) as Record<OptionalStatement, fc.Arbitrary<boolean | undefined>>,
+      ),
     })
     .map((drawn) => {
       const facts: PressReleaseFacts = {
@@ -123,15 +129,18 @@ export function factsArbitrary(force: ForceNaming): fc.Arbitrary<PressReleaseFac
         },
         antiCorruptionUnitStaffChange: drawn.change,
       }
-      if (drawn.plan !== undefined) facts.counterCorruptionPlan = drawn.plan
+      for (const field of OPTIONAL_STATEMENTS) {
+        const value = drawn.statements[field]
+        if (value !== undefined) facts[field] = value
+      }
       return facts
     })
 }
 
 /** Findings an inspector might write: about the topics, but stating none of the facts. */
 export const FINDINGS = [
-  'The force has updated its media policy, which is now in line with national guidance.',
-  'More needs to be done to let staff know about changes to policies on second jobs.',
+  'The force is introducing new software that will allow more checks on its computer systems.',
+  'Officers describe the rules on accepting gifts as clear and easy to follow.',
   'Staff are encouraged to use social media to engage with communities, within clear guidance.',
   'The professional standards department scrutinises every request to take on outside work.',
   'Gifts and hospitality are recorded in a register that is checked every month.',
@@ -157,7 +166,7 @@ export function isPressReleaseLike(facts: PressReleaseFacts): boolean {
     facts.socialMediaCasesReferred,
     facts.secondJobApplications,
     facts.antiCorruptionUnitStaffChange,
-    facts.counterCorruptionPlan ?? null,
+    ...OPTIONAL_STATEMENTS.map((field) => facts[field] ?? null),
   ].filter((value) => value !== null).length
   return stated >= 2
 }

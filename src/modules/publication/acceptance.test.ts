@@ -145,7 +145,8 @@ describe('a force whose facts are entered here', () => {
       hmi: durham?.region.hmi ?? null,
       hmiRegion: `${durham?.region.name} Region`,
       period: { from: '2011-09-01', to: '2012-05-31' },
-      integrityHealthCheck: false,
+      // No self-assessment recorded: the release makes no claim either way.
+      integrityHealthCheck: null,
       mediaDisclosureInvestigations: { total: 2, continuing: 0 },
       socialMediaCasesReferred: 1,
       secondJobApplications: { applications: 3, approved: 1 },

@@ -3,6 +3,8 @@ import type { DataReturnsService } from '../data-returns/service.js'
 import type { FieldworkService, ReportFacts } from '../fieldwork/service.js'
 import type { ForcesService } from '../forces/service.js'
 import type { AssessmentView, InspectionRow, InspectionsService } from '../inspections/service.js'
+import { forceNameForms } from '../press-releases/renderer.js'
+import { DEFAULT_PRESS_RELEASE_SETTINGS, quoteFor } from '../press-releases/settings.js'
 import type { ForceProgress, RecommendationProgressService } from '../recommendation-progress/service.js'
 import type { SelfAssessmentsService } from '../self-assessments/service.js'
 import {
@@ -12,7 +14,6 @@ import {
   type InspectionSummary,
   isHeadline,
   pressReleaseFactsOf,
-  quoteFor,
 } from './facts.js'
 
 function summaryOf(inspection: InspectionRow, revisits: InspectionRow | null): InspectionSummary {
@@ -117,7 +118,11 @@ export class ServicesFactsSources implements FactsSources {
           status: entry.current?.status ?? null,
           basis: entry.current?.basis ?? null,
         })),
-        quote: quoteFor(force.name, judgement),
+        quote: quoteFor(
+          pressRelease,
+          forceNameForms(force.name).subject,
+          DEFAULT_PRESS_RELEASE_SETTINGS.nationalFinding,
+        ),
       }
     })
   }

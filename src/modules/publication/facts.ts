@@ -1,8 +1,9 @@
 import type { Caller } from '../../domain/access.js'
-import { DATA_RETURN_ITEMS, type DataReturnKind } from '../../domain/inspections.js'
+import { DATA_RETURN_ITEMS, type DataReturnKind, STATEMENT_ITEMS } from '../../domain/inspections.js'
 import {
   HEADLINE_JUDGEMENTS,
   type HeadlineJudgement,
+  type OptionalStatement,
   type PressReleaseFacts,
 } from '../../domain/press-release-facts.js'
 
@@ -75,24 +76,6 @@ export function isHeadline(value: unknown): value is HeadlineJudgement {
   return typeof value === 'string' && (HEADLINE_JUDGEMENTS as readonly string[]).includes(value)
 }
 
-/** The HMI's quote in our own words, from the judgement: it states the headline again and nothing else. */
-export function quoteFor(forceName: string, headline: HeadlineJudgement | null): string[] {
-  if (!headline) return []
-  const subject = /^(Metropolitan|British Transport|City of London) /.test(forceName)
-    ? `The ${forceName}`
-    : forceName
-  const progress: Record<HeadlineJudgement, string> = {
-    'good progress': 'has made good progress',
-    improvements: 'has made improvements',
-    'some improvements': 'has made some improvements',
-    'limited progress': 'has made limited progress',
-  }
-  return [
-    `${subject} ${progress[headline]} in how it identifies, monitors and manages integrity risks since we last looked in 2011.`,
-    'Every force must keep its relationships with the media, contractors and others open to scrutiny, and we will go on checking progress so that the public can be confident these risks are taken seriously.',
-  ]
-}
-
 /**
  * The press release facts from a force's data-return values and what the inspection knows: the one
  * place where data-return item codes become press release fields.
@@ -103,7 +86,8 @@ export function pressReleaseFactsOf(input: {
   region: string | null
   period: { from: string; to: string }
   headline: HeadlineJudgement | null
-  selfAssessmentSubmitted: boolean | null
+  /** True when the force submitted its self-assessment; anything else is not a claim that it did not. */
+  selfAssessmentSubmitted: boolean
   values: Record<string, number | null | undefined>
 }): PressReleaseFacts {
   const value = (code: string): number | null => {
@@ -123,7 +107,7 @@ export function pressReleaseFactsOf(input: {
     hmi: input.hmi,
     hmiRegion: regionName(input.region),
     period: { from: input.period.from, to: input.period.to },
-    integrityHealthCheck: input.selfAssessmentSubmitted,
+    integrityHealthCheck: input.selfAssessmentSubmitted ? true : null,
     mediaDisclosureInvestigations:
       investigations === null
         ? null
@@ -133,8 +117,11 @@ export function pressReleaseFactsOf(input: {
       applications === null ? null : { applications, approved: whole('second-job-approvals') },
     antiCorruptionUnitStaffChange: whole('acu-staff-change'),
   }
-  // Stated only when the return says the force has one.
-  if (value('counter-corruption-plan') === 1) facts.counterCorruptionPlan = true
+  // A yes/no statement is made only when the return answers it: no answer is no claim.
+  for (const [field, code] of Object.entries(STATEMENT_ITEMS) as [OptionalStatement, string][]) {
+    const answer = value(code)
+    if (answer === 1 || answer === 0) facts[field] = answer === 1
+  }
   return facts
 }
 

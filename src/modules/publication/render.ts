@@ -168,7 +168,7 @@ export function renderMarkdown(kind: PublicationKind, source: string, facts: Doc
     return renderPressRelease(source, {
       facts: force.pressRelease,
       force: { code: force.force.code, name: force.force.name },
-      findings: force.findings.map((finding) => finding.text),
+      // Fieldwork findings are for the report: the release states the facts the inspectorate publishes.
       quote: force.quote,
     })
   } catch (error) {

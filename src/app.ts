@@ -39,6 +39,7 @@ import { setUpCsrf } from './web/csrf.js'
 import { setUpDateInputs } from './web/date-inputs.js'
 import { setUpErrorPages } from './web/errors.js'
 import { setUpInputChecks } from './web/input-checks.js'
+import { setUpFlash } from './web/flash.js'
 import { AuditSafeLogController, newRequestId, setUpRequestIds } from './web/logging.js'
 import { setUpResponseCache } from './web/response-cache.js'
 import { setUpWebSecurity } from './web/security.js'
@@ -76,6 +77,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await setUpUploads(app)
   await setUpStaticAssets(app)
   setUpViews(app)
+  setUpFlash(app)
   setUpErrorPages(app)
   const now = options.now ?? (() => new Date())
   await options.changes.watch()

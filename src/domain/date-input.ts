@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isoDay } from './fields.js'
+import { EARLIEST_YEAR, isoDay, LATEST_YEAR } from './fields.js'
 
 /**
  * Dates as people enter them: GOV.UK's date input (day, month and year in three fields, sent as
@@ -11,9 +11,6 @@ export type DatePart = 'day' | 'month' | 'year'
 export type DateParts = Record<DatePart, string>
 
 const PARTS: readonly DatePart[] = ['day', 'month', 'year']
-/** The years a date may fall in: a typing slip such as 0212 or 20122 is caught, not stored. */
-export const EARLIEST_YEAR = 1900
-export const LATEST_YEAR = 2100
 
 /** The three fields of a date input as the form sent them (`values` holds them under `NAME-day`…). */
 export function datePartsOf(values: Record<string, unknown>, name: string): DateParts | undefined {
@@ -53,7 +50,7 @@ export function readDate(value: unknown, label: string): DateReading {
   if (typeof value === 'string') {
     if (!value.trim()) return { blank: true }
     const day = isoDay(value)
-    if (day && inRange(Number(day.slice(0, 4)))) return { day }
+    if (day) return { day }
     return { problem: `${label} must be a real date, like 2012-03-27`, parts: [...PARTS] }
   }
   if (!isDateParts(value)) return { problem: `${label} must be a real date`, parts: [...PARTS] }
@@ -64,7 +61,8 @@ export function readDate(value: unknown, label: string): DateReading {
   if (notNumbers.length > 0) return { problem: `${label} must be a real date`, parts: notNumbers }
   if (!/^\d{4}$/.test(value.year))
     return { problem: `${label} must have a year with 4 numbers`, parts: ['year'] }
-  if (!inRange(Number(value.year)))
+  const year = Number(value.year)
+  if (year < EARLIEST_YEAR || year > LATEST_YEAR)
     return {
       problem: `${label} must be between ${EARLIEST_YEAR} and ${LATEST_YEAR}`,
       parts: ['year'],
@@ -75,10 +73,6 @@ export function readDate(value: unknown, label: string): DateReading {
     return { problem: `${label} must be a real date`, parts: month < 1 || month > 12 ? ['month'] : ['day'] }
   }
   return { day }
-}
-
-function inRange(year: number): boolean {
-  return year >= EARLIEST_YEAR && year <= LATEST_YEAR
 }
 
 /** What a date field takes: a date input's three fields, or one text value (2012-03-27). */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
 import { datePartsForInput, datePartsInError } from '../domain/date-input.js'
+import { takeFlash } from './flash.js'
 import { formatDay } from './forms.js'
 import { headerNavigation } from './navigation.js'
 
@@ -74,6 +75,7 @@ export function setUpViews(app: FastifyInstance): void {
       principal,
       // Called by templates that have a form; the token is bound to the CSRF cookie it sets.
       csrfToken: () => this.generateCsrf(),
+      flash: takeFlash(this.request, this),
       ...context,
     })
     return this.type('text/html; charset=utf-8').send(html)

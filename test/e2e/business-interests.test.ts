@@ -50,7 +50,7 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
       .fill('None: the college has no dealings with the force')
     await page.getByRole('button', { name: 'Send application' }).click()
 
-    await page.waitForURL('**/business-interests/mine?applied=*')
+    await page.waitForURL('**/business-interests/mine')
     expect(await textOf(page.locator('.govuk-notification-banner'))).toContain(
       'Your application has been sent',
     )
@@ -98,6 +98,9 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
     await page.getByRole('button', { name: 'Record decision' }).click()
 
     await page.waitForURL(/\/business-interests\/[0-9a-f-]{36}$/)
+    expect(await textOf(page.locator('.govuk-notification-banner--success'))).toContain(
+      'Decision recorded: approved with conditions',
+    )
     expect(await textOf(page.locator('main .govuk-tag').first())).toBe('Approved with conditions')
     expect(await textOf(page.locator('main'))).toContain(CONDITIONS)
     const history = await page.locator('table').last().locator('tbody tr').allTextContents()
@@ -105,6 +108,12 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
       expect.stringContaining('create'),
       expect.stringContaining('decide'),
     ])
+    await expectAccessible(page)
+
+    // On to the next application waiting (the fixture's), which has yet to be decided.
+    await page.getByRole('button', { name: 'Next application waiting' }).click()
+    expect(await textOf(page.locator('main'))).toContain('Assess and decide')
+    expect(await page.locator('.govuk-notification-banner').count()).toBe(0)
     await expectAccessible(page)
     await signOut(page)
   })
@@ -116,7 +125,7 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
     expect(await textOf(card.locator('.govuk-tag'))).toBe('Approved with conditions')
     const cardText = await textOf(card)
     expect(cardText).toContain(CONDITIONS)
-    expect(cardText).toMatch(/Review date \d{4}-\d{2}-\d{2}/)
+    expect(cardText).toMatch(/Review date \d{1,2} [A-Z][a-z]+ \d{4}/)
     await expectAccessible(page)
     await signOut(page)
   })

@@ -142,15 +142,37 @@ describe('caseworker pages', () => {
     const refused = await caseworker.post(`${url}/decision`, { ...noConcerns, decision: 'refused' })
     expect(refused.statusCode).toBe(400)
     expect(refused.body).toContain('Enter the reason for refusing')
+    const badReview = await caseworker.post(`${url}/decision`, {
+      ...noConcerns,
+      decision: 'approved',
+      'reviewDate-day': '1',
+      'reviewDate-month': '2',
+      'reviewDate-year': '',
+    })
+    expect(badReview.statusCode).toBe(400)
+    expect(badReview.body).toContain('Review date must include a year')
     const approved = await caseworker.post(`${url}/decision`, {
       ...noConcerns,
       decision: 'approved',
-      reviewDate: '2013-02-01',
+      'reviewDate-day': '1',
+      'reviewDate-month': '2',
+      'reviewDate-year': '2013',
     })
     expect(approved.statusCode).toBe(303)
     const detail = await caseworker.get(url)
     expect(detail.body).toContain('Trustee of a rugby club charity')
-    expect(detail.body).toContain('2013-02-01')
+    expect(detail.body).toContain('1 February 2013')
+    // The decision is confirmed once, and the caseworker can go on to the next application waiting.
+    expect(detail.body).toContain('govuk-notification-banner--success')
+    expect(detail.body).toContain('Decision recorded: approved')
+    const next = /<a[^>]*href="(\/business-interests\/[0-9a-f-]{36})"[^>]*>\s*Next application waiting/.exec(
+      detail.body,
+    )
+    expect(next?.[1]).toBeDefined()
+    expect(next?.[1]).not.toBe(url)
+    const waiting = await caseworker.get(String(next?.[1]))
+    expect(waiting.body).toContain('Assess and decide')
+    expect((await caseworker.get(url)).body).not.toContain('govuk-notification-banner')
   })
 
   it('exports what the filters show as CSV and XLSX, and audits the export', async () => {
@@ -193,7 +215,7 @@ describe('caseworker pages', () => {
     expect(page.body).not.toContain('Chief Paula Senior')
     const bad = await caseworker.get('/business-interests?from=2012-13-45')
     expect(bad.statusCode).toBe(400)
-    expect(bad.body).toContain('Enter the from date as a real date')
+    expect(bad.body).toContain('Submitted from must be a real date')
   })
 })
 
@@ -204,7 +226,7 @@ describe('reviews due and the inspectorate', () => {
     expect(soon.body).not.toContain('Chief Paula Senior')
     const year = await caseworker.get('/business-interests/reviews-due?days=365')
     expect(year.body).toContain('Chief Paula Senior')
-    expect(year.body).toContain('2013-02-01')
+    expect(year.body).toContain('1 February 2013')
   })
 
   it('lets the inspectorate read a force’s list, but not change anything', async () => {
@@ -319,5 +341,36 @@ describe('JSON API', () => {
     expect(Object.keys(spec.json<{ paths: Record<string, unknown> }>().paths)).toEqual(
       expect.arrayContaining(['/api/business-interests', '/api/business-interests/{businessInterestId}']),
     )
+  })
+})
+
+describe('actions that cannot be undone', () => {
+  it('asks before withdrawing an application, set apart from the decision', async () => {
+    const made = await caseworker.post('/business-interests/record', {
+      staffNumber: 'SUP0001',
+      nature: 'Director of a family bakery',
+      category: 'company director or partner',
+      paid: 'yes',
+      conflictDeclaration: 'None',
+    })
+    const url = String(made.headers.location)
+    const detail = await caseworker.get(url)
+    // No button that withdraws at once: a link to a page that says what will happen.
+    expect(detail.body).not.toContain(`action="${url}/withdraw"`)
+    expect(detail.body).toContain(`href="${url}/withdraw"`)
+    const decideForm = detail.body.indexOf('Record decision')
+    const otherActions = detail.body.indexOf('Other actions')
+    expect(otherActions).toBeGreaterThan(decideForm)
+    const confirm = await caseworker.get(`${url}/withdraw`)
+    expect(confirm.statusCode).toBe(200)
+    expect(confirm.body).toContain('Are you sure you want to withdraw this application?')
+    expect(confirm.body).toContain('Director of a family bakery')
+    expect(confirm.body).toContain('govuk-button--warning')
+    const withdrawn = await caseworker.post(`${url}/withdraw`, { returnTo: url })
+    expect(withdrawn.statusCode).toBe(303)
+    const after = await caseworker.get(String(withdrawn.headers.location))
+    expect(after.body).toContain('Application withdrawn')
+    expect(after.body).toContain('govuk-tag--grey')
+    expect((await bravoCaseworker.get(`${url}/withdraw`)).statusCode).toBe(404)
   })
 })

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Caller } from '../../domain/access.js'
+import { optionalDateField } from '../../domain/date-input.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import {
   BUSINESS_INTEREST_CATEGORIES,
@@ -26,7 +27,6 @@ import {
   DECISIONS,
   DEFAULT_REVIEW_MONTHS,
   DEFAULT_REVIEW_WINDOW_DAYS,
-  isIsoDay,
   STATUS_TAG_CLASSES,
 } from './rules.js'
 import type { BusinessInterestView } from './service.js'
@@ -40,8 +40,6 @@ const idParams = z.object({ businessInterestId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(10_000))
 
 const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-const optionalDay = (message: string) =>
-  z.preprocess(blank, z.string().trim().refine(isIsoDay, message).optional())
 
 /** The list's filters, sorting and paging: the page, its downloads and the API take the same. */
 const listQuerySchema = z.object({
@@ -54,12 +52,10 @@ const listQuerySchema = z.object({
     z.enum(BUSINESS_INTEREST_CATEGORIES, 'Select a category from the list').optional(),
   ),
   unit: z.preprocess(blank, z.string().trim().max(200, 'Unit must be 200 characters or fewer').optional()),
-  from: optionalDay('Enter the from date as a real date, like 2012-03-27').meta({
+  from: optionalDateField('Submitted from').meta({
     description: 'Submitted on or after this day (YYYY-MM-DD)',
   }),
-  to: optionalDay('Enter the to date as a real date, like 2012-03-27').meta({
-    description: 'Submitted on or before this day (YYYY-MM-DD)',
-  }),
+  to: optionalDateField('Submitted to').meta({ description: 'Submitted on or before this day (YYYY-MM-DD)' }),
   q: z
     .preprocess(blank, z.string().trim().max(200, 'Search must be 200 characters or fewer').optional())
     .meta({
@@ -277,8 +273,10 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
       if (!request.principal?.staffMemberId)
         return reply.code(403).render('business-interests/views/not-linked.njk')
       try {
-        const interest = await businessInterests.apply(request.caller, request.body)
-        return reply.redirect(`${LIST}/mine?applied=${interest.id}`, 303)
+        await businessInterests.apply(request.caller, request.body)
+        return reply
+          .flash('Your application has been sent. Professional standards will decide it.')
+          .redirect(`${LIST}/mine`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderApply(request, reply, request.body, error.fieldErrors)
@@ -286,25 +284,27 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     },
   )
 
+  app.get(`${LIST}/mine`, { config: { access: STAFF }, schema: { hide: true } }, async (request, reply) => {
+    if (!request.principal?.staffMemberId) return reply.render('business-interests/views/not-linked.njk')
+    const interests = await businessInterests.mine(request.caller)
+    return reply.render('business-interests/views/mine.njk', {
+      interests: interests.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
+    })
+  })
+
+  // Withdrawing (the applicant or a caseworker) and marking as expired cannot be undone: each asks first.
   app.get(
-    `${LIST}/mine`,
-    {
-      config: { access: STAFF },
-      schema: {
-        hide: true,
-        querystring: z.object({
-          applied: z.string().max(100).optional(),
-          done: z.string().max(20).optional(),
-        }),
-      },
-    },
+    `${LIST}/:businessInterestId/withdraw`,
+    { config: { access: STAFF }, schema: { hide: true, params: idParams } },
     async (request, reply) => {
-      if (!request.principal?.staffMemberId) return reply.render('business-interests/views/not-linked.njk')
-      const interests = await businessInterests.mine(request.caller)
-      return reply.render('business-interests/views/mine.njk', {
-        interests: interests.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
-        applied: interests.find((interest) => interest.id === request.query.applied),
-        done: request.query.done,
+      const interest = await businessInterests.find(request.caller, request.params.businessInterestId)
+      if (!interest.canWithdraw) throw new NotFoundError('This application cannot be withdrawn')
+      const own = interest.staffMember.id === request.principal?.staffMemberId
+      return reply.render('business-interests/views/confirm.njk', {
+        interest,
+        action: 'withdraw',
+        own,
+        back: own ? `${LIST}/mine` : `${LIST}/${interest.id}`,
       })
     },
   )
@@ -315,7 +315,22 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     async (request, reply) => {
       const interest = await businessInterests.withdraw(request.caller, request.params.businessInterestId)
       const back = safeReturnPath(request.body?.returnTo)
-      return reply.redirect(back === '/' ? `${LIST}/mine?done=withdrawn` : `${LIST}/${interest.id}`, 303)
+      return back === '/'
+        ? reply.flash('Your application has been withdrawn.').redirect(`${LIST}/mine`, 303)
+        : reply.flash('Application withdrawn').redirect(`${LIST}/${interest.id}`, 303)
+    },
+  )
+
+  app.get(
+    `${LIST}/:businessInterestId/expire`,
+    { config: { access: CASEWORKERS }, schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      const interest = await businessInterests.find(request.caller, request.params.businessInterestId)
+      return reply.render('business-interests/views/confirm.njk', {
+        interest,
+        action: 'expire',
+        back: `${LIST}/${interest.id}`,
+      })
     },
   )
 
@@ -335,7 +350,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     async (request, reply) => {
       try {
         await businessInterests.appeal(request.caller, request.params.businessInterestId, request.body)
-        return reply.redirect(`${LIST}/mine?done=appealed`, 303)
+        return reply.flash('Your appeal has been sent.').redirect(`${LIST}/mine`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const interest = await businessInterests.find(request.caller, request.params.businessInterestId)
@@ -467,7 +482,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     async (request, reply) => {
       try {
         const interest = await businessInterests.record(request.caller, request.body)
-        return reply.redirect(`${LIST}/${interest.id}`, 303)
+        return reply.flash('Application recorded').redirect(`${LIST}/${interest.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderRecord(reply, request.body, error.fieldErrors)
@@ -524,8 +539,15 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
   ) {
     const { interest, history } = await businessInterests.detail(request.caller, id)
     const today = businessInterests.today()
+    const canDecide =
+      request.principal?.role === 'force-admin' || request.principal?.role === 'force-caseworker'
     return reply.code(errors ? 400 : 200).render('business-interests/views/show.njk', {
       interest,
+      // Once this one is decided, the way on to the one that has waited longest.
+      waiting:
+        canDecide && interest.status !== 'submitted'
+          ? await businessInterests.nextWaiting(request.caller, id)
+          : undefined,
       tag: statusTag(interest.status),
       history,
       criteria: criteriaFor(which === 'decision' ? values : {}, interest.assessment),
@@ -546,7 +568,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
             ]),
           ),
         ),
-      canDecide: request.principal?.role === 'force-admin' || request.principal?.role === 'force-caseworker',
+      canDecide,
       defaultReviewMonths: DEFAULT_REVIEW_MONTHS,
     })
   }
@@ -557,12 +579,16 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     async (request, reply) => renderDetail(request, reply, request.params.businessInterestId),
   )
 
+  /** Each caseworker action, and what the banner says it did. */
   const actions = {
-    decision: (caller: Caller, id: string, values: Record<string, string>) =>
-      businessInterests.decide(caller, id, decisionInput(values)),
-    'appeal-decision': (caller: Caller, id: string, values: Record<string, string>) =>
-      businessInterests.decideAppeal(caller, id, values),
-    expire: (caller: Caller, id: string) => businessInterests.markExpired(caller, id),
+    decision: async (caller: Caller, id: string, values: Record<string, string>) =>
+      `Decision recorded: ${(await businessInterests.decide(caller, id, decisionInput(values))).status}`,
+    'appeal-decision': async (caller: Caller, id: string, values: Record<string, string>) =>
+      `Appeal decision recorded: ${(await businessInterests.decideAppeal(caller, id, values)).status}`,
+    expire: async (caller: Caller, id: string) => {
+      await businessInterests.markExpired(caller, id)
+      return 'Marked as expired'
+    },
   }
   for (const [action, run] of Object.entries(actions)) {
     app.post(
@@ -572,8 +598,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
         const id = request.params.businessInterestId
         const values = request.body ?? {}
         try {
-          await run(request.caller, id, values)
-          return reply.redirect(`${LIST}/${id}`, 303)
+          return reply.flash(await run(request.caller, id, values)).redirect(`${LIST}/${id}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
           const which = action === 'decision' ? 'decision' : action === 'appeal-decision' ? 'appeal' : 'form'

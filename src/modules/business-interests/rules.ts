@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { readDate } from '../../domain/date-input.js'
 import { isoDay as dayAsIso } from '../../domain/fields.js'
 import {
   BUSINESS_INTEREST_CATEGORIES,
@@ -106,8 +107,9 @@ export interface DecisionInput {
   decision?: string
   conditions?: string
   refusalReason?: string
-  reviewDate?: string
-  expiryDate?: string
+  /** A date input's fields or one text value (src/domain/date-input.ts); a blank review is a year on. */
+  reviewDate?: unknown
+  expiryDate?: unknown
 }
 
 /**
@@ -136,20 +138,19 @@ export function checkDecision(input: DecisionInput, today: string) {
   if (decision === 'refused' && !refusalReason) errors.refusalReason = 'Enter the reason for refusing'
   if (conditions.length > 4000) errors.conditions = 'The conditions must be 4,000 characters or fewer'
   if (refusalReason.length > 4000) errors.refusalReason = 'The reason must be 4,000 characters or fewer'
-  const reviewText = (input.reviewDate ?? '').trim()
-  const expiryText = (input.expiryDate ?? '').trim()
+  const review = readDate(input.reviewDate, 'Review date')
+  const expiry = readDate(input.expiryDate, 'Expiry date')
   const approved = decision === 'approved' || decision === 'approved with conditions'
   let reviewDate: string | null = null
   let expiryDate: string | null = null
   if (approved) {
-    reviewDate = reviewText || addMonths(today, DEFAULT_REVIEW_MONTHS)
-    if (reviewText && !isIsoDay(reviewText))
-      errors.reviewDate = 'Enter the review date as a real date, like 2013-03-31'
-    else if (reviewDate <= today) errors.reviewDate = 'The review date must be after today'
-    if (expiryText) {
-      if (!isIsoDay(expiryText)) errors.expiryDate = 'Enter the expiry date as a real date, like 2015-03-31'
-      else if (expiryText <= today) errors.expiryDate = 'The expiry date must be after today'
-      else expiryDate = expiryText
+    reviewDate = 'day' in review ? review.day : addMonths(today, DEFAULT_REVIEW_MONTHS)
+    if ('problem' in review) errors.reviewDate = review.problem
+    else if (reviewDate <= today) errors.reviewDate = 'Review date must be in the future'
+    if ('problem' in expiry) errors.expiryDate = expiry.problem
+    else if ('day' in expiry) {
+      if (expiry.day <= today) errors.expiryDate = 'Expiry date must be in the future'
+      else expiryDate = expiry.day
     }
   }
   return {

@@ -4,6 +4,7 @@ import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
+import { readDate } from '../../domain/date-input.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import {
   BUSINESS_INTEREST_CATEGORIES,
@@ -381,11 +382,10 @@ export class BusinessInterestsService {
       if (!found) errors.staffNumber = `No one on the roster has the staff number ${staffNumber}`
       else staffMemberId = found.id
     }
-    const submittedOn =
-      (typeof input.submittedOn === 'string' ? input.submittedOn.trim() : '') || this.today()
-    if (!isIsoDay(submittedOn))
-      errors.submittedOn = 'Enter the date submitted as a real date, like 2012-03-27'
-    else if (submittedOn > this.today()) errors.submittedOn = 'The date submitted cannot be in the future'
+    const submitted = readDate(input.submittedOn, 'Date submitted')
+    const submittedOn = 'day' in submitted ? submitted.day : this.today()
+    if ('problem' in submitted) errors.submittedOn = submitted.problem
+    else if (submittedOn > this.today()) errors.submittedOn = 'Date submitted must be today or in the past'
     const parsed = applicationSchema.safeParse(input)
     if (!parsed.success)
       for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message
@@ -526,6 +526,22 @@ export class BusinessInterestsService {
   }
 
   /** The applicant withdraws it (or a caseworker does for them): while pending, or once approved. */
+  /**
+   * The application that has waited longest for a decision, other than `exceptId`, and how many wait:
+   * where a caseworker goes once they have decided one.
+   */
+  async nextWaiting(
+    caller: Caller,
+    exceptId: string,
+  ): Promise<{ next?: BusinessInterestView; waiting: number }> {
+    const { items, total } = await this.list(caller, { status: 'submitted' }, 'submitted', 'asc', {
+      offset: 0,
+      limit: 2,
+    })
+    const next = items.find((item) => item.id !== exceptId)
+    return { next, waiting: total - (items.some((item) => item.id === exceptId) ? 1 : 0) }
+  }
+
   async withdraw(caller: Caller, id: string): Promise<BusinessInterestView> {
     requireRole(caller, 'staff')
     return this.change(caller, id, 'withdraw', ({ row }) => {

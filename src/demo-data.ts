@@ -86,8 +86,9 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   await seedDemoInspections(services)
   await seedDemoDataReturns(services)
   await seedDemoFieldwork(services)
-  await seedDemoPublications(services)
+  // The research before the publications: the national review quotes its summary.
   await seedDemoResearch(services)
+  await seedDemoPublications(services)
   await services.settings.set(SYSTEM_CALLER, DEMO_DATASET_ENTERED, true)
   return { added }
 }

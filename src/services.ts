@@ -71,6 +71,7 @@ export function createServices(db: Database, { now = () => new Date() }: Service
   const recommendationProgress = new RecommendationProgressService(db, inspections, frameworks, now)
   const documentImports = new DocumentImportsService(db, forces, inspections, dataReturns, fieldwork, now)
   const surveys = new SurveysService(db, forces, now)
+  const deskResearch = new DeskResearchService(db, forces, referrals, now)
   const publication = new PublicationService(
     db,
     forces,
@@ -81,6 +82,8 @@ export function createServices(db: Database, { now = () => new Date() }: Service
       fieldwork,
       recommendationProgress,
       selfAssessments,
+      deskResearch,
+      surveys,
     }),
     now,
   )
@@ -100,7 +103,7 @@ export function createServices(db: Database, { now = () => new Date() }: Service
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
     integrityCases,
     referrals,
-    deskResearch: new DeskResearchService(db, forces, referrals, now),
+    deskResearch,
     surveys,
     acuStaffing,
     policies,

@@ -37,10 +37,12 @@ describe('desk research pages', () => {
     await t?.close()
   })
 
-  it('is refused to inspectors without the research role, to force users and to anonymous visitors', async () => {
+  it('is refused to inspectors without the research role (but for the summary figures), to force users and to anonymous visitors', async () => {
     const inspector = await signedInAgent(t.app, 'inspector@inspectorate.example')
     expect((await inspector.get('/research')).statusCode).toBe(403)
-    expect((await inspector.get('/api/research/sm-2012/summary')).statusCode).toBe(403)
+    expect((await inspector.get('/research/sm-2012')).statusCode).toBe(403)
+    // The figures alone, which the national review publishes, are the inspectors' too.
+    expect((await inspector.get('/api/research/sm-2012/summary')).statusCode).toBe(200)
     for (const role of ['force-admin', 'force-caseworker', 'staff'] as const) {
       const agent = await signedInAgent(t.app, cast.alpha.users[role].email)
       expect((await agent.get('/research/sm-2012/review')).statusCode).toBe(403)
@@ -104,7 +106,13 @@ describe('desk research pages', () => {
 
     const csv = await researcher.get('/research/sm-2012/summary.csv')
     expect(csv.statusCode).toBe(200)
-    expect(csv.body).toContain('Cheshire Constabulary,cheshire,1,1,1,0')
+    // The referrals column counts the social-media referrals recorded for the force since the exercise
+    // began, however they were made: the same records the data returns count.
+    const { referrals } = await t.services.referrals.list(SYSTEM_CALLER, { from: '2011-09-01' })
+    const recorded = referrals.filter(
+      (r) => r.type === 'social-media misconduct' && r.force.code === 'cheshire',
+    ).length
+    expect(csv.body).toContain(`Cheshire Constabulary,cheshire,1,1,1,${recorded}`)
     const api = await researcher.get('/api/research/sm-2012/summary')
     expect(api.json()).toMatchObject({
       profilesReviewed: 2,
@@ -115,7 +123,7 @@ describe('desk research pages', () => {
     })
     const force = await researcher.get('/research/sm-2012/forces/cheshire')
     expect(force.statusCode).toBe(200)
-    expect((await researcher.get('/research/sm-2012/forces/cleveland')).statusCode).toBe(404)
+    expect((await researcher.get('/research/sm-2012/forces/durham')).statusCode).toBe(404)
   })
 
   it('lets the researcher attribute a queued profile', async () => {

@@ -338,11 +338,12 @@ export const deskResearchRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   app.get(
     '/api/research/:exerciseCode/summary',
     {
-      config: { access: RESEARCHERS },
+      // Figures only, which the national review publishes: inspectors may read them too.
+      config: { access: ['inspector'] },
       schema: {
         summary: 'The summary figures of a desk-research exercise',
         description:
-          'Profiles reviewed, flagged posts, confirmed instances, profiles with instances, and their share by platform, category and force: the figures a national review quotes. Kept after the personal data is purged.',
+          'Profiles reviewed, flagged posts, confirmed instances, profiles with instances, and their share by platform, category and force, with the social-media referrals recorded for each force since the exercise began: the figures a national review quotes. Kept after the personal data is purged. Inspectors may read it; the profiles and posts are for researchers only.',
         tags: ['desk research'],
         security: [{ apiToken: [] }],
         params: exerciseParams,

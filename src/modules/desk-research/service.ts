@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
@@ -75,6 +75,15 @@ export interface ForceFigures {
   instances: number
   profilesWithInstances: number
   referred: number
+}
+
+/** The type of referral an exercise makes, and counts. */
+const SOCIAL_MEDIA_MISCONDUCT = 'social-media misconduct'
+
+/** Referrals counted from a day, up to a day (or to now). */
+export interface ReferralWindow {
+  from: string
+  to?: string
 }
 
 export interface ExerciseSummary {
@@ -249,11 +258,24 @@ export class DeskResearchService {
 
   async find(caller: Caller, code: string): Promise<Exercise> {
     this.check(caller)
+    return this.exercise(caller, code)
+  }
+
+  private async exercise(caller: Caller, code: string): Promise<Exercise> {
     const [exercise] = await this.in(caller, (tx) =>
       tx.select().from(researchExercises).where(eq(researchExercises.code, code)),
     )
     if (!exercise) throw new NotFoundError('No such exercise')
     return exercise
+  }
+
+  /**
+   * The summary figures (no personal data) are also for inspectors, who publish them in the national
+   * review; the profiles and posts behind them stay the researchers' alone.
+   */
+  private checkFigures(caller: Caller) {
+    requireRole(caller, 'inspector')
+    if (caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
   }
 
   private unpurged(exercise: Exercise) {
@@ -685,7 +707,7 @@ export class DeskResearchService {
       .slice(0, 10_000)
     const prepared = await this.referrals.prepare(caller, {
       force: force.code,
-      type: 'social-media misconduct',
+      type: SOCIAL_MEDIA_MISCONDUCT,
       finding: finding.slice(0, 5000),
       evidenceUrl: posts.find((post) => post.url)?.url ?? '',
       evidence,
@@ -772,7 +794,6 @@ export class DeskResearchService {
         forceId: researchProfiles.forceId,
         instances: count(),
         profiles: sql<number>`count(distinct ${researchProfiles.id})::int`,
-        referred: sql<number>`count(distinct ${researchPosts.referralId})::int`,
       })
       .from(researchPosts)
       .innerJoin(researchProfiles, eq(researchProfiles.id, researchPosts.profileId))
@@ -807,7 +828,6 @@ export class DeskResearchService {
       if (!figures) continue
       figures.instances = row.instances
       figures.profilesWithInstances = row.profiles
-      figures.referred = row.referred
     }
     return {
       profilesReviewed: profiles?.profiles ?? 0,
@@ -825,12 +845,86 @@ export class DeskResearchService {
   }
 
   /** The research summary: the figures the 2012 national review quoted; kept after a purge. */
-  async summary(caller: Caller, code: string): Promise<{ exercise: Exercise; summary: ExerciseSummary }> {
-    const exercise = await this.find(caller, code)
-    if (exercise.purgedAt) return { exercise, summary: exercise.summary as ExerciseSummary }
+  async summary(
+    caller: Caller,
+    code: string,
+    referredWithin?: ReferralWindow,
+  ): Promise<{ exercise: Exercise; summary: ExerciseSummary }> {
+    this.checkFigures(caller)
+    const exercise = await this.exercise(caller, code)
+    return { exercise, summary: await this.summaryOf(caller, exercise, referredWithin) }
+  }
+
+  /** The summaries of the exercises whose period overlaps a period, referrals counted within it. */
+  async summariesOver(
+    caller: Caller,
+    period: { from: string; to: string },
+    referredWithin: ReferralWindow,
+  ): Promise<{ exercise: Exercise; summary: ExerciseSummary }[]> {
+    this.checkFigures(caller)
+    const exercises = await this.in(caller, (tx) =>
+      tx
+        .select()
+        .from(researchExercises)
+        .where(
+          and(lte(researchExercises.periodFrom, period.to), gte(researchExercises.periodTo, period.from)),
+        )
+        .orderBy(asc(researchExercises.periodFrom), asc(researchExercises.code)),
+    )
+    const summaries: { exercise: Exercise; summary: ExerciseSummary }[] = []
+    for (const exercise of exercises)
+      summaries.push({ exercise, summary: await this.summaryOf(caller, exercise, referredWithin) })
+    return summaries
+  }
+
+  private async summaryOf(
+    caller: Caller,
+    exercise: Exercise,
+    referredWithin: ReferralWindow = { from: exercise.periodFrom },
+  ): Promise<ExerciseSummary> {
     const forces = await this.forces.references()
-    const summary = await this.in(caller, (tx) => this.computeSummary(tx, exercise, forces))
-    return { exercise, summary }
+    const summary = exercise.purgedAt
+      ? (exercise.summary as ExerciseSummary)
+      : await this.in(caller, (tx) => this.computeSummary(tx, exercise, forces))
+    return this.withReferrals(caller, summary, forces, referredWithin)
+  }
+
+  /**
+   * The referrals column from the referrals register itself: the social-media referrals recorded for
+   * each force in the window, however they were made (from an exercise's confirmed instances or entered
+   * on the referrals page). So the summary, the data returns and the national review that quotes them
+   * count the same records, and agree by construction.
+   */
+  private async withReferrals(
+    caller: Caller,
+    summary: ExerciseSummary,
+    forces: ForceReference[],
+    window: ReferralWindow,
+  ): Promise<ExerciseSummary> {
+    const counts = await this.referrals.countsByForce(
+      caller,
+      forces.map((force) => force.id),
+      window,
+    )
+    const byForce = new Map(summary.byForce.map((row) => [row.force.id, { ...row, referred: 0 }]))
+    for (const force of forces) {
+      const referred = (counts.get(force.id) ?? [])
+        .filter((row) => row.type === SOCIAL_MEDIA_MISCONDUCT)
+        .reduce((total, row) => total + row.count, 0)
+      if (!referred) continue
+      const row = byForce.get(force.id) ?? {
+        force,
+        profiles: 0,
+        instances: 0,
+        profilesWithInstances: 0,
+        referred: 0,
+      }
+      byForce.set(force.id, { ...row, referred })
+    }
+    return {
+      ...summary,
+      byForce: [...byForce.values()].sort((a, b) => a.force.name.localeCompare(b.force.name)),
+    }
   }
 
   /** The per-force figures for a download; the download is audited. */

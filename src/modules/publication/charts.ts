@@ -7,6 +7,8 @@
 export interface Bar {
   label: string
   value: number
+  /** The page the value is counted from: the table's figure links to it. */
+  href?: string
 }
 
 function escapeXml(text: string): string {
@@ -44,7 +46,7 @@ export function chartWithTable(caption: string, headers: [string, string], bars:
   const body = bars
     .map(
       (bar) =>
-        `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${escapeXml(bar.label)}</th><td class="govuk-table__cell govuk-table__cell--numeric">${number.format(bar.value)}</td></tr>`,
+        `<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${escapeXml(bar.label)}</th><td class="govuk-table__cell govuk-table__cell--numeric">${bar.href ? `<a class="govuk-link" href="${escapeXml(bar.href)}">${number.format(bar.value)}</a>` : number.format(bar.value)}</td></tr>`,
     )
     .join('')
   return [

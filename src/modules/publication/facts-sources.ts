@@ -1,5 +1,6 @@
 import type { Caller } from '../../domain/access.js'
 import type { DataReturnsService } from '../data-returns/service.js'
+import type { DeskResearchService } from '../desk-research/service.js'
 import type { FieldworkService, ReportFacts } from '../fieldwork/service.js'
 import type { ForcesService } from '../forces/service.js'
 import type { AssessmentView, InspectionRow, InspectionsService } from '../inspections/service.js'
@@ -7,6 +8,7 @@ import { forceNameForms } from '../press-releases/renderer.js'
 import { DEFAULT_PRESS_RELEASE_SETTINGS, quoteFor } from '../press-releases/settings.js'
 import type { ForceProgress, RecommendationProgressService } from '../recommendation-progress/service.js'
 import type { SelfAssessmentsService } from '../self-assessments/service.js'
+import type { SurveysService } from '../surveys/service.js'
 import {
   type FactsSources,
   type ForceFacts,
@@ -14,7 +16,10 @@ import {
   type InspectionSummary,
   isHeadline,
   pressReleaseFactsOf,
+  type ResearchFacts,
+  type SurveyHeadline,
 } from './facts.js'
+import { sources } from './sources.js'
 
 function summaryOf(inspection: InspectionRow, revisits: InspectionRow | null): InspectionSummary {
   return {
@@ -46,6 +51,8 @@ export class ServicesFactsSources implements FactsSources {
       fieldwork: FieldworkService
       recommendationProgress: RecommendationProgressService
       selfAssessments: SelfAssessmentsService
+      deskResearch: DeskResearchService
+      surveys: SurveysService
     },
   ) {}
 
@@ -72,6 +79,48 @@ export class ServicesFactsSources implements FactsSources {
 
   async allForceFacts(caller: Caller, inspectionId: string): Promise<ForceFacts[]> {
     return this.factsOf(caller, await this.services.inspections.assessments(caller, inspectionId))
+  }
+
+  /**
+   * The desk research over the inspection's data period, its referrals counted over the window the data
+   * returns count social-media referrals in (the data period to the end of fieldwork, or the census date).
+   */
+  async research(caller: Caller, inspection: InspectionSummary): Promise<ResearchFacts[]> {
+    const summaries = await this.services.deskResearch.summariesOver(
+      caller,
+      { from: inspection.dataFrom, to: inspection.dataTo },
+      { from: inspection.dataFrom, to: inspection.fieldworkTo ?? inspection.censusDate },
+    )
+    return summaries.map(({ exercise, summary }) => ({
+      code: exercise.code,
+      name: exercise.name,
+      periodFrom: exercise.periodFrom,
+      periodTo: exercise.periodTo,
+      profilesReviewed: summary.profilesReviewed,
+      instances: summary.instances,
+      profilesWithInstances: summary.profilesWithInstances,
+      platforms: summary.byPlatform.map(({ label, instances, percent }) => ({ label, instances, percent })),
+    }))
+  }
+
+  /** Each survey's headline results in its latest wave with results, against the wave before. */
+  async surveyHeadlines(caller: Caller, _inspection: InspectionSummary): Promise<SurveyHeadline[]> {
+    const headlines = await this.services.surveys.headlines(caller)
+    return headlines.map((headline) => ({
+      survey: headline.survey.name,
+      synthetic: headline.survey.synthetic,
+      finding: headline.label,
+      wave: headline.wave.label,
+      share: headline.share,
+      previous: headline.previous
+        ? {
+            wave: headline.previous.wave.label,
+            share: headline.previous.share,
+            significant: headline.previous.significant,
+          }
+        : null,
+      href: sources.survey(headline.survey.code, '').href,
+    }))
   }
 
   /**

@@ -60,10 +60,45 @@ export interface ForceFacts {
   quote: string[]
 }
 
+/** A desk-research exercise's summary figures, as the national review quotes them. */
+export interface ResearchFacts {
+  code: string
+  name: string
+  periodFrom: string
+  periodTo: string
+  profilesReviewed: number
+  instances: number
+  profilesWithInstances: number
+  /** Confirmed instances by platform, largest first; `percent` of all instances. */
+  platforms: { label: string; instances: number; percent: number }[]
+}
+
+/**
+ * A survey's headline result, as the national review quotes it: the weighted share of the public giving
+ * an answer in the latest wave, and the wave before when there is one (P12's surveys supply these).
+ */
+export interface SurveyHeadline {
+  survey: string
+  /** Generated data (the demo's), said so wherever it is quoted. */
+  synthetic: boolean
+  /** What the share is of, to follow "… of the public": "thought corruption was a problem in the police". */
+  finding: string
+  wave: string
+  /** 0 to 1. */
+  share: number
+  previous: { wave: string; share: number; significant: boolean } | null
+  /** The page of the published results. */
+  href: string
+}
+
 /** The national review's facts: every force's facts, from which totals and distributions are counted. */
 export interface NationalFacts {
   inspection: InspectionSummary
   forces: ForceFacts[]
+  /** The desk-research exercises over the inspection's period (absent in reviews made before they were quoted). */
+  research?: ResearchFacts[]
+  /** Survey headline results (absent or empty when no results are held). */
+  surveys?: SurveyHeadline[]
 }
 
 /** The region as the press office names it: 'Northern' → 'Northern Region'. */
@@ -187,4 +222,8 @@ export interface FactsSources {
   forceFacts(caller: Caller, inspectionId: string, forceCode: string): Promise<ForceFacts>
   /** Every force's facts in the inspection's scope that the caller may see, in name order, read together. */
   allForceFacts(caller: Caller, inspectionId: string): Promise<ForceFacts[]>
+  /** The desk research over the inspection's period. */
+  research(caller: Caller, inspection: InspectionSummary): Promise<ResearchFacts[]>
+  /** The public-opinion surveys' headline results for the inspection's period. */
+  surveyHeadlines(caller: Caller, inspection: InspectionSummary): Promise<SurveyHeadline[]>
 }

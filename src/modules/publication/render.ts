@@ -19,7 +19,9 @@ import {
   type NationalFacts,
   recommendationProgressNationally,
 } from './facts.js'
+import { nationalNarrative, wholePercent } from './national-narrative.js'
 import type { PublicationKind } from './schema.js'
+import { type Source, sourced, sources, withoutLinks, withSourcesAppendix } from './sources.js'
 
 /** The default templates, shipped with the code; an inspectorate admin's edits are kept in the database. */
 const TEMPLATE_FILES: Record<Exclude<PublicationKind, 'press-release'>, URL> = {
@@ -50,11 +52,15 @@ function createEnvironment(): nunjucks.Environment {
   const environment = createPressOfficeEnvironment()
   environment.addFilter('figure', (value: unknown, kind?: unknown) => {
     if (typeof value !== 'number') return 'not returned'
-    if (kind === 'rate') return `${Math.round(value * 100)}%`
+    if (kind === 'rate') return wholePercent(value)
     if (kind === 'yes-no') return value === 1 ? 'yes' : 'no'
     if (kind === 'fte-change' && value > 0) return `+${value}`
     return new Intl.NumberFormat('en-GB').format(value)
   })
+  // A figure's words linked to the page it is counted from: `{{ n | count('case') | source(sources.x) }}`.
+  environment.addFilter('source', (text: unknown, source: unknown) =>
+    sourced(String(text ?? ''), source as Source | undefined),
+  )
   environment.addFilter('day', (value: unknown) => {
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return ''
     return new Intl.DateTimeFormat('en-GB', {
@@ -99,9 +105,34 @@ function groupedFindings(facts: ForceFacts) {
   return areas
 }
 
+/** The pages a force's figures are counted from: its data-return items, fieldwork and recommendations. */
+function forceSources(facts: ForceFacts) {
+  const { inspection, force } = facts
+  return {
+    items: Object.fromEntries(
+      facts.figures.map((figure) => [
+        figure.code,
+        sources.returnItem(
+          inspection.id,
+          force.code,
+          figure.code,
+          `${force.name}’s data return: ${figure.label}`,
+        ),
+      ]),
+    ) as Record<string, Source>,
+    judgement: sources.fieldwork(inspection.id, force.code, `${force.name}: findings and headline judgement`),
+    recommendations: sources.forceRecommendations(
+      inspection.id,
+      force.code,
+      `${force.name}: progress against the recommendations`,
+    ),
+  }
+}
+
 function forceReportData(facts: ForceFacts) {
   const figures = Object.fromEntries(facts.figures.map((figure) => [figure.code, figure.value]))
   return {
+    sources: forceSources(facts),
     force: escapeStrings({ ...facts.force, ...forceNameForms(facts.force.name) }),
     facts: escapeStrings(facts.pressRelease),
     inspection: escapeStrings(facts.inspection),
@@ -114,19 +145,31 @@ function forceReportData(facts: ForceFacts) {
 }
 
 function nationalData(facts: NationalFacts) {
+  const { inspection } = facts
+  const comparison = (code: string, label: string) =>
+    sources.comparison(inspection.id, code, `${label}: every force’s data return side by side`)
   return {
-    inspection: escapeStrings(facts.inspection),
+    inspection: escapeStrings(inspection),
     forceCount: facts.forces.length,
-    forces: escapeStrings(
-      facts.forces.map((force) => ({
-        ...force.force,
-        headline: force.pressRelease.headline,
-        figures: Object.fromEntries(force.figures.map((figure) => [figure.code, figure.value])),
-      })),
-    ),
+    forces: facts.forces.map((force) => ({
+      ...escapeStrings(force.force),
+      headline: force.pressRelease.headline,
+      figures: Object.fromEntries(force.figures.map((figure) => [figure.code, figure.value])),
+      sources: forceSources(force),
+    })),
     headlines: escapeStrings(headlineDistribution(facts.forces)),
-    totals: escapeStrings(figureTotals(facts.forces)),
+    judgementSource: sources.inspection(inspection.id, 'Every force’s headline judgement'),
+    totals: figureTotals(facts.forces).map((total) => ({
+      ...escapeStrings(total),
+      source: comparison(total.code, total.label),
+    })),
     recommendations: escapeStrings(recommendationProgressNationally(facts.forces)),
+    recommendationSource: sources.nationalRecommendations(
+      inspection.code,
+      'Every force’s progress against the recommendations',
+    ),
+    // Sentences built from escaped names, with their figures already linked.
+    narrative: nationalNarrative(facts),
   }
 }
 
@@ -161,9 +204,10 @@ export type DocumentFacts = ForceFacts | NationalFacts
 
 /** The Markdown of one document from its template source and its facts. */
 export function renderMarkdown(kind: PublicationKind, source: string, facts: DocumentFacts): string {
-  if (kind === 'national-review') return run(source, nationalData(facts as NationalFacts))
+  if (kind === 'national-review')
+    return withSourcesAppendix(run(source, nationalData(facts as NationalFacts)))
   const force = facts as ForceFacts
-  if (kind === 'force-report') return run(source, forceReportData(force))
+  if (kind === 'force-report') return withSourcesAppendix(run(source, forceReportData(force)))
   try {
     return renderPressRelease(source, {
       facts: force.pressRelease,
@@ -271,6 +315,7 @@ export function chartsFor(kind: PublicationKind, facts: DocumentFacts): Record<s
       headlineDistribution(national.forces).map((row) => ({
         label: capitalise(row.headline),
         value: row.count,
+        href: sources.inspection(national.inspection.id, '').href,
       })),
     ),
   }
@@ -278,12 +323,12 @@ export function chartsFor(kind: PublicationKind, facts: DocumentFacts): Record<s
     charts[`figure:${total.code}`] = chartWithTable(
       `${total.label} by force`,
       ['Force', total.label],
-      national.forces
-        .map((force) => ({
-          label: force.force.name,
-          value: force.figures.find((figure) => figure.code === total.code)?.value ?? null,
-        }))
-        .filter((bar): bar is { label: string; value: number } => bar.value !== null),
+      national.forces.flatMap((force) => {
+        const value = force.figures.find((figure) => figure.code === total.code)?.value ?? null
+        if (value === null) return []
+        const { href } = sources.returnItem(national.inspection.id, force.force.code, total.code, '')
+        return [{ label: force.force.name, value, href }]
+      }),
     )
   }
   return charts
@@ -296,7 +341,7 @@ export function markdownToHtml(markdown: string, charts: Record<string, string> 
 
 /** The document as plain text (press releases are sent by email as text). */
 export function markdownAsText(markdown: string): string {
-  return markdownToText(markdown.replace(/^\[\[chart:[\w:-]+\]\]$/gm, ''))
+  return markdownToText(withoutLinks(markdown.replace(/^\[\[chart:[\w:-]+\]\]$/gm, '')))
 }
 
 const PRINT_CSS = fs.readFileSync(new URL('./assets/publication.css', import.meta.url), 'utf8')

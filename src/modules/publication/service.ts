@@ -197,7 +197,18 @@ export class PublicationService {
     const inspection = await this.sources.inspection(caller, inspectionId)
     const forces = await this.sources.allForceFacts(caller, inspection.id)
     for (const force of forces) onForce?.(force.force.code)
-    return { inspection, forces }
+    return this.national(caller, inspection, forces)
+  }
+
+  /** The national review's facts: the forces' facts with the desk research and the surveys' headlines. */
+  private async national(
+    caller: Caller,
+    inspection: InspectionSummary,
+    forces: ForceFacts[],
+  ): Promise<NationalFacts> {
+    const research = await this.sources.research(caller, inspection)
+    const surveys = await this.sources.surveyHeadlines(caller, inspection)
+    return { inspection, forces, research, surveys }
   }
 
   async inspection(caller: Caller, inspectionId: string): Promise<InspectionSummary> {
@@ -542,7 +553,7 @@ export class PublicationService {
         options.onProgress?.(done, total, force.name)
       }
       if (national) {
-        add(null, 'national-review', { inspection, forces: allFacts } satisfies NationalFacts)
+        add(null, 'national-review', await this.national(caller, inspection, allFacts))
         done += 1
         options.onProgress?.(done, total, KIND_LABELS['national-review'])
       }

@@ -184,7 +184,7 @@ export class ReferralsService {
   async countsByForce(
     caller: Caller,
     forceIds: readonly number[],
-    period: { from: string; to: string },
+    period: { from: string; to?: string },
   ): Promise<Map<number, { type: string; status: ReferralStatus; count: number }[]>> {
     requireRole(caller, ...REFERRAL_READERS)
     const forces = forceIds.map((forceId) => this.readingForce(caller, forceId) as number)

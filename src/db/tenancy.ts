@@ -25,3 +25,18 @@ export function inScope<T>(
     return work(tx)
   })
 }
+
+/**
+ * Runs identity work that happens before anyone is known (sign-in, sessions, API tokens) in one
+ * transaction as the app's role under the 'authentication' scope, which the policies let reach
+ * accounts, sessions and tokens of every force and nothing else (migration 0027). So the server's
+ * login role needs no ownership, and this work bypasses no row-level security.
+ */
+export function asAuthenticator<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('app.scope', 'authentication', true), set_config('app.force_id', '', true), set_config('app.user_id', '', true), set_config('role', 'probity_app', true)`,
+    )
+    return work(tx)
+  })
+}

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
-import { inScope } from '../../db/tenancy.js'
+import { asAuthenticator, inScope } from '../../db/tenancy.js'
 import { type Caller, type Principal, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
 import { assignableRoles, ROLE_LABELS, ROLES, type Role } from '../../domain/roles.js'
@@ -176,20 +176,23 @@ export class ApiTokensService {
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!token.startsWith(TOKEN_PREFIX)) return undefined
     const now = this.now()
-    const [row] = await this.db
-      .select()
-      .from(apiTokens)
-      .where(
-        and(
-          eq(apiTokens.tokenHash, secretHash(token)),
-          isNull(apiTokens.revokedAt),
-          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-        ),
-      )
+    const row = await asAuthenticator(this.db, async (tx) => {
+      const [found] = await tx
+        .select()
+        .from(apiTokens)
+        .where(
+          and(
+            eq(apiTokens.tokenHash, secretHash(token)),
+            isNull(apiTokens.revokedAt),
+            or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+          ),
+        )
+      if (found && (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > 60_000)) {
+        await tx.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, found.id))
+      }
+      return found
+    })
     if (!row) return undefined
-    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-      await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id))
-    }
     return {
       kind: 'api-token',
       id: row.id,

@@ -1,5 +1,6 @@
 import { and, eq, gt, lt, ne, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
+import { asAuthenticator } from '../../db/tenancy.js'
 import type { Actor, Principal } from '../../domain/access.js'
 import { UnauthenticatedError, ValidationError } from '../../domain/errors.js'
 import { appendAuditEvent } from '../audit/service.js'
@@ -39,8 +40,8 @@ function principalOf(user: typeof users.$inferSelect): Principal {
 }
 
 /**
- * Sign-in happens before anyone is known, so it reads accounts as the database owner rather than
- * through a tenant scope. Every attempt, good or bad, is audited.
+ * Sign-in happens before anyone is known, so it reads accounts of every force, under the
+ * authentication scope (asAuthenticator) rather than a tenant's. Every attempt, good or bad, is audited.
  */
 export class SignInService {
   constructor(
@@ -50,10 +51,12 @@ export class SignInService {
 
   async signIn(email: string, password: string, origin: RequestOrigin): Promise<SignInResult> {
     const now = this.now()
-    const [user] = await this.db
-      .select()
-      .from(users)
-      .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
+    const [user] = await asAuthenticator(this.db, (tx) =>
+      tx
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase())),
+    )
     const anonymous: Actor = {
       type: 'anonymous',
       id: null,
@@ -78,7 +81,7 @@ export class SignInService {
 
     if (user.disabledAt || locked || !matches) {
       const reason = user.disabledAt ? 'account disabled' : locked ? 'account locked' : 'wrong password'
-      await this.db.transaction(async (tx) => {
+      await asAuthenticator(this.db, async (tx) => {
         // Only a wrong password counts towards a lock-out. The count goes up in the database, not from
         // the value read above: guesses sent at once must each count, or they could go on unlocked.
         // (The user's row is locked before the audit chain's head, in the order every change takes them.)
@@ -131,7 +134,7 @@ export class SignInService {
     }
 
     const token = newSecret('')
-    await this.db.transaction(async (tx) => {
+    await asAuthenticator(this.db, async (tx) => {
       await tx
         .update(users)
         .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
@@ -166,26 +169,28 @@ export class SignInService {
   /** The person a session cookie belongs to, if the session is still alive and the account usable. */
   async resolveSession(token: string): Promise<Principal | undefined> {
     const now = this.now()
-    const [found] = await this.db
-      .select({ user: users, lastSeenAt: sessions.lastSeenAt })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(
-        and(
-          eq(sessions.tokenHash, secretHash(token)),
-          gt(sessions.expiresAt, now),
-          gt(sessions.lastSeenAt, this.idleCutoff(now)),
-        ),
-      )
-    if (!found || found.user.disabledAt) return undefined
-    // Touch the session at most once a minute: enough for the idle timeout, light on writes.
-    if (now.getTime() - found.lastSeenAt.getTime() > 60_000) {
-      await this.db
-        .update(sessions)
-        .set({ lastSeenAt: now })
-        .where(eq(sessions.tokenHash, secretHash(token)))
-    }
-    return principalOf(found.user)
+    return asAuthenticator(this.db, async (tx) => {
+      const [found] = await tx
+        .select({ user: users, lastSeenAt: sessions.lastSeenAt })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(
+          and(
+            eq(sessions.tokenHash, secretHash(token)),
+            gt(sessions.expiresAt, now),
+            gt(sessions.lastSeenAt, this.idleCutoff(now)),
+          ),
+        )
+      if (!found || found.user.disabledAt) return undefined
+      // Touch the session at most once a minute: enough for the idle timeout, light on writes.
+      if (now.getTime() - found.lastSeenAt.getTime() > 60_000) {
+        await tx
+          .update(sessions)
+          .set({ lastSeenAt: now })
+          .where(eq(sessions.tokenHash, secretHash(token)))
+      }
+      return principalOf(found.user)
+    })
   }
 
   /**
@@ -198,7 +203,9 @@ export class SignInService {
     passwords: { current: string; replacement: string; confirmation: string },
     ipAddress: string | null,
   ): Promise<void> {
-    const [user] = await this.db.select().from(users).where(eq(users.id, principal.id))
+    const [user] = await asAuthenticator(this.db, (tx) =>
+      tx.select().from(users).where(eq(users.id, principal.id)),
+    )
     if (!user) throw new UnauthenticatedError()
     const problems: Record<string, string> = {}
     if (!(await verifyPassword(user.passwordHash, passwords.current)))
@@ -211,7 +218,7 @@ export class SignInService {
       problems.confirmation = 'The passwords do not match'
     if (Object.keys(problems).length) throw new ValidationError(problems)
     const passwordHash = await hashPassword(passwords.replacement)
-    await this.db.transaction(async (tx) => {
+    await asAuthenticator(this.db, async (tx) => {
       await tx
         .update(users)
         .set({ passwordHash, mustChangePassword: false, updatedAt: this.now() })
@@ -229,7 +236,7 @@ export class SignInService {
   }
 
   async signOut(token: string, principal: Principal, ipAddress: string | null): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await asAuthenticator(this.db, async (tx) => {
       await tx.delete(sessions).where(eq(sessions.tokenHash, secretHash(token)))
       await appendAuditEvent(
         tx,
@@ -247,7 +254,7 @@ export class SignInService {
     action: string,
     after: unknown,
   ) {
-    await this.db.transaction((tx) =>
+    await asAuthenticator(this.db, (tx) =>
       appendAuditEvent(tx, actor, { forceId, entityType: 'user', entityId, action, after }, this.now()),
     )
   }

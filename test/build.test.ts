@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CliFolder, kill, repoRoot, waitForOutput } from './support/processes.js'
+
+/** `npm run build`, then the production server from dist/: what the README's production section says. */
+const folder = new CliFolder('build')
+afterAll(() => folder.remove())
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.once('error', reject)
+  })
+}
+
+describe('the production build', () => {
+  it('compiles to dist/ with what the app reads beside it, and serves from there with NODE_ENV=production', async () => {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: repoRoot })
+    const dist = path.join(repoRoot, 'dist')
+    for (const file of [
+      'cli.js',
+      'build-info.json',
+      'web/views/layout.njk',
+      'db/migrations/meta/_journal.json',
+      'modules/forces/reference/forces-2012.csv',
+    ]) {
+      expect(fs.existsSync(path.join(dist, file)), file).toBe(true)
+    }
+    const migrations = fs
+      .readdirSync(path.join(repoRoot, 'src/db/migrations'))
+      .filter((f) => f.endsWith('.sql'))
+    expect(fs.readdirSync(path.join(dist, 'db/migrations')).filter((f) => f.endsWith('.sql'))).toEqual(
+      migrations,
+    )
+    expect(fs.readdirSync(dist, { recursive: true }).some((f) => String(f).endsWith('.test.js'))).toBe(false)
+
+    const port = await freePort()
+    const server = spawn(process.execPath, [path.join(repoRoot, 'bin/probity.js'), 'serve'], {
+      cwd: folder.folder,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        COOKIE_SECRET: randomBytes(32).toString('hex'),
+        DATABASE_URL: '',
+        PROBITY_DATA_DIR: folder.dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        // No loader: the production path must not need tsx.
+        NODE_OPTIONS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      await waitForOutput(server, /Probity is serving/)
+      const info = await fetch(`http://127.0.0.1:${port}/info`)
+      const built = JSON.parse(fs.readFileSync(path.join(dist, 'build-info.json'), 'utf8'))
+      expect(await info.json()).toEqual({ version: built.version, commit: built.commit })
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+      expect((await fetch(`http://127.0.0.1:${port}/forces`)).status).toBe(200)
+    } finally {
+      expect(await kill(server, 'SIGTERM')).toBe(0)
+    }
+  }, 300_000)
+
+  it('refuses to run in production without a build, and refuses the demo there', async () => {
+    const demo = await folder.probity(['serve', '--demo'], {
+      NODE_ENV: 'production',
+      COOKIE_SECRET: randomBytes(32).toString('hex'),
+    })
+    expect(demo.code).toBe(1)
+    expect(demo.stderr).toMatch(/demo dataset .* refused when NODE_ENV=production/)
+    // A copy of the launcher in a folder with no dist/ beside it.
+    const bare = path.join(folder.folder, 'no-build')
+    fs.mkdirSync(path.join(bare, 'bin'), { recursive: true })
+    fs.writeFileSync(path.join(bare, 'package.json'), '{ "type": "module" }\n')
+    fs.copyFileSync(path.join(repoRoot, 'bin/probity.js'), path.join(bare, 'bin/probity.js'))
+    const result = await promisify(execFile)(process.execPath, [path.join(bare, 'bin/probity.js'), 'serve'], {
+      env: { ...process.env, NODE_ENV: 'production' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    )
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('run `npm run build` first')
+  }, 300_000)
+})

@@ -31,6 +31,7 @@ import { recommendationProgressRoutes } from './modules/recommendation-progress/
 import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
 import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
+import { surveysRoutes } from './modules/surveys/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
 import { setUpAuthentication } from './web/authentication.js'
@@ -115,6 +116,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(integrityCasesRoutes, { services })
   await app.register(referralsRoutes, { services })
   await app.register(deskResearchRoutes, { services })
+  await app.register(surveysRoutes, { services })
   await app.register(acuStaffingRoutes, { services })
   await app.register(frameworksRoutes, { services })
   await app.register(inspectionsRoutes, { services })

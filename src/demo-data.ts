@@ -11,6 +11,7 @@ import { seedDemoMediaContacts } from './modules/media-contacts/demo.js'
 import { seedDemoPolicies } from './modules/policies/demo.js'
 import { seedDemoPublications } from './modules/publication/demo.js'
 import { linkDemoUser, seedDemoRoster } from './modules/roster/demo.js'
+import { seedDemoSurveys } from './modules/surveys/demo.js'
 import type { Services } from './services.js'
 
 /** Everyone in the demo signs in with this; `seed --demo` refuses to run in production. */
@@ -86,8 +87,9 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   await seedDemoInspections(services)
   await seedDemoDataReturns(services)
   await seedDemoFieldwork(services)
-  // The research before the publications: the national review quotes its summary.
+  // The research and the surveys before the publications: the national review quotes them.
   await seedDemoResearch(services)
+  await seedDemoSurveys(services)
   await seedDemoPublications(services)
   await services.settings.set(SYSTEM_CALLER, DEMO_DATASET_ENTERED, true)
   return { added }

@@ -44,6 +44,9 @@ const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   exerciseCode: () => 'social-media-2012',
   researchPostId: () => '00000000-0000-4000-8000-000000000000',
   researchProfileId: () => '00000000-0000-4000-8000-000000000000',
+  // Surveys are the inspectorate's alone (every route is for inspectorate roles): any survey and wave.
+  surveyCode: () => 'public-attitudes-synthetic',
+  waveCode: () => '2012',
 }
 
 let testApp: TestApp

@@ -103,6 +103,11 @@ const AREAS = {
     href: '/document-imports',
     hint: 'published reports and press releases read back into assessments',
   },
+  surveys: {
+    text: 'Surveys',
+    href: '/surveys',
+    hint: 'surveys of the public on police corruption, wave by wave, with weighted results',
+  },
   research: {
     text: 'Desk research',
     href: '/research',
@@ -165,9 +170,9 @@ const CASEWORKER: RoleNavigation = {
   },
 }
 const INSPECTOR: RoleNavigation = {
-  header: ['inspections', 'recommendations', 'referrals', 'frameworks', 'publications', 'forces'],
+  header: ['inspections', 'recommendations', 'referrals', 'frameworks', 'surveys', 'publications', 'forces'],
   home: {
-    Inspection: ['inspections', 'recommendations', 'referrals', 'frameworks', 'documentImports'],
+    Inspection: ['inspections', 'recommendations', 'referrals', 'frameworks', 'surveys', 'documentImports'],
     'Force registers': ['forceDashboard', ...REGISTERS],
     Published: PUBLISHED,
   },

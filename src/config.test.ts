@@ -55,6 +55,31 @@ describe('loadConfig', () => {
     })
   })
 
+  it('writes no audit checkpoints unless a folder and a key are set, hourly by default', () => {
+    expect(loadConfig({}).auditCheckpoints).toEqual({ intervalMs: 3_600_000 })
+    expect(
+      loadConfig({
+        PROBITY_AUDIT_CHECKPOINT_DIR: 'checkpoints',
+        PROBITY_AUDIT_KEY_FILE: 'audit.key',
+        PROBITY_AUDIT_CHECKPOINT_MINUTES: '15',
+      }).auditCheckpoints,
+    ).toEqual({
+      folder: path.resolve('checkpoints'),
+      keyFile: path.resolve('audit.key'),
+      intervalMs: 900_000,
+    })
+    expect(() => loadConfig({ PROBITY_AUDIT_CHECKPOINT_DIR: 'checkpoints' })).toThrow(
+      /^Missing setting PROBITY_AUDIT_KEY or PROBITY_AUDIT_KEY_FILE/,
+    )
+    expect(() => loadConfig({ PROBITY_AUDIT_CHECKPOINT_MINUTES: '0' })).toThrow(
+      /^Invalid setting PROBITY_AUDIT_CHECKPOINT_MINUTES="0": expected a whole number of minutes/,
+    )
+    // The key is a secret: a wrong one is named, never shown.
+    expect(() => loadConfig({ PROBITY_AUDIT_KEY: 'hunter2' })).toThrow(
+      /^Invalid setting PROBITY_AUDIT_KEY: expected an Ed25519 private key in PEM form$/,
+    )
+  })
+
   it('trusts no proxy unless told which', () => {
     expect(loadConfig({}).trustProxy).toBe(false)
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)

@@ -47,12 +47,33 @@ const environmentSchema = z.object({
     .enum(['development', 'production', 'test'], { error: 'one of development, production, test' })
     .default('development'),
   DRAIN_SECONDS: seconds.default(0),
+  PROBITY_AUDIT_KEY: z.string().includes('PRIVATE KEY', 'an Ed25519 private key in PEM form').optional(),
+  PROBITY_AUDIT_KEY_FILE: z.string().min(1, 'the path of a file holding an Ed25519 private key').optional(),
+  PROBITY_AUDIT_CHECKPOINT_DIR: z.string().min(1, 'a folder path for audit checkpoints').optional(),
+  PROBITY_AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number({ error: 'a whole number of minutes from 1 to 1440' })
+    .int('a whole number of minutes from 1 to 1440')
+    .min(1, 'a whole number of minutes from 1 to 1440')
+    .max(1440, 'a whole number of minutes from 1 to 1440')
+    .default(60),
   SHUTDOWN_TIMEOUT_SECONDS: seconds.default(10),
 })
 
-const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET']
+const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET', 'PROBITY_AUDIT_KEY']
 
 export type DatabaseSettings = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string }
+
+/**
+ * Signed checkpoints of the audit chain's end (`probity audit checkpoint`): the Ed25519 key that signs
+ * them, from the variable or a file, and the folder the server writes one to every `intervalMs` — only
+ * when both a key and a folder are set.
+ */
+export interface AuditCheckpointSettings {
+  keyPem?: string
+  keyFile?: string
+  folder?: string
+  intervalMs: number
+}
 
 export interface Config {
   port: number
@@ -71,6 +92,7 @@ export interface Config {
   drainMs: number
   /** How long requests in flight may take to finish at shutdown before the process gives up on them. */
   shutdownTimeoutMs: number
+  auditCheckpoints: AuditCheckpointSettings
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +114,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   const settings = parsed.data
   const production = settings.NODE_ENV === 'production'
+  if (
+    settings.PROBITY_AUDIT_CHECKPOINT_DIR &&
+    !settings.PROBITY_AUDIT_KEY &&
+    !settings.PROBITY_AUDIT_KEY_FILE
+  ) {
+    throw new ConfigError(
+      'Missing setting PROBITY_AUDIT_KEY or PROBITY_AUDIT_KEY_FILE: PROBITY_AUDIT_CHECKPOINT_DIR needs a key to sign checkpoints',
+    )
+  }
   if (production && !settings.COOKIE_SECRET) {
     throw new ConfigError(
       'Missing setting COOKIE_SECRET: expected at least 32 random characters in production',
@@ -110,6 +141,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     cookieSecret: settings.COOKIE_SECRET ?? randomBytes(32).toString('hex'),
     drainMs: settings.DRAIN_SECONDS * 1000,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    auditCheckpoints: {
+      keyPem: settings.PROBITY_AUDIT_KEY,
+      keyFile: settings.PROBITY_AUDIT_KEY_FILE && path.resolve(settings.PROBITY_AUDIT_KEY_FILE),
+      folder: settings.PROBITY_AUDIT_CHECKPOINT_DIR && path.resolve(settings.PROBITY_AUDIT_CHECKPOINT_DIR),
+      intervalMs: settings.PROBITY_AUDIT_CHECKPOINT_MINUTES * 60_000,
+    },
   }
 }
 

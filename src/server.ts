@@ -5,6 +5,8 @@ import { type Config, ConfigError } from './config.js'
 import { type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase, migrationStatus } from './db/migrate.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
+import { scheduleCheckpoints } from './modules/audit/checkpoint-schedule.js'
+import { loadCheckpointKey } from './modules/audit/checkpoints.js'
 import { createServices } from './services.js'
 import { createLogger } from './web/logging.js'
 
@@ -31,6 +33,9 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   try {
     await prepareSchema(database, options, log)
     const services = createServices(database.db)
+    // A key that cannot sign stops the start, like any wrong setting, before anything is served.
+    const { folder, intervalMs } = config.auditCheckpoints
+    const checkpointKey = folder ? await loadCheckpointKey(config.auditCheckpoints) : undefined
     if (options.demo) {
       const { added } = await seedDemoData(services)
       if (added) log.info(`Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}`)
@@ -43,6 +48,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       changes: database.changes,
     })
     await app.listen({ port: config.port, host: config.host })
+    const checkpoints =
+      folder && checkpointKey
+        ? scheduleCheckpoints(services.audit, { folder, key: checkpointKey, intervalMs, log })
+        : undefined
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const url = `http://${shownHost}:${config.port}`
     const { version, commit } = services.health.buildInfo
@@ -54,6 +63,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     let stopping: Promise<void> | undefined
     const stop = () => {
       stopping ??= (async () => {
+        checkpoints?.stop()
         await app.close()
         await database.close()
       })()

@@ -13,6 +13,7 @@ import type { Role } from '../../domain/roles.js'
 import { forces } from '../forces/schema.js'
 import { auditChainHead, auditEvents } from './schema.js'
 import { AuditService, appendAuditEvent } from './service.js'
+import { tamper } from './test-support.js'
 
 const actor = (label: string): Actor => ({ type: 'user', id: label, label, ipAddress: '192.0.2.10' })
 
@@ -35,20 +36,6 @@ function callerAs(role: Role, forceId: number | null): Caller {
 /** Appends one event as `scope` would, in its own transaction, as every service does. */
 function append(db: Database, scope: Scope, record: Parameters<typeof appendAuditEvent>[2], at: Date) {
   return inScope(db, scope, (tx) => appendAuditEvent(tx, actor(`someone in ${scope.kind}`), record, at))
-}
-
-/**
- * Changes audit rows as the tables' owner with the refusing triggers switched off for one transaction:
- * what someone with full control of the database could do, and what verification must then catch.
- */
-async function tamper(db: Database, change: (tx: Database) => Promise<unknown>) {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`alter table audit_events disable trigger user`)
-    await tx.execute(sql`alter table audit_chain_head disable trigger user`)
-    await change(tx as unknown as Database)
-    await tx.execute(sql`alter table audit_chain_head enable trigger user`)
-    await tx.execute(sql`alter table audit_events enable trigger user`)
-  })
 }
 
 async function forceIds(db: Database, ...codes: string[]): Promise<number[]> {

@@ -54,17 +54,31 @@ export function hashEvent(event: ChainedEvent): string {
  *   recorded end;
  * - `gap`: the numbering jumps over the event;
  * - `tail`: the trail stops before the chain's recorded end;
- * - `beyond-head`: the event lies after the chain's recorded end, so it was not appended through it.
+ * - `beyond-head`: the event lies after the chain's recorded end, so it was not appended through it;
+ * - `checkpoint-missing`: a signed checkpoint kept outside the database records the event, but the
+ *   trail ends before it (events were cut from the end, and the recorded end moved back with them);
+ * - `checkpoint-hash`: the event's hash is not the one a signed checkpoint records (the chain was
+ *   rewritten at or before it, with fresh hashes that agree with each other).
  */
-export type ChainProblemReason = 'content' | 'link' | 'head' | 'gap' | 'tail' | 'beyond-head'
+export type ChainProblemReason =
+  | 'content'
+  | 'link'
+  | 'head'
+  | 'gap'
+  | 'tail'
+  | 'beyond-head'
+  | 'checkpoint-missing'
+  | 'checkpoint-hash'
 
 export type ChainProblem = {
   kind: 'altered' | 'missing'
   /** The first event that does not fit. */
   seq: number
   reason: ChainProblemReason
-  /** The number of the event found where `seq` was expected (gap), or the recorded end (tail, beyond-head). */
+  /** The number of the event found where `seq` was expected (gap), or the recorded end (tail, beyond-head, checkpoint-missing). */
   found?: number
+  /** The checkpoint file that shows it (checkpoint-missing, checkpoint-hash). */
+  checkpoint?: string
 }
 
 /**
@@ -134,5 +148,9 @@ export function describeProblem(problem: ChainProblem): string {
     }
     case 'beyond-head':
       return `${event} was added outside the chain (the chain's recorded end is event ${problem.found}).`
+    case 'checkpoint-missing':
+      return `${event} is missing: the signed checkpoint ${problem.checkpoint} records it, but the trail ends at event ${problem.found} (events were cut from its end).`
+    case 'checkpoint-hash':
+      return `${event} or one before it was rewritten: its hash is not the one the signed checkpoint ${problem.checkpoint} records.`
   }
 }

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import {
   and,
   asc,
@@ -8,8 +9,10 @@ import {
   gt,
   gte,
   ilike,
+  inArray,
   isNull,
   lt,
+  max,
   type SQL,
   sql,
 } from 'drizzle-orm'
@@ -18,6 +21,7 @@ import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Actor, actingId, type Caller, requireRole, type Scope } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
 import { type ChainedEvent, type ChainProblem, ChainVerifier, hashEvent } from './chain.js'
+import type { Checkpoint } from './checkpoints.js'
 import type { AuditFilter } from './filters.js'
 import { auditChainHead, auditEvents } from './schema.js'
 
@@ -97,6 +101,42 @@ const VERIFY_BATCH = 5000
 
 /** The most events one download may hold. */
 export const AUDIT_EXPORT_LIMIT = 50_000
+
+/** A checkpoint and the name of the file it came from, to say which one shows a problem. */
+export type NamedCheckpoint = Checkpoint & { file: string }
+
+/** The first checkpoint, oldest first, whose event is gone or has another hash. */
+async function checkpointProblem(
+  tx: Transaction,
+  checkpoints: NamedCheckpoint[],
+): Promise<ChainProblem | undefined> {
+  if (!checkpoints.length) return undefined
+  const seqs = checkpoints.map((checkpoint) => checkpoint.seq)
+  const found = new Map(
+    (
+      await tx
+        .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+        .from(auditEvents)
+        .where(inArray(auditEvents.seq, seqs))
+    ).map((event) => [event.seq, event.hash]),
+  )
+  const [last] = await tx.select({ value: max(auditEvents.seq) }).from(auditEvents)
+  for (const checkpoint of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
+    const hash = found.get(checkpoint.seq)
+    const file = path.basename(checkpoint.file)
+    if (hash === undefined)
+      return {
+        kind: 'missing',
+        seq: checkpoint.seq,
+        reason: 'checkpoint-missing',
+        found: last?.value ?? 0,
+        checkpoint: file,
+      }
+    if (hash !== checkpoint.hash)
+      return { kind: 'altered', seq: checkpoint.seq, reason: 'checkpoint-hash', checkpoint: file }
+  }
+  return undefined
+}
 
 /** The conditions of a filter; those it leaves out match everything. */
 function whereOf(filter: AuditFilter): SQL | undefined {
@@ -220,12 +260,26 @@ export class AuditService {
     })
   }
 
-  /** Recomputes the whole chain, in batches so memory stays flat however long the trail is. */
-  async verify(): Promise<ChainVerification> {
+  /** The chain's recorded end: its last event's number and hash (0 and "genesis" when empty). */
+  async head(): Promise<{ seq: number; hash: string }> {
+    const [head] = await this.db.select().from(auditChainHead).where(eq(auditChainHead.id, 1))
+    if (!head) throw new Error('the audit chain head is missing: run probity migrate')
+    return { seq: head.seq, hash: head.hash }
+  }
+
+  /**
+   * Recomputes the whole chain, in batches so memory stays flat however long the trail is. Signed
+   * checkpoints, when given (their signatures already checked), must each find their event with the
+   * hash they record: that catches a trail cut short or rewritten before the last checkpoint, which
+   * the chain alone cannot, since whoever rewrites it can recompute every hash and its end.
+   */
+  async verify(checkpoints: NamedCheckpoint[] = []): Promise<ChainVerification> {
     return this.db.transaction(
       async (tx) => {
         const [head] = await tx.select().from(auditChainHead).where(eq(auditChainHead.id, 1))
         if (!head) return { ok: false, events: 0, kind: 'missing', seq: 1, reason: 'tail' }
+        const anchored = await checkpointProblem(tx, checkpoints)
+        if (anchored) return { ok: false, events: 0, ...anchored }
         const verifier = new ChainVerifier()
         let after = 0
         for (;;) {

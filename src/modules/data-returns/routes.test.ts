@@ -188,6 +188,12 @@ describe('the national comparison', () => {
       '<title id="chart-title">Second-job applications per 1,000 workforce, by force</title>',
     )
     expect(page.body).toContain('aria-sort="descending"')
+    // Outliers explained in plain words; each force's name leads to its return.
+    expect(page.body).not.toMatch(/Tukey|IQR|Q1/)
+    expect(page.body).toContain('is tagged as an outlier when it is far from the other forces’ figures')
+    expect(page.body).toContain(
+      `href="/inspections/${cast.inspection.id}/forces/cleveland/data-return">Cleveland Police</a>`,
+    )
     // Bravo supplied 10 applications, Alpha's records give 1: Bravo first when sorted high to low.
     const table = page.body.slice(page.body.indexOf('id="comparison-counts"'))
     expect(table.indexOf('Cleveland Police')).toBeLessThan(table.indexOf('Cheshire Constabulary'))

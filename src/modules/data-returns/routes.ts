@@ -206,6 +206,8 @@ const comparisonJson = z
   })
   .meta({ id: 'DataReturnComparison' })
 
+/** The same rule in plain words, for the comparison page. */
+export const OUTLIER_EXPLANATION = `A figure is tagged as an outlier when it is far from the other forces’ figures: take the middle half of the forces’ figures; a figure more than ${OUTLIER_FENCE} times the width of that middle half below its bottom, or above its top, is an outlier, low or high. For counts the figures compared are per 1,000 workforce. An item is judged only when at least ${OUTLIER_MINIMUM} forces have a figure for it; yes/no items are not judged.`
 export const OUTLIER_RULE = `Tukey's fences: a figure below Q1 − ${OUTLIER_FENCE} × IQR or above Q3 + ${OUTLIER_FENCE} × IQR of the forces' figures (rates per 1,000 workforce for counts, the values otherwise), when at least ${OUTLIER_MINIMUM} forces have one; yes/no items are not judged.`
 
 function comparisonColumns(): Column<ComparisonRow>[] {
@@ -651,7 +653,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         sort,
         order,
         path,
-        outlierRule: OUTLIER_RULE,
+        outlierRule: OUTLIER_EXPLANATION,
         csvHref: `${path}.csv`,
         xlsxHref: `${path}.xlsx`,
         withValues: view.rows.filter((row) => row.known > 0).length,

@@ -2,7 +2,12 @@ import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod'
 import type { DataChanges } from './db/data-changes.js'
 import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
@@ -95,10 +100,13 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(rateLimit, { global: false })
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'Probity API', version: '1' },
       components: { securitySchemes: { apiToken: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
+    // The schemas named with `.meta({ id })` go into components.schemas, where the operations' $refs point.
+    transformObject: jsonSchemaTransformObject,
   })
 
   await app.register(healthRoutes, { services })

@@ -140,3 +140,20 @@ describe('days outside the years a record may fall in (finding 4)', () => {
     }
   })
 })
+
+describe('an upload that is not a well-formed multipart form', () => {
+  it('answers 400, not 500, when the form has no boundary or is cut short', async () => {
+    const agent = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    const payload = `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${agent.csrfToken}\r\n--x`
+    for (const type of ['multipart/form-data', 'multipart/form-data; charset=utf-8']) {
+      const response = await testApp.app.inject({
+        method: 'POST',
+        url: '/gifts-hospitality/import',
+        payload,
+        headers: { cookie: agent.cookieHeader, 'x-csrf-token': agent.csrfToken, 'content-type': type },
+      })
+      expect(response.statusCode, type).toBe(400)
+      expect(response.body, type).toMatch(/not a well-formed upload/)
+    }
+  })
+})

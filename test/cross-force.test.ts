@@ -1,53 +1,16 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from './support/agent.js'
+import { fillRouteParameters } from './support/route-parameters.js'
 import { createTestApp, type TestApp } from './support/test-app.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from './support/two-forces.js'
 
 /**
  * Walks every route in the app's route table as another force's users, as another force's API token,
  * and as an anonymous visitor, filling each route's parameters with the first force's records. A
- * new route is walked as soon as it exists; a new kind of parameter fails here until it gets a value.
+ * new route is walked as soon as it exists; a new kind of parameter fails until it gets a value in
+ * test/support/route-parameters.ts.
  */
-
-/** Parameters that name one of force Alpha's records. `code` names the force itself, which is public. */
-const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
-  publicationVersionId: (cast) => cast.alphaPublication.versionId,
-  commentId: (cast) => cast.alphaPublication.commentId,
-  userId: (cast) => cast.alpha.users.staff.id,
-  tokenId: (cast) => cast.alpha.apiToken.id,
-  businessInterestId: (cast) => cast.alpha.businessInterests.businessInterestId,
-  staffMemberId: (cast) => cast.alpha.roster.staffMemberId,
-  importId: (cast) => cast.alpha.roster.pendingImportId,
-  giftId: (cast) => cast.alpha.gifts.giftId,
-  giftImportId: (cast) => cast.alpha.gifts.pendingImportId,
-  mediaContactId: (cast) => cast.alpha.mediaContacts.mediaContactId,
-  mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
-  caseId: (cast) => cast.alpha.cases.caseId,
-  referralId: (cast) => cast.alpha.cases.referralId,
-  policyId: (cast) => cast.alpha.policies.policyId,
-  versionId: (cast) => cast.alpha.policies.versionId,
-  forceCode: (cast) => cast.alpha.code,
-  findingId: (cast) => cast.alphaFieldwork.findingId,
-  recommendationId: (cast) => cast.alphaFieldwork.recommendationId,
-  documentId: (cast) => cast.alphaDocument.documentId,
-}
-const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
-  kind: () => 'press-release',
-  code: (cast) => cast.alpha.code,
-  inspectionId: (cast) => cast.inspection.id,
-  frameworkId: (cast) => cast.inspection.frameworkId,
-  // An area, question, recommendation or mapping of a framework (which no force owns): none in particular.
-  itemId: () => '00000000-0000-4000-8000-000000000000',
-  areaCode: () => 'media',
-  // Desk research is the inspectorate's alone (every route is for researchers): any exercise, post or profile.
-  exerciseCode: () => 'social-media-2012',
-  researchPostId: () => '00000000-0000-4000-8000-000000000000',
-  researchProfileId: () => '00000000-0000-4000-8000-000000000000',
-  // Surveys are the inspectorate's alone (every route is for inspectorate roles): any survey and wave.
-  surveyCode: () => 'public-attitudes-synthetic',
-  waveCode: () => '2012',
-}
 
 let testApp: TestApp
 let cast: TwoForces
@@ -62,19 +25,8 @@ function routesToWalk() {
   return testApp.app.routeTable.filter((route) => route.method !== 'HEAD')
 }
 
-function fill(url: string): { path: string; namesAlphaRecord: boolean } {
-  let namesAlphaRecord = false
-  const path = url.replace(/:(\w+)/g, (_match, name: string) => {
-    const record = ALPHA_RECORD[name]
-    if (record) {
-      namesAlphaRecord = true
-      return record(cast)
-    }
-    const shared = PUBLIC_PARAMETER[name]
-    if (!shared) throw new Error(`Route ${url}: give :${name} a value in test/cross-force.test.ts`)
-    return shared(cast)
-  })
-  return { path, namesAlphaRecord }
+function fill(url: string) {
+  return fillRouteParameters(url, cast)
 }
 
 type Send = (method: string, path: string) => Promise<LightMyRequestResponse>

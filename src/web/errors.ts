@@ -51,6 +51,14 @@ function sendError(
   })
 }
 
+/** What the multipart reader (busboy) throws, without a status, for an upload that is not well formed. */
+const MALFORMED_MULTIPART = new Set([
+  'Multipart: Boundary not found',
+  'Unexpected end of multipart data',
+  'Unsupported Content-Type.',
+  'Malformed part header',
+])
+
 /**
  * One place turns every failure into a GOV.UK page or a JSON body. Client errors say what was wrong;
  * server errors are logged with a reference and never show their stack or internals.
@@ -89,6 +97,14 @@ export function setUpErrorPages(app: FastifyInstance): void {
         403,
         'The form you sent has expired or did not come from Probity, so nothing was changed. Go back, reload the page and try again.',
         { title: 'Your form could not be sent' },
+      )
+    }
+    if (MALFORMED_MULTIPART.has(error.message)) {
+      return sendError(
+        request,
+        reply,
+        400,
+        'The form or file you sent was cut short or is not a well-formed upload. Choose the file and send it again.',
       )
     }
     if (isInvalidDatabaseInput(error)) {

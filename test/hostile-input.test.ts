@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasRole } from '../src/domain/roles.js'
+import type { Access } from '../src/web/authorisation.js'
+import { Agent, signedInAgent } from './support/agent.js'
+import { hostileRequest } from './support/hostile-requests.js'
+import { fillRouteParameters } from './support/route-parameters.js'
+import { createTestApp, type TestApp } from './support/test-app.js'
+import { buildTwoForces, type TwoForces } from './support/two-forces.js'
+
+/**
+ * Drives every route in the app's route table with generated hostile requests (broken and odd JSON,
+ * forms and uploads, NULs, half-characters, huge numbers, `__proto__`, long text, odd headers and
+ * query strings) as a caller the route lets in, and checks that none answers 5xx and that a refused
+ * request wrote nothing. Set HOSTILE_SEED to replay a failure (its seed is in the message) and
+ * HOSTILE_RUNS for more requests per route.
+ */
+
+const SEED = Number(process.env.HOSTILE_SEED ?? Math.floor(Math.random() * 2 ** 31))
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 6)
+
+let testApp: TestApp
+let cast: TwoForces
+const agents: { anonymous?: Agent; force?: Agent; inspectorate?: Agent } = {}
+
+beforeAll(async () => {
+  testApp = await createTestApp()
+  cast = await buildTwoForces(testApp.services)
+  agents.anonymous = new Agent(testApp.app)
+  await agents.anonymous.get('/sign-in')
+  agents.force = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+  agents.inspectorate = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)
+}, 180_000)
+afterAll(() => testApp.close())
+
+/** Who walks a route: someone it lets in, so the requests reach its handler. */
+function walkerFor(access: Access): keyof typeof agents {
+  if (access === 'public') return 'anonymous'
+  if (access === 'signed-in') return 'force'
+  if (access.some((role) => hasRole('force-admin', role))) return 'force'
+  return 'inspectorate'
+}
+
+/** Rows in every table: a refused request must leave every count as it was. */
+async function rowCounts(): Promise<Record<string, number>> {
+  const tables = await testApp.database.db.execute<{ name: string }>(
+    sql`select tablename as name from pg_tables where schemaname = current_schema() order by tablename`,
+  )
+  const names = (tables as unknown as { rows: { name: string }[] }).rows.map((row) => row.name)
+  const counts = sql.join(
+    names.map((name) => sql`select ${name} as name, count(*)::int as n from ${sql.identifier(name)}`),
+    sql` union all `,
+  )
+  const result = (await testApp.database.db.execute(counts)) as unknown as {
+    rows: { name: string; n: number }[]
+  }
+  return Object.fromEntries(result.rows.map((row) => [row.name, Number(row.n)]))
+}
+
+/** A new session for a walker whose session a request ended (signing out, say), so the walk goes on as them. */
+async function keepSignedIn(walker: keyof typeof agents): Promise<Agent> {
+  const agent = agents[walker] as Agent
+  if (walker === 'anonymous' || (await agent.get('/api/me')).statusCode === 200) return agent
+  const email = walker === 'force' ? cast.alpha.users['force-admin'].email : cast.inspectorateAdmin.email
+  agents[walker] = await signedInAgent(testApp.app, email)
+  return agents[walker] as Agent
+}
+
+describe(`hostile input on every route (HOSTILE_SEED=${SEED}, ${RUNS} runs a route)`, () => {
+  it('answers every hostile request below 500, and a refused one writes nothing', {
+    timeout: 600_000,
+  }, async () => {
+    const routes = testApp.app.routeTable.filter((route) => route.method !== 'HEAD')
+    expect(routes.length).toBeGreaterThan(100)
+    let counts = await rowCounts()
+    for (const [index, route] of routes.entries()) {
+      const walker = walkerFor(route.access)
+      const agent = await keepSignedIn(walker)
+      const { path } = fillRouteParameters(route.url, cast)
+      await fc.assert(
+        fc.asyncProperty(hostileRequest(route.method, agent.csrfToken), async (request) => {
+          const url = request.query ? `${path}?${request.query}` : path
+          const response = await testApp.app.inject({
+            method: route.method as 'GET',
+            url,
+            remoteAddress: agent.remoteAddress,
+            headers: { ...request.headers, cookie: agent.cookieHeader },
+            ...(request.payload === undefined ? {} : { payload: request.payload }),
+          })
+          const what = `${walker} ${route.method} ${url.slice(0, 300)} (${request.label}) → ${response.statusCode}: ${response.body.slice(0, 300)}`
+          expect(response.statusCode, what).toBeLessThan(500)
+          const after = await rowCounts()
+          if (response.statusCode >= 400) expect(after, `wrote rows: ${what}`).toEqual(counts)
+          counts = after
+        }),
+        { seed: SEED + index, numRuns: RUNS, endOnFailure: true },
+      )
+    }
+  })
+})

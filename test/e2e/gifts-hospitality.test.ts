@@ -96,4 +96,23 @@ describe.skipIf(shouldSkipBrowserTests())('gifts and hospitality in a browser', 
     expect(await textOf(page.locator('main'))).toContain('disposal: – → donated')
     await expectAccessible(page)
   })
+
+  it('the caseworker exports the register as the filters show it', async () => {
+    const { page } = session
+    await page.goto('/gifts-hospitality?flagged=yes')
+    await expectAccessible(page)
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'CSV' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/\.csv$/)
+    const stream = await download.createReadStream()
+    const chunks: Buffer[] = []
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk))
+    const csv = Buffer.concat(chunks).toString('utf8')
+    expect(csv.split('\n')[0]).toContain('Offered on')
+    const row = csv.split('\n').find((line) => line.includes('Bluelight Radio Supplies Ltd'))
+    expect(row).toContain('2011-12-18')
+    expect(row).toContain('donated')
+  })
 })

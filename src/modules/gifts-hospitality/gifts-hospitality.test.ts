@@ -119,7 +119,7 @@ describe('a member of staff declares', () => {
     const response = await staff.post('/gifts-hospitality/declare', withOfferedOn('20', '12', '2011'))
     expect(response.statusCode).toBe(303)
     const location = String(response.headers.location)
-    expect(location).toMatch(/^\/gifts-hospitality\/[0-9a-f-]{36}\?declared=1$/)
+    expect(location).toMatch(/^\/gifts-hospitality\/[0-9a-f-]{36}$/)
     const detail = await staff.get(location)
     expect(detail.statusCode).toBe(200)
     expect(detail.body).toContain('Declaration recorded')

@@ -224,7 +224,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         return reply.code(403).render('gifts-hospitality/views/not-linked.njk')
       try {
         const gift = await gifts.declare(request.caller, request.body)
-        return reply.redirect(`${LIST}/${gift.id}?declared=1`, 303)
+        return reply.flash('Declaration recorded').redirect(`${LIST}/${gift.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('gifts-hospitality/views/declare.njk', {
@@ -253,7 +253,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     async (request, reply) => {
       try {
         const gift = await gifts.record(request.caller, request.body)
-        return reply.redirect(`${LIST}/${gift.id}?declared=1`, 303)
+        return reply.flash('Declaration recorded').redirect(`${LIST}/${gift.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('gifts-hospitality/views/new.njk', {
@@ -276,7 +276,6 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
           declareFrom: String(thresholds.declareFrom),
           approvalFrom: String(thresholds.approvalFrom),
         },
-        saved: (request.query as { saved?: string }).saved === '1',
       })
     },
   )
@@ -287,7 +286,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     async (request, reply) => {
       try {
         await gifts.setThresholds(request.caller, request.body)
-        return reply.redirect(`${LIST}/settings?saved=1`, 303)
+        return reply.flash('Thresholds saved').redirect(`${LIST}/settings`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('gifts-hospitality/views/settings.njk', {
@@ -324,8 +323,6 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
         keeper,
         values: { approver: gift.approver ?? '', disposal: gift.disposal ?? '', notes: gift.notes ?? '' },
         choices: CHOICES,
-        declared: (request.query as { declared?: string }).declared === '1',
-        reviewed: (request.query as { reviewed?: string }).reviewed === '1',
       })
     },
   )
@@ -336,7 +333,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     async (request, reply) => {
       try {
         await gifts.review(request.caller, request.params.giftId, request.body)
-        return reply.redirect(`${LIST}/${request.params.giftId}?reviewed=1`, 303)
+        return reply.flash('Approval and disposal saved').redirect(`${LIST}/${request.params.giftId}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const { gift, history } = await gifts.findWithHistory(request.caller, request.params.giftId)

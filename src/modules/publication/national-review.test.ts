@@ -224,3 +224,27 @@ describe('the force report', () => {
     for (const link of linksIn(markdownBody as string)) expect(listed).toContain(link.href)
   })
 })
+
+describe('a force with missing data', () => {
+  it('gets no sentence about what it did not return, and the editor sees what is missing', async () => {
+    const [outcome] = await testApp.services.publication.generate(SYSTEM_CALLER, revisitId, {
+      forceCode: 'durham',
+      kinds: ['force-report'],
+    })
+    const { version } = await testApp.services.publication.version(
+      SYSTEM_CALLER,
+      outcome?.versionId as string,
+    )
+    const facts = version.facts as ForceFacts
+    const unreturned = facts.figures.filter((figure) => figure.value === null)
+    expect(unreturned.map((figure) => figure.code)).toContain('second-job-applications')
+    // The report's figures section says nothing of them; its table says "not returned".
+    expect(version.content).not.toMatch(/applied for a second job|applications? to take on a second job/)
+    expect(version.content).not.toMatch(/headline judgement/i)
+    const page = await inspector.get(`/publications/${version.id}`)
+    expect(page.statusCode).toBe(200)
+    const notice = /<div class="govuk-inset-text" id="missing">([\s\S]*?)<\/div>/.exec(page.body)?.[1] ?? ''
+    for (const figure of unreturned) expect(notice).toContain(figure.label)
+    expect(notice).toContain('No confirmed headline judgement')
+  })
+})

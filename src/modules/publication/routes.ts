@@ -8,6 +8,7 @@ import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
 import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
+import { missingFrom } from './missing.js'
 import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
 import { PdfUnavailableError, pdfAvailable, printPdf } from './pdf.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
@@ -163,6 +164,8 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       publisher: scope === 'inspectorate' && request.principal !== undefined,
       checker: scope === 'force' && version.status === 'factual-accuracy',
       works,
+      // What the draft leaves unsaid for want of data: for the inspectorate while it works on it.
+      missing: works ? missingFrom(version.kind, version.facts) : [],
       pdf: pdfAvailable(),
       openOnes: detail.comments.filter((comment) => !comment.response).length,
       errors: extra.errors,

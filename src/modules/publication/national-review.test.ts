@@ -8,7 +8,7 @@ import { countOf, ofWhich } from '../../domain/number-words.js'
 import { formatDay } from '../../web/forms.js'
 import { DEMO_EXERCISE } from '../desk-research/demo.js'
 import type { ForceFacts, NationalFacts } from './facts.js'
-import { nationalNarrative } from './national-narrative.js'
+import { nationalNarrative, wholePercent } from './national-narrative.js'
 import type { PublicationKind } from './schema.js'
 import { linksIn, SOURCES_HEADING } from './sources.js'
 
@@ -179,6 +179,19 @@ describe('the national review', () => {
       const recorded = referrals.filter((r) => r.type === SOCIAL_MEDIA && r.force.code === code).length
       expect(recorded, code).toBeGreaterThan(0)
       expect(summary.byForce.find((row) => row.force.code === code)?.referred, code).toBe(recorded)
+    }
+  })
+
+  it('quotes the surveys’ headline results, each share linked to the survey’s results', async () => {
+    const version = await latest('national-review')
+    const headlines = await testApp.services.surveys.headlines(SYSTEM_CALLER)
+    expect(headlines.length).toBeGreaterThan(0)
+    const links = linksIn(version.content)
+    for (const headline of headlines) {
+      const href = `/surveys/${headline.survey.code}/results`
+      const shares = links.filter((link) => link.href === href).map((link) => link.text)
+      expect(shares).toContain(wholePercent(headline.share))
+      if (headline.previous) expect(shares).toContain(wholePercent(headline.previous.share))
     }
   })
 

@@ -53,7 +53,7 @@ export const sources = {
   },
   /** A public-opinion survey's results, wave by wave. */
   survey(surveyCode: string, title: string): Source {
-    return { href: `/surveys/${encodeURIComponent(surveyCode)}`, title }
+    return { href: `/surveys/${encodeURIComponent(surveyCode)}/results`, title }
   },
   /** A desk-research exercise's summary figures. */
   research(exerciseCode: string, title: string): Source {

@@ -63,8 +63,10 @@ export function setUpWebSecurity(app: FastifyInstance, options: { production: bo
   })
   app.addHook('onSend', (request, reply, payload, done) => {
     const json = String(reply.getHeader('content-type') ?? '').startsWith('application/json')
-    // Answers carry personal data: nothing between here and the caller may keep them, unless a route says so.
-    if (json && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    // Answers carry personal data: nothing between here and the caller may keep an API answer, or any
+    // answer (page, export) to someone signed in, unless a route says so.
+    if ((json || request.principal) && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store')
     ;(json ? setApiHeaders : setPageHeaders)(request.raw, reply.raw, () => done(null, payload))
   })
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signedInAgent } from '../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../test/support/test-app.js'
+import { TEST_PASSWORD } from '../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../domain/access.js'
 
 let testApp: TestApp
 beforeAll(async () => {
@@ -102,5 +105,25 @@ describe('server errors', () => {
       details: [],
     })
     await broken.app.close()
+  })
+})
+
+describe('answers to someone signed in', () => {
+  it('carry Cache-Control: no-store on pages and exports, not only JSON', async () => {
+    await testApp.services.users.create(SYSTEM_CALLER, {
+      email: 'no-store@cheshire.example',
+      name: 'No Store',
+      role: 'force-admin',
+      forceCode: 'cheshire',
+      password: TEST_PASSWORD,
+    })
+    const agent = await signedInAgent(testApp.app, 'no-store@cheshire.example')
+    for (const url of ['/', '/roster', '/gifts-hospitality.csv', '/gifts-hospitality.xlsx', '/api/me']) {
+      const response = await agent.get(url)
+      expect(response.statusCode, url).toBe(200)
+      expect(response.headers['cache-control'], url).toBe('no-store')
+    }
+    // A visitor's public page may be kept: it holds nothing personal.
+    expect((await get('/forces')).headers['cache-control']).toBeUndefined()
   })
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { dayField, optionalDay, optionalText, requiredText } from '../../domain/fields.js'
+import { dateField, optionalDateField } from '../../domain/date-input.js'
+import { dayField, optionalText, requiredText } from '../../domain/fields.js'
 import { MEDIA_CONTACT_METHODS } from '../../domain/registers.js'
 import { sortAndPage } from '../../web/lists.js'
 
@@ -7,10 +8,7 @@ import { sortAndPage } from '../../web/lists.js'
 export const contactFields = {
   journalist: requiredText('Enter the journalist’s name', 'Journalist', 200),
   outlet: requiredText('Enter the newspaper, broadcaster or other outlet', 'Outlet', 200),
-  contactOn: dayField(
-    'Enter the date of the contact',
-    'Enter the date of the contact as a real date, like 27/3/2012',
-  ),
+  contactOn: dateField('Date of the contact'),
   method: z.enum(MEDIA_CONTACT_METHODS, 'Select how the contact was made'),
   purpose: requiredText('Enter the purpose of the contact', 'Purpose', 500),
   discussed: requiredText('Enter what was discussed', 'What was discussed', 5000),
@@ -55,12 +53,8 @@ export const mediaQuerySchema = z
     outlet: optionalFilterText('Outlet').meta({ description: 'Part of the outlet’s name' }),
     journalist: optionalFilterText('Journalist').meta({ description: 'Part of the journalist’s name' }),
     unit: optionalFilterText('Unit').meta({ description: 'Part of the member of staff’s unit' }),
-    from: optionalDay('Enter the from date as a real date, like 1/4/2011').meta({
-      description: 'First day (2011-04-01 or 1/4/2011)',
-    }),
-    to: optionalDay('Enter the to date as a real date, like 31/3/2012').meta({
-      description: 'Last day (2012-03-31 or 31/3/2012)',
-    }),
+    from: optionalDateField('From date').meta({ description: 'First day (2011-04-01)' }),
+    to: optionalDateField('To date').meta({ description: 'Last day (2012-03-31)' }),
     q: optionalFilterText('Search text').meta({
       description:
         'Part of the purpose, what was discussed, journalist, outlet, or the member of staff’s name or number',
@@ -72,7 +66,7 @@ export const mediaQuerySchema = z
       context.addIssue({
         code: 'custom',
         path: ['to'],
-        message: 'The to date must be the same as or after the from date',
+        message: 'To date must be the same as or after the from date',
       })
   })
 export type MediaQuery = z.output<typeof mediaQuerySchema>

@@ -64,6 +64,20 @@ describe('logging a media contact', () => {
     expect(response.body).not.toContain('id="staffNumber"')
   })
 
+  it('asks for the date in day, month and year fields, naming the part missing', async () => {
+    const form = await staff.get('/media-contacts/new')
+    expect(form.body).toContain('name="contactOn-month"')
+    const { contactOn: _typed, ...rest } = contact
+    const response = await staff.post('/media-contacts/new', {
+      ...rest,
+      'contactOn-day': '',
+      'contactOn-month': '2',
+      'contactOn-year': '2012',
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.body).toContain('Date of the contact must include a day')
+  })
+
   it('lets a member of staff log their own and see it in their list', async () => {
     const response = await staff.post('/media-contacts/new', contact)
     expect(response.statusCode).toBe(303)
@@ -182,7 +196,7 @@ describe('the JSON API', () => {
     })
     expect(bad.statusCode).toBe(400)
     expect(bad.json().details).toEqual([
-      { field: 'contactOn', message: 'The date of the contact must be today or in the past' },
+      { field: 'contactOn', message: 'Date of the contact must be today or in the past' },
     ])
     const made = await testApp.app.inject({
       method: 'POST',

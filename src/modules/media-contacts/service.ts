@@ -122,9 +122,8 @@ export class MediaContactsService {
 
   private dateProblems(contactOn: string | undefined): Record<string, string> {
     if (contactOn && contactOn > londonToday(this.now()))
-      return { contactOn: 'The date of the contact must be today or in the past' }
-    if (contactOn && contactOn < '1990-01-01')
-      return { contactOn: 'The date of the contact must be after 1990' }
+      return { contactOn: 'Date of the contact must be today or in the past' }
+    if (contactOn && contactOn < '1990-01-01') return { contactOn: 'Date of the contact must be after 1990' }
     return {}
   }
 

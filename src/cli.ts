@@ -18,6 +18,7 @@ import { policiesCommand } from './modules/policies/cli.js'
 import { extractCommand, renderCommand } from './modules/press-releases/cli.js'
 import { publishCommand } from './modules/publication/cli.js'
 import { rosterCommand } from './modules/roster/cli.js'
+import { surveysCommand } from './modules/surveys/cli.js'
 import { startServer } from './server.js'
 import { withServices } from './services.js'
 
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
   program.addCommand(usersCommand())
   program.addCommand(auditCommand())
   program.addCommand(researchCommand())
+  program.addCommand(surveysCommand())
   program.addCommand(rosterCommand())
   program.addCommand(giftsCommand())
   program.addCommand(publishCommand())

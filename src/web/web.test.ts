@@ -94,7 +94,7 @@ describe('server errors', () => {
     const page = await broken.app.inject('/forces')
     expect(page.statusCode).toBe(500)
     expect(page.body).toContain('Sorry, there is a problem with the service')
-    expect(page.body).toMatch(/quote this reference: <strong>req-[\w-]+<\/strong>/)
+    expect(page.body).toMatch(/quote this reference: <strong>[0-9a-f-]{36}<\/strong>/)
     expect(page.body).not.toMatch(/at .*\.ts:\d+|PGlite|stack/i)
     const api = await broken.app.inject('/api/forces')
     expect(api.statusCode).toBe(500)

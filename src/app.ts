@@ -80,7 +80,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   setUpRequestIds(app)
   setUpWebSecurity(app, { production })
   await app.register(formbody)
-  await setUpUploads(app)
+  await setUpUploads(app, services.pendingImports.limits)
   await setUpStaticAssets(app)
   setUpViews(app)
   setUpFlash(app)

@@ -30,17 +30,20 @@ import { RosterService } from './modules/roster/service.js'
 import { SelfAssessmentsService } from './modules/self-assessments/service.js'
 import { SettingsService } from './modules/settings/service.js'
 import { SurveysService } from './modules/surveys/service.js'
+import { type UploadLimits, uploadLimits } from './spreadsheets/limits.js'
 
 export interface ServiceOptions {
   /** The clock every rule reads; tests replace it to move time on. */
   now?: () => Date
+  /** How much one uploaded spreadsheet may hold, where settings or a test change the defaults. */
+  uploadLimits?: Partial<UploadLimits>
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
-export function createServices(db: Database, { now = () => new Date() }: ServiceOptions = {}) {
+export function createServices(db: Database, { now = () => new Date(), ...options }: ServiceOptions = {}) {
   const forces = new ForcesService(db)
   const audit = new AuditService(db, now)
-  const pendingImports = new PendingImportsService(db, now)
+  const pendingImports = new PendingImportsService(db, now, uploadLimits(options.uploadLimits))
   const roster = new RosterService(db, forces, pendingImports, audit, now)
   const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now)
   const giftsHospitality = new GiftsHospitalityService(db, roster, audit, pendingImports, now)

@@ -1,8 +1,14 @@
-import { parse } from 'csv-parse/sync'
-import ExcelJS from 'exceljs'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type ExcelJS from 'exceljs'
+import { ValidationError } from '../domain/errors.js'
+import { csvRecords } from './csv.js'
+import { fileTooLarge, SpreadsheetError, tooManyRows } from './errors.js'
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './limits.js'
+import { pacer } from './pace.js'
+import { xlsxRows } from './xlsx.js'
 
-/** A file that cannot be read as a spreadsheet at all; the message says why in plain words. */
-export class SpreadsheetError extends Error {}
+export { SpreadsheetError } from './errors.js'
 
 /** One data row, keyed by the normalised header, with the line (CSV) or row (XLSX) number people see. */
 export interface SheetRow {
@@ -14,8 +20,6 @@ export interface UploadedFile {
   filename: string
   data: Buffer
 }
-
-export const MAX_ROWS = 1_000_000
 
 /** `Staff number` and `staff_number` both become `staff_number`. */
 export function normaliseHeader(header: string): string {
@@ -34,7 +38,7 @@ function kindOf(file: UploadedFile): 'csv' | 'xlsx' {
     return 'xlsx'
   }
   if (name.endsWith('.csv') || name.endsWith('.txt')) {
-    if (isZip || file.data.includes(0)) throw new SpreadsheetError(`${file.filename} is not a text CSV file`)
+    if (isZip) throw new SpreadsheetError(`${file.filename} is not a text CSV file`)
     return 'csv'
   }
   throw new SpreadsheetError(`${file.filename} is neither a CSV (.csv) nor an Excel (.xlsx) file`)
@@ -52,33 +56,22 @@ export function checkHeaders(headers: string[], filename: string): string[] {
   return normalised
 }
 
-function readCsv(file: UploadedFile): SheetRow[] {
-  const text = file.data.toString('utf8').replace(/^\uFEFF/, '')
-  if (!text.trim()) throw new SpreadsheetError(`${file.filename} is empty`)
-  let records: { record: string[]; info: { lines: number }; raw: string }[]
-  try {
-    records = parse(text, {
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      bom: true,
-    }) as unknown as typeof records
-  } catch (error) {
-    throw new SpreadsheetError(`${file.filename} is not valid CSV: ${(error as Error).message}`)
+async function* readCsv(file: UploadedFile, limits: UploadLimits): AsyncGenerator<SheetRow> {
+  let columns: string[] | undefined
+  for await (const { line, record } of csvRecords(file.data, file.filename, limits)) {
+    if (!columns) {
+      columns = checkHeaders(record, file.filename)
+      continue
+    }
+    yield {
+      line,
+      values: Object.fromEntries(columns.map((column, index) => [column, (record[index] ?? '').trim()])),
+    }
   }
-  const [header, ...data] = records
-  if (!header) throw new SpreadsheetError(`${file.filename} is empty`)
-  const columns = checkHeaders(header.record, file.filename)
-  if (data.length > MAX_ROWS) throw new SpreadsheetError(`${file.filename} has more than ${MAX_ROWS} rows`)
-  // `lines` counts to the end of the record; a quoted value may span lines, and people look for its start.
-  return data.map(({ record, info, raw }) => ({
-    line: info.lines - (raw.replace(/^[\r\n]+|[\r\n]+$/g, '').match(/\n/g)?.length ?? 0),
-    values: Object.fromEntries(columns.map((column, index) => [column, (record[index] ?? '').trim()])),
-  }))
+  if (!columns) throw new SpreadsheetError(`${file.filename} is empty`)
 }
 
-/** A cell of a workbook as the text an import reads: dates as days, formulas as their results. */
+/** A cell of a workbook as ExcelJS reads it, as the text an import reads: dates as days, formulas as their results. */
 export function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return ''
   if (value instanceof Date) return value.toISOString().slice(0, 10)
@@ -91,34 +84,65 @@ export function cellText(value: ExcelJS.CellValue): string {
   return String(value).trim()
 }
 
-async function readXlsx(file: UploadedFile): Promise<SheetRow[]> {
-  const workbook = new ExcelJS.Workbook()
-  try {
-    await workbook.xlsx.load(file.data as unknown as ArrayBuffer)
-  } catch {
-    throw new SpreadsheetError(`${file.filename} could not be opened as an Excel workbook`)
+async function* readXlsx(file: UploadedFile, limits: UploadLimits): AsyncGenerator<SheetRow> {
+  let columns: string[] | undefined
+  let rows = 0
+  for await (const { line, cells } of xlsxRows(file.data, file.filename, limits)) {
+    if (!columns) {
+      if (line !== 1) throw new SpreadsheetError(`${file.filename} has no header row`)
+      const last = Math.max(0, ...cells.keys())
+      columns = checkHeaders(
+        Array.from({ length: last }, (_, index) => cells.get(index + 1) ?? ''),
+        file.filename,
+      )
+      continue
+    }
+    if (!cells.size) continue
+    if (++rows > limits.rows) throw new SpreadsheetError(tooManyRows(file.filename, limits.rows))
+    const values = Object.fromEntries(columns.map((column, index) => [column, cells.get(index + 1) ?? '']))
+    if (Object.values(values).some((value) => value !== '')) yield { line, values }
   }
-  const sheet = workbook.worksheets[0]
-  if (!sheet || sheet.rowCount === 0) throw new SpreadsheetError(`${file.filename} has no rows`)
-  const headerRow = sheet.getRow(1)
-  const headers: string[] = []
-  for (let column = 1; column <= headerRow.cellCount; column++)
-    headers.push(cellText(headerRow.getCell(column).value))
-  const columns = checkHeaders(headers, file.filename)
+  if (!columns) throw new SpreadsheetError(`${file.filename} has no rows`)
+}
+
+/**
+ * The first sheet of a CSV or XLSX upload, row by row; the first row is the header. The file is
+ * read as a stream and checked against the limits as it goes, so one over a limit is refused there
+ * (a SpreadsheetError naming the limit); and the work lets the event loop turn every few milliseconds.
+ */
+export async function* spreadsheetRows(
+  file: UploadedFile,
+  limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+): AsyncGenerator<SheetRow> {
+  if (file.data.length === 0) throw new SpreadsheetError(`${file.filename} is empty`)
+  const pace = pacer()
+  const rows = kindOf(file) === 'csv' ? readCsv(file, limits) : readXlsx(file, limits)
+  for await (const row of rows) {
+    await pace()
+    yield row
+  }
+}
+
+/** Every row of a CSV or XLSX upload (see spreadsheetRows). */
+export async function readSpreadsheet(
+  file: UploadedFile,
+  limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+): Promise<SheetRow[]> {
   const rows: SheetRow[] = []
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (rowNumber === 1) return
-    const values = Object.fromEntries(
-      columns.map((column, index) => [column, cellText(row.getCell(index + 1).value)]),
-    )
-    if (Object.values(values).some((value) => value !== '')) rows.push({ line: rowNumber, values })
-  })
-  if (rows.length > MAX_ROWS) throw new SpreadsheetError(`${file.filename} has more than ${MAX_ROWS} rows`)
+  for await (const row of spreadsheetRows(file, limits)) rows.push(row)
   return rows
 }
 
-/** Reads the first sheet of a CSV or XLSX upload into rows; the first row is the header. */
-export async function readSpreadsheet(file: UploadedFile): Promise<SheetRow[]> {
-  if (file.data.length === 0) throw new SpreadsheetError(`${file.filename} is empty`)
-  return kindOf(file) === 'csv' ? readCsv(file) : readXlsx(file)
+/** A file a command is given, read into memory only when it is within the limit of an upload. */
+export async function readLocalFile(file: string, maxBytes: number): Promise<UploadedFile> {
+  const filename = path.basename(file)
+  try {
+    const stat = await fs.stat(file)
+    if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' })
+    if (stat.size > maxBytes) throw new ValidationError({ file: fileTooLarge(filename, maxBytes) })
+    return { filename, data: await fs.readFile(file) }
+  } catch (error) {
+    if (error instanceof ValidationError) throw error
+    throw new ValidationError({ file: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` })
+  }
 }

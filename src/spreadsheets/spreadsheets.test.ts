@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { readSpreadsheet, SpreadsheetError } from './read.js'
+import { SpreadsheetError } from './errors.js'
+import { readSpreadsheet } from './read.js'
 import { validateRows } from './validate.js'
 import { neutraliseFormula, toCsv, toXlsx } from './write.js'
 
@@ -59,7 +60,7 @@ describe('validateRows', () => {
       number: z.coerce.number().int(),
       hours: z.coerce.number().min(0, 'must be 0 or more'),
     })
-    const { valid, problems } = validateRows(rows, schema)
+    const { valid, problems } = await validateRows(rows, schema)
     expect(valid.map((row) => row.line)).toEqual([2, 5])
     expect(problems).toEqual([
       { line: 3, reason: expect.stringMatching(/^number: /) },

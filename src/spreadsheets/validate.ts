@@ -1,9 +1,66 @@
 import type { z } from 'zod'
+import { formatCount } from './limits.js'
+import { pacer } from './pace.js'
 import type { SheetRow } from './read.js'
 
 export interface RowProblem {
   line: number
   reason: string
+}
+
+/** The most problems an upload's report lists one by one; the rest are counted. */
+export const PROBLEMS_LISTED = 100
+
+/**
+ * Problems gathered as a file is read: the first PROBLEMS_LISTED by line, and how many there are in
+ * all. A file of 100,000 bad rows is told in 100 lines, not 100,000; and however many are added (a
+ * command streams files of any length), only a few hundred are kept.
+ */
+export class ProblemList {
+  private kept: RowProblem[] = []
+  private sorted = true
+  /** Every problem added, listed or not. */
+  count = 0
+
+  add(problem: RowProblem): void {
+    this.count++
+    const last = this.kept[this.kept.length - 1]
+    if (last && problem.line < last.line) this.sorted = false
+    this.kept.push(problem)
+    if (this.kept.length >= 2 * PROBLEMS_LISTED) this.trim()
+  }
+
+  private trim(): void {
+    if (!this.sorted) this.kept.sort((a, b) => a.line - b.line)
+    this.sorted = true
+    if (this.kept.length > PROBLEMS_LISTED) this.kept.length = PROBLEMS_LISTED
+  }
+
+  /** The problems listed: the first PROBLEMS_LISTED, by line. */
+  get listed(): RowProblem[] {
+    this.trim()
+    return [...this.kept]
+  }
+
+  /** How many there are beyond those listed. */
+  get more(): number {
+    return this.count - Math.min(this.count, PROBLEMS_LISTED)
+  }
+}
+
+/** What a report says after the problems it lists: "and 99,900 more problems", or nothing. */
+export function moreProblems(more: number): string {
+  return more > 0 ? `and ${formatCount(more)} more problem${more === 1 ? '' : 's'}` : ''
+}
+
+/**
+ * An upload's problems as its report gives them (page, API and CLI alike): the first PROBLEMS_LISTED by
+ * line, and how many there are in all.
+ */
+export function listProblems(problems: RowProblem[]): { problems: RowProblem[]; problemCount: number } {
+  const list = new ProblemList()
+  for (const problem of problems) list.add(problem)
+  return { problems: list.listed, problemCount: list.count }
 }
 
 export interface ValidatedRows<Value> {
@@ -13,14 +70,17 @@ export interface ValidatedRows<Value> {
 
 /**
  * Checks every row against the schema and keeps going, so one upload reports every bad row with its
- * line number and what is wrong (`column: message`), not just the first.
+ * line number and what is wrong (`column: message`), not just the first. It lets the event loop turn
+ * as it goes: a schema over 100,000 rows takes a while.
  */
-export function validateRows<Schema extends z.ZodType>(
+export async function validateRows<Schema extends z.ZodType>(
   rows: SheetRow[],
   schema: Schema,
-): ValidatedRows<z.output<Schema>> {
+): Promise<ValidatedRows<z.output<Schema>>> {
   const result: ValidatedRows<z.output<Schema>> = { valid: [], problems: [] }
+  const pace = pacer()
   for (const row of rows) {
+    await pace()
     const parsed = schema.safeParse(row.values)
     if (parsed.success) {
       result.valid.push({ line: row.line, value: parsed.data })

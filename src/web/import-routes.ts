@@ -20,7 +20,7 @@ export interface ImportPages<Listed> {
   columns: readonly string[]
   /** The name of the confirm route's parameter, as the cross-force test fills it in. */
   importParam: string
-  dryRun(caller: Caller, file: UploadedFile): Promise<{ create: Listed[] }>
+  dryRun(caller: Caller, file: UploadedFile): Promise<{ create: Listed[]; problemCount: number }>
   /** A row the preview would add, as its page shows it. */
   shown?(row: Listed): unknown
   confirm(caller: Caller, importId: string): Promise<unknown>
@@ -39,7 +39,7 @@ export function registerImportPages<Listed>(app: FastifyInstance, pages: ImportP
     try {
       const preview = await pages.dryRun(request.caller, await uploadedFile(request))
       const create = preview.create.slice(0, PREVIEW_LIMIT)
-      return reply.render(`${views}/import-preview.njk`, {
+      return reply.code(preview.problemCount ? 400 : 200).render(`${views}/import-preview.njk`, {
         preview: { ...preview, create: pages.shown ? create.map(pages.shown) : create },
         createCount: preview.create.length,
       })

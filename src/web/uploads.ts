@@ -1,18 +1,129 @@
 import multipart, { type MultipartFile, type MultipartValue } from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ValidationError } from '../domain/errors.js'
+import { formatMegabytes, type UploadLimits } from '../spreadsheets/limits.js'
 import type { UploadedFile } from '../spreadsheets/read.js'
 
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+/** The fields a form with a file may have: the forms that upload have a handful. */
+export const MAX_FORM_FIELDS = 20
+
+/** An upload form refused as a whole (too large, too many parts, cut short): a 4xx with a plain message. */
+class UploadFormError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** What a route's upload form may hold. */
+interface FormLimits {
+  bytes: number
+  files: number
+  /** Whether a file over `bytes` refuses the form, or is cut short for the route to report (press releases). */
+  refuseTooLarge: boolean
+}
+
+/** What a person is told for each way busboy or @fastify/multipart refuses a form. */
+function refusal(error: unknown, limits: FormLimits): Error {
+  const code = (error as { code?: string }).code
+  if (code === 'FST_REQ_FILE_TOO_LARGE')
+    return new UploadFormError(
+      413,
+      `The file is larger than ${formatMegabytes(limits.bytes)}, the most one upload may be: split it into smaller files`,
+    )
+  if (code === 'FST_FILES_LIMIT')
+    return new UploadFormError(
+      413,
+      limits.files === 1 ? 'Upload one file at a time' : `Upload at most ${limits.files} files at a time`,
+    )
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') return tooManyFields()
+  if (code === 'FST_PROTO_VIOLATION')
+    return new UploadFormError(400, 'The form has a field whose name is not allowed')
+  // Busboy's own errors (a form cut short, a malformed part header) and a stream closed early.
+  return new UploadFormError(400, 'The form could not be read: it was cut short or is not a valid upload')
+}
+
+const tooManyFields = () =>
+  new UploadFormError(
+    413,
+    `The form has more than ${MAX_FORM_FIELDS} fields: send only the form's own fields`,
+  )
 
 /**
- * File uploads (imports): the whole form is parsed into `request.body`, files buffered in memory up to
- * the limit, so the CSRF check reads the form's token like any other form's.
+ * Where a form's files are kept as they arrive: one buffer the size of the request, each file copied
+ * in piece by piece as the network delivers it. (Joining the pieces at the end is one copy of up to
+ * 50 MB, which holds the event loop for tens of milliseconds.) A request that does not state its
+ * length, or states more than its files may hold, has its files joined at the end as the plugin does.
  */
-export async function setUpUploads(app: FastifyInstance) {
+class FileStore {
+  private readonly buffer: Buffer | undefined
+  private used = 0
+
+  constructor(
+    request: FastifyRequest,
+    private readonly limits: FormLimits,
+  ) {
+    const declared = Number(request.headers['content-length'])
+    const most = limits.bytes * limits.files + 1024 * 1024
+    this.buffer =
+      Number.isSafeInteger(declared) && declared > 0 && declared <= most
+        ? Buffer.allocUnsafe(declared)
+        : undefined
+  }
+
+  async keep(part: MultipartFile): Promise<void> {
+    const buffer = this.buffer
+    if (!buffer) {
+      await part.toBuffer()
+      return
+    }
+    const start = this.used
+    for await (const chunk of part.file as AsyncIterable<Buffer>) {
+      if (this.used + chunk.length > buffer.length)
+        throw new UploadFormError(400, 'The form is longer than it said')
+      chunk.copy(buffer, this.used)
+      this.used += chunk.length
+    }
+    if (part.file.truncated && this.limits.refuseTooLarge)
+      throw refusal({ code: 'FST_REQ_FILE_TOO_LARGE' }, this.limits)
+    // The plugin's toBuffer() answers with `_buf` once it is set: the routes read the file through it.
+    Object.assign(part, { _buf: buffer.subarray(start, this.used) })
+  }
+}
+
+/**
+ * File uploads: the whole form is read into `request.body` before the route runs — fields as
+ * values, the file buffered in memory up to the upload limit — so the CSRF check reads the form's
+ * token like any other form's. The reading is ours rather than the plugin's `attachFieldsToBody`, so
+ * that every way a form can be refused (too many fields or files, a file too large, a form cut
+ * short) is a 4xx that says which, never a 500.
+ */
+export async function setUpUploads(app: FastifyInstance, uploadLimits: Pick<UploadLimits, 'bytes'>) {
+  // Busboy's limits sit above ours, so that ours (counted below) are the ones met and explained.
   await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20 },
+    limits: { fileSize: uploadLimits.bytes, files: 1, fields: MAX_FORM_FIELDS + 1 },
+  })
+  app.addHook('preValidation', async (request) => {
+    if (!request.isMultipart()) return
+    const options = request.routeOptions.config.multipartOptions
+    const limits = {
+      bytes: options?.limits?.fileSize ?? uploadLimits.bytes,
+      files: options?.limits?.files ?? 1,
+      refuseTooLarge: (options as { throwFileSizeLimit?: boolean } | undefined)?.throwFileSizeLimit !== false,
+    }
+    const files = new FileStore(request, limits)
+    let fields = 0
+    try {
+      for await (const part of request.parts(options)) {
+        request.body = part.fields
+        if (part.type === 'file') await files.keep(part)
+        else if (++fields > MAX_FORM_FIELDS) throw tooManyFields()
+      }
+    } catch (error) {
+      throw error instanceof UploadFormError ? error : refusal(error, limits)
+    }
   })
 }
 
@@ -24,15 +135,10 @@ export function formField(request: FastifyRequest, name: string): string | undef
   return part && part.type === 'field' ? String(part.value) : undefined
 }
 
-/** The uploaded file in `field`, or a ValidationError saying to choose one. */
+/** The uploaded file in `field` (read by setUpUploads), or a ValidationError saying to choose one. */
 export async function uploadedFile(request: FastifyRequest, field = 'file'): Promise<UploadedFile> {
   const part = (request.body as MultipartBody | undefined)?.[field]
   if (part?.type !== 'file' || !part.filename)
     throw new ValidationError({ [field]: 'Select a CSV or Excel file' })
-  const data = await part.toBuffer()
-  if (part.file.truncated)
-    throw new ValidationError({
-      [field]: `The file must be smaller than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`,
-    })
-  return { filename: part.filename, data }
+  return { filename: part.filename, data: await part.toBuffer() }
 }

@@ -13,10 +13,10 @@ import {
 } from '../../domain/registers.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import type { UploadedFile } from '../../spreadsheets/read.js'
-import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
+import { listProblems, type RowProblem, validateRows } from '../../spreadsheets/validate.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import { type PendingImportsService, type RegisterImport, readUpload } from '../imports/service.js'
+import type { PendingImportsService, RegisterImport } from '../imports/service.js'
 import {
   type BusinessInterestRow,
   type BusinessInterestWithStaff,
@@ -190,7 +190,10 @@ export interface ImportPreview {
   filename: string
   toCreate: { line: number; staffNumber: string; category: string; submittedOn: string; status: string }[]
   unchanged: { line: number; staffNumber: string; submittedOn: string }[]
+  /** The first bad rows, in line order (PROBLEMS_LISTED of them)… */
   problems: RowProblem[]
+  /** …out of this many. */
+  problemCount: number
 }
 
 /** How a confirmed import's rows are written. */
@@ -765,10 +768,10 @@ export class BusinessInterestsService {
     requireRole(caller, 'force-caseworker')
     if (caller.scope.kind !== 'force') throw new ForbiddenError('Only a force imports its records')
     const forceId = caller.scope.forceId
-    const sheet = await readUpload(file)
+    const sheet = await this.pendingImports.readUpload(file)
     if (sheet.length === 0)
       throw new ValidationError({ file: `${file.filename} has no rows under its header` })
-    const { valid, problems } = validateRows(sheet, importRowSchema)
+    const { valid, problems } = await validateRows(sheet, importRowSchema)
     const { staff, existing } = await inScope(this.db, caller.scope, async (tx) => ({
       staff: await selectStaffByNumber(tx, forceId),
       existing: await selectForStaff(tx, forceId),
@@ -782,7 +785,8 @@ export class BusinessInterestsService {
       filename: file.filename,
       toCreate: [],
       unchanged: [],
-      problems,
+      problems: [],
+      problemCount: 0,
     }
     const pending: PendingRow[] = []
     for (const { line, value } of valid) {
@@ -819,7 +823,7 @@ export class BusinessInterestsService {
         status: value.status,
       })
     }
-    problems.sort((a, b) => a.line - b.line)
+    Object.assign(preview, listProblems(problems))
     if (problems.length === 0 && pending.length > 0)
       preview.importId = await this.pendingImports.save(
         caller,

@@ -11,11 +11,11 @@ import {
 } from '../../domain/inspections.js'
 import type { Role } from '../../domain/roles.js'
 import type { UploadedFile } from '../../spreadsheets/read.js'
-import type { RowProblem } from '../../spreadsheets/validate.js'
+import { listProblems, type RowProblem } from '../../spreadsheets/validate.js'
 import { toXlsx } from '../../spreadsheets/write.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import { type PendingImportsService, readUpload } from '../imports/service.js'
+import type { PendingImportsService } from '../imports/service.js'
 import {
   buildComparison,
   type ColumnStatistics,
@@ -206,7 +206,10 @@ export interface UploadPreview {
     display: string
     status: 'to supply' | 'unchanged' | 'left blank'
   }[]
+  /** The first bad rows, in line order (PROBLEMS_LISTED of them)… */
   problems: RowProblem[]
+  /** …out of this many. */
+  problemCount: number
   importId: string | null
 }
 
@@ -955,9 +958,15 @@ export class DataReturnsService {
   ): Promise<UploadPreview> {
     this.supplier(caller)
     const assessment = await this.assessment(caller, inspectionId, forceCode)
-    const sheet = await readUpload(file, ['item', 'value'])
+    const sheet = await this.pendingImports.readUpload(file, ['item', 'value'])
     const current = await this.rows(caller, assessment)
-    const preview: UploadPreview = { filename: file.filename, items: [], problems: [], importId: null }
+    const preview: UploadPreview = {
+      filename: file.filename,
+      items: [],
+      problems: [],
+      problemCount: 0,
+      importId: null,
+    }
     const seen = new Map<string, number>()
     const values: Record<string, number> = {}
     const lines: Record<string, number> = {}
@@ -1020,8 +1029,8 @@ export class DataReturnsService {
         reason: `value: ${problem.reason}`,
       })
     if (!sheet.length) preview.problems.push({ line: 1, reason: `${file.filename} has no rows of items` })
-    preview.problems.sort((a, b) => a.line - b.line)
-    if (!preview.problems.length && Object.keys(values).length) {
+    Object.assign(preview, listProblems(preview.problems))
+    if (!preview.problemCount && Object.keys(values).length) {
       const rows: PendingValue[] = Object.entries(values).map(([item, value]) => ({
         assessmentId: assessment.id,
         item,

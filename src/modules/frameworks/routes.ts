@@ -9,7 +9,6 @@ import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
 import { uploadedFile } from '../../web/uploads.js'
-import { readUpload } from '../imports/service.js'
 import {
   documentRows,
   type FrameworkDocument,
@@ -93,7 +92,7 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         if (file.filename.toLowerCase().endsWith('.json'))
           parsed = parseFrameworkJson(file.data.toString('utf8'))
         else if (file.filename.toLowerCase().endsWith('.xlsx'))
-          parsed = parseFrameworkRows(await readUpload(file, ['kind']))
+          parsed = parseFrameworkRows(await services.pendingImports.readUpload(file, ['kind']))
         else
           throw new ValidationError({
             file: `${file.filename} is neither a JSON (.json) nor an Excel (.xlsx) file`,

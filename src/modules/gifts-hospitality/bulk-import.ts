@@ -1,13 +1,15 @@
 import type { Readable } from 'node:stream'
-import { CsvError, Parser } from 'csv-parse'
 import { sql } from 'drizzle-orm'
 import { PgliteTransaction } from 'drizzle-orm/pglite'
 import type { z } from 'zod'
 import { type CopyValue, copyRows } from '../../db/bulk-copy.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { ValidationError } from '../../domain/errors.js'
-import { checkHeaders, SpreadsheetError } from '../../spreadsheets/read.js'
-import { type RowProblem, reasonOf } from '../../spreadsheets/validate.js'
+import { csvRecords } from '../../spreadsheets/csv.js'
+import { SpreadsheetError } from '../../spreadsheets/errors.js'
+import type { UploadLimits } from '../../spreadsheets/limits.js'
+import { checkHeaders } from '../../spreadsheets/read.js'
+import { moreProblems, type ProblemList, type RowProblem, reasonOf } from '../../spreadsheets/validate.js'
 import { checkStaffRow, requireColumns, type StaffRowsImport } from '../imports/service.js'
 
 /**
@@ -20,14 +22,23 @@ import { checkStaffRow, requireColumns, type StaffRowsImport } from '../imports/
 /** How often (in rows) a streaming import says how far it has got. */
 export const PROGRESS_EVERY = 10_000
 
-/** A file with bad rows: every one, with its line and reason. Nothing was written. */
+/** A file with bad rows: the first of them, with its line and reason, and how many. Nothing was written. */
 export class ImportProblemsError extends ValidationError {
+  /** The first bad rows, by line (PROBLEMS_LISTED of them). */
+  readonly problems: RowProblem[]
+  /** What follows the list: "and 99,900 more problems", or nothing. */
+  readonly more: string
+
   constructor(
     readonly filename: string,
-    readonly problems: RowProblem[],
+    problems: ProblemList,
   ) {
-    const count = problems.length
-    super({ file: `${count} bad row${count === 1 ? '' : 's'} in ${filename}: nothing was written` })
+    const count = problems.count
+    super({
+      file: `${count.toLocaleString('en-GB')} bad row${count === 1 ? '' : 's'} in ${filename}: nothing was written`,
+    })
+    this.problems = problems.listed
+    this.more = moreProblems(problems.more)
   }
 }
 
@@ -36,7 +47,7 @@ export interface StreamTally {
   rows: number
   added: number
   unchanged: number
-  problems: RowProblem[]
+  problems: ProblemList
 }
 
 export interface StreamContext<Member> {
@@ -46,48 +57,9 @@ export interface StreamContext<Member> {
   /** The keys (`check.keyOf`) of the records already on the force's register. */
   existing: ReadonlySet<string>
   today: string
+  /** The limits of an upload: a file of any length is read, but its rows are held to these. */
+  limits: Pick<UploadLimits, 'columns' | 'cellCharacters'>
   onProgress?(rows: number, bytes: number): void
-}
-
-/** The register's CSV dialect is the web import's (src/spreadsheets/read.ts readCsv), read as a stream. */
-const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true, bom: true } as const
-
-/**
- * csv-parse, noting the line of the file on which each record starts as the record is made: the line
- * after the one the previous record ended on, past any empty lines skipped. (Its `info` option tells
- * the same with a new object per record, which costs a third of the parsing time.) The lines queue in
- * record order, as numbers, and are taken in the same order as the records.
- */
-class LineNumberingParser extends Parser {
-  private starts: number[] = []
-  private head = 0
-  private previousEnd = 0
-  private previousEmpty = 0
-
-  constructor() {
-    // Up to 1,024 records waiting to be checked (a stream of objects waits at 16 by default).
-    super({ ...CSV_OPTIONS, readableHighWaterMark: 1024 } as typeof CSV_OPTIONS)
-  }
-
-  override push(record: unknown, encoding?: BufferEncoding): boolean {
-    if (record !== null) {
-      const { lines, empty_lines } = this.info
-      this.starts.push(this.previousEnd + 1 + empty_lines - this.previousEmpty)
-      this.previousEnd = lines
-      this.previousEmpty = empty_lines
-    }
-    return super.push(record, encoding)
-  }
-
-  /** The first line of the next record read. */
-  nextLine(): number {
-    const line = this.starts[this.head++] as number
-    if (this.head === 4096) {
-      this.starts = this.starts.slice(this.head)
-      this.head = 0
-    }
-    return line
-  }
 }
 
 /**
@@ -109,33 +81,36 @@ export async function* checkedRows<
   tally: StreamTally,
 ): AsyncGenerator<CopyValue[]> {
   const { filename, staff, existing, today, onProgress } = context
-  const parser = new LineNumberingParser()
-  source.once('error', (error) => parser.destroy(error))
-  source.pipe(parser)
-  const { problems } = tally
+  let bytes = 0
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      bytes += chunk.length
+      yield chunk
+    }
+  }
+  const problems = tally.problems
   let columns: string[] | undefined
   // One object holds each row's values in turn: the schema's output is a new object, so it keeps none.
   const values: Record<string, string> = {}
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const line = parser.nextLine()
+    for await (const { line, record } of csvRecords(counted(), filename, context.limits)) {
       if (!columns) {
         columns = checkHeaders(record, filename)
         requireColumns(filename, columns, check.requiredColumns)
         continue
       }
       const rows = ++tally.rows
-      if (rows % PROGRESS_EVERY === 0) onProgress?.(rows, parser.info.bytes)
+      if (rows % PROGRESS_EVERY === 0) onProgress?.(rows, bytes)
       for (let index = 0; index < columns.length; index++)
         values[columns[index] as string] = (record[index] ?? '').trim()
       const parsed = check.schema.safeParse(values)
       if (!parsed.success) {
-        problems.push({ line, reason: reasonOf(parsed.error) })
+        problems.add({ line, reason: reasonOf(parsed.error) })
         continue
       }
       const member = checkStaffRow(check, parsed.data, staff, today)
       if (typeof member === 'string') {
-        problems.push({ line, reason: member })
+        problems.add({ line, reason: member })
         continue
       }
       const row = check.toRow(parsed.data, member)
@@ -144,19 +119,14 @@ export async function* checkedRows<
         continue
       }
       tally.added++
-      if (!problems.length) yield toCopy(row)
+      if (!problems.count) yield toCopy(row)
     }
   } catch (error) {
     if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-    if (error instanceof CsvError)
-      throw new ValidationError({ file: `${filename} is not valid CSV: ${error.message}` })
     throw error
-  } finally {
-    source.unpipe(parser)
-    parser.destroy()
   }
   if (!columns) throw new ValidationError({ file: `${filename} is empty` })
-  onProgress?.(tally.rows, parser.info.bytes)
+  onProgress?.(tally.rows, bytes)
 }
 
 /** The columns of gifts_hospitality an import fills from the file (the rest are the import's own). */

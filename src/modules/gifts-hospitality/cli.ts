@@ -68,8 +68,10 @@ export function giftsCommand(): Command {
           )
         } catch (error) {
           progress.stop()
-          if (error instanceof ImportProblemsError)
+          if (error instanceof ImportProblemsError) {
             for (const problem of error.problems) console.error(`line ${problem.line}: ${problem.reason}`)
+            if (error.more) console.error(error.more)
+          }
           if (error instanceof ValidationError && error.fieldErrors.force)
             throw new ValidationError({ force: `--force: ${error.fieldErrors.force}` })
           throw error

@@ -18,6 +18,7 @@ import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import type { Role } from '../../domain/roles.js'
 import { orderedFieldErrors } from '../../domain/validation.js'
 import type { UploadedFile } from '../../spreadsheets/read.js'
+import { ProblemList } from '../../spreadsheets/validate.js'
 import type { AuditEvent, AuditService } from '../audit/service.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { PendingImportsService, StaffRowsImport, StaffRowsPreview } from '../imports/service.js'
@@ -518,7 +519,7 @@ export class GiftsHospitalityService {
       const now = this.now()
       const staff = await this.roster.allByStaffNumber(caller, forceId)
       const onProgress = options.onProgress
-      const tally: StreamTally = { rows: 0, added: 0, unchanged: 0, problems: [] }
+      const tally: StreamTally = { rows: 0, added: 0, unchanged: 0, problems: new ProblemList() }
       return await inScope(this.db, caller.scope, async (tx) => {
         // One import into a force's register at a time: each sees what the one before it added.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${REGISTER}), ${forceId})`)
@@ -532,6 +533,7 @@ export class GiftsHospitalityService {
             staff,
             existing,
             today: londonToday(now),
+            limits: this.pendingImports.limits,
             onProgress: (rows, bytes) => onProgress?.({ rows, bytes }),
           },
           (row) => [
@@ -555,7 +557,7 @@ export class GiftsHospitalityService {
           write: !dryRun,
           recorded: { by: userIdOf(caller), at: now },
         })
-        if (tally.problems.length) throw new ImportProblemsError(filename, tally.problems)
+        if (tally.problems.count) throw new ImportProblemsError(filename, tally.problems)
         if (!tally.rows)
           throw new ValidationError({ file: `${filename} has no rows of gifts or hospitality` })
         const result = {

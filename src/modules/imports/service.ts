@@ -5,13 +5,11 @@ import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, userIdOf } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
-import {
-  readSpreadsheet,
-  type SheetRow,
-  SpreadsheetError,
-  type UploadedFile,
-} from '../../spreadsheets/read.js'
-import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
+import { SpreadsheetError } from '../../spreadsheets/errors.js'
+import type { UploadLimits } from '../../spreadsheets/limits.js'
+import { pacer } from '../../spreadsheets/pace.js'
+import { readSpreadsheet, type SheetRow, type UploadedFile } from '../../spreadsheets/read.js'
+import { listProblems, type RowProblem, validateRows } from '../../spreadsheets/validate.js'
 import { appendAuditEvent } from '../audit/service.js'
 import { pendingImports } from './schema.js'
 
@@ -79,19 +77,26 @@ export interface StaffRowsPreview<Listed> {
   rows: number
   create: ({ line: number } & Listed)[]
   unchanged: number
+  /** The first problems by line (PROBLEMS_LISTED of them)… */
   problems: RowProblem[]
+  /** …out of this many. */
+  problemCount: number
   /** Present when there is something to write and nothing wrong: what the confirm button sends. */
   importId?: string
 }
 
-/** An upload's rows; a file that is not a spreadsheet, or lacks a required column, is a ValidationError. */
+/**
+ * An upload's rows, read under the limits; a file that is not a spreadsheet, is over a limit, or lacks a
+ * required column, is a ValidationError.
+ */
 export async function readUpload(
   file: UploadedFile,
+  limits: UploadLimits,
   requiredColumns: readonly string[] = [],
 ): Promise<SheetRow[]> {
   let sheet: SheetRow[]
   try {
-    sheet = await readSpreadsheet(file)
+    sheet = await readSpreadsheet(file, limits)
   } catch (error) {
     if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
     throw error
@@ -139,7 +144,14 @@ export class PendingImportsService {
   constructor(
     private readonly db: Database,
     private readonly now: () => Date,
+    /** How much one upload may hold: every register's import reads its file through readUpload below. */
+    readonly limits: UploadLimits,
   ) {}
+
+  /** An upload's rows under the limits (see the function readUpload). */
+  readUpload(file: UploadedFile, requiredColumns: readonly string[] = []): Promise<SheetRow[]> {
+    return readUpload(file, this.limits, requiredColumns)
+  }
 
   async save(
     caller: Caller,
@@ -196,21 +208,16 @@ export class PendingImportsService {
     roster: StaffNumberLookup<Member>,
     check: StaffRowsImport<Schema, Row, Listed, Member>,
   ): Promise<StaffRowsPreview<Listed>> {
-    const sheet = await readUpload(file, check.requiredColumns)
-    const { valid, problems } = validateRows(sheet, check.schema)
+    const sheet = await this.readUpload(file, check.requiredColumns)
+    const { valid, problems } = await validateRows(sheet, check.schema)
     const today = londonToday(this.now())
     const staff = await roster.findByStaffNumbers(caller, forceId, [
       ...new Set(valid.map((row) => row.value.staff_number)),
     ])
-    const preview: StaffRowsPreview<Listed> = {
-      filename: file.filename,
-      rows: sheet.length,
-      create: [],
-      unchanged: 0,
-      problems,
-    }
+    const pace = pacer()
     const checked: { line: number; value: z.output<Schema>; row: Row; member: Member }[] = []
     for (const { line, value } of valid) {
+      await pace()
       const member = checkStaffRow(check, value, staff, today)
       if (typeof member === 'string') problems.push({ line, reason: member })
       else checked.push({ line, value, row: check.toRow(value, member), member })
@@ -221,8 +228,16 @@ export class PendingImportsService {
           check.existingKeys(tx, forceId, { from: days[0] as string, to: days[days.length - 1] as string }),
         )
       : new Set<string>()
+    const preview: StaffRowsPreview<Listed> = {
+      filename: file.filename,
+      rows: sheet.length,
+      create: [],
+      unchanged: 0,
+      ...listProblems(problems),
+    }
     const pending: Row[] = []
     for (const { line, value, row, member } of checked) {
+      await pace()
       if (existing.has(check.keyOf(row))) {
         preview.unchanged++
         continue
@@ -230,7 +245,6 @@ export class PendingImportsService {
       pending.push(row)
       preview.create.push({ line, ...check.listed(value, row, member) })
     }
-    problems.sort((a, b) => a.line - b.line)
     if (!problems.length && pending.length)
       preview.importId = await this.save(caller, forceId, check.register, file.filename, pending)
     return preview

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import cliProgress from 'cli-progress'
 import { Command } from 'commander'
@@ -6,7 +5,8 @@ import { loadConfig } from '../../config.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { withServices } from '../../services.js'
-import { readUpload } from '../imports/service.js'
+import { readLocalFile } from '../../spreadsheets/read.js'
+import { moreProblems } from '../../spreadsheets/validate.js'
 import type { ImportProgress } from './service.js'
 
 interface ImportOptions {
@@ -49,14 +49,9 @@ export function rosterCommand(): Command {
     .requiredOption('--force <code>', 'the force whose roster it is, e.g. cheshire (see /api/forces)')
     .option('--dry-run', 'check the file and say what would change, but write nothing')
     .action(async (file: string, options: ImportOptions) => {
-      let data: Buffer
-      try {
-        data = await fs.readFile(file)
-      } catch (error) {
-        throw new ValidationError({ file: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code}` })
-      }
       await withServices(loadConfig().database, async (services) => {
-        const rows = await readUpload({ filename: path.basename(file), data })
+        const upload = await readLocalFile(file, services.pendingImports.limits.bytes)
+        const rows = await services.pendingImports.readUpload(upload)
         const progress = progressBar()
         let outcome: Awaited<ReturnType<typeof services.roster.importRows>>
         try {
@@ -74,8 +69,10 @@ export function rosterCommand(): Command {
         }
         const { plan, result } = outcome
         for (const problem of plan.problems) console.error(`line ${problem.line}: ${problem.reason}`)
-        if (plan.problems.length) {
-          const count = plan.problems.length
+        if (plan.problemCount) {
+          if (plan.problemCount > plan.problems.length)
+            console.error(moreProblems(plan.problemCount - plan.problems.length))
+          const count = plan.problemCount
           throw new ValidationError({
             file: `${count} bad row${count === 1 ? '' : 's'} in ${plan.filename}: nothing was written`,
           })

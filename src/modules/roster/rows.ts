@@ -179,13 +179,16 @@ export interface CheckedRows {
  * Checks every row of a roster file: each row on its own, then staff numbers that appear more than
  * once (each later line is reported, naming the line it repeats). Problems come in line order.
  */
-export function checkRosterRows(rows: SheetRow[], onRow?: (done: number) => void): CheckedRows {
+export async function checkRosterRows(
+  rows: SheetRow[],
+  onRow?: (done: number) => void,
+): Promise<CheckedRows> {
   const standard = standardColumns(rows)
   const valid: CheckedRows['valid'] = []
   const problems: RowProblem[] = []
   const CHUNK = 500
   for (let start = 0; start < standard.length; start += CHUNK) {
-    const checked = validateRows(standard.slice(start, start + CHUNK), rosterRowSchema)
+    const checked = await validateRows(standard.slice(start, start + CHUNK), rosterRowSchema)
     valid.push(...checked.valid)
     problems.push(...checked.problems)
     onRow?.(Math.min(start + CHUNK, standard.length))

@@ -7,10 +7,10 @@ import { type Caller, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { hasRole } from '../../domain/roles.js'
 import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
-import type { RowProblem } from '../../spreadsheets/validate.js'
+import { listProblems, type RowProblem } from '../../spreadsheets/validate.js'
 import { type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import { type PendingImportsService, readUpload, WRITE_BATCH } from '../imports/service.js'
+import { type PendingImportsService, WRITE_BATCH } from '../imports/service.js'
 import {
   isServing,
   type RosterFilter,
@@ -89,8 +89,10 @@ export interface RosterPlan {
   toAdd: { line: number; row: RosterRow }[]
   toUpdate: { line: number; id: string; row: RosterRow; changes: FieldChange[] }[]
   unchanged: number
-  /** Every bad row, in line order; any at all and nothing is written. */
+  /** The first bad rows, in line order (PROBLEMS_LISTED of them); any at all and nothing is written. */
   problems: RowProblem[]
+  /** How many rows are bad in all. */
+  problemCount: number
   /** The rows that passed, to write when the import is confirmed. */
   valid: { line: number; value: RosterRow }[]
 }
@@ -410,15 +412,22 @@ export class RosterService {
   ): Promise<RosterPlan> {
     requireRole(caller, ...IMPORTERS)
     if (!sheetRows.length) throw new ValidationError({ file: `${filename} has no rows of staff` })
-    let checked: ReturnType<typeof checkRosterRows>
+    let checked: Awaited<ReturnType<typeof checkRosterRows>>
     try {
-      checked = checkRosterRows(sheetRows, (done) => onProgress?.('checking', done, sheetRows.length))
+      checked = await checkRosterRows(sheetRows, (done) => onProgress?.('checking', done, sheetRows.length))
     } catch (error) {
       if (error instanceof MissingColumnsError) throw new ValidationError({ file: error.message })
       throw error
     }
     const existing = await inScope(this.db, caller.scope, (tx) => selectByStaffNumbers(tx, force.id))
-    return { ...this.diff(existing, checked.valid), force, filename, rows: sheetRows.length, ...checked }
+    return {
+      ...this.diff(existing, checked.valid),
+      force,
+      filename,
+      rows: sheetRows.length,
+      valid: checked.valid,
+      ...listProblems(checked.problems),
+    }
   }
 
   private diff(existing: StaffMemberRow[], valid: { line: number; value: RosterRow }[]) {
@@ -448,7 +457,7 @@ export class RosterService {
     input: { forceCode?: string; file: UploadedFile },
   ): Promise<{ plan: RosterPlan; importId: string | null }> {
     const force = await this.forceForImport(caller, input.forceCode)
-    const rows = await readUpload(input.file)
+    const rows = await this.pendingImports.readUpload(input.file)
     const plan = await this.plan(caller, force, input.file.filename, rows)
     const worthConfirming = !plan.problems.length && plan.toAdd.length + plan.toUpdate.length > 0
     const importId = worthConfirming

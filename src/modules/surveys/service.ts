@@ -341,7 +341,7 @@ export class SurveysService {
         throw error
       }
       const questions = new Map(questionnaire.questions.map((question) => [question.code, question]))
-      const { valid, problems } = validateRows(sheet, aggregateRow)
+      const { valid, problems } = await validateRows(sheet, aggregateRow)
       const seen = new Set<string>()
       const cells = []
       for (const { line, value } of valid) {

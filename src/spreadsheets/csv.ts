@@ -7,6 +7,9 @@ import { pacer } from './pace.js'
 /** The limits a CSV file is read under; `rows` is left out where a command streams a file of any length. */
 export type CsvLimits = Pick<UploadLimits, 'columns' | 'cellCharacters'> & { rows?: number }
 
+/** A CSV file: in memory, or a stream of its bytes (or of text already decoded). */
+export type CsvSource = Buffer | AsyncIterable<Buffer | string>
+
 /** A record of a CSV file and the line of the file on which it starts. */
 export interface CsvRecord {
   line: number
@@ -59,7 +62,7 @@ class LineNumberingParser extends Parser {
 }
 
 /** Bytes, a chunk at a time; a file already in memory is cut into chunks so it is parsed a piece at a time. */
-async function* chunksOf(source: Buffer | AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* chunksOf(source: CsvSource): AsyncGenerator<Buffer | string> {
   if (!Buffer.isBuffer(source)) return yield* source
   const size = 16 * 1024
   for (let start = 0; start < source.length; start += size) yield source.subarray(start, start + size)
@@ -69,7 +72,7 @@ async function* chunksOf(source: Buffer | AsyncIterable<Buffer>): AsyncGenerator
  * The file's text as UTF-8 (less any byte-order mark), refusing bytes that are not UTF-8 text — rather
  * than turning a spreadsheet program's Windows-1252 £ into a replacement character without a word.
  */
-async function* textOf(source: Buffer | AsyncIterable<Buffer>, filename: string): AsyncGenerator<string> {
+async function* textOf(source: CsvSource, filename: string): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true })
   // The parser takes in text as fast as it comes until its buffers are full; from a file already in
   // memory that is all one turn of the event loop, unless this lets it turn.
@@ -77,6 +80,11 @@ async function* textOf(source: Buffer | AsyncIterable<Buffer>, filename: string)
   try {
     for await (const chunk of chunksOf(source)) {
       await pace()
+      if (typeof chunk === 'string') {
+        if (chunk.includes('\0')) throw new SpreadsheetError(`${filename} is not a text CSV file`)
+        yield chunk
+        continue
+      }
       if (chunk.includes(0)) throw new SpreadsheetError(`${filename} is not a text CSV file`)
       yield decoder.decode(chunk, { stream: true })
     }
@@ -95,7 +103,7 @@ async function* textOf(source: Buffer | AsyncIterable<Buffer>, filename: string)
  * first record is the header, and counts as no row.
  */
 export async function* csvRecords(
-  source: Buffer | AsyncIterable<Buffer>,
+  source: CsvSource,
   filename: string,
   limits: CsvLimits,
 ): AsyncGenerator<CsvRecord> {

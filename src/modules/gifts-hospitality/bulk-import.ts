@@ -82,8 +82,8 @@ export async function* checkedRows<
 ): AsyncGenerator<CopyValue[]> {
   const { filename, staff, existing, today, onProgress } = context
   let bytes = 0
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+  async function* counted(): AsyncGenerator<Buffer | string> {
+    for await (const chunk of source as AsyncIterable<Buffer | string>) {
       bytes += chunk.length
       yield chunk
     }

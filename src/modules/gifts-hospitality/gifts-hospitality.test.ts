@@ -359,7 +359,7 @@ describe('import of historic records', () => {
     const before = await giftCount(alphaId)
     const content = `${header}${good(1)}NOPE9,gift,Pen,Pens Ltd,supplier,10,2010-05-01,accepted,\n${good(2)}ALPHA0001,voucher,Pen,Pens Ltd,supplier,10,2010-05-01,accepted,\nALPHA0001,gift,Pen,Pens Ltd,supplier,ten,2010-13-01,declined,kept\n`
     const response = await caseworker.upload('/gifts-hospitality/import', csvFile(content))
-    expect(response.statusCode).toBe(200)
+    expect(response.statusCode).toBe(400)
     expect(response.body).toContain('Nothing has been imported: 3 rows have problems')
     expect(response.body).toMatch(
       />\s*3\s*<\/td>\s*<td[^>]*>\s*staff_number: no member of staff with number NOPE9/,

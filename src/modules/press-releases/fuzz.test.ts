@@ -3,12 +3,12 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { damagedCopies } from '../../../test/support/damage.js'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import { zip } from '../../../test/support/zip.js'
 import { ValidationError } from '../../domain/errors.js'
 import { documentText, UnreadableDocumentError } from './document-text.js'
 import { extractPressRelease } from './extractor.js'
 import { shippedForces } from './forces.js'
-import { FIXTURES } from './test-support.js'
 
 /**
  * The document readers `probity extract` and the document imports use (text, HTML, PDF, Word), fed
@@ -18,7 +18,7 @@ import { FIXTURES } from './test-support.js'
  */
 
 const forces = shippedForces()
-const release = fs.readFileSync(path.join(FIXTURES, 'cheshire.txt'), 'utf8')
+const release = fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, 'cheshire.txt'), 'utf8')
 
 /** A one-page PDF whose text is `text`, with a correct cross-reference table. */
 function pdf(text: string): Buffer {

@@ -41,7 +41,7 @@ export interface ServiceOptions {
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
 export function createServices(db: Database, { now = () => new Date(), ...options }: ServiceOptions = {}) {
-  const forces = new ForcesService(db)
+  const forces = new ForcesService(db, now)
   const audit = new AuditService(db, now)
   const pendingImports = new PendingImportsService(db, now, uploadLimits(options.uploadLimits))
   const roster = new RosterService(db, forces, pendingImports, audit, now)

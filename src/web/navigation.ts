@@ -117,6 +117,11 @@ const AREAS = {
   users: { text: 'Users', href: '/admin/users', hint: 'who may sign in, and their roles' },
   apiTokens: { text: 'API tokens', href: '/admin/api-tokens', hint: 'machine access to the API' },
   audit: { text: 'Audit trail', href: '/admin/audit', hint: 'every change, sign-in and export' },
+  forceReference: {
+    text: 'Regions and HM Inspectors',
+    href: '/forces/reference',
+    hint: 'each force’s region and HM Inspector, as releases name them',
+  },
   giftSettings: {
     text: 'Gift thresholds',
     href: '/gifts-hospitality/settings',
@@ -202,7 +207,7 @@ export const NAVIGATION: Record<Role | Visitor, RoleNavigation> = {
     home: {
       ...INSPECTOR.home,
       Inspection: [...(INSPECTOR.home.Inspection ?? []), 'research'],
-      Administration: ['users', 'apiTokens', 'audit'],
+      Administration: ['users', 'apiTokens', 'audit', 'forceReference'],
     },
   },
 }

@@ -24,12 +24,11 @@ export type ForceRow = {
   hmiName: string | null
 }
 
-export function selectForces(db: Database, filter: { regionName?: string } = {}): Promise<ForceRow[]> {
+export function selectForces(db: Database): Promise<ForceRow[]> {
   return db
     .select(forceColumns)
     .from(forces)
     .innerJoin(regions, eq(forces.regionId, regions.id))
-    .where(filter.regionName ? eq(regions.name, filter.regionName) : undefined)
     .orderBy(asc(forces.name))
 }
 
@@ -40,10 +39,6 @@ export async function selectForceByCode(db: Database, code: string): Promise<For
     .innerJoin(regions, eq(forces.regionId, regions.id))
     .where(eq(forces.code, code))
   return row
-}
-
-export function selectRegionNames(db: Database): Promise<{ name: string }[]> {
-  return db.select({ name: regions.name }).from(regions).orderBy(asc(regions.name))
 }
 
 export function selectForceReferences(db: Database): Promise<{ id: number; code: string; name: string }[]> {

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
-import { forces, regions } from './schema.js'
+import { forceInspectionReferences, forces, regions } from './schema.js'
 
 /** The 44 forces of England and Wales in 2012, as published; shipped with the code. */
 export const FORCES_REFERENCE_CSV = new URL('./reference/forces-2012.csv', import.meta.url)
@@ -32,6 +32,9 @@ const referenceRow = z.object({
 })
 
 export type ForceReference = z.infer<typeof referenceRow>
+
+/** The day the shipped 2012 regions and HMIs hold from. */
+export const SHIPPED_REFERENCE_FROM = '2012-01-01'
 
 /** Parses and validates the reference file; any bad row stops the load with its line number. */
 export function readForceReference(csvText: string): ForceReference[] {
@@ -82,6 +85,26 @@ export async function loadForceReference(db: Database, rows: ForceReference[]): 
         })),
       )
       .onConflictDoNothing({ target: forces.code })
+    // Each force's 2012 region and HMI as the shipped list has them; an admin's later edits are kept.
+    const forceIds = new Map((await tx.select().from(forces)).map((force) => [force.code, force.id]))
+    await tx
+      .insert(forceInspectionReferences)
+      .values(
+        rows.map((row) => ({
+          forceId: forceIds.get(row.code) as number,
+          effectiveFrom: SHIPPED_REFERENCE_FROM,
+          region: row.region_2012,
+          hmiName: row.hmi_2012,
+          hmiHonours: row.hmi_honours_2012,
+          // Confirmed only with both a region and an HMI: an inferred region is not a confirmed one.
+          confirmed: row.region_confirmed && row.hmi_2012 !== null,
+          sourceNote: row.source_2012,
+          updatedByLabel: 'Shipped reference list',
+        })),
+      )
+      .onConflictDoNothing({
+        target: [forceInspectionReferences.forceId, forceInspectionReferences.effectiveFrom],
+      })
   })
 }
 

@@ -1,10 +1,15 @@
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFoundError } from '../../domain/errors.js'
+import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
+import { formErrors } from '../../web/forms.js'
 import { forceSchema } from './service.js'
 
 const codeParams = z.object({ code: z.string().min(1).max(100) })
+const referenceForm = z.record(z.string(), z.string().max(2000))
+/** Who edits the forces' regions and HM Inspectors. */
+const REFERENCE_EDITORS = ['inspectorate-admin'] as const
 const listQuery = z.object({ region: z.string().trim().max(100).optional() })
 
 export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -17,6 +22,65 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       const region = request.query.region || undefined
       const [list, regionNames] = await Promise.all([forces.list({ region }), forces.regionNames()])
       return reply.render('forces/views/list.njk', { forces: list, regionNames, region })
+    },
+  )
+
+  app.get(
+    '/forces/reference',
+    { config: { access: REFERENCE_EDITORS }, schema: { hide: true } },
+    async (_request, reply) => {
+      const [list, references] = await Promise.all([forces.list(), forces.referencesOn('9999-12-31')])
+      return reply.render('forces/views/reference.njk', {
+        rows: list.map((force) => ({ force, reference: references.get(force.code) ?? null })),
+      })
+    },
+  )
+
+  const renderReferenceForm = async (
+    reply: FastifyReply,
+    code: string,
+    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string> } = {},
+  ) => {
+    const force = await forces.find(code)
+    if (!force) throw new NotFoundError(`No force has the code ${code}`)
+    const history = await forces.referenceHistory(code)
+    const current = history.at(-1) ?? null
+    const values = extra.values ?? {
+      effectiveFrom: current?.effectiveFrom ?? '',
+      region: current?.region ?? '',
+      hmiName: current?.hmiName ?? '',
+      hmiHonours: current?.hmiHonours ?? '',
+      confirmed: current ? (current.confirmed ? 'yes' : 'no') : '',
+      sourceNote: current?.sourceNote ?? '',
+    }
+    return reply
+      .code(extra.errors ? 400 : 200)
+      .render('forces/views/reference-edit.njk', { force, history, current, values, errors: extra.errors })
+  }
+
+  app.get(
+    '/forces/:code/reference',
+    { config: { access: REFERENCE_EDITORS }, schema: { hide: true, params: codeParams } },
+    async (request, reply) => renderReferenceForm(reply, request.params.code),
+  )
+
+  app.post(
+    '/forces/:code/reference',
+    {
+      config: { access: REFERENCE_EDITORS },
+      schema: { hide: true, params: codeParams, body: referenceForm },
+    },
+    async (request, reply) => {
+      try {
+        await forces.saveReference(request.caller, request.params.code, request.body)
+        return reply.redirect(`/forces/${request.params.code}/reference?saved=1`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return renderReferenceForm(reply, request.params.code, {
+          errors: formErrors(error.fieldErrors),
+          values: request.body,
+        })
+      }
     },
   )
 

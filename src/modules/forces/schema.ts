@@ -1,4 +1,5 @@
-import { boolean, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { boolean, date, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { users } from '../identity/schema.js'
 
 /** An inspection region and its HM Inspector: data, because the inspectorate reorganises them. */
 export const regions = pgTable('regions', {
@@ -23,3 +24,31 @@ export const forces = pgTable('forces', {
   officersFte: integer(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 })
+
+/**
+ * A force's inspection region and HM Inspector from a date on, as the inspectorate records them: the
+ * reference its publications name. Unknown stays null; a release names them only once confirmed.
+ */
+export const forceInspectionReferences = pgTable(
+  'force_inspection_references',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    forceId: integer()
+      .notNull()
+      .references(() => forces.id),
+    /** The first day the row holds (the 2012 rows from 1 January 2012). */
+    effectiveFrom: date({ mode: 'string' }).notNull(),
+    region: text(),
+    hmiName: text(),
+    /** Letters after the HMI's name as the press office writes them ("QPM"). */
+    hmiHonours: text(),
+    /** A published source confirms the region and the HMI. */
+    confirmed: boolean().notNull().default(false),
+    /** Where the row comes from: the document, page or person that says so. */
+    sourceNote: text(),
+    updatedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    updatedByLabel: text().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.forceId, table.effectiveFrom)],
+)

@@ -2,6 +2,7 @@ import type { Caller } from '../../domain/access.js'
 import type { DataReturnsService } from '../data-returns/service.js'
 import type { DeskResearchService } from '../desk-research/service.js'
 import type { FieldworkService, ReportFacts } from '../fieldwork/service.js'
+import { type InspectionReference, referenceGap } from '../forces/inspection-reference.js'
 import type { ForcesService } from '../forces/service.js'
 import type { AssessmentView, InspectionRow, InspectionsService } from '../inspections/service.js'
 import { forceNameForms } from '../press-releases/renderer.js'
@@ -130,22 +131,29 @@ export class ServicesFactsSources implements FactsSources {
   private async factsOf(caller: Caller, assessments: AssessmentView[]): Promise<ForceFacts[]> {
     const { services } = this
     // One after another: an embedded database has a single connection for transactions.
-    const references = new Map((await services.forces.list()).map((force) => [force.code, force]))
+    // The region and HMI in effect on each inspection's census date; named only once confirmed.
+    const referencesByDay = new Map<string, Map<string, InspectionReference>>()
+    for (const assessment of assessments) {
+      const day = assessment.inspection.censusDate
+      if (!referencesByDay.has(day)) referencesByDay.set(day, await services.forces.referencesOn(day))
+    }
     const valuesOf = await services.dataReturns.valuesFor(caller, assessments)
     const fieldworkOf = await services.fieldwork.reportFactsFor(caller, assessments)
     const progressOf = await services.recommendationProgress.forAssessments(caller, assessments)
     const statusOf = await services.selfAssessments.statuses(caller, assessments)
     return assessments.map((assessment, index) => {
-      const reference = references.get(assessment.force.code)
+      const reference = referencesByDay.get(assessment.inspection.censusDate)?.get(assessment.force.code)
       const values = valuesOf.get(assessment.id) as Record<string, number | null>
       const { headline, findings } = fieldworkOf.get(assessment.id) as ReportFacts
       const progress = progressOf[index] as ForceProgress
       const force = assessment.force
       const judgement = isHeadline(headline) ? headline : null
+      const gap = referenceGap(force.name, reference)
+      const named = gap === null ? reference : undefined
       const pressRelease = pressReleaseFactsOf({
         force,
-        hmi: reference?.region.hmi ?? null,
-        region: reference?.region.name ?? null,
+        hmi: named?.hmiName ?? null,
+        region: named?.region ?? null,
         period: { from: assessment.inspection.dataFrom, to: assessment.inspection.dataTo },
         headline: judgement,
         selfAssessmentSubmitted: statusOf.get(assessment.id) === 'submitted',
@@ -153,7 +161,7 @@ export class ServicesFactsSources implements FactsSources {
       })
       return {
         pressRelease,
-        force: { code: force.code, name: force.name, region: reference?.region.name ?? null },
+        force: { code: force.code, name: force.name, region: named?.region ?? null },
         inspection: summaryOf(assessment.inspection, assessment.revisits),
         figures: figuresOf(values),
         findings: findings.map((finding) => ({
@@ -172,6 +180,8 @@ export class ServicesFactsSources implements FactsSources {
           forceNameForms(force.name).subject,
           DEFAULT_PRESS_RELEASE_SETTINGS.nationalFinding,
         ),
+        hmiHonours: named?.hmiHonours ?? null,
+        referenceGap: gap,
       }
     })
   }

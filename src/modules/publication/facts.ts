@@ -58,6 +58,13 @@ export interface ForceFacts {
   recommendations: RecommendationFact[]
   /** The HM Inspector's quote, one paragraph per item. */
   quote: string[]
+  /** The HMI's honours, as the release writes them after the name (from the forces' reference data). */
+  hmiHonours?: string | null
+  /**
+   * Why the release may not name the force's region and HMI (not recorded, or not confirmed): shown to
+   * the editor on the draft, and approval is refused while it stands. Null when they are confirmed.
+   */
+  referenceGap?: string | null
 }
 
 /** A desk-research exercise's summary figures, as the national review quotes them. */

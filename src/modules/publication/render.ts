@@ -214,6 +214,7 @@ export function renderMarkdown(kind: PublicationKind, source: string, facts: Doc
       force: { code: force.force.code, name: force.force.name },
       // Fieldwork findings are for the report: the release states the facts the inspectorate publishes.
       quote: force.quote,
+      hmiHonours: force.hmiHonours ?? null,
     })
   } catch (error) {
     if (error instanceof ValidationError)

@@ -162,6 +162,19 @@ export function londonInstant(day: string, time: string): Date | undefined {
 }
 
 /**
+ * Why a force's document (its press release, its report) may not be approved for want of a recorded and
+ * confirmed HMI and region: a release must name both, and only confirmed ones. Null when it may.
+ */
+function unconfirmedInspector(row: VersionRow): string | null {
+  if (row.forceId === null) return null
+  const facts = row.facts as unknown as ForceFacts
+  if (facts.pressRelease.hmi && facts.pressRelease.hmiRegion) return null
+  const reason =
+    facts.referenceGap ?? `the HM Inspector and region of ${facts.force.name} are not recorded and confirmed`
+  return `This cannot be approved yet: ${reason}. Then generate the documents again.`
+}
+
+/**
  * The inspectorate's publications: generated from the facts of `factsFor`, checked by the force for
  * factual accuracy, approved, published (at once or when an embargo ends) and never changed after; a
  * correction is a new version. The public reads only published versions whose embargo has ended.
@@ -925,6 +938,8 @@ export class PublicationService {
         throw new ValidationError({
           version: `${open.length === 1 ? 'One comment is' : `${open.length} comments are`} still to be answered: accept or reject each with a reason before approving`,
         })
+      const unnamed = unconfirmedInspector(row)
+      if (unnamed) throw new ValidationError({ version: unnamed })
       return { status: 'approved', approvedBy: userIdOf(caller), approvedAt: this.now() }
     })
   }

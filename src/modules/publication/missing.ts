@@ -11,7 +11,7 @@ export function missingFrom(kind: PublicationKind, facts: unknown): string[] {
     const national = facts as NationalFacts
     return Array.isArray(national?.forces) ? nationalNarrative(national).missing : []
   }
-  if (kind !== 'force-report') return []
+  if (kind === 'press-release') return pressReleaseMissing(facts as ForceFacts)
   const force = facts as ForceFacts
   if (!Array.isArray(force?.figures)) return []
   const missing: string[] = []
@@ -21,4 +21,14 @@ export function missingFrom(kind: PublicationKind, facts: unknown): string[] {
   if (!force.recommendations.some((recommendation) => recommendation.status))
     missing.push('No progress recorded against the recommendations.')
   return missing
+}
+
+/** The press release's facts that are not recorded: its bullets and quote say nothing of them. */
+function pressReleaseMissing(facts: ForceFacts): string[] {
+  const release = facts?.pressRelease
+  if (!release) return []
+  const unstated = Object.entries(release)
+    .filter(([, value]) => value === null)
+    .map(([field]) => field)
+  return unstated.length ? [`Not recorded, so not stated: ${unstated.join(', ')}.`] : []
 }

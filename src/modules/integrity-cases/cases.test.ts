@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
@@ -183,6 +184,32 @@ describe('confidential cases', () => {
     const history = await testApp.services.audit.history(SYSTEM_CALLER, 'integrity-case', secret.id)
     expect(history.length).toBeGreaterThan(1)
     expect(JSON.stringify(history)).not.toContain('Secret summary')
+  })
+
+  it('refuses a subject or link added over HTTP by a caseworker not named on a confidential case, whatever the body', async () => {
+    const cases = testApp.services.integrityCases
+    const secret = await cases.open(caseworker, {
+      type: 'corruption intelligence',
+      source: 'confidential report',
+      openedOn: '2012-06-01',
+      summary: 'Subjects kept to the named',
+      confidential: 'yes',
+    })
+    const outsider = new Agent(testApp.app)
+    await outsider.signIn('second.caseworker@cheshire.example', 'a long enough password 1')
+    for (const staffNumber of ['NO-SUCH-NUMBER', 'ALPHA0001', '']) {
+      const response = await outsider.post(`/cases/${secret.id}/subjects`, { staffNumber })
+      expect(response.statusCode).toBe(403)
+    }
+    const link = await outsider.post(`/cases/${secret.id}/links`, {
+      entityType: 'business-interest',
+      entityId: cast.alpha.businessInterests.businessInterestId,
+    })
+    expect(link.statusCode).toBe(403)
+    const found = await cases.find(caseworker, secret.id)
+    if (found.restricted) throw new Error('expected the case')
+    expect(found.detail.subjects).toHaveLength(0)
+    expect(found.detail.links).toHaveLength(0)
   })
 
   it('links a register entry of the same force and refuses another force’s', async () => {

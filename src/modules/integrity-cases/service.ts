@@ -433,13 +433,7 @@ export class IntegrityCasesService {
     const now = this.now()
     return this.scoped(caller, async (tx) => {
       const header = await this.header(tx, caller, caseId)
-      const row = await selectCase(tx, caseId)
-      if (!row) throw new ForbiddenError(RESTRICTED)
-      if (row.confidential && caller.actor.type !== 'system') {
-        const userId = actingId(caller)
-        const named = userId ? await selectNamedCaseIds(tx, userId, [caseId]) : new Set<string>()
-        if (!named.has(caseId)) throw new ForbiddenError(RESTRICTED)
-      }
+      const row = await this.writableCase(tx, caller, caseId)
       const details = await work(tx, row)
       const [updated] = await tx
         .update(integrityCases)
@@ -467,20 +461,36 @@ export class IntegrityCasesService {
     await tx.update(integrityCases).set(values).where(eq(integrityCases.id, caseId))
   }
 
-  /** The force of a case the caller may see, read before looking things up in other registers. */
-  private async caseForce(caller: Caller, caseId: string): Promise<number> {
-    return (await this.scoped(caller, (tx) => this.header(tx, caller, caseId))).forceId
+  /** A case the caller may change: a confidential one only by the caseworkers named on it. */
+  private async writableCase(tx: Transaction, caller: Caller, caseId: string): Promise<CaseRow> {
+    const row = await selectCase(tx, caseId)
+    if (!row) throw new ForbiddenError(RESTRICTED)
+    if (row.confidential && caller.actor.type !== 'system') {
+      const userId = actingId(caller)
+      const named = userId ? await selectNamedCaseIds(tx, userId, [caseId]) : new Set<string>()
+      if (!named.has(caseId)) throw new ForbiddenError(RESTRICTED)
+    }
+    return row
+  }
+
+  /**
+   * The force of a case the caller may change, read before looking things up in other registers, so
+   * that someone not named on a confidential case is refused before their input is even read.
+   */
+  private async writableCaseForce(caller: Caller, caseId: string): Promise<number> {
+    return this.scoped(caller, async (tx) => {
+      const { forceId } = await this.header(tx, caller, caseId)
+      await this.writableCase(tx, caller, caseId)
+      return forceId
+    })
   }
 
   async addSubject(caller: Caller, caseId: string, input: Record<string, unknown>): Promise<CaseRow> {
     requireRole(caller, ...CASE_KEEPERS)
+    const forceId = await this.writableCaseForce(caller, caseId)
     const { staffNumber } = parseOrThrow(subjectSchema, input)
     // Other services run their own transactions: look the member up before this one starts.
-    const member = await this.roster.findByStaffNumber(
-      caller,
-      await this.caseForce(caller, caseId),
-      staffNumber,
-    )
+    const member = await this.roster.findByStaffNumber(caller, forceId, staffNumber)
     if (!member)
       throw new ValidationError({
         staffNumber: `There is no member of staff with staff number ${staffNumber} on the roster`,
@@ -513,8 +523,8 @@ export class IntegrityCasesService {
   /** Links a register entry of the same force: a business interest, a gift or hospitality, a media contact. */
   async addLink(caller: Caller, caseId: string, input: Record<string, unknown>): Promise<CaseRow> {
     requireRole(caller, ...CASE_KEEPERS)
+    const forceId = await this.writableCaseForce(caller, caseId)
     const { entityType, entityId } = parseOrThrow(linkSchema, input)
-    const forceId = await this.caseForce(caller, caseId)
     const missing = new ValidationError({ entityId: 'There is no such record in your force’s registers' })
     let entryForce: number
     try {

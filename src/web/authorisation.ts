@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js'
-import { hasRole, type Role } from '../domain/roles.js'
+import { hasRole, ROLES, type Role } from '../domain/roles.js'
 
 /** Who may call a route: anyone, anyone signed in, or holders of one of the roles (or a broader one). */
 export type Access = 'public' | 'signed-in' | readonly Role[]
@@ -13,6 +13,25 @@ declare module 'fastify' {
     /** Every route with who may call it: the cross-force test walks this list. */
     routeTable: { method: string; url: string; access: Access }[]
   }
+}
+
+/** Roles in plain words, for telling someone who may do what. */
+const ROLE_NAMES: Record<Role, { one: string; many: string }> = {
+  'inspectorate-admin': { one: 'an inspectorate administrator', many: 'inspectorate administrators' },
+  inspector: { one: 'an inspector', many: 'inspectors' },
+  researcher: { one: 'a researcher', many: 'researchers' },
+  'force-admin': { one: 'a force administrator', many: 'force administrators' },
+  'force-caseworker': { one: 'a caseworker', many: 'caseworkers' },
+  staff: { one: 'a member of a force’s staff', many: 'members of a force’s staff' },
+}
+
+/** Why someone is refused: who may, in plain words, and what they are. */
+export function refusalReason(access: readonly Role[], role: Role): string {
+  const allowed = ROLES.filter((candidate) => access.some((wanted) => hasRole(candidate, wanted))).map(
+    (candidate) => ROLE_NAMES[candidate].many,
+  )
+  const who = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} and ${allowed.at(-1)}` : allowed[0]
+  return `Only ${who} can use this. You are signed in as ${ROLE_NAMES[role].one}.`
 }
 
 /** What someone who must first choose their own password may still reach. */
@@ -45,6 +64,7 @@ export function setUpAuthorisation(app: FastifyInstance) {
       return reply.redirect('/account/password', 303)
     }
     if (access === 'signed-in') return
-    if (!access.some((role) => hasRole(principal.role, role))) throw new ForbiddenError()
+    if (!access.some((role) => hasRole(principal.role, role)))
+      throw new ForbiddenError(refusalReason(access, principal.role))
   })
 }

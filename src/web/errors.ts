@@ -26,6 +26,17 @@ interface ErrorExtras {
   title?: string
 }
 
+function sameOriginReferrer(request: FastifyRequest): string | undefined {
+  const referrer = request.headers.referer
+  if (!referrer) return undefined
+  try {
+    const url = new URL(referrer)
+    return url.host === request.host ? url.pathname + url.search : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -48,6 +59,8 @@ function sendError(
     title: extras.title ?? known?.title,
     message,
     reference: status >= 500 ? request.id : undefined,
+    // A refusal offers the way back to the page the person came from, when it was one of ours.
+    back: status === 403 ? sameOriginReferrer(request) : undefined,
   })
 }
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../test/support/agent.js'
 import { breadcrumbsOf } from '../../test/support/pages.js'
 import { createTestApp, type TestApp } from '../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../test/support/two-forces.js'
-import type { Principal } from '../domain/access.js'
+import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
+import { type Principal, SYSTEM_CALLER } from '../domain/access.js'
 import { hasRole, ROLES } from '../domain/roles.js'
 import { headerNavigation, homeSections, NAVIGATION } from './navigation.js'
 
@@ -121,5 +121,37 @@ describe('the navigation model', () => {
     expect(breadcrumbsOf(version.body)).toEqual(['Publications', 'Inspection documents'])
     const manage = await admin.get(`/publications/inspections/${cast.inspection.id}/manage`)
     expect(breadcrumbsOf(manage.body)).toEqual(['Inspections', 'Two forces revisit'])
+  })
+
+  it('shows researchers no register buttons they cannot use, and a refusal that says why with a way back', async () => {
+    await testApp.services.users.create(SYSTEM_CALLER, {
+      email: 'researcher@inspectorate.example',
+      name: 'Rhys Researcher',
+      role: 'researcher',
+      password: TEST_PASSWORD,
+    })
+    const researcher = await signedInAgent(testApp.app, 'researcher@inspectorate.example')
+    const list = await researcher.get('/business-interests')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).not.toContain('href="/business-interests/record"')
+    expect(list.body).not.toContain('href="/business-interests/import"')
+    const refused = await researcher.get('/business-interests/record', {
+      headers: {
+        referer: 'http://probity.test:3000/business-interests?status=submitted',
+        host: 'probity.test:3000',
+      },
+    })
+    expect(refused.statusCode).toBe(403)
+    expect(refused.body).toContain(
+      'Only force administrators and caseworkers can use this. You are signed in as a researcher.',
+    )
+    expect(refused.body).toContain(
+      'href="/business-interests?status=submitted">Go back to the page you were on</a>',
+    )
+    // A referrer elsewhere is no way back.
+    const elsewhere = await researcher.get('/business-interests/record', {
+      headers: { referer: 'https://example.com/x' },
+    })
+    expect(elsewhere.body).not.toContain('Go back to the page you were on')
   })
 })

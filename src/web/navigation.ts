@@ -57,7 +57,7 @@ const AREAS = {
   forceDashboard: {
     text: 'Force dashboard',
     href: '/dashboard',
-    hint: 'any force’s registers at a glance, as at today',
+    hint: 'a force’s registers at a glance, as at today',
   },
   secondJobs: {
     text: 'Second jobs',
@@ -244,6 +244,15 @@ export function headerNavigation(currentPath: string, principal: Principal | und
   return names.map((name) => {
     const { text, href } = AREAS[name]
     return { text, href, current: name === here && currentPath === href, active: name === here }
+  })
+}
+
+/** For the inspectorate, one force's registers: those the home page lists, each narrowed to the force. */
+export function forceRegisterLinks(principal: Principal | undefined, forceCode: string) {
+  if (principal?.forceId !== null) return []
+  return (navigationOf(principal).home['Force registers'] ?? []).map((name) => {
+    const { text, href, hint } = AREAS[name]
+    return { text, href: `${href}?force=${encodeURIComponent(forceCode)}`, hint }
   })
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { Caller } from '../../domain/access.js'
+import { type Caller, callerHas } from '../../domain/access.js'
 import { optionalDateField } from '../../domain/date-input.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import {
@@ -402,7 +402,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
       interests: items.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
       ...listNavigation(LIST, values, SORT_COLUMNS, { ...query, total, exact, rows: items.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
-      canDecide: request.principal?.role !== 'inspector' && request.principal?.role !== 'inspectorate-admin',
+      canDecide: callerHas(request.caller, ['force-caseworker']),
     })
   })
 

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
 import { formErrors } from '../../web/forms.js'
+import { forceRegisterLinks } from '../../web/navigation.js'
 import { forceSchema } from './service.js'
 
 const codeParams = z.object({ code: z.string().min(1).max(100) })
@@ -90,7 +91,10 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request, reply) => {
       const force = await forces.find(request.params.code)
       if (!force) throw new NotFoundError(`No force has the code ${request.params.code}`)
-      return reply.render('forces/views/show.njk', { force })
+      return reply.render('forces/views/show.njk', {
+        force,
+        registers: forceRegisterLinks(request.principal, force.code),
+      })
     },
   )
 

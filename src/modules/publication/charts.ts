@@ -38,10 +38,13 @@ export function barChartSvg(bars: readonly Bar[]): string {
       `<text x="${labelWidth + length + 6}" y="${y + 18}" font-size="14" fill="#0b0c0c">${number.format(bar.value)}</text>`,
     ].join('')
   })
-  return `<svg class="probity-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-hidden="true" focusable="false">${rows.join('')}</svg>`
+  return `<svg class="probity-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-hidden="true" focusable="false" font-family="GDS Transport, arial, sans-serif">${rows.join('')}</svg>`
 }
 
-/** The chart and its table side by side (stacked on narrow screens and in print). */
+/**
+ * The chart above its table. The chart keeps a readable size: on a narrow screen it scrolls inside its
+ * own box (a labelled region that takes focus) rather than shrinking its labels.
+ */
 export function chartWithTable(caption: string, headers: [string, string], bars: readonly Bar[]): string {
   const body = bars
     .map(
@@ -51,8 +54,8 @@ export function chartWithTable(caption: string, headers: [string, string], bars:
     .join('')
   return [
     '<div class="govuk-grid-row probity-chart-block">',
-    `<div class="govuk-grid-column-one-half">${barChartSvg(bars)}</div>`,
-    '<div class="govuk-grid-column-one-half">',
+    `<div class="govuk-grid-column-full"><div class="app-chart" role="region" aria-label="Chart: ${escapeXml(caption)}" tabindex="0">${barChartSvg(bars)}</div></div>`,
+    '<div class="govuk-grid-column-two-thirds">',
     `<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">${escapeXml(caption)}</caption>`,
     `<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">${escapeXml(headers[0])}</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">${escapeXml(headers[1])}</th></tr></thead>`,
     `<tbody class="govuk-table__body">${body}</tbody></table>`,

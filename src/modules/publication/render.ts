@@ -299,7 +299,9 @@ function markedFor(charts: Record<string, string>): Marked {
                 .join('')}</tr>`,
           )
           .join('\n')
-        return `<table class="govuk-table"><thead class="govuk-table__head"><tr class="govuk-table__row">${head}</tr></thead><tbody class="govuk-table__body">${rows}</tbody></table>\n`
+        // A wide table scrolls in its own labelled box on a narrow screen (src/web/public/application.css).
+        const label = escapeHtml(`Table: ${token.header.map((cell) => cell.text).join(', ')}`)
+        return `<div class="app-table-scroll" role="region" aria-label="${label}" tabindex="0"><table class="govuk-table"><thead class="govuk-table__head"><tr class="govuk-table__row">${head}</tr></thead><tbody class="govuk-table__body">${rows}</tbody></table></div>\n`
       },
     },
   })

@@ -1,6 +1,8 @@
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import fs from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -18,6 +20,21 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
     server.once('error', reject)
+  })
+}
+
+/** A GET on a connection of its own (fetch would reuse a kept-alive one, closed under it at shutdown). */
+function freshGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        let body = ''
+        response.on('data', (chunk) => {
+          body += chunk
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      })
+      .on('error', reject)
   })
 }
 
@@ -49,6 +66,7 @@ describe('the production build', () => {
         ...process.env,
         NODE_ENV: 'production',
         COOKIE_SECRET: randomBytes(32).toString('hex'),
+        DRAIN_SECONDS: '10',
         DATABASE_URL: '',
         PROBITY_DATA_DIR: folder.dataDir,
         PORT: String(port),
@@ -58,6 +76,13 @@ describe('the production build', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    let output = ''
+    server.stdout.on('data', (chunk) => {
+      output += chunk
+    })
+    server.stderr.on('data', (chunk) => {
+      output += chunk
+    })
     try {
       await waitForOutput(server, /Probity is serving/)
       const info = await fetch(`http://127.0.0.1:${port}/info`)
@@ -65,8 +90,20 @@ describe('the production build', () => {
       expect(await info.json()).toEqual({ version: built.version, commit: built.commit })
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
       expect((await fetch(`http://127.0.0.1:${port}/forces`)).status).toBe(200)
+      // On SIGTERM it first fails its readiness check while still answering, then stops cleanly.
+      const exited = once(server, 'exit')
+      server.kill('SIGTERM')
+      await waitForOutput(server, /draining/)
+      // A connection of its own: a kept-alive one may be closed under it once the drain ends.
+      const draining = await freshGet(`http://127.0.0.1:${port}/readyz`).catch((error) => {
+        throw new Error(`${error}; the server printed:\n${output}`)
+      })
+      expect(draining.status).toBe(503)
+      expect(JSON.parse(draining.body)).toEqual({ status: 'not ready', reason: 'shutting down' })
+      const [code] = await exited
+      expect(code).toBe(0)
     } finally {
-      expect(await kill(server, 'SIGTERM')).toBe(0)
+      await kill(server, 'SIGKILL')
     }
   }, 300_000)
 

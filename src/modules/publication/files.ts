@@ -3,6 +3,7 @@ import path from 'node:path'
 import { govukFrontendDist } from '../../web/views.js'
 import { chartsFor, markdownAsText, markdownToHtml, standaloneHtml } from './render.js'
 import type { VersionView } from './service.js'
+import { withoutLinks } from './sources.js'
 
 let govukCss: string | undefined
 function govukStylesheet(): string {
@@ -10,9 +11,17 @@ function govukStylesheet(): string {
   return govukCss
 }
 
-/** The body of a version's page: its Markdown as GOV.UK HTML, with the national review's charts. */
-export function versionHtml(version: VersionView): string {
-  return markdownToHtml(version.content, chartsFor(version.kind, version.facts))
+/**
+ * The body of a version's page: its Markdown as GOV.UK HTML, with the national review's charts. Its
+ * figures link to the inspectorate's own pages (returns, the comparison, research); for a reader who
+ * cannot open those (a force, the public) the figures are shown without their links.
+ */
+export function versionHtml(
+  version: VersionView,
+  options: { sourceLinks: boolean } = { sourceLinks: true },
+): string {
+  const content = options.sourceLinks ? version.content : withoutLinks(version.content)
+  return markdownToHtml(content, chartsFor(version.kind, version.facts, options))
 }
 
 /** The version as one HTML file that stands alone (download, and the source of its PDF). */

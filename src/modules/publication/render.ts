@@ -308,7 +308,11 @@ function markedFor(charts: Record<string, string>): Marked {
 }
 
 /** The charts a national review may place with `[[chart:NAME]]` on a line of its own. */
-export function chartsFor(kind: PublicationKind, facts: DocumentFacts): Record<string, string> {
+export function chartsFor(
+  kind: PublicationKind,
+  facts: DocumentFacts,
+  options: { sourceLinks: boolean } = { sourceLinks: true },
+): Record<string, string> {
   if (kind !== 'national-review') return {}
   const national = facts as NationalFacts
   const charts: Record<string, string> = {
@@ -318,7 +322,7 @@ export function chartsFor(kind: PublicationKind, facts: DocumentFacts): Record<s
       headlineDistribution(national.forces).map((row) => ({
         label: capitalise(row.headline),
         value: row.count,
-        href: sources.inspection(national.inspection.id, '').href,
+        href: options.sourceLinks ? sources.inspection(national.inspection.id, '').href : undefined,
       })),
     ),
   }
@@ -330,7 +334,7 @@ export function chartsFor(kind: PublicationKind, facts: DocumentFacts): Record<s
         const value = force.figures.find((figure) => figure.code === total.code)?.value ?? null
         if (value === null) return []
         const { href } = sources.returnItem(national.inspection.id, force.force.code, total.code, '')
-        return [{ label: force.force.name, value, href }]
+        return [{ label: force.force.name, value, href: options.sourceLinks ? href : undefined }]
       }),
     )
   }

@@ -155,7 +155,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     const latestPublished = detail.document.versions.find((entry) => entry.status === 'published')
     return reply.code(extra.status ?? (extra.errors ? 400 : 200)).render('publication/views/show.njk', {
       version,
-      body: versionHtml(version),
+      body: versionHtml(version, {
+        sourceLinks: scope === 'inspectorate' && request.principal !== undefined,
+      }),
       document: detail.document,
       comments: detail.comments,
       isLatest,

@@ -103,8 +103,12 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       const { principal, sessionToken } = request
       if (!principal || !sessionToken)
         throw new ForbiddenError('Only a person signed in with a password can change it')
+      let rotated: string
       try {
-        await services.signIn.changePassword(sessionToken, principal, request.body, request.ip)
+        rotated = await services.signIn.changePassword(principal, request.body, {
+          ipAddress: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        })
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('identity/views/change-password.njk', {
@@ -112,6 +116,7 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           errors: formErrors(error.fieldErrors),
         })
       }
+      setSessionCookie(request, reply, rotated)
       return reply.redirect('/account?passwordChanged=1', 303)
     },
   )

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, ne, or, sql } from 'drizzle-orm'
+import { and, eq, gt, lt, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
 import { asAuthenticator } from '../../db/tenancy.js'
 import type { Actor, Principal } from '../../domain/access.js'
@@ -139,15 +139,7 @@ export class SignInService {
         .update(users)
         .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
         .where(eq(users.id, user.id))
-      await tx.insert(sessions).values({
-        tokenHash: secretHash(token),
-        userId: user.id,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + minutes(SIGN_IN_POLICY.absoluteHours * 60)),
-        ipAddress: origin.ipAddress,
-        userAgent: origin.userAgent?.slice(0, 500) ?? null,
-      })
+      await tx.insert(sessions).values(this.newSession(token, user.id, origin, now))
       // Expired sessions of anyone are cleared as people sign in, so the table never grows unbounded.
       await tx
         .delete(sessions)
@@ -160,6 +152,18 @@ export class SignInService {
       )
     })
     return { ok: true, token, principal: principalOf(user) }
+  }
+
+  private newSession(token: string, userId: string, origin: RequestOrigin, now: Date) {
+    return {
+      tokenHash: secretHash(token),
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + minutes(SIGN_IN_POLICY.absoluteHours * 60)),
+      ipAddress: origin.ipAddress,
+      userAgent: origin.userAgent?.slice(0, 500) ?? null,
+    }
   }
 
   private idleCutoff(now: Date): Date {
@@ -195,14 +199,14 @@ export class SignInService {
 
   /**
    * Replaces the person's password after checking their current one. Their other sessions end: a
-   * password change is what someone does when they fear another has their password.
+   * password change is what someone does when they fear another has their password. Returns the
+   * token of the session that carries on in this browser.
    */
   async changePassword(
-    token: string,
     principal: Principal,
     passwords: { current: string; replacement: string; confirmation: string },
-    ipAddress: string | null,
-  ): Promise<void> {
+    origin: RequestOrigin,
+  ): Promise<string> {
     const [user] = await asAuthenticator(this.db, (tx) =>
       tx.select().from(users).where(eq(users.id, principal.id)),
     )
@@ -218,21 +222,25 @@ export class SignInService {
       problems.confirmation = 'The passwords do not match'
     if (Object.keys(problems).length) throw new ValidationError(problems)
     const passwordHash = await hashPassword(passwords.replacement)
+    // Every session of the person ends, this one too: it goes on under a new token, so a token
+    // someone copied before the change is worth nothing after it.
+    const rotated = newSecret('')
+    const now = this.now()
     await asAuthenticator(this.db, async (tx) => {
       await tx
         .update(users)
-        .set({ passwordHash, mustChangePassword: false, updatedAt: this.now() })
+        .set({ passwordHash, mustChangePassword: false, updatedAt: now })
         .where(eq(users.id, user.id))
-      await tx
-        .delete(sessions)
-        .where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, secretHash(token))))
+      await tx.delete(sessions).where(eq(sessions.userId, user.id))
+      await tx.insert(sessions).values(this.newSession(rotated, user.id, origin, now))
       await appendAuditEvent(
         tx,
-        { type: 'user', id: principal.id, label: principal.label, ipAddress },
+        { type: 'user', id: principal.id, label: principal.label, ipAddress: origin.ipAddress },
         { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action: 'change-password' },
-        this.now(),
+        now,
       )
     })
+    return rotated
   }
 
   async signOut(token: string, principal: Principal, ipAddress: string | null): Promise<void> {

@@ -5,6 +5,7 @@ import { Agent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
+import { SESSION_COOKIE } from '../../web/authentication.js'
 import { auditEvents } from '../audit/schema.js'
 import { sessions, users } from './schema.js'
 
@@ -454,13 +455,19 @@ describe('a one-time password', () => {
     })
     expect(mismatched.body).toContain('The passwords do not match')
 
+    const oldSession = person.cookie(SESSION_COOKIE) as string
     const changed = await person.post('/account/password', {
       current: oneTimePassword ?? '',
       replacement: 'a long pass phrase of mine',
       confirmation: 'a long pass phrase of mine',
     })
     expect(changed.statusCode).toBe(303)
+    // The session is rotated: a new cookie works, the one from before the change no longer does.
+    expect(person.cookie(SESSION_COOKIE)).not.toBe(oldSession)
     expect((await person.get('/api/me')).statusCode).toBe(200)
+    const thief = new Agent(testApp.app)
+    thief.setCookie(SESSION_COOKIE, oldSession)
+    expect((await thief.get('/account')).statusCode).toBe(303)
     // Changing the password ends the person's other sessions.
     expect((await elsewhere.get('/account')).statusCode).toBe(303)
     const fresh = new Agent(testApp.app)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { SESSION_COOKIE } from '../../src/web/authentication.js'
 import { TEST_PASSWORD } from './two-forces.js'
 
 export interface AgentOptions {
@@ -46,6 +47,8 @@ export class Agent {
 
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies) {
+      // A new or ended session makes the page's CSRF token stale, as it is bound to the session.
+      if (cookie.name === SESSION_COOKIE) this.csrfToken = ''
       if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now()))
         this.cookies.delete(cookie.name)
       else this.cookies.set(cookie.name, cookie.value)
@@ -72,6 +75,13 @@ export class Agent {
     this.cookies.set(name, value)
   }
 
+  /** Opens a page with a form, as the person would before posting one: the sign-in page, or their account. */
+  private async freshCsrfToken(): Promise<void> {
+    const page = await this.get(this.hasCookie(SESSION_COOKIE) ? '/account' : '/sign-in')
+    const location = page.headers.location
+    if (page.statusCode === 303 && typeof location === 'string') await this.get(location)
+  }
+
   async get(url: string, options: Pick<RequestOptions, 'headers'> = {}): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       method: 'GET',
@@ -94,7 +104,7 @@ export class Agent {
     form: Record<string, string> = {},
     options: RequestOptions = {},
   ) {
-    if (!this.csrfToken && options.csrf !== false) await this.get('/sign-in')
+    if (!this.csrfToken && options.csrf !== false) await this.freshCsrfToken()
     const payload = new URLSearchParams(
       options.csrf === false ? form : { _csrf: this.csrfToken, ...form },
     ).toString()
@@ -120,7 +130,7 @@ export class Agent {
     file: { filename: string; data: Buffer | string; type?: string } | null,
     fields: Record<string, string> = {},
   ): Promise<LightMyRequestResponse> {
-    if (!this.csrfToken) await this.get('/sign-in')
+    if (!this.csrfToken) await this.freshCsrfToken()
     const boundary = `----probity${randomBytes(8).toString('hex')}`
     const parts: Buffer[] = []
     for (const [name, value] of Object.entries({ _csrf: this.csrfToken, ...fields })) {
@@ -161,7 +171,7 @@ export class Agent {
     files: { filename: string; data: Buffer | string; type?: string }[],
     fields: Record<string, string> = {},
   ): Promise<LightMyRequestResponse> {
-    if (!this.csrfToken) await this.get('/sign-in')
+    if (!this.csrfToken) await this.freshCsrfToken()
     const boundary = `----probity${randomBytes(8).toString('hex')}`
     const parts: Buffer[] = []
     for (const [name, value] of Object.entries({ _csrf: this.csrfToken, ...fields }))
@@ -197,6 +207,8 @@ export class Agent {
     await this.get('/sign-in')
     const response = await this.post('/sign-in', { email, password })
     if (response.statusCode !== 303) throw new Error(`sign-in as ${email} failed with ${response.statusCode}`)
+    // As a browser would, open a page: it carries a CSRF token bound to the new session.
+    await this.freshCsrfToken()
     return response
   }
 

@@ -367,6 +367,42 @@ describe('CSRF protection', () => {
     expect(await sessionsOf(id)).toHaveLength(0)
   })
 
+  it("refuses another visitor's token and CSRF cookie sent with this browser's session, and changes nothing", async () => {
+    const victim = new Agent(testApp.app)
+    await victim.signIn((await addUser()).email, TEST_PASSWORD)
+    const signedInAttacker = new Agent(testApp.app)
+    await signedInAttacker.signIn((await addUser()).email, TEST_PASSWORD)
+    await signedInAttacker.get('/account')
+    const anonymousAttacker = new Agent(testApp.app)
+    await anonymousAttacker.get('/sign-in')
+    for (const attacker of [signedInAttacker, anonymousAttacker]) {
+      const forged = await testApp.app.inject({
+        method: 'POST',
+        url: '/sign-out',
+        payload: new URLSearchParams({ _csrf: attacker.csrfToken }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `probity_session=${victim.cookie('probity_session')}; _csrf=${attacker.cookie('_csrf')}`,
+        },
+      })
+      expect(forged.statusCode).toBe(403)
+      expect((await victim.get('/account')).statusCode).toBe(200)
+    }
+  })
+
+  it('binds the token to the session: one from before sign-in no longer works after it', async () => {
+    const { email } = await addUser()
+    const agent = new Agent(testApp.app)
+    await agent.get('/sign-in')
+    const beforeSignIn = agent.csrfToken
+    expect((await agent.post('/sign-in', { email, password: TEST_PASSWORD })).statusCode).toBe(303)
+    expect((await agent.post('/sign-out', { _csrf: beforeSignIn })).statusCode).toBe(403)
+    expect((await agent.get('/account')).statusCode).toBe(200)
+    // The page the person sees next carries a token for their session, and it works.
+    expect((await agent.post('/sign-out')).statusCode).toBe(303)
+    expect((await agent.get('/account')).statusCode).toBe(303)
+  })
+
   it('refuses every other form without its token, and changes nothing', async () => {
     const admin = new Agent(testApp.app)
     await admin.signIn(cast.inspectorateAdmin.email, TEST_PASSWORD)

@@ -1,3 +1,4 @@
+import os from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -6,6 +7,9 @@ export default defineConfig({
     // Each test file builds its own database: PGlite takes a moment to start, real PostgreSQL more.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One file per core at once (Vitest's default leaves a core idle, which on a two-core machine runs
+    // every file in turn); each file has its own database, so files never share state.
+    maxWorkers: Math.max(2, os.availableParallelism()),
     projects: [
       {
         extends: true,

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { isInvalidDatabaseInput } from '../db/errors.js'
 import { UnauthenticatedError, ValidationError } from '../domain/errors.js'
 import { problemOf } from './api.js'
+import { MALFORMED_UPLOAD } from './uploads.js'
 
 function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz' || request.url === '/readyz'
@@ -113,12 +114,7 @@ export function setUpErrorPages(app: FastifyInstance): void {
       )
     }
     if (MALFORMED_MULTIPART.has(error.message)) {
-      return sendError(
-        request,
-        reply,
-        400,
-        'The form or file you sent was cut short or is not a well-formed upload. Choose the file and send it again.',
-      )
+      return sendError(request, reply, 400, MALFORMED_UPLOAD)
     }
     if (isInvalidDatabaseInput(error)) {
       // The last line of defence: validation should have refused this value before the database saw it.

@@ -8,6 +8,10 @@ import type { UploadedFile } from '../spreadsheets/read.js'
 export const MAX_FORM_FIELDS = 20
 
 /** An upload form refused as a whole (too large, too many parts, cut short): a 4xx with a plain message. */
+/** What a form cut short or otherwise not a multipart upload is told, wherever it is noticed. */
+export const MALFORMED_UPLOAD =
+  'The form or file you sent was cut short or is not a well-formed upload. Choose the file and send it again.'
+
 class UploadFormError extends Error {
   constructor(
     readonly statusCode: number,
@@ -42,7 +46,7 @@ function refusal(error: unknown, limits: FormLimits): Error {
   if (code === 'FST_PROTO_VIOLATION')
     return new UploadFormError(400, 'The form has a field whose name is not allowed')
   // Busboy's own errors (a form cut short, a malformed part header) and a stream closed early.
-  return new UploadFormError(400, 'The form could not be read: it was cut short or is not a valid upload')
+  return new UploadFormError(400, MALFORMED_UPLOAD)
 }
 
 const tooManyFields = () =>

@@ -89,5 +89,5 @@ describe('probity research', () => {
     } finally {
       await database.close()
     }
-  })
+  }, 180_000)
 })

@@ -25,10 +25,13 @@ export function versionHtml(
 }
 
 /** The version as one HTML file that stands alone (download, and the source of its PDF). */
-export function versionDocument(version: VersionView): string {
+export function versionDocument(
+  version: VersionView,
+  options: { sourceLinks: boolean } = { sourceLinks: true },
+): string {
   return standaloneHtml({
     title: version.title,
-    body: versionHtml(version),
+    body: versionHtml(version, options),
     hash: version.contentHash,
     version: version.version,
     status: version.status,

@@ -141,6 +141,11 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     async (request, reply) => renderVersion(request, reply, request.params.publicationVersionId),
   )
 
+  /** Figures link to the inspectorate's own pages, which only a signed-in member of it can open. */
+  function followsSources(request: FastifyRequest): boolean {
+    return request.caller.scope.kind === 'inspectorate' && request.principal !== undefined
+  }
+
   async function renderVersion(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -155,9 +160,7 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     const latestPublished = detail.document.versions.find((entry) => entry.status === 'published')
     return reply.code(extra.status ?? (extra.errors ? 400 : 200)).render('publication/views/show.njk', {
       version,
-      body: versionHtml(version, {
-        sourceLinks: scope === 'inspectorate' && request.principal !== undefined,
-      }),
+      body: versionHtml(version, { sourceLinks: followsSources(request) }),
       document: detail.document,
       comments: detail.comments,
       isLatest,
@@ -185,9 +188,11 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         reply.header('x-content-sha256', version.contentHash)
         if (extension === 'md') return reply.type('text/markdown; charset=utf-8').send(version.content)
         if (extension === 'txt') return reply.type('text/plain; charset=utf-8').send(versionText(version))
-        if (extension === 'html') return reply.type('text/html; charset=utf-8').send(versionDocument(version))
+        const sourceLinks = followsSources(request)
+        if (extension === 'html')
+          return reply.type('text/html; charset=utf-8').send(versionDocument(version, { sourceLinks }))
         try {
-          return reply.type('application/pdf').send(await printPdf(versionDocument(version)))
+          return reply.type('application/pdf').send(await printPdf(versionDocument(version, { sourceLinks })))
         } catch (error) {
           if (!(error instanceof PdfUnavailableError)) throw error
           reply.removeHeader('content-disposition')

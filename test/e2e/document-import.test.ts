@@ -53,7 +53,7 @@ describe.skipIf(shouldSkipBrowserTests())('importing a published document', () =
 
     await page.getByLabel('Inspection to import into').selectOption({ label: 'Two forces revisit' })
     await page
-      .getByLabel('Documents')
+      .getByLabel('Documents', { exact: true })
       .setInputFiles([{ name: 'cleveland-2012.txt', mimeType: 'text/plain', buffer: Buffer.from(RELEASE) }])
     await page.getByRole('button', { name: 'Read the documents' }).click()
     await page.waitForURL(/\/document-imports\/[0-9a-f-]{36}$/)

@@ -1,9 +1,8 @@
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { kill, run, spawnTypeScript, waitForOutput } from '../test/support/processes.js'
+import { freePort, kill, run, spawnTypeScript, waitForOutput } from '../test/support/processes.js'
 
 const folders: string[] = []
 function tempDataDir(): string {
@@ -15,20 +14,10 @@ afterEach(() => {
   for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true })
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
 // The CLI's settings must not come from whatever the developer's shell has set.
 const cleanEnv = { DATABASE_URL: '', PORT: '', LOG_LEVEL: 'info' }
 
-describe('probity CLI', () => {
+describe('probity CLI', { timeout: 120_000 }, () => {
   it('prints help for each command', async () => {
     const help = await run('bin/probity.js', ['--help'])
     expect(help.code).toBe(0)

@@ -3,25 +3,14 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import fs from 'node:fs'
 import http from 'node:http'
-import net from 'node:net'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CliFolder, kill, repoRoot, waitForOutput } from './support/processes.js'
+import { CliFolder, freePort, kill, repoRoot, waitForOutput } from './support/processes.js'
 
 /** `npm run build`, then the production server from dist/: what the README's production section says. */
 const folder = new CliFolder('build')
 afterAll(() => folder.remove())
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
 
 /** A GET on a connection of its own (fetch would reuse a kept-alive one, closed under it at shutdown). */
 function freshGet(url: string): Promise<{ status: number; body: string }> {

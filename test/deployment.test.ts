@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import net from 'node:net'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../src/db/connection.js'
 import { SYSTEM_CALLER } from '../src/domain/access.js'
 import { createServices } from '../src/services.js'
-import { kill, run, spawnTypeScript, waitForOutput } from './support/processes.js'
+import { freePort, kill, run, spawnTypeScript, waitForOutput } from './support/processes.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from './support/two-forces.js'
 
 /**
@@ -39,16 +38,6 @@ async function asAdministrator<T>(work: (client: pg.Client) => Promise<T>): Prom
   } finally {
     await client.end()
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
 }
 
 interface Instance {

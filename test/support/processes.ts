@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -42,6 +43,17 @@ export async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise
   child.kill(signal)
   const [code] = await exited
   return code as number | null
+}
+
+/** A loopback port nothing listens on now, for a server a test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.once('error', reject)
+  })
 }
 
 /** Runs a command to completion and returns what it printed and its exit code. */

@@ -381,6 +381,49 @@ describe('reviewing and importing a document', () => {
     )
   })
 
+  it('asks each yes/no statement a release makes, read from the document, and imports the corrections as the return’s items', async () => {
+    const review = await uploadOne('greater-manchester.txt', fixtureText('greater-manchester.txt'))
+    const stated = fixtureFacts('greater-manchester.txt')
+    const page = await inspector.get(`/document-imports/${review.document.id}`)
+    const checked = (name: string) => checkedIn(page.body, name)
+    expect(checked('policiesReviewed')).toBe('yes')
+    expect(checked('staffToldOfPolicyChanges')).toBe('no')
+    expect(checked('mediaPolicyInLineWithGuidance')).toBe('yes')
+    expect(checked('socialMediaPolicy')).toBe('yes')
+    // Not stated by this release: offered as "Not stated".
+    expect(stated.informationSecurityChecks).toBeUndefined()
+    expect(checked('informationSecurityChecks')).toBe('')
+    expect(page.body).toContain('Media policy in line with national guidance')
+    expect(page.body).toMatch(/href="#source-policiesReviewed-0"/)
+
+    const form = factsToForm(review.document.facts)
+    const refused = await inspector.post(`/document-imports/${review.document.id}/import`, {
+      ...form,
+      replace: 'yes',
+      jobApproved: String((stated.secondJobApplications?.applications ?? 0) + 1),
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(checkedIn(refused.body, 'socialMediaPolicy')).toBe('yes')
+
+    const imported = await inspector.post(`/document-imports/${review.document.id}/import`, {
+      ...form,
+      replace: 'yes',
+      informationSecurityChecks: 'no',
+      socialMediaPolicy: 'no',
+    })
+    expect(imported.statusCode, imported.body.slice(0, 2000)).toBe(303)
+    const values = await testApp.services.dataReturns.values(
+      inspectorCaller,
+      historic.id,
+      'greater-manchester',
+    )
+    expect(values['policies-reviewed']).toBe(1)
+    expect(values['staff-told-of-policy-changes']).toBe(0)
+    expect(values['media-policy-in-line']).toBe(1)
+    expect(values['information-security-checks']).toBe(0)
+    expect(values['social-media-policy']).toBe(0)
+  })
+
   it('discards a document without importing it', async () => {
     const review = await uploadOne('discard-me.txt', OWN_RELEASE)
     const response = await inspector.post(`/document-imports/${review.document.id}/discard`)
@@ -452,3 +495,8 @@ describe('who may import documents', () => {
     expect((await admin.get('/document-imports')).statusCode).toBe(200)
   })
 })
+
+/** The value of the radio button of a group that a page has checked. */
+function checkedIn(body: string, name: string): string | undefined {
+  return new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)" checked`).exec(body)?.[1]
+}

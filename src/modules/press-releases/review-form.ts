@@ -1,6 +1,9 @@
 import { ValidationError } from '../../domain/errors.js'
+import { STATEMENT_ITEMS } from '../../domain/inspections.js'
 import {
   type ForceReferenceList,
+  OPTIONAL_STATEMENTS,
+  type OptionalStatement,
   type PressReleaseFacts,
   type PressReleaseField,
   parsePressReleaseFacts,
@@ -21,6 +24,16 @@ export interface ReviewField {
   fact: PressReleaseField
   label: string
   kind: 'text' | 'count' | 'change' | 'day' | 'choice' | 'yes-no'
+}
+
+/** How the form asks each yes/no statement a release may make (OPTIONAL_STATEMENTS). */
+const STATEMENT_LABELS: Record<OptionalStatement, string> = {
+  counterCorruptionPlan: 'Counter-corruption plan developed',
+  policiesReviewed: 'Integrity policies reviewed, and updated or being updated',
+  staffToldOfPolicyChanges: 'Staff told of the policy changes',
+  mediaPolicyInLineWithGuidance: 'Media policy in line with national guidance',
+  informationSecurityChecks: 'Checks in place on information security',
+  socialMediaPolicy: 'Social-media policy or guidance produced',
 }
 
 export const REVIEW_FIELDS: ReviewField[] = [
@@ -79,13 +92,15 @@ export const REVIEW_FIELDS: ReviewField[] = [
     label: 'Change in anti-corruption unit staff',
     kind: 'change',
   },
-  {
-    name: 'counterCorruptionPlan',
-    path: 'counterCorruptionPlan',
-    fact: 'counterCorruptionPlan',
-    label: 'Counter-corruption plan developed',
-    kind: 'yes-no',
-  },
+  ...OPTIONAL_STATEMENTS.map(
+    (statement): ReviewField => ({
+      name: statement,
+      path: statement,
+      fact: statement,
+      label: STATEMENT_LABELS[statement],
+      kind: 'yes-no',
+    }),
+  ),
 ]
 
 const byPath = new Map(REVIEW_FIELDS.map((field) => [field.path, field]))
@@ -109,7 +124,7 @@ export function factsToForm(facts: PressReleaseFacts): Record<string, string> {
     jobApplications: number(facts.secondJobApplications?.applications),
     jobApproved: number(facts.secondJobApplications?.approved),
     acuChange: number(facts.antiCorruptionUnitStaffChange),
-    counterCorruptionPlan: yesNo(facts.counterCorruptionPlan),
+    ...Object.fromEntries(OPTIONAL_STATEMENTS.map((statement) => [statement, yesNo(facts[statement])])),
   }
 }
 
@@ -154,7 +169,7 @@ export function formToFacts(form: Record<string, unknown>, forces: ForceReferenc
     socialMediaCasesReferred: whole('socialMedia', 'Social-media cases referred'),
     secondJobApplications: applications === null ? null : { applications, approved },
     antiCorruptionUnitStaffChange: whole('acuChange', 'The change in anti-corruption unit staff', true),
-    counterCorruptionPlan: bool('counterCorruptionPlan'),
+    ...Object.fromEntries(OPTIONAL_STATEMENTS.map((statement) => [statement, bool(statement)])),
   }
   if (mediaTotal === null && mediaContinuing !== null && !errors.mediaTotal)
     errors.mediaTotal =
@@ -176,7 +191,7 @@ export function formToFacts(form: Record<string, unknown>, forces: ForceReferenc
   }
 }
 
-/** The data-return items a document's facts give, by item code (counts as stated; a plan as yes/no). */
+/** The data-return items a document's facts give, by item code (counts as stated; statements as 1 or 0). */
 export function returnValuesOf(facts: PressReleaseFacts): Record<string, number> {
   const values: Record<string, number> = {}
   const put = (code: string, value: number | null | undefined) => {
@@ -188,7 +203,9 @@ export function returnValuesOf(facts: PressReleaseFacts): Record<string, number>
   put('media-disclosure-continuing', facts.mediaDisclosureInvestigations?.continuing)
   put('social-media-referrals', facts.socialMediaCasesReferred)
   put('acu-staff-change', facts.antiCorruptionUnitStaffChange)
-  if (typeof facts.counterCorruptionPlan === 'boolean')
-    values['counter-corruption-plan'] = facts.counterCorruptionPlan ? 1 : 0
+  for (const statement of OPTIONAL_STATEMENTS) {
+    const stated = facts[statement]
+    if (typeof stated === 'boolean') values[STATEMENT_ITEMS[statement]] = stated ? 1 : 0
+  }
   return values
 }

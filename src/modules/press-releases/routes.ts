@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
-import { HEADLINE_JUDGEMENTS } from '../../domain/press-release-facts.js'
+import { STATEMENT_ITEMS } from '../../domain/inspections.js'
+import { HEADLINE_JUDGEMENTS, OPTIONAL_STATEMENTS } from '../../domain/press-release-facts.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { capitalised, formErrors } from '../../web/forms.js'
@@ -39,7 +40,7 @@ const ITEM_FIELDS: Record<string, string> = {
   'media-disclosure-continuing': 'mediaContinuing',
   'social-media-referrals': 'socialMedia',
   'acu-staff-change': 'acuChange',
-  'counter-corruption-plan': 'counterCorruptionPlan',
+  ...Object.fromEntries(Object.entries(STATEMENT_ITEMS).map(([statement, item]) => [item, statement])),
   judgement: 'headline',
 }
 
@@ -179,6 +180,7 @@ export const documentImportsRoutes: FastifyPluginAsyncZod<{ services: Services }
         { value: 'no', text: 'No', checked: values[name] === 'no' },
         { value: '', text: 'Not stated', checked: !values[name] },
       ],
+      statements: OPTIONAL_STATEMENTS,
       replace: values.replace === 'yes',
       textHtml: highlightedText(document.text, sources),
       kindName: KIND_NAMES[document.kind],

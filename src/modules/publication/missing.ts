@@ -1,3 +1,4 @@
+import type { PressReleaseField } from '../../domain/press-release-facts.js'
 import type { ForceFacts, NationalFacts } from './facts.js'
 import { nationalNarrative } from './national-narrative.js'
 import type { PublicationKind } from './schema.js'
@@ -23,12 +24,34 @@ export function missingFrom(kind: PublicationKind, facts: unknown): string[] {
   return missing
 }
 
-/** The press release's facts that are not recorded: its bullets and quote say nothing of them. */
+/** Each fact a press release may state, as the editor is told it is missing. */
+export const PRESS_RELEASE_FACT_LABELS: Record<Exclude<PressReleaseField, 'force' | 'forceCode'>, string> = {
+  headline: 'the headline judgement',
+  hmi: 'the HM Inspector',
+  hmiRegion: 'the HM Inspector’s region',
+  period: 'the data period',
+  integrityHealthCheck: 'whether the force carried out an integrity health check',
+  mediaDisclosureInvestigations: 'media-disclosure investigations',
+  socialMediaCasesReferred: 'social-media cases referred',
+  secondJobApplications: 'second-job applications',
+  antiCorruptionUnitStaffChange: 'the change in anti-corruption unit staff',
+  counterCorruptionPlan: 'whether the force has a counter-corruption plan',
+  policiesReviewed: 'whether the force reviewed its integrity policies',
+  staffToldOfPolicyChanges: 'whether staff were told of the policy changes',
+  mediaPolicyInLineWithGuidance: 'whether the media policy is in line with national guidance',
+  informationSecurityChecks: 'whether there are checks on information security',
+  socialMediaPolicy: 'whether the force produced a social-media policy',
+}
+
+/**
+ * The press release's facts that are not recorded (null, or an optional statement left out): its
+ * bullets and quote say nothing of them.
+ */
 function pressReleaseMissing(facts: ForceFacts): string[] {
   const release = facts?.pressRelease
   if (!release) return []
-  const unstated = Object.entries(release)
-    .filter(([, value]) => value === null)
-    .map(([field]) => field)
-  return unstated.length ? [`Not recorded, so not stated: ${unstated.join(', ')}.`] : []
+  const unstated = Object.entries(PRESS_RELEASE_FACT_LABELS)
+    .filter(([field]) => (release as unknown as Record<string, unknown>)[field] == null)
+    .map(([, label]) => label)
+  return unstated.length ? [`Not recorded, so not stated: ${unstated.join('; ')}.`] : []
 }

@@ -11,6 +11,7 @@ import { factsArbitrary, forceArbitrary } from '../press-releases/test-support.j
 import type { ForceFacts } from './facts.js'
 import { missingFrom, PRESS_RELEASE_FACT_LABELS } from './missing.js'
 import { defaultTemplate, renderMarkdown } from './render.js'
+import { SAMPLE_INSPECTION } from './test-support.js'
 
 type StatedFact = keyof typeof PRESS_RELEASE_FACT_LABELS
 const FACTS = PRESS_RELEASE_FIELDS.filter((field): field is StatedFact => field in PRESS_RELEASE_FACT_LABELS)
@@ -66,17 +67,7 @@ function forceFacts(pressRelease: PressReleaseFacts): ForceFacts {
   return {
     pressRelease,
     force: { code: pressRelease.forceCode, name: pressRelease.force, region: pressRelease.hmiRegion },
-    inspection: {
-      id: '00000000-0000-4000-8000-000000000000',
-      code: 'revisit-2012',
-      title: 'Revisiting police relationships',
-      dataFrom: '2011-09-01',
-      dataTo: '2012-05-31',
-      censusDate: '2012-05-31',
-      fieldworkFrom: null,
-      fieldworkTo: null,
-      revisits: null,
-    },
+    inspection: SAMPLE_INSPECTION,
     figures: [],
     findings: [],
     recommendations: [],

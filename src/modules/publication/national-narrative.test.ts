@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { countOf } from '../../domain/number-words.js'
 import type { HeadlineJudgement } from '../../domain/press-release-facts.js'
-import {
-  type ForceFacts,
-  figuresOf,
-  type InspectionSummary,
-  type NationalFacts,
-  pressReleaseFactsOf,
-} from './facts.js'
+import { type ForceFacts, figuresOf, type NationalFacts, pressReleaseFactsOf } from './facts.js'
 import { nationalNarrative } from './national-narrative.js'
 import { linksIn, withoutLinks } from './sources.js'
+import { SAMPLE_INSPECTION } from './test-support.js'
 
-const inspection: InspectionSummary = {
-  id: '00000000-0000-4000-8000-000000000001',
-  code: 'revisit',
-  title: 'A revisit',
-  dataFrom: '2011-09-01',
-  dataTo: '2012-05-31',
-  censusDate: '2012-05-31',
-  fieldworkFrom: null,
-  fieldworkTo: null,
-  revisits: null,
-}
+const inspection = SAMPLE_INSPECTION
 
 function force(
   code: string,

@@ -60,7 +60,13 @@ describe.skipIf(shouldSkipBrowserTests())('a force’s data return and the natio
     const comparison = `/inspections/${cast.inspection.id}/comparison`
     await signInTo(page, 'inspector@inspectorate.example', comparison)
     expect(await textOf(page.locator('h1'))).toBe('National comparison of data returns')
-    await expect(page.getByRole('img', { name: /per 1,000 workforce, by force/ }).count()).resolves.toBe(1)
+    await expect(
+      page
+        .getByRole('img', { name: /per 1,000 workforce against workforce, with the national rate/ })
+        .count(),
+    ).resolves.toBe(1)
+    expect(await page.getByRole('table', { name: 'The chart’s figures' }).count()).toBe(1)
+    expect(await textOf(page.locator('main'))).toContain('“Above the 99.8% limit” means')
     await expectAccessible(page)
     await page.getByLabel('Item to chart').selectOption('social-media-referrals')
     await page.getByRole('button', { name: 'Show' }).click()

@@ -1,18 +1,18 @@
-import { DATA_RETURN_ITEMS, type DataReturnItem, dataReturnItem } from '../../domain/inspections.js'
+import { type FunnelPosition, funnelPosition, pooledRate } from '../../domain/funnel.js'
+import { DATA_RETURN_ITEMS, type DataReturnItem } from '../../domain/inspections.js'
 import { formatItemValue, RATE_ITEMS } from './rules.js'
 
 /**
  * The national comparison, as pure functions over the forces' values: rates per 1,000 workforce,
- * outliers, sorting, and the geometry of the chart. The service reads the values; these do the sums.
+ * outliers, sorting, and the geometry of the charts. The service reads the values; these do the sums.
  *
- * Outliers: Tukey's fences. For each column, among the forces with a figure, a figure below
- * Q1 − 1.5 × IQR or above Q3 + 1.5 × IQR is flagged (quartiles by linear interpolation). The rule reads
- * the rates per 1,000 for counts (so big forces are not flagged for being big) and the values for the
- * other kinds; it needs at least 5 figures and never flags yes/no items. It is robust: one extreme
- * force does not move the quartiles the way it would move a mean and standard deviation.
+ * Outliers: a funnel plot for each count (src/domain/funnel.ts). The national rate is every force's count
+ * over every force's workforce; each force's count is set against the exact Poisson limits for a force of
+ * its workforce at that rate, at 95% and 99.8%. A count beyond the 99.8% limits is an outlier (high or
+ * low); beyond the 95% limits it is marked but not called an outlier. Small counts are judged fairly: a
+ * force expected to have a fraction of a case is not flagged for having one. Items that are not counts
+ * (unit staffing, the plan, policy awareness) have no funnel and are not judged.
  */
-export const OUTLIER_MINIMUM = 5
-export const OUTLIER_FENCE = 1.5
 
 export interface ComparisonForce {
   id: number
@@ -36,6 +36,9 @@ export interface ComparisonCell {
   /** Per 1,000 workforce, for counts; null otherwise or when unknown. */
   rate: number | null
   rateDisplay: string
+  /** Where the count falls on the funnel; null for items that are not counts, or without a rate. */
+  position: FunnelPosition | null
+  /** Beyond the 99.8% limits: high or low. */
   outlier: Outlier
 }
 
@@ -53,59 +56,19 @@ export interface ColumnStatistics {
   code: string
   /** Whether the figures are rates per 1,000 (counts) or the values themselves. */
   measure: 'rate' | 'value'
+  /** How many forces have a figure (a rate, for counts). */
   count: number
-  median: number | null
-  lowerQuartile: number | null
-  upperQuartile: number | null
-  lowerFence: number | null
-  upperFence: number | null
+  /** For counts: the national rate per 1,000 workforce, over the forces with a rate; null otherwise. */
+  nationalRate: number | null
+  /** For counts: the forces' counts and workforce the national rate is made of. */
+  events: number | null
+  workforce: number | null
 }
 
-/** The p-quantile of sorted figures, by linear interpolation between the closest ranks. */
-export function quantile(sorted: readonly number[], p: number): number | null {
-  if (!sorted.length) return null
-  const position = (sorted.length - 1) * p
-  const below = Math.floor(position)
-  const above = Math.ceil(position)
-  const low = sorted[below] as number
-  const high = sorted[above] as number
-  return low + (high - low) * (position - below)
-}
-
-/** Tukey's fences over the figures given (unknowns left out); no fences below OUTLIER_MINIMUM figures. */
-export function fences(figures: readonly (number | null)[]) {
-  const sorted = figures.filter((figure): figure is number => figure !== null).sort((a, b) => a - b)
-  const median = quantile(sorted, 0.5)
-  if (sorted.length < OUTLIER_MINIMUM)
-    return {
-      count: sorted.length,
-      median,
-      lowerQuartile: null,
-      upperQuartile: null,
-      lower: null,
-      upper: null,
-    }
-  const lowerQuartile = quantile(sorted, 0.25) as number
-  const upperQuartile = quantile(sorted, 0.75) as number
-  const spread = upperQuartile - lowerQuartile
-  return {
-    count: sorted.length,
-    median,
-    lowerQuartile,
-    upperQuartile,
-    lower: lowerQuartile - OUTLIER_FENCE * spread,
-    upper: upperQuartile + OUTLIER_FENCE * spread,
-  }
-}
-
-export function outlierOf(
-  figure: number | null,
-  bounds: { lower: number | null; upper: number | null },
-): Outlier {
-  if (figure === null || bounds.lower === null || bounds.upper === null) return null
-  // A hair of tolerance, so a figure equal to a fence (after rounding) is not flagged.
-  if (figure > bounds.upper + 1e-9) return 'high'
-  if (figure < bounds.lower - 1e-9) return 'low'
+/** The outlier of a funnel position: only beyond the 99.8% limits. */
+export function outlierOf(position: FunnelPosition | null): Outlier {
+  if (position === 'above-99.8') return 'high'
+  if (position === 'below-99.8') return 'low'
   return null
 }
 
@@ -115,14 +78,13 @@ export function formatRate(rate: number | null): string {
   return rate === null ? '' : rateFormat.format(rate)
 }
 
-const isRateItem = (item: DataReturnItem) => RATE_ITEMS.some((candidate) => candidate.code === item.code)
+/** Rates are per this much workforce. */
+export const PER = 1000
 
-/** The figure of a cell the outlier rule and the chart read: the rate for counts, else the value. */
-export function measureOf(item: DataReturnItem, cell: ComparisonCell): number | null {
-  return isRateItem(item) ? cell.rate : cell.value
-}
+export const isRateItem = (item: DataReturnItem) =>
+  RATE_ITEMS.some((candidate) => candidate.code === item.code)
 
-/** Builds the table: each force's values, rates per 1,000 workforce, and outliers per column. */
+/** Builds the table: each force's values, rates per 1,000 workforce, and each count's place on its funnel. */
 export function buildComparison(inputs: readonly ComparisonInput[]): {
   rows: ComparisonRow[]
   statistics: ColumnStatistics[]
@@ -139,37 +101,46 @@ export function buildComparison(inputs: readonly ComparisonInput[]): {
       if (value !== null) known++
       const rate =
         isRateItem(item) && value !== null && workforce !== null && workforce > 0
-          ? (value / workforce) * 1000
+          ? (value / workforce) * PER
           : null
       cells[item.code] = {
         value,
         display: value === null ? '' : formatItemValue(item.kind, value),
         rate,
         rateDisplay: formatRate(rate),
+        position: null,
         outlier: null,
       }
     }
     return { force, workforce: workforce ?? null, workforceBasis, cells, known }
   })
   const statistics: ColumnStatistics[] = DATA_RETURN_ITEMS.map((item) => {
-    const measure = isRateItem(item) ? 'rate' : 'value'
-    const bounds =
-      item.kind === 'yes-no'
-        ? { ...fences([]), count: 0 }
-        : fences(rows.map((row) => measureOf(item, row.cells[item.code] as ComparisonCell)))
-    for (const row of rows) {
-      const cell = row.cells[item.code] as ComparisonCell
-      cell.outlier = outlierOf(measureOf(item, cell), bounds)
-    }
+    if (!isRateItem(item))
+      return {
+        code: item.code,
+        measure: 'value',
+        count: rows.filter((row) => row.cells[item.code]?.value !== null).length,
+        nationalRate: null,
+        events: null,
+        workforce: null,
+      }
+    const rated = rows
+      .map((row) => ({ cell: row.cells[item.code] as ComparisonCell, size: row.workforce ?? 0 }))
+      .filter(({ cell }) => cell.rate !== null)
+    const units = rated.map(({ cell, size }) => ({ count: cell.value as number, size }))
+    const national = pooledRate(units)
+    if (national !== null)
+      for (const { cell, size } of rated) {
+        cell.position = funnelPosition({ count: cell.value as number, size }, national)
+        cell.outlier = outlierOf(cell.position)
+      }
     return {
       code: item.code,
-      measure,
-      count: bounds.count,
-      median: bounds.median,
-      lowerQuartile: bounds.lowerQuartile,
-      upperQuartile: bounds.upperQuartile,
-      lowerFence: bounds.lower,
-      upperFence: bounds.upper,
+      measure: 'rate',
+      count: rated.length,
+      nationalRate: national === null ? null : national * PER,
+      events: units.reduce((sum, unit) => sum + unit.count, 0),
+      workforce: units.reduce((sum, unit) => sum + unit.size, 0),
     }
   })
   return { rows, statistics }
@@ -204,107 +175,4 @@ export function sortRows(
     if (y === null) return -1
     return (order === 'asc' ? x - y : y - x) || byName(a, b)
   })
-}
-
-export interface ChartBar {
-  label: string
-  figure: number
-  display: string
-  y: number
-  /** Where the bar starts (the zero line, or the figure when it is negative) and how long it is. */
-  x: number
-  width: number
-  outlier: Outlier
-}
-
-export interface Chart {
-  item: DataReturnItem
-  measure: 'rate' | 'value'
-  title: string
-  description: string
-  width: number
-  height: number
-  labelWidth: number
-  plotWidth: number
-  barHeight: number
-  bars: ChartBar[]
-  median: { x: number; display: string } | null
-  /** Where zero is on the plot. */
-  zeroX: number
-  /** Forces left out for having no figure. */
-  missing: number
-}
-
-const CHART_WIDTH = 720
-const LABEL_WIDTH = 230
-const VALUE_WIDTH = 70
-const BAR_HEIGHT = 16
-const BAR_GAP = 6
-const TOP = 28
-
-/**
- * A horizontal bar chart of one item across the forces, largest first, with the median marked: the
- * rate per 1,000 workforce for counts, the value otherwise. Coordinates only; the page draws the SVG.
- */
-export function chartOf(
-  rows: readonly ComparisonRow[],
-  statistics: readonly ColumnStatistics[],
-  code: string,
-): Chart {
-  const item = dataReturnItem(code) ?? (DATA_RETURN_ITEMS[0] as DataReturnItem)
-  const measure = isRateItem(item) ? 'rate' : 'value'
-  const known = rows
-    .map((row) => ({ row, cell: row.cells[item.code] as ComparisonCell }))
-    .map(({ row, cell }) => ({ row, cell, figure: measureOf(item, cell) }))
-    .filter((entry): entry is typeof entry & { figure: number } => entry.figure !== null)
-    .sort((a, b) => b.figure - a.figure || a.row.force.name.localeCompare(b.row.force.name))
-  const plotWidth = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-  const low = Math.min(0, ...known.map((entry) => entry.figure))
-  const high = Math.max(0, ...known.map((entry) => entry.figure))
-  const span = high - low || 1
-  const x = (figure: number) => ((figure - low) / span) * plotWidth
-  const show = (figure: number) =>
-    measure === 'rate' ? formatRate(figure) : formatItemValue(item.kind, figure)
-  const bars = known.map(({ row, cell, figure }, index) => ({
-    label: row.force.name,
-    figure,
-    display: show(figure),
-    y: TOP + index * (BAR_HEIGHT + BAR_GAP),
-    x: Math.min(x(figure), x(0)),
-    width: Math.abs(x(figure) - x(0)),
-    outlier: cell.outlier,
-  }))
-  const median = statistics.find((column) => column.code === item.code)?.median ?? null
-  const what = measure === 'rate' ? `${item.label} per 1,000 workforce` : item.label
-  const top = known[0]
-  const description = known.length
-    ? `${known.length} forces, largest first. Highest: ${top?.row.force.name} (${show(top?.figure as number)}). Median: ${median === null ? 'none' : show(median)}.${
-        bars.some((bar) => bar.outlier)
-          ? ` Outliers: ${bars
-              .filter((bar) => bar.outlier)
-              .map((bar) => bar.label)
-              .join(', ')}.`
-          : ' No outliers.'
-      }`
-    : 'No force has a figure for this item yet.'
-  return {
-    item,
-    measure,
-    title: what,
-    description,
-    width: CHART_WIDTH,
-    height: TOP + Math.max(1, known.length) * (BAR_HEIGHT + BAR_GAP) + 10,
-    labelWidth: LABEL_WIDTH,
-    plotWidth,
-    barHeight: BAR_HEIGHT,
-    bars: bars.map((bar) => ({
-      ...bar,
-      x: Math.round(bar.x * 10) / 10,
-      width: Math.round(bar.width * 10) / 10,
-    })),
-    zeroX: Math.round(x(0) * 10) / 10,
-    median:
-      median === null || !known.length ? null : { x: Math.round(x(median) * 10) / 10, display: show(median) },
-    missing: rows.length - known.length,
-  }
 }

@@ -185,12 +185,14 @@ describe('the national comparison', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('role="img"')
     expect(page.body).toContain(
-      '<title id="chart-title">Second-job applications per 1,000 workforce, by force</title>',
+      '<title id="chart-title">Second-job applications per 1,000 workforce against workforce, with the national rate and its 95% and 99.8% limits: the table beside it gives the figures</title>',
     )
+    expect(page.body).toContain('<polyline points="')
+    expect(page.body).toContain('Against the limits')
     expect(page.body).toContain('aria-sort="descending"')
-    // Outliers explained in plain words; each force's name leads to its return.
-    expect(page.body).not.toMatch(/Tukey|IQR|Q1/)
-    expect(page.body).toContain('is tagged as an outlier when it is far from the other forces’ figures')
+    // The funnel explained in plain words; each force's name leads to its return.
+    expect(page.body).not.toMatch(/Tukey|IQR|Q1|Poisson\(/)
+    expect(page.body).toContain('“Above the 99.8% limit” means a count that high would happen by chance')
     expect(page.body).toContain(
       `href="/inspections/${cast.inspection.id}/forces/cleveland/data-return">Cleveland Police</a>`,
     )
@@ -221,6 +223,16 @@ describe('the national comparison', () => {
       .forces.find((row: { force: { code: string } }) => row.force.code === 'cleveland')
     expect(cleveland.items['second-job-applications']).toMatchObject({ value: 10 })
     expect(cleveland.workforce).toBe(1)
+    // 10 applications among a workforce of 1 is far above what the national rate predicts for so few.
+    expect(cleveland.items['second-job-applications']).toMatchObject({
+      position: 'above-99.8',
+      outlier: 'high',
+    })
+    const column = api
+      .json()
+      .statistics.find((entry: { code: string }) => entry.code === 'second-job-applications')
+    expect(column.nationalRatePer1000).toBeGreaterThan(0)
+    expect(csv.body.split('\n')[0]).toContain('Second-job applications against the funnel limits')
   })
 
   it('is the inspectorate’s only: forces are refused', async () => {

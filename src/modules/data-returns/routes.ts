@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
+import { FUNNEL_WORDING } from '../../domain/funnel.js'
 import { DATA_RETURN_ITEMS, dataReturnItem } from '../../domain/inspections.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
@@ -11,14 +12,8 @@ import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formatDay, formErrors } from '../../web/forms.js'
 import { sortableHead } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
-import {
-  COMPARISON_SORTS,
-  type ComparisonRow,
-  chartOf,
-  OUTLIER_FENCE,
-  OUTLIER_MINIMUM,
-  sortRows,
-} from './comparison.js'
+import { chartOf } from './charts.js'
+import { COMPARISON_SORTS, type ComparisonRow, sortRows } from './comparison.js'
 import { KIND_HINTS, RATE_ITEMS, SUPPLIED_ITEMS, writtenItemValue } from './rules.js'
 import {
   type DataReturnView,
@@ -179,6 +174,7 @@ const comparisonQuery = z.object({
 const cellJson = z.object({
   value: z.number().nullable(),
   ratePer1000: z.number().nullable(),
+  position: z.enum(['above-99.8', 'above-95', 'within', 'below-95', 'below-99.8']).nullable(),
   outlier: z.enum(['high', 'low']).nullable(),
 })
 const comparisonJson = z
@@ -198,17 +194,22 @@ const comparisonJson = z
         code: z.string(),
         measure: z.enum(['rate', 'value']),
         count: z.number().int(),
-        median: z.number().nullable(),
-        lowerFence: z.number().nullable(),
-        upperFence: z.number().nullable(),
+        nationalRatePer1000: z.number().nullable(),
+        events: z.number().nullable(),
+        workforce: z.number().nullable(),
       }),
     ),
   })
   .meta({ id: 'DataReturnComparison' })
 
 /** The same rule in plain words, for the comparison page. */
-export const OUTLIER_EXPLANATION = `A figure is tagged as an outlier when it is far from the other forces’ figures: take the middle half of the forces’ figures; a figure more than ${OUTLIER_FENCE} times the width of that middle half below its bottom, or above its top, is an outlier, low or high. For counts the figures compared are per 1,000 workforce. An item is judged only when at least ${OUTLIER_MINIMUM} forces have a figure for it; yes/no items are not judged.`
-export const OUTLIER_RULE = `Tukey's fences: a figure below Q1 − ${OUTLIER_FENCE} × IQR or above Q3 + ${OUTLIER_FENCE} × IQR of the forces' figures (rates per 1,000 workforce for counts, the values otherwise), when at least ${OUTLIER_MINIMUM} forces have one; yes/no items are not judged.`
+export const OUTLIER_EXPLANATION = [
+  'Counts are judged on a funnel plot. The national rate is every force’s count over every force’s workforce, per 1,000. For a force of a given size, the funnel’s limits are where its count would fall by chance 95% and 99.8% of the time if its true rate were the national one: wide for small forces, narrower for big ones, so a force is not marked out for a case or two.',
+  '“Above the 99.8% limit” means a count that high would happen by chance less than once in 1,000 at the national rate: the force is tagged as an outlier, and it is worth asking why. “Above the 95% limit” means less than once in 40: worth a look, but among 44 forces one or two will be there by chance alone. “Below” reads the same way for counts lower than expected.',
+  'The limits are exact Poisson limits (no normal approximation), so they hold for small counts. Items that are not counts (the unit’s staffing, the plan, policy awareness) are shown but not judged.',
+]
+export const OUTLIER_RULE =
+  'Funnel plot against the national rate per 1,000 workforce (all forces’ counts over all their workforce), with exact Poisson control limits at 95% and 99.8%: `position` says where each count falls; `outlier` is high or low beyond the 99.8% limits. Only counts are judged.'
 
 function comparisonColumns(): Column<ComparisonRow>[] {
   const columns: Column<ComparisonRow>[] = [
@@ -230,8 +231,14 @@ function comparisonColumns(): Column<ComparisonRow>[] {
           return rate === null || rate === undefined ? null : Math.round(rate * 100) / 100
         },
       })
+      columns.push({
+        header: `${item.label} against the funnel limits`,
+        value: (row) => {
+          const position = row.cells[item.code]?.position
+          return position ? FUNNEL_WORDING[position] : null
+        },
+      })
     }
-    columns.push({ header: `${item.label} outlier`, value: (row) => row.cells[item.code]?.outlier })
   }
   return columns
 }
@@ -703,7 +710,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           items: Object.fromEntries(
             Object.entries(row.cells).map(([code, cell]) => [
               code,
-              { value: cell.value, ratePer1000: cell.rate, outlier: cell.outlier },
+              { value: cell.value, ratePer1000: cell.rate, position: cell.position, outlier: cell.outlier },
             ]),
           ),
         })),
@@ -711,9 +718,9 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           code: column.code,
           measure: column.measure,
           count: column.count,
-          median: column.median,
-          lowerFence: column.lowerFence,
-          upperFence: column.upperFence,
+          nationalRatePer1000: column.nationalRate,
+          events: column.events,
+          workforce: column.workforce,
         })),
       }
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildComparison, type ComparisonInput, chartOf, fences, quantile, sortRows } from './comparison.js'
+import { chartOf } from './charts.js'
+import { buildComparison, type ComparisonInput, sortRows } from './comparison.js'
 import { checkStoredValue, formatItemValue, parseItemValue, partProblems } from './rules.js'
 
 describe('reading values by kind', () => {
@@ -51,21 +52,14 @@ const force = (code: string, officersFte: number | null) => ({
 })
 
 describe('the comparison', () => {
-  it('interpolates quartiles and sets Tukey’s fences only with enough figures', () => {
-    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5)
-    expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2)
-    expect(fences([1, 2, 3, null]).lower).toBeNull()
-    expect(fences([1, 2, 3, 4, 5])).toMatchObject({ lowerQuartile: 2, upperQuartile: 4, lower: -1, upper: 7 })
-  })
-
-  it('gives rates per 1,000 workforce, says where the workforce came from, and flags outliers on the rates', () => {
+  it('gives rates per 1,000 workforce, says where the workforce came from, and places counts on the funnel', () => {
     const inputs: ComparisonInput[] = [
-      // 10 per 1,000 each, but for "e": 100 per 1,000, well past the upper fence.
+      // About 10 per 1,000 each, but for "e": 40 per 1,000, far above the 99.8% limit for its size.
       { force: force('a', 1000), values: { 'second-job-applications': 10 } },
       { force: force('b', 2000), values: { 'second-job-applications': 20 } },
       { force: force('c', 500), values: { 'second-job-applications': 6 } },
       { force: force('d', 9999), values: { 'second-job-applications': 9, workforce: 1000 } },
-      { force: force('e', 1000), values: { 'second-job-applications': 100 } },
+      { force: force('e', 1000), values: { 'second-job-applications': 40 } },
       { force: force('f', null), values: { 'second-job-applications': 3 } },
       { force: force('g', 3000), values: { 'second-job-applications': 33 } },
     ]
@@ -78,8 +72,11 @@ describe('the comparison', () => {
     expect(by.c?.cells['second-job-applications']?.rate).toBeCloseTo(12)
     expect(by.e?.cells['second-job-applications']?.outlier).toBe('high')
     expect(rows.filter((row) => row.cells['second-job-applications']?.outlier)).toHaveLength(1)
+    expect(by.a?.cells['second-job-applications']).toMatchObject({ position: 'within', outlier: null })
     const column = statistics.find((entry) => entry.code === 'second-job-applications')
-    expect(column).toMatchObject({ measure: 'rate', count: 6, median: 10.5 })
+    // "f" has no workforce, so no rate: left out of the national rate (118 over 8,500).
+    expect(column).toMatchObject({ measure: 'rate', count: 6, events: 118, workforce: 8500 })
+    expect(column?.nationalRate).toBeCloseTo((118 / 8500) * 1000)
 
     const sorted = sortRows(rows, 'rate-second-job-applications', 'desc').map((row) => row.force.code)
     expect(sorted[0]).toBe('e')
@@ -88,10 +85,39 @@ describe('the comparison', () => {
     expect(sortRows(rows, 'force', 'desc')[0]?.force.code).toBe('g')
 
     const chart = chartOf(rows, statistics, 'second-job-applications')
-    expect(chart.bars.map((bar) => bar.label)[0]).toBe('e Police')
-    expect(chart.bars[0]?.outlier).toBe('high')
+    if (chart.kind !== 'funnel') throw new Error('a count is drawn as a funnel')
     expect(chart.missing).toBe(1)
-    expect(chart.median?.display).toBe('10.50')
-    expect(chart.description).toContain('Outliers: e Police')
+    const e = chart.points.find((point) => point.label === 'e Police')
+    expect(e).toMatchObject({ position: 'above-99.8', wording: 'Above the 99.8% limit', named: true })
+    expect(chart.description).toContain('Above the 95% limit or beyond: e Police')
+    // The point sits above the 99.8% limit line where the line passes its workforce.
+    const upper = chart.limits.upper998
+      .split(' ')
+      .map((pair) => pair.split(',').map(Number) as [number, number])
+    const nearest = upper.reduce((best, point) =>
+      Math.abs(point[0] - (e?.cx ?? 0)) < Math.abs(best[0] - (e?.cx ?? 0)) ? point : best,
+    )
+    expect(e?.cy).toBeLessThan(nearest[1])
+    expect(chart.national?.display).toBe('13.88')
+  })
+
+  it('does not tag a force with one case as an outlier when most forces have none', () => {
+    const inputs: ComparisonInput[] = Array.from({ length: 44 }, (_, index) => ({
+      force: force(`f${index}`, 2000 + index * 50),
+      values: { 'media-disclosure-investigations': index === 7 ? 1 : 0 },
+    }))
+    const { rows } = buildComparison(inputs)
+    expect(rows.filter((row) => row.cells['media-disclosure-investigations']?.outlier)).toEqual([])
+  })
+
+  it('charts items that are not counts as bars, unjudged', () => {
+    const { rows, statistics } = buildComparison([
+      { force: force('a', 1000), values: { 'acu-posts-filled': 4 } },
+      { force: force('b', 1000), values: { 'acu-posts-filled': 9 } },
+    ])
+    const chart = chartOf(rows, statistics, 'acu-posts-filled')
+    if (chart.kind !== 'bars') throw new Error('a staffing figure is drawn as bars')
+    expect(chart.bars.map((bar) => bar.label)).toEqual(['b Police', 'a Police'])
+    expect(rows.every((row) => row.cells['acu-posts-filled']?.position === null)).toBe(true)
   })
 })

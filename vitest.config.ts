@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
-    // Each test file builds its own database: PGlite takes a moment to start, real PostgreSQL more.
+    globalSetup: ['./test/support/global-setup.ts'],
+    // Each test file has its own database, a copy of one migrated in the global setup.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // One file per core at once (Vitest's default leaves a core idle, which on a two-core machine runs

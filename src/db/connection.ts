@@ -66,32 +66,41 @@ export async function openDatabase(
   const lock = inMemory ? undefined : lockDataDir(settings.dataDir)
   try {
     const client = await PGlite.create(inMemory ? undefined : settings.dataDir)
-    // One process and one connection: listening on it hears every writer, its own commits included.
-    const changes = new DataChanges(async (heard) => {
-      const unlisten = await client.listen(DATA_CHANGED_CHANNEL, (transactionId) =>
-        heard.changed(transactionId),
-      )
-      heard.hearing(true)
-      return async () => {
-        heard.hearing(false)
-        await unlisten()
-      }
-    })
-    return {
-      db: drizzlePglite({ client, schema, casing: 'snake_case' }),
-      settings,
-      kind: 'embedded',
-      location: inMemory ? 'memory' : settings.dataDir,
-      changes,
-      async close() {
-        await changes.close()
-        await client.close()
-        lock?.release()
-      },
-    }
+    return embeddedHandle(client, settings, () => lock?.release())
   } catch (error) {
     lock?.release()
     throw error
+  }
+}
+
+/** A handle over an embedded database that is already open; `released` runs once it is closed. */
+export function embeddedHandle(
+  client: PGlite,
+  settings: DatabaseSettings & { kind: 'embedded' },
+  released: () => void = () => {},
+): DatabaseHandle {
+  // One process and one connection: listening on it hears every writer, its own commits included.
+  const changes = new DataChanges(async (heard) => {
+    const unlisten = await client.listen(DATA_CHANGED_CHANNEL, (transactionId) =>
+      heard.changed(transactionId),
+    )
+    heard.hearing(true)
+    return async () => {
+      heard.hearing(false)
+      await unlisten()
+    }
+  })
+  return {
+    db: drizzlePglite({ client, schema, casing: 'snake_case' }),
+    settings,
+    kind: 'embedded',
+    location: settings.dataDir.startsWith('memory://') ? 'memory' : settings.dataDir,
+    changes,
+    async close() {
+      await changes.close()
+      await client.close()
+      released()
+    },
   }
 }
 

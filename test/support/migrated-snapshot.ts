@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { embeddedHandle } from '../../src/db/connection.js'
+import { migrateDatabase } from '../../src/db/migrate.js'
+import { repoRoot } from './processes.js'
+
+/**
+ * Starting PGlite on an empty folder runs initdb (seconds of CPU), and then every migration runs: most
+ * of what a test file used to spend on its database. So a migrated database is built once, kept under
+ * node_modules/.cache, and each test starts from a copy. It is keyed by everything that decides its
+ * contents, so a new or changed migration (or reference data, or PGlite) builds a new one by itself.
+ */
+const SNAPSHOT_INPUTS = [
+  'src/db/migrations',
+  'src/db/migrate.ts',
+  'src/modules/forces/reference',
+  'src/modules/forces/reference-data.ts',
+  'node_modules/@electric-sql/pglite/package.json',
+  'test/support/migrated-snapshot.ts',
+]
+
+const cacheRoot = path.join(repoRoot, 'node_modules/.cache/probity-migrated-database')
+
+export interface MigratedSnapshot {
+  /** PGlite's dump of the data folder, to load an in-memory database from. */
+  tarball: string
+  /** The same database as a data folder on disk, to copy for a command-line test. */
+  dataDir: string
+}
+
+/** Lists every file under the inputs, in a fixed order, so the hash depends on contents only. */
+function inputFiles(entry: string): string[] {
+  const full = path.join(repoRoot, entry)
+  if (!fs.statSync(full).isDirectory()) return [entry]
+  return fs
+    .readdirSync(full)
+    .sort()
+    .flatMap((name) => inputFiles(path.join(entry, name)))
+}
+
+export function snapshotKey(): string {
+  const hash = createHash('sha256')
+  for (const file of SNAPSHOT_INPUTS.flatMap(inputFiles)) {
+    hash.update(`${file}\0`)
+    hash.update(fs.readFileSync(path.join(repoRoot, file)))
+    hash.update('\0')
+  }
+  return hash.digest('hex').slice(0, 16)
+}
+
+/** The snapshot for the migrations as they are now: built by whichever process needs it first. */
+export async function migratedSnapshot(): Promise<MigratedSnapshot> {
+  const key = snapshotKey()
+  const folder = path.join(cacheRoot, key)
+  const snapshot = { tarball: path.join(folder, 'data.tar'), dataDir: path.join(folder, 'data') }
+  if (fs.existsSync(folder)) return snapshot
+  // Test files start in parallel: each builder works in its own folder and the first rename wins.
+  const building = path.join(cacheRoot, `${key}.building-${process.pid}-${randomBytes(4).toString('hex')}`)
+  fs.mkdirSync(building, { recursive: true })
+  try {
+    const tarball = await migratedTarball()
+    fs.writeFileSync(path.join(building, 'data.tar'), Buffer.from(await tarball.arrayBuffer()))
+    const onDisk = await PGlite.create(path.join(building, 'data'), { loadDataDir: tarball })
+    await onDisk.close()
+    try {
+      fs.renameSync(building, folder)
+    } catch (error) {
+      if (!fs.existsSync(folder)) throw error
+    }
+  } finally {
+    fs.rmSync(building, { recursive: true, force: true })
+  }
+  removeOtherSnapshots(key)
+  return snapshot
+}
+
+async function migratedTarball(): Promise<Blob> {
+  const client = await PGlite.create()
+  const handle = embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
+  try {
+    await migrateDatabase(handle)
+    return await client.dumpDataDir('none')
+  } finally {
+    await handle.close()
+  }
+}
+
+const ABANDONED_AFTER_MS = 60 * 60 * 1000
+
+/**
+ * Snapshots of migrations this checkout no longer has are of no further use, nor is a build that a
+ * killed process left behind.
+ */
+function removeOtherSnapshots(key: string): void {
+  for (const name of fs.readdirSync(cacheRoot)) {
+    const folder = path.join(cacheRoot, name)
+    // Another builder may remove its own folder meanwhile.
+    const modified = fs.statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
+    const abandoned = Date.now() - modified > ABANDONED_AFTER_MS
+    if (name.includes('.building-') ? abandoned : name !== key) {
+      fs.rmSync(folder, { recursive: true, force: true })
+    }
+  }
+}

@@ -5,6 +5,7 @@ import { createDemoApp } from '../../../test/support/demo-app.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
+import { DATA_RETURN_ITEMS } from '../../domain/inspections.js'
 import type { PressReleaseFacts } from '../../domain/press-release-facts.js'
 import { extractPressRelease } from '../press-releases/extractor.js'
 import { shippedForces } from '../press-releases/forces.js'
@@ -62,10 +63,25 @@ describe('the 2012 revisit as the demo publishes it', () => {
     const documents = await testApp.services.publication.published(revisitId)
     const national = documents.find((d) => d.kind === 'national-review')?.latest
     expect(national?.isPublic).toBe(true)
-    const response = await testApp.app.inject({
-      url: `/api/publications/inspections/${revisitId}/open-data`,
+    const openData = async () =>
+      (await testApp.app.inject({ url: `/api/publications/inspections/${revisitId}/open-data` })).json<{
+        forces: { forceCode: string; figures: Record<string, unknown> }[]
+      }>()
+    // By default small numbers are withheld: no count from 1 to 5 is shown.
+    const guarded = await openData()
+    const counts = DATA_RETURN_ITEMS.filter((item) => item.kind === 'count')
+    for (const force of guarded.forces)
+      for (const item of counts) {
+        const figure = force.figures[item.code]
+        expect(typeof figure === 'number' && figure >= 1 && figure <= 5).toBe(false)
+      }
+    expect(guarded.forces.some((force) => Object.values(force.figures).includes('*'))).toBe(true)
+    // With suppression off (a reason given), the open data states exactly the report's figures.
+    await testApp.services.publication.setSuppression(SYSTEM_CALLER, revisitId, {
+      suppressUpTo: '0',
+      reason: 'Acceptance test: every figure compared with the report',
     })
-    const open = response.json<{ forces: { forceCode: string; figures: Record<string, unknown> }[] }>()
+    const open = await openData()
     for (const code of FIXTURE_FORCES) {
       const facts = fixture(code)
       const report = documents.find((d) => d.kind === 'force-report' && d.force?.code === code)?.latest

@@ -1,4 +1,5 @@
 import { DATA_RETURN_ITEMS, type DataReturnKind } from '../../domain/inspections.js'
+import { suppressTable } from '../../domain/suppression.js'
 import { type Column, toCsv } from '../../spreadsheets/write.js'
 import type { ForceFacts, NationalFacts } from './facts.js'
 import type { VersionView } from './service.js'
@@ -6,7 +7,8 @@ import type { VersionView } from './service.js'
 /**
  * The open data of an inspection: the figures of every force's latest published document, the same
  * facts its press release and report state. Counts from 1 up to the inspection's suppression threshold
- * are shown as "*" (a small number could identify people); press releases and reports are not changed.
+ * (5 unless a publisher gave a reason for less) are shown as "*", with secondary suppression so the
+ * national totals give none away; press releases and reports are not changed.
  */
 
 const UNITS: Record<DataReturnKind, string> = {
@@ -65,23 +67,23 @@ export interface OpenDataRow {
 
 export interface OpenData {
   inspection: { id: string; code: string; title: string } | null
-  suppressUpTo: number | null
+  /** Counts from 1 up to this are withheld (0: none), with secondary suppression. */
+  suppressUpTo: number
+  /** Items whose national total must not be published beside these figures. */
+  totalsWithheld: string[]
   rows: OpenDataRow[]
 }
 
-/** A figure as published: a count from 1 up to the threshold becomes "*". */
-export function suppressed(
-  value: number | null,
-  kind: DataReturnKind,
-  suppressUpTo: number | null,
-): number | string | null {
-  if (value === null || suppressUpTo === null) return value
-  if ((kind === 'count' || kind === 'fte') && value >= 1 && value <= suppressUpTo) return '*'
-  return value
-}
+/** The kinds of figure that count people (or posts) and so are suppressed when small. */
+const SUPPRESSIBLE = DATA_RETURN_ITEMS.flatMap((item, index) =>
+  item.kind === 'count' || item.kind === 'fte' ? [index] : [],
+)
 
-/** The open data rows from the published force documents (a force report preferred to a press release). */
-export function openDataOf(versions: readonly VersionView[], suppressUpTo: number | null): OpenData {
+/**
+ * The open data rows from the published force documents (a force report preferred to a press release),
+ * small numbers withheld as "*" by the rule of src/domain/suppression.ts.
+ */
+export function openDataOf(versions: readonly VersionView[], suppressUpTo: number): OpenData {
   const byForce = new Map<string, VersionView>()
   for (const version of versions) {
     if (!version.force || version.kind === 'national-review') continue
@@ -92,31 +94,38 @@ export function openDataOf(versions: readonly VersionView[], suppressUpTo: numbe
       (version.kind === existing.kind && version.version > existing.version)
     if (better) byForce.set(version.force.code, version)
   }
-  const rows = [...byForce.values()]
-    .map((version) => {
-      const facts = version.facts as ForceFacts
-      return {
-        forceCode: facts.force.code,
-        forceName: facts.force.name,
-        headline: facts.pressRelease.headline,
-        versionId: version.id,
-        contentHash: version.contentHash,
-        figures: Object.fromEntries(
-          DATA_RETURN_ITEMS.map((item) => {
-            const figure = facts.figures.find((entry) => entry.code === item.code)
-            return [item.code, suppressed(figure?.value ?? null, item.kind, suppressUpTo)]
-          }),
-        ),
-      }
-    })
-    .sort((a, b) => a.forceName.localeCompare(b.forceName))
+  const documents = [...byForce.values()]
+    .map((version) => ({ version, facts: version.facts as ForceFacts }))
+    .sort((a, b) => a.facts.force.name.localeCompare(b.facts.force.name))
+  const table = documents.map(({ facts }) =>
+    DATA_RETURN_ITEMS.map((item) => facts.figures.find((entry) => entry.code === item.code)?.value ?? null),
+  )
+  const { withheld, totalsWithheld } = suppressTable(table, suppressUpTo, SUPPRESSIBLE)
+  const rows = documents.map(({ version, facts }, r) => ({
+    forceCode: facts.force.code,
+    forceName: facts.force.name,
+    headline: facts.pressRelease.headline,
+    versionId: version.id,
+    contentHash: version.contentHash,
+    figures: Object.fromEntries(
+      DATA_RETURN_ITEMS.map((item, c) => [item.code, withheld[r]?.[c] ? '*' : (table[r]?.[c] ?? null)]),
+    ),
+  }))
   const first = versions.find((version) => version.facts && 'inspection' in version.facts)
   const inspection = first ? (first.facts as ForceFacts | NationalFacts).inspection : null
   return {
     inspection: inspection ? { id: inspection.id, code: inspection.code, title: inspection.title } : null,
     suppressUpTo,
+    totalsWithheld: totalsWithheld.map((c) => DATA_RETURN_ITEMS[c]?.code as string),
     rows,
   }
+}
+
+/** The suppression rule in plain words, for pages and the API. */
+export function suppressionWording(suppressUpTo: number): string {
+  return suppressUpTo > 0
+    ? `Counts from 1 to ${suppressUpTo} are shown as "*" (a small number could identify people). Where the national total would give such a figure away, the next smallest figure of that item is shown as "*" too.`
+    : 'Every figure is shown as it is: small numbers are not withheld.'
 }
 
 const OPEN_DATA_COLUMNS: Column<OpenDataRow>[] = [
@@ -149,10 +158,11 @@ export function dictionaryCsv(): string {
 export function openDataJson(data: OpenData) {
   return {
     inspection: data.inspection,
-    suppression:
-      data.suppressUpTo === null
-        ? null
-        : { rule: `counts from 1 to ${data.suppressUpTo} are shown as "*"`, upTo: data.suppressUpTo },
+    suppression: {
+      rule: suppressionWording(data.suppressUpTo),
+      upTo: data.suppressUpTo,
+      totalsWithheld: data.totalsWithheld,
+    },
     dictionary: DATA_DICTIONARY,
     forces: data.rows.map((row) => ({
       forceCode: row.forceCode,

@@ -3,13 +3,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { DATA_RETURN_ITEMS } from '../../domain/inspections.js'
+import { DEFAULT_SUPPRESSION_THRESHOLD } from '../../domain/suppression.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
 import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
 import { missingFrom } from './missing.js'
-import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
+import { dictionaryCsv, openDataCsv, openDataJson, openDataOf, suppressionWording } from './open-data.js'
 import { PdfUnavailableError, pdfAvailable, printPdf } from './pdf.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
 import { PUBLICATION_KINDS, type PublicationKind } from './schema.js'
@@ -223,6 +224,7 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       const items = DATA_RETURN_ITEMS.filter((item) => item.kind === 'count' || item.kind === 'fte-change')
       return reply.render('publication/views/compare.njk', {
         data,
+        suppressionRule: suppressionWording(data.suppressUpTo),
         items,
         inspectionId: request.params.inspectionId,
       })
@@ -257,7 +259,7 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       schema: {
         summary: 'Open data of an inspection',
         description:
-          'The figures of every force’s published documents, with a data dictionary. Counts from 1 up to the inspection’s suppression threshold are "*".',
+          'The figures of every force’s published documents, with a data dictionary. Counts from 1 up to the inspection’s suppression threshold (5 unless a publisher recorded a reason for less) are "*", and where a national total would give one away the next smallest figure of that item is "*" too; `suppression` states the rule.',
         tags: ['publications'],
         params: inspectionParams,
       },
@@ -326,7 +328,8 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       documents,
       publisher: request.caller.scope.kind === 'inspectorate',
       admin: request.principal?.role === 'inspectorate-admin',
-      suppressUpTo: await publication().suppressUpTo(inspection.id),
+      suppression: await publication().suppression(inspection.id),
+      defaultThreshold: DEFAULT_SUPPRESSION_THRESHOLD,
       kinds: PUBLICATION_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind] })),
       errors: extra.errors,
       values: extra.values ?? {},

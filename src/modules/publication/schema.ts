@@ -97,13 +97,17 @@ export const factualAccuracyComments = pgTable('factual_accuracy_comments', {
 
 /**
  * How an inspection's open data is published: counts from 1 up to `suppressUpTo` are shown as "*" (small
- * numbers that could identify people); null publishes every figure as it is. One row per inspection.
+ * numbers that could identify people), with secondary suppression; 0 publishes every figure as it is. No
+ * row: the default threshold (5). A threshold below the default is kept only with the publisher's reason.
+ * One row per inspection.
  */
 export const openDataSettings = pgTable('open_data_settings', {
   inspectionId: uuid()
     .primaryKey()
     .references(() => inspections.id, { onDelete: 'cascade' }),
   suppressUpTo: integer(),
+  /** Why the threshold is below the default: required then, null otherwise. */
+  reason: text(),
   updatedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
   updatedByLabel: text().notNull(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

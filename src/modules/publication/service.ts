@@ -6,6 +6,7 @@ import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
+import { DEFAULT_SUPPRESSION_THRESHOLD } from '../../domain/suppression.js'
 import { type AuditRecord, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { FactsSources, ForceFacts, InspectionSummary, NationalFacts } from './facts.js'
@@ -117,24 +118,33 @@ const correctionSchema = z.object({
     .min(1, 'Say what the correction changes: it is published with the new version')
     .max(2000, 'The change note must be 2,000 characters or fewer'),
 })
-const suppressionSchema = z.object({
-  suppressUpTo: z
-    .string()
-    .trim()
-    .max(3)
-    .transform((value, context) => {
-      if (value === '' || value === '0') return null
-      const number = Number(value)
-      if (!Number.isInteger(number) || number < 1 || number > 10) {
-        context.addIssue({
-          code: 'custom',
-          message: 'Enter a whole number from 0 to 10 (0: suppress nothing)',
-        })
-        return z.NEVER
-      }
-      return number
-    }),
-})
+const suppressionSchema = z
+  .object({
+    suppressUpTo: z
+      .string()
+      .trim()
+      .max(3)
+      .transform((value, context) => {
+        const number = Number(value)
+        if (value === '' || !Number.isInteger(number) || number < 0 || number > 10) {
+          context.addIssue({
+            code: 'custom',
+            message: 'Enter a whole number from 0 to 10 (0: suppress nothing)',
+          })
+          return z.NEVER
+        }
+        return number
+      }),
+    reason: z.string().trim().max(2000, 'The reason must be 2,000 characters or fewer'),
+  })
+  .superRefine((settings, context) => {
+    if (settings.suppressUpTo < DEFAULT_SUPPRESSION_THRESHOLD && !settings.reason)
+      context.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: `Say why the open data may show counts below ${DEFAULT_SUPPRESSION_THRESHOLD}: it is kept in the audit trail`,
+      })
+  })
 
 /** A date and time in England and Wales ("2012-12-11" and "00:01") as an instant. */
 export function londonInstant(day: string, time: string): Date | undefined {
@@ -313,26 +323,47 @@ export class PublicationService {
   // -------------------------------------------------------------------------------------------------
   // Open data settings
 
-  /** Counts from 1 up to this are shown as "*" in the open data; null: nothing suppressed. */
-  async suppressUpTo(inspectionId: string): Promise<number | null> {
-    if (!uuid.safeParse(inspectionId).success) return null
+  /** The open data's suppression setting: the default threshold unless a publisher set another, with a reason. */
+  async suppression(inspectionId: string): Promise<{ suppressUpTo: number; reason: string | null }> {
+    if (!uuid.safeParse(inspectionId).success)
+      return { suppressUpTo: DEFAULT_SUPPRESSION_THRESHOLD, reason: null }
     const [row] = await inScope(this.db, { kind: 'public' }, (tx) =>
       tx.select().from(openDataSettings).where(eq(openDataSettings.inspectionId, inspectionId)),
     )
-    return row?.suppressUpTo ?? null
+    return { suppressUpTo: row?.suppressUpTo ?? DEFAULT_SUPPRESSION_THRESHOLD, reason: row?.reason ?? null }
   }
 
-  async setSuppression(caller: Caller, inspectionId: string, input: { suppressUpTo?: unknown }) {
+  /** Counts from 1 up to this are shown as "*" in the open data (0: nothing withheld). */
+  async suppressUpTo(inspectionId: string): Promise<number> {
+    return (await this.suppression(inspectionId)).suppressUpTo
+  }
+
+  /** Sets the threshold; one below the default needs a reason, and both go into the audit trail. */
+  async setSuppression(
+    caller: Caller,
+    inspectionId: string,
+    input: { suppressUpTo?: unknown; reason?: unknown },
+  ) {
     requireRole(caller, ...TEMPLATE_EDITORS)
     const inspection = await this.sources.inspection(caller, inspectionId)
-    const parsed = suppressionSchema.safeParse({ suppressUpTo: String(input.suppressUpTo ?? '') })
+    const parsed = suppressionSchema.safeParse({
+      suppressUpTo: String(input.suppressUpTo ?? ''),
+      reason: typeof input.reason === 'string' ? input.reason : '',
+    })
     if (!parsed.success)
-      throw new ValidationError({ suppressUpTo: parsed.error.issues[0]?.message ?? 'Enter a number' })
-    const suppressUpTo = parsed.data.suppressUpTo
+      throw new ValidationError(
+        Object.fromEntries(
+          parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'suppressUpTo'), issue.message]),
+        ),
+      )
+    const { suppressUpTo } = parsed.data
+    const reason = suppressUpTo < DEFAULT_SUPPRESSION_THRESHOLD ? parsed.data.reason : null
+    const before = await this.suppression(inspection.id)
     await inScope(this.db, caller.scope, async (tx) => {
       const values = {
         inspectionId: inspection.id,
         suppressUpTo,
+        reason,
         ...this.updatedBy(caller),
       }
       await tx
@@ -344,7 +375,8 @@ export class PublicationService {
         entityType: 'open-data-settings',
         entityId: inspection.id,
         action: 'update',
-        after: { suppressUpTo },
+        before,
+        after: { suppressUpTo, reason },
       })
     })
     return suppressUpTo

@@ -271,7 +271,32 @@ describe('the open data', () => {
       suppressUpTo: 'lots',
     })
     expect(bad.statusCode).toBe(400)
-    await publication().setSuppression(SYSTEM_CALLER, cast.inspection.id, { suppressUpTo: '2' })
+    // Suppression is on by default, at 5, and says so.
+    expect(await publication().suppressUpTo(cast.inspection.id)).toBe(5)
+    expect(json.json<{ suppression: { upTo: number } }>().suppression.upTo).toBe(5)
+    expect(compare.body).toContain('Counts from 1 to 5 are shown as')
+    // Lower needs a reason, and the reason goes into the audit trail.
+    const unexplained = await inspectorate.post(`/publications/inspections/${cast.inspection.id}/settings`, {
+      suppressUpTo: '2',
+      reason: ' ',
+    })
+    expect(unexplained.statusCode).toBe(400)
+    expect(unexplained.body).toContain('Say why the open data may show counts below 5')
+    expect(await publication().suppressUpTo(cast.inspection.id)).toBe(5)
+    const lowered = await inspectorate.post(`/publications/inspections/${cast.inspection.id}/settings`, {
+      suppressUpTo: '2',
+      reason: 'The forces agreed to publish counts of 3 and more',
+    })
+    expect(lowered.statusCode).toBe(303)
+    const events = await testApp.services.audit.list(
+      SYSTEM_CALLER,
+      { entityType: 'open-data-settings', action: 'update' },
+      { offset: 0, limit: 10 },
+    )
+    expect(events.events[0]?.after).toMatchObject({
+      suppressUpTo: 2,
+      reason: 'The forces agreed to publish counts of 3 and more',
+    })
     const facts = (await publication().version(SYSTEM_CALLER, pressReleaseId)).version.facts as ForceFacts
     const applications = facts.figures.find((f) => f.code === 'second-job-applications')?.value
     const suppressed = await anonymous.get(`/api/publications/inspections/${cast.inspection.id}/open-data`)

@@ -94,7 +94,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   })
   setUpAuthorisation(app)
   setUpResponseCache(app, options.changes, now)
-  await setUpCsrf(app, { production, hmacKey: options.cookieSecret })
+  setUpCsrf(app, { production, hmacKey: options.cookieSecret })
   setUpDateInputs(app)
   setUpInputChecks(app)
   await app.register(rateLimit, { global: false })

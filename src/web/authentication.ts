@@ -5,6 +5,7 @@ import { type Caller, callerFor, type Principal } from '../domain/access.js'
 import { UnauthenticatedError } from '../domain/errors.js'
 import { secretHash } from '../modules/identity/tokens.js'
 import type { Services } from '../services.js'
+import { cookieName, cookieScope } from './cookie-names.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,20 +17,20 @@ declare module 'fastify' {
   }
 }
 
+/** The session cookie's name over plain HTTP; over TLS it is `__Host-probity_session` (src/web/cookie-names.ts). */
 export const SESSION_COOKIE = 'probity_session'
 
-/** Session cookies: script cannot read them, other sites cannot send them, and only over TLS when served so. */
+/** Session cookies: script cannot read them, other sites cannot send them, and over TLS only over TLS. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
+  reply.setCookie(cookieName(request, SESSION_COOKIE), token, {
+    ...cookieScope(request),
     httpOnly: true,
     sameSite: 'lax',
-    secure: request.protocol === 'https',
   })
 }
 
 export function clearSessionCookie(reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' })
+  reply.clearCookie(cookieName(reply.request, SESSION_COOKIE), cookieScope(reply.request))
 }
 
 /** How long a token, once checked, is taken on trust while the data does not change: also how stale its "last used" may get. */
@@ -89,7 +90,7 @@ export async function setUpAuthentication(
       request.authenticatedBy = 'api-token'
       return
     }
-    const sessionToken = request.cookies[SESSION_COOKIE]
+    const sessionToken = request.cookies[cookieName(request, SESSION_COOKIE)]
     if (!sessionToken) return
     const principal = await services.signIn.resolveSession(sessionToken)
     if (!principal) {

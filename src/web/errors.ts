@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { isInvalidDatabaseInput } from '../db/errors.js'
 import { UnauthenticatedError, ValidationError } from '../domain/errors.js'
 import { problemOf } from './api.js'
+import { CsrfError } from './csrf.js'
 import { MALFORMED_UPLOAD } from './uploads.js'
 
 function wantsJson(request: FastifyRequest): boolean {
@@ -104,7 +105,7 @@ export function setUpErrorPages(app: FastifyInstance): void {
       const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
       return reply.redirect(`/sign-in${returnTo}`, 303)
     }
-    if (error.code?.startsWith('FST_CSRF')) {
+    if (error instanceof CsrfError) {
       return sendError(
         request,
         reply,

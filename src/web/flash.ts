@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { cookieName, cookieScope } from './cookie-names.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -20,22 +21,22 @@ const FLASH_SECONDS = 300
 
 export function setUpFlash(app: FastifyInstance): void {
   app.decorateReply('flash', function flash(this: FastifyReply, message: string) {
-    return this.setCookie(FLASH_COOKIE, message, {
-      path: '/',
+    return this.setCookie(cookieName(this.request, FLASH_COOKIE), message, {
+      ...cookieScope(this.request),
       httpOnly: true,
       sameSite: 'lax',
       signed: true,
       maxAge: FLASH_SECONDS,
-      secure: this.request.protocol === 'https',
     })
   })
 }
 
 /** The message a write left for this page, if any; it is shown once. */
 export function takeFlash(request: FastifyRequest, reply: FastifyReply): string | undefined {
-  const cookie = request.cookies?.[FLASH_COOKIE]
+  const name = cookieName(request, FLASH_COOKIE)
+  const cookie = request.cookies?.[name]
   if (!cookie) return undefined
-  reply.clearCookie(FLASH_COOKIE, { path: '/' })
+  reply.clearCookie(name, cookieScope(request))
   const unsigned = request.unsignCookie(cookie)
   return unsigned.valid && unsigned.value ? unsigned.value : undefined
 }

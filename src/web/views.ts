@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
 import { datePartsForInput, datePartsInError } from '../domain/date-input.js'
-import { csrfBinding } from './csrf.js'
 import { takeFlash } from './flash.js'
 import { formatDay } from './forms.js'
 import { headerNavigation } from './navigation.js'
@@ -74,8 +73,8 @@ export function setUpViews(app: FastifyInstance): void {
       navigation: headerNavigation(currentPath, principal),
       currentPath,
       principal,
-      // Called by templates that have a form; the token is bound to the CSRF cookie it sets and the session.
-      csrfToken: () => this.generateCsrf({ userInfo: csrfBinding(this.request) }),
+      // Called by templates that have a form (src/web/csrf.ts).
+      csrfToken: () => this.csrfToken(),
       flash: takeFlash(this.request, this),
       ...context,
     })

@@ -20,6 +20,9 @@ export interface RequestOptions {
   headers?: Record<string, string>
 }
 
+/** The session cookie under either name: plain over HTTP, `__Host-` over TLS (src/web/cookie-names.ts). */
+const isSessionCookie = (name: string) => name === SESSION_COOKIE || name === `__Host-${SESSION_COOKIE}`
+
 let agentsMade = 0
 function nextAddress(): string {
   agentsMade++
@@ -48,7 +51,7 @@ export class Agent {
   private remember(response: LightMyRequestResponse) {
     for (const cookie of response.cookies) {
       // A new or ended session makes the page's CSRF token stale, as it is bound to the session.
-      if (cookie.name === SESSION_COOKIE) this.csrfToken = ''
+      if (isSessionCookie(cookie.name)) this.csrfToken = ''
       if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now()))
         this.cookies.delete(cookie.name)
       else this.cookies.set(cookie.name, cookie.value)
@@ -77,7 +80,7 @@ export class Agent {
 
   /** Opens a page with a form, as the person would before posting one: the sign-in page, or their account. */
   private async freshCsrfToken(): Promise<void> {
-    const page = await this.get(this.hasCookie(SESSION_COOKIE) ? '/account' : '/sign-in')
+    const page = await this.get([...this.cookies.keys()].some(isSessionCookie) ? '/account' : '/sign-in')
     const location = page.headers.location
     if (page.statusCode === 303 && typeof location === 'string') await this.get(location)
   }

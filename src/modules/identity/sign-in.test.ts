@@ -85,7 +85,7 @@ describe('the sign-in page', () => {
       /<input[^>]*name="password"[^>]*type="password"[^>]*autocomplete="current-password"/,
     )
     expect(agent.csrfToken.length).toBeGreaterThan(20)
-    expect(agent.hasCookie('_csrf')).toBe(true)
+    expect(agent.hasCookie('probity_csrf')).toBe(true)
     // The page is for anyone: no session is made just by looking.
     expect(sessionCookie(response)).toBeUndefined()
   })
@@ -140,19 +140,65 @@ describe('the sign-in page', () => {
     expect(forger.hasCookie('probity_session')).toBe(false)
   })
 
-  it('marks the session cookie Secure when a trusted proxy says the request came over TLS', async () => {
-    // Agents come from 10.x addresses: this app trusts them as its reverse proxies (TRUST_PROXY).
-    const behindProxy = await createTestApp({ now: () => clock, trustProxy: ['10.0.0.0/8'] })
-    try {
+  describe('behind a proxy it trusts', () => {
+    let behindProxy: TestApp
+    beforeAll(async () => {
+      // Agents come from 10.x addresses: this app trusts them as its reverse proxies (TRUST_PROXY).
+      behindProxy = await createTestApp({ now: () => clock, trustProxy: ['10.0.0.0/8'] })
       await buildTwoForces(behindProxy.services)
+    })
+    afterAll(() => behindProxy.close())
+
+    it('over TLS (a trusted proxy says so) names its cookies __Host-, Secure, for the whole site, and reads no others', async () => {
       const agent = new Agent(behindProxy.app, { headers: { 'x-forwarded-proto': 'https' } })
+      const page = await agent.get('/sign-in')
       const { response } = await attempt(cast.alpha.users.staff.email, TEST_PASSWORD, agent)
       expect(response.statusCode).toBe(303)
-      expect(sessionCookie(response)).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' })
-      expect(String(response.headers['set-cookie'])).toMatch(/probity_session=[^;]+;.*Secure/)
-    } finally {
-      await behindProxy.close()
-    }
+      // A browser takes a __Host- cookie only with Secure, Path=/ and no Domain.
+      for (const [name, sent] of [
+        ['__Host-probity_csrf', page],
+        ['__Host-probity_session', response],
+      ] as const) {
+        const cookie = sent.cookies.find((each) => each.name === name)
+        expect(cookie).toMatchObject({ secure: true, httpOnly: true, path: '/' })
+        expect(cookie?.domain).toBeUndefined()
+      }
+      expect([...page.cookies, ...response.cookies].map((cookie) => cookie.name)).not.toContain(
+        'probity_session',
+      )
+      expect(sessionCookie(response)).toBeUndefined()
+      expect((await agent.get('/account')).statusCode).toBe(200)
+
+      // The same cookies under the plain names, as a page over plain HTTP or a sibling subdomain could
+      // plant them, are not read over TLS: the session is not recognised, nor is the CSRF cookie.
+      const session = agent.cookie('__Host-probity_session') as string
+      const csrf = agent.cookie('__Host-probity_csrf') as string
+      const account = await behindProxy.app.inject({
+        url: '/account',
+        headers: { 'x-forwarded-proto': 'https', cookie: `probity_session=${session}` },
+        remoteAddress: agent.remoteAddress,
+      })
+      expect(account.statusCode).toBe(303)
+      expect(account.headers.location).toBe('/sign-in?returnTo=%2Faccount')
+      await agent.get('/account')
+      const signOut = await behindProxy.app.inject({
+        method: 'POST',
+        url: '/sign-out',
+        payload: new URLSearchParams({ _csrf: agent.csrfToken }).toString(),
+        headers: {
+          'x-forwarded-proto': 'https',
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `__Host-probity_session=${session}; probity_csrf=${csrf}`,
+        },
+        remoteAddress: agent.remoteAddress,
+      })
+      expect(signOut.statusCode).toBe(403)
+      expect((await agent.get('/account')).statusCode).toBe(200)
+
+      // Under their own names the same cookies work: the form signs the person out.
+      expect((await agent.post('/sign-out')).statusCode).toBe(303)
+      expect((await agent.get('/account')).statusCode).toBe(303)
+    })
   })
 
   it('ignores forwarded headers from a client that is not a trusted proxy', async () => {
@@ -162,6 +208,7 @@ describe('the sign-in page', () => {
     const { response } = await attempt(cast.alpha.users.staff.email, TEST_PASSWORD, agent)
     expect(response.statusCode).toBe(303)
     expect(sessionCookie(response)?.secure).toBeFalsy()
+    expect(response.cookies.map((cookie) => cookie.name)).not.toContain('__Host-probity_session')
     const token = sessionCookie(response)?.value ?? ''
     const [session] = await testApp.database.db
       .select()
@@ -382,7 +429,7 @@ describe('CSRF protection', () => {
         payload: new URLSearchParams({ _csrf: attacker.csrfToken }).toString(),
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          cookie: `probity_session=${victim.cookie('probity_session')}; _csrf=${attacker.cookie('_csrf')}`,
+          cookie: `probity_session=${victim.cookie('probity_session')}; probity_csrf=${attacker.cookie('probity_csrf')}`,
         },
       })
       expect(forged.statusCode).toBe(403)

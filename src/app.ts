@@ -30,6 +30,7 @@ import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
 import { policiesRoutes } from './modules/policies/routes.js'
 import { documentImportsRoutes } from './modules/press-releases/routes.js'
+import { publicationPdfRoutes } from './modules/publication/pdf-routes.js'
 import { publicationRoutes } from './modules/publication/routes.js'
 import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
 import { recommendationProgressRoutes } from './modules/recommendation-progress/routes.js'
@@ -62,6 +63,8 @@ export interface AppOptions {
   changes: DataChanges
   /** The clock the services read (tests move it), for how long kept answers last. */
   now?: () => Date
+  /** The demo's as-at day, which every page names; none on the real clock. */
+  demoAsAt?: string | null
 }
 
 /** Builds the HTTP app from the services: the server and every test make it the same way. */
@@ -82,7 +85,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(formbody)
   await setUpUploads(app, services.pendingImports.limits)
   await setUpStaticAssets(app)
-  setUpViews(app)
+  setUpViews(app, { demoAsAt: options.demoAsAt ?? null })
   setUpFlash(app)
   setUpErrorPages(app)
   const now = options.now ?? (() => new Date())
@@ -134,6 +137,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(fieldworkRoutes, { services })
   await app.register(recommendationProgressRoutes, { services })
   await app.register(publicationRoutes, { services })
+  await app.register(publicationPdfRoutes, { services })
   await app.register(documentImportsRoutes, { services })
   await app.register(forceDashboardRoutes, { services })
   await app.register(apiDocsRoutes)

@@ -88,14 +88,18 @@ export function buildProgram(): Command {
       if (chosenDataset(options) === 'national') return seedNationalCommand(options)
       const config = loadConfig()
       refuseDemoInProduction(config)
-      await withServices(config.database, async (services) => {
-        const { added } = await seedDemoData(services)
-        console.log(
-          added
-            ? `Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}.`
-            : 'The demo dataset is already there.',
-        )
-      })
+      await withServices(
+        config.database,
+        async (services) => {
+          const { added } = await seedDemoData(services)
+          console.log(
+            added
+              ? `Added the demo dataset: ${added} users, each with the password ${DEMO_PASSWORD}.`
+              : 'The demo dataset is already there.',
+          )
+        },
+        { demo: true },
+      )
     })
 
   program.addCommand(usersCommand())

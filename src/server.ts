@@ -4,6 +4,7 @@ import { createApp } from './app.js'
 import { type Config, ConfigError } from './config.js'
 import { type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase, migrationStatus } from './db/migrate.js'
+import { serviceClock } from './demo-clock.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { scheduleCheckpoints } from './modules/audit/checkpoint-schedule.js'
 import { loadCheckpointKey } from './modules/audit/checkpoints.js'
@@ -32,7 +33,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
   const database = await openDatabase(config.database, log)
   try {
     await prepareSchema(database, options, log)
-    const services = createServices(database.db)
+    const clock = await serviceClock(database.db, { demo: options.demo, production: config.production })
+    if (clock.demoAsAt)
+      log.info(`The demo's clock: every day is ${clock.demoAsAt}, the day its data is as at`)
+    const services = createServices(database.db, { now: clock.now })
     // A key that cannot sign stops the start, like any wrong setting, before anything is served.
     const { folder, intervalMs } = config.auditCheckpoints
     const checkpointKey = folder ? await loadCheckpointKey(config.auditCheckpoints) : undefined
@@ -46,6 +50,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       cookieSecret: config.cookieSecret,
       trustProxy: config.trustProxy,
       changes: database.changes,
+      now: clock.now,
+      demoAsAt: clock.demoAsAt,
     })
     await app.listen({ port: config.port, host: config.host })
     const checkpoints =

@@ -1,6 +1,7 @@
 import type { DatabaseSettings } from './config.js'
 import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase } from './db/migrate.js'
+import { serviceClock } from './demo-clock.js'
 import { AcuStaffingService } from './modules/acu-staffing/service.js'
 import { AuditService } from './modules/audit/service.js'
 import { BusinessInterestsService } from './modules/business-interests/service.js'
@@ -22,6 +23,7 @@ import { MediaContactsService } from './modules/media-contacts/service.js'
 import { PoliciesService } from './modules/policies/service.js'
 import { DocumentImportsService } from './modules/press-releases/imports-service.js'
 import { ServicesFactsSources } from './modules/publication/facts-sources.js'
+import { PublicationPdfs } from './modules/publication/pdf-store.js'
 import { PublicationService } from './modules/publication/service.js'
 import { PublishedRegistersService } from './modules/published-registers/service.js'
 import { RecommendationProgressService } from './modules/recommendation-progress/service.js'
@@ -118,6 +120,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     recommendationProgress,
     documentImports,
     publication,
+    publicationPdfs: new PublicationPdfs(db, publication, now),
     forceDashboard: new ForceDashboardService(
       forces,
       {
@@ -138,16 +141,19 @@ export type Services = ReturnType<typeof createServices>
 
 /**
  * Opens the configured database, brings it up to date, and runs one piece of work with the services:
- * what every CLI command that touches data does. The database is closed however the work ends.
+ * what every CLI command that touches data does. The database is closed however the work ends. The
+ * services read the database's clock (the demo's, on a demo database; `demo` makes it one).
  */
 export async function withServices<T>(
   settings: DatabaseSettings,
   work: (services: Services, database: DatabaseHandle) => Promise<T>,
+  options: { demo?: boolean } = {},
 ): Promise<T> {
   const database = await openDatabase(settings)
   try {
     await migrateDatabase(database)
-    return await work(createServices(database.db), database)
+    const { now } = await serviceClock(database.db, { demo: options.demo ?? false, production: false })
+    return await work(createServices(database.db, { now }), database)
   } finally {
     await database.close()
   }

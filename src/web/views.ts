@@ -64,8 +64,10 @@ export function createViewEnvironment(): nunjucks.Environment {
   return environment
 }
 
-export function setUpViews(app: FastifyInstance): void {
+export function setUpViews(app: FastifyInstance, options: { demoAsAt?: string | null } = {}): void {
   const environment = createViewEnvironment()
+  // On the demo's clock, every page says which day its data is as at (layout.njk).
+  environment.addGlobal('demoAsAt', options.demoAsAt ?? null)
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
     const currentPath = this.request.url.split('?')[0] ?? '/'
     const principal = this.request.principal

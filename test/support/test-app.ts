@@ -16,7 +16,7 @@ export interface TestApp {
  * behind trusted proxies (as TRUST_PROXY sets them), optionally logging.
  */
 export async function createTestApp(
-  options: ServiceOptions & Pick<AppOptions, 'trustProxy' | 'logger'> = {},
+  options: ServiceOptions & Pick<AppOptions, 'trustProxy' | 'logger' | 'demoAsAt'> = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const services = createServices(database.db, options)
@@ -26,6 +26,7 @@ export async function createTestApp(
     logger: options.logger,
     changes: database.changes,
     now: options.now,
+    demoAsAt: options.demoAsAt,
   })
   return {
     app,

@@ -2,7 +2,7 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { Services } from '../../services.js'
 import { demoRosterRows } from '../roster/demo.js'
 
-/** A year of offers for a demo force, some from suppliers and the media, for the register to show. */
+/** A year of offers for a demo force (in the financial year 2012 to 2013, which the demo's clock is in), some from suppliers and the media, for the register to show. */
 const OFFERS = [
   [
     'gift',
@@ -10,7 +10,7 @@ const OFFERS = [
     'Grateful resident',
     'public',
     '12',
-    '2011-05-14',
+    '2012-05-14',
     'accepted',
     'kept',
   ],
@@ -20,7 +20,7 @@ const OFFERS = [
     'Northern Fleet Leasing Ltd',
     'supplier',
     '180',
-    '2011-08-20',
+    '2012-08-20',
     'declined',
     'returned',
   ],
@@ -30,7 +30,7 @@ const OFFERS = [
     'Evening Chronicle',
     'media',
     '35',
-    '2011-09-07',
+    '2012-09-07',
     'accepted',
     null,
   ],
@@ -40,7 +40,7 @@ const OFFERS = [
     'Custody Catering Services',
     'contractor',
     '40',
-    '2011-10-11',
+    '2012-10-11',
     'accepted',
     'donated',
   ],
@@ -50,7 +50,7 @@ const OFFERS = [
     'St Mary’s Primary School',
     'partner agency',
     '8',
-    '2011-12-16',
+    '2012-12-10',
     'accepted',
     'kept',
   ],
@@ -60,7 +60,7 @@ const OFFERS = [
     'Radio Systems plc',
     'supplier',
     '60',
-    '2011-12-19',
+    '2012-12-14',
     'declined',
     null,
   ],

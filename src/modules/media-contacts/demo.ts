@@ -6,7 +6,7 @@ const CONTACTS = [
   [
     'Jo Barker',
     'Evening Chronicle',
-    '2011-06-02',
+    '2012-06-04',
     'telephone',
     'Appeal for witnesses to a collision',
     'Time and place of the collision, the appeal number',
@@ -15,7 +15,7 @@ const CONTACTS = [
   [
     'Raj Patel',
     'BBC local radio',
-    '2011-09-15',
+    '2012-09-17',
     'in person',
     'Interview on neighbourhood policing',
     'Priorities for the area and the next ward meeting',
@@ -24,7 +24,7 @@ const CONTACTS = [
   [
     'Kate Hughes',
     'Regional daily newspaper',
-    '2012-01-24',
+    '2012-11-26',
     'email',
     'Request for comment on a court result',
     'Referred to the press office statement',

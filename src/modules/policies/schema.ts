@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
   boolean,
-  customType,
   date,
   foreignKey,
   index,
@@ -14,14 +13,10 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { bytea } from '../../db/bytea.js'
 import { forces } from '../forces/schema.js'
 import { users } from '../identity/schema.js'
 import { staffMembers } from '../roster/schema.js'
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-})
 
 /** Who a published version asks to read it: everyone serving, or only the units and/or grades named. */
 export interface PolicyAudience {

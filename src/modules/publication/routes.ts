@@ -11,7 +11,7 @@ import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
 import { missingFrom } from './missing.js'
 import { dictionaryCsv, openDataCsv, openDataJson, openDataOf, suppressionWording } from './open-data.js'
-import { PdfUnavailableError, pdfAvailable, printPdf } from './pdf.js'
+import { PdfUnavailableError, pdfAvailable } from './pdf.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
 import { PUBLICATION_KINDS, type PublicationKind } from './schema.js'
 import { CHECKERS, londonInstant, PUBLISHERS, TEMPLATE_EDITORS, type VersionView } from './service.js'
@@ -193,7 +193,8 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         if (extension === 'html')
           return reply.type('text/html; charset=utf-8').send(versionDocument(version, { sourceLinks }))
         try {
-          return reply.type('application/pdf').send(await printPdf(versionDocument(version, { sourceLinks })))
+          const pdf = await services.publicationPdfs.pdf(request.caller, version, { sourceLinks })
+          return reply.type('application/pdf').send(pdf)
         } catch (error) {
           if (!(error instanceof PdfUnavailableError)) throw error
           reply.removeHeader('content-disposition')
@@ -379,6 +380,12 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
   )
 
+  /** An approved or published version's PDFs are printed in the background, so the download is ready when asked for. */
+  const printLater = (versionId: string) => {
+    services.publicationPdfs.prepare([versionId])
+    return versionId
+  }
+
   const actions: [
     string,
     (
@@ -386,7 +393,10 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     ) => Promise<string>,
   ][] = [
     ['send', async (r) => (await publication().sendForCheck(r.caller, r.params.publicationVersionId)).id],
-    ['approve', async (r) => (await publication().approve(r.caller, r.params.publicationVersionId)).id],
+    [
+      'approve',
+      async (r) => printLater((await publication().approve(r.caller, r.params.publicationVersionId)).id),
+    ],
     [
       'regenerate',
       async (r) => (await publication().regenerate(r.caller, r.params.publicationVersionId)).versionId,
@@ -405,7 +415,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
             })
           embargoUntil = instant
         }
-        return (await publication().publish(r.caller, r.params.publicationVersionId, { embargoUntil })).id
+        return printLater(
+          (await publication().publish(r.caller, r.params.publicationVersionId, { embargoUntil })).id,
+        )
       },
     ],
     [

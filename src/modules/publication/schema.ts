@@ -1,4 +1,16 @@
-import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { bytea } from '../../db/bytea.js'
 import { forces } from '../forces/schema.js'
 import { users } from '../identity/schema.js'
 import { inspections } from '../inspections/schema.js'
@@ -112,3 +124,23 @@ export const openDataSettings = pgTable('open_data_settings', {
   updatedByLabel: text().notNull(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 })
+
+/**
+ * A version's PDF, printed once (when it is approved or published, or at its first download) and served
+ * from here after. Two per version: with the figures' links to the inspectorate's pages, and without
+ * them for forces and the public. `documentSha256` is the SHA-256 of the HTML that was printed: a PDF
+ * whose HTML no longer matches the version's (say, printed while approved, now published) is printed again.
+ */
+export const publicationPdfs = pgTable(
+  'publication_pdfs',
+  {
+    versionId: uuid()
+      .notNull()
+      .references(() => publicationVersions.id, { onDelete: 'cascade' }),
+    sourceLinks: boolean().notNull(),
+    documentSha256: text().notNull(),
+    pdf: bytea().notNull(),
+    renderedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.versionId, table.sourceLinks] })],
+)

@@ -312,10 +312,19 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     const history = await dataReturns.history(request.caller, inspectionId, forceCode)
     const path = base(inspectionId, forceCode)
     const abilities = dataReturns.abilities(request.caller)
+    // What was published from this return: the force's documents of the inspection that the public reads.
+    const documents = await services.publication.documents(request.caller, {
+      inspectionId: view.assessment.inspection.id,
+      forceCode: view.assessment.force.code,
+    })
+    const published = documents.flatMap((document) =>
+      document.versions.filter((version) => version.isPublic).slice(0, 1),
+    )
     return reply.code(extra.status ?? 200).render('data-returns/views/return.njk', {
       view,
       path,
       abilities,
+      published,
       done: extra.done ? DONE_MESSAGES[extra.done] : undefined,
       errors: extra.errors && formErrors(extra.errors, ITEM_ROW_IDS),
       items: view.items.map((item) => ({

@@ -42,7 +42,7 @@ beforeAll(async () => {
   })
   versionId = outcomes[0]?.versionId as string
   await testApp.services.publication.sendForCheck(SYSTEM_CALLER, versionId)
-})
+}, 180_000) // two forces' records and an inspection
 afterAll(async () => {
   await testApp.services.publicationPdfs.idle()
   await testApp.close()

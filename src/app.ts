@@ -46,7 +46,7 @@ import { setUpCsrf } from './web/csrf.js'
 import { setUpDateInputs } from './web/date-inputs.js'
 import { setUpErrorPages } from './web/errors.js'
 import { setUpFlash } from './web/flash.js'
-import { setUpInputChecks } from './web/input-checks.js'
+import { setUpInputChecks, setUpStrictApiBodies } from './web/input-checks.js'
 import { AuditSafeLogController, newRequestId, setUpRequestIds } from './web/logging.js'
 import { setUpResponseCache } from './web/response-cache.js'
 import { setUpWebSecurity } from './web/security.js'
@@ -100,6 +100,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   setUpCsrf(app, { production, hmacKey: options.cookieSecret })
   setUpDateInputs(app)
   setUpInputChecks(app)
+  setUpStrictApiBodies(app)
   await app.register(rateLimit, { global: false })
   await app.register(swagger, {
     openapi: {

@@ -85,11 +85,22 @@ export function setUpErrorPages(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((issue) => ({
-        field:
-          issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'request',
-        message: issue.message ?? 'is not valid',
-      }))
+      const details = error.validation.flatMap((issue) => {
+        const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
+        // A field the route does not take is named, one detail each, rather than "Unrecognized keys".
+        const unknown = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[]) : []
+        if (unknown.length)
+          return unknown.map((key) => ({
+            field: path ? `${path}.${key}` : key,
+            message: `${key} is not a field this request takes`,
+          }))
+        return [
+          {
+            field: path || error.validationContext || 'request',
+            message: issue.message ?? 'is not valid',
+          },
+        ]
+      })
       const summary = details.map((detail) => `${detail.field}: ${detail.message}`).join('; ')
       return sendError(
         request,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import { ValidationError } from '../domain/errors.js'
 import { isStorableText, unstorableTextMessage } from '../domain/fields.js'
 
@@ -41,5 +42,31 @@ export function setUpInputChecks(app: FastifyInstance): void {
         })
       }
     }
+  })
+}
+
+/** Whether a body schema refuses fields it does not name (a `z.strictObject`, optional or not). */
+function refusesUnknownFields(schema: unknown): boolean {
+  let inner = schema
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) inner = inner.unwrap()
+  if (!(inner instanceof z.ZodObject)) return true
+  return inner._zod.def.catchall instanceof z.ZodNever
+}
+
+/**
+ * Every JSON API body refuses fields it does not know, with a 400 naming them (src/web/errors.ts),
+ * rather than dropping them without a word: a client that sends `approver` learns whether it was
+ * taken. A route that declares a loose object body stops the app from starting, so none is missed.
+ * The HTML forms stay lenient: they always carry the framework's fields (`_csrf`, buttons, return
+ * paths), and their services read only the fields they name. A body declared as a whole document
+ * (`z.unknown()`, a record) is checked by its own parser.
+ */
+export function setUpStrictApiBodies(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const body = (route.schema as { body?: unknown } | undefined)?.body
+    if (route.url.startsWith('/api/') && body !== undefined && !refusesUnknownFields(body))
+      throw new Error(
+        `${String(route.method)} ${route.url}: an API body must refuse unknown fields (z.strictObject)`,
+      )
   })
 }

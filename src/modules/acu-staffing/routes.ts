@@ -248,7 +248,7 @@ export const acuStaffingRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           'Figures for a date already recorded replace them. A problem with any field answers 400.',
         tags: ['anti-corruption unit staffing'],
         security: [{ apiToken: [] }],
-        body: z.object({
+        body: z.strictObject({
           asOf: z.string().max(20).meta({ example: '2012-03-31' }),
           postsFunded: z.union([z.number(), z.string().max(20)]),
           postsFilled: z.union([z.number(), z.string().max(20)]),

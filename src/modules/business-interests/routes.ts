@@ -20,6 +20,7 @@ import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues }
 import { formField, uploadedFile } from '../../web/uploads.js'
 import type { ForceReference } from '../forces/service.js'
 import { SORTS } from './queries.js'
+import { businessInterestReviewRoutes } from './review-routes.js'
 import {
   addMonths,
   type Criterion,
@@ -145,7 +146,7 @@ function toJson(interest: BusinessInterestView): z.infer<typeof interestJson> {
 }
 
 const newInterestJson = z
-  .object({
+  .strictObject({
     staffNumber: z.string().max(50).meta({ description: 'The applicant’s staff number on the force roster' }),
     submittedOn: z.string().max(10).optional().meta({ description: 'YYYY-MM-DD; today when left out' }),
     nature: z.string().max(2000),
@@ -224,6 +225,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
   { services },
 ) => {
   const { businessInterests, forces } = services
+  await app.register(businessInterestReviewRoutes, { services })
 
   /** The force the inspectorate asks about (by code); a force's own people always see their own. */
   async function forceFilter(caller: Caller, code: string | undefined): Promise<number | undefined> {
@@ -454,6 +456,7 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
         forces: await forces.references(),
         today,
         interests: interests.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
+        canReview: callerHas(request.caller, ['force-caseworker']),
       })
     },
   )
@@ -538,11 +541,16 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
     which?: 'decision' | 'appeal' | 'form',
   ) {
     const { interest, history } = await businessInterests.detail(request.caller, id)
+    const reviews = await businessInterests.reviews(request.caller, id)
     const today = businessInterests.today()
     const canDecide =
       request.principal?.role === 'force-admin' || request.principal?.role === 'force-caseworker'
     return reply.code(errors ? 400 : 200).render('business-interests/views/show.njk', {
       interest,
+      reviews,
+      // Once this one is reviewed, the way on to the review due soonest.
+      reviewsWaiting:
+        canDecide && reviews.length ? await businessInterests.nextReviewDue(request.caller, id) : undefined,
       // Once this one is decided, the way on to the one that has waited longest.
       waiting:
         canDecide && interest.status !== 'submitted'

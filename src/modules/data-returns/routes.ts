@@ -605,7 +605,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         // Loose here so that another force's return is not found before the body is judged; the
         // service says what is missing or wrong (400) once it knows the return is the caller's.
         body: z
-          .object({
+          .strictObject({
             item: z.string().max(100).optional().meta({ example: 'second-job-approvals' }),
             value: z
               .union([z.number(), z.string().max(40)])

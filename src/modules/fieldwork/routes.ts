@@ -366,7 +366,7 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         tags: ['inspections'],
         security: [{ apiToken: [] }],
         params,
-        body: z.object({
+        body: z.strictObject({
           area: z.string().max(100).meta({ description: 'The framework area’s code' }),
           kind: z
             .string()

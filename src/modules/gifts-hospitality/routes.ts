@@ -99,7 +99,7 @@ function toJson(gift: GiftView): z.infer<typeof giftJson> {
   }
 }
 
-const newGiftJson = z.object({
+const newGiftJson = z.strictObject({
   staffNumber: z.string().max(50).meta({ description: 'The member of staff’s number on the force roster' }),
   kind: z.string().max(50).meta({ example: 'hospitality' }),
   description: z.string().max(2000),
@@ -112,9 +112,12 @@ const newGiftJson = z.object({
   offeredOn: z.string().max(20).meta({ example: '2012-02-14' }),
   outcome: z.string().max(20).meta({ description: 'accepted or declined' }),
   approver: z.string().max(200).optional(),
+  // Checked here: the service would otherwise set the approver, disposal and notes aside together.
   disposal: z
-    .string()
-    .max(20)
+    .union(
+      [z.enum(GIFT_DISPOSALS), z.literal('')],
+      `Disposal must be empty or one of: ${GIFT_DISPOSALS.join(', ')}`,
+    )
     .optional()
     .meta({ description: `Empty or one of: ${GIFT_DISPOSALS.join(', ')}` }),
   notes: z.string().max(2000).optional(),

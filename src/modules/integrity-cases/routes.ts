@@ -96,7 +96,7 @@ function toJson(row: CaseListRow): z.infer<typeof caseJson> {
   }
 }
 
-const newCaseJson = z.object({
+const newCaseJson = z.strictObject({
   type: z
     .string()
     .max(100)

@@ -73,7 +73,7 @@ function toJson(contact: MediaContactView): z.infer<typeof contactJson> {
   }
 }
 
-const newContactJson = z.object({
+const newContactJson = z.strictObject({
   staffNumber: z.string().max(50).meta({ description: 'The member of staff’s number on the force roster' }),
   journalist: z.string().max(200),
   outlet: z.string().max(200),

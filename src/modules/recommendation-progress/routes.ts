@@ -296,7 +296,7 @@ export const recommendationProgressRoutes: FastifyPluginAsyncZod<{ services: Ser
         params,
         // Every field is checked by the service, after the force: another force's page is not found
         // whatever the body says.
-        body: z.object({
+        body: z.strictObject({
           recommendation: z
             .string()
             .max(100)

@@ -97,7 +97,7 @@ function toJson(r: ReferralView): z.infer<typeof referralJson> {
   }
 }
 
-const newReferralJson = z.object({
+const newReferralJson = z.strictObject({
   force: z.string().max(50).meta({ description: 'The force’s code, e.g. cheshire' }),
   type: z
     .string()

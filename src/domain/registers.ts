@@ -30,7 +30,12 @@ export const BUSINESS_INTEREST_STATUSES = [
   'refused',
   'withdrawn',
   'expired',
+  /** Ended by a review that found it could not continue. */
+  'revoked',
 ] as const
+
+/** What a review of an approved business interest decides. */
+export const BUSINESS_INTEREST_REVIEW_OUTCOMES = ['continue', 'vary conditions', 'revoke'] as const
 
 export const APPEAL_STATUSES = ['lodged', 'upheld', 'dismissed'] as const
 

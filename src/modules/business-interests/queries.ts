@@ -3,9 +3,10 @@ import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffMembers } from '../roster/schema.js'
 import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
-import { businessInterests } from './schema.js'
+import { businessInterestReviews, businessInterests } from './schema.js'
 
 export type BusinessInterestRow = typeof businessInterests.$inferSelect
+export type ReviewRow = typeof businessInterestReviews.$inferSelect
 
 /** The roster facts shown beside an application: read-only, under the same row-level security. */
 export interface StaffFacts {
@@ -248,4 +249,22 @@ export async function selectDashboardCounts(tx: Transaction, forceId: number, to
       appealsOpen: 0,
     }
   )
+}
+
+/** An interest's reviews, oldest first. */
+export async function selectReviews(tx: Transaction, businessInterestId: string): Promise<ReviewRow[]> {
+  return tx
+    .select()
+    .from(businessInterestReviews)
+    .where(eq(businessInterestReviews.businessInterestId, businessInterestId))
+    .orderBy(asc(businessInterestReviews.reviewedOn), asc(businessInterestReviews.createdAt))
+}
+
+export async function insertReview(
+  tx: Transaction,
+  values: typeof businessInterestReviews.$inferInsert,
+): Promise<ReviewRow> {
+  const [row] = await tx.insert(businessInterestReviews).values(values).returning()
+  if (!row) throw new Error('insert returned no row')
+  return row
 }

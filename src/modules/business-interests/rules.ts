@@ -4,12 +4,14 @@ import { isoDay as dayAsIso } from '../../domain/fields.js'
 import {
   BUSINESS_INTEREST_CATEGORIES,
   BUSINESS_INTEREST_CRITERIA,
+  BUSINESS_INTEREST_REVIEW_OUTCOMES,
   type BUSINESS_INTEREST_STATUSES,
 } from '../../domain/registers.js'
 
 export type BusinessInterestStatus = (typeof BUSINESS_INTEREST_STATUSES)[number]
 export type BusinessInterestCategory = (typeof BUSINESS_INTEREST_CATEGORIES)[number]
 export type Criterion = (typeof BUSINESS_INTEREST_CRITERIA)[number]
+export type ReviewOutcome = (typeof BUSINESS_INTEREST_REVIEW_OUTCOMES)[number]
 
 export const APPROVED_STATUSES: readonly BusinessInterestStatus[] = ['approved', 'approved with conditions']
 /** How far ahead a review is set when the decision does not say: 12 months. */
@@ -172,4 +174,52 @@ export const STATUS_TAG_CLASSES: Record<BusinessInterestStatus, string> = {
   refused: 'govuk-tag--red',
   withdrawn: 'govuk-tag--grey',
   expired: 'govuk-tag--grey',
+  revoked: 'govuk-tag--red',
+}
+
+export interface ReviewInput {
+  /** A date input's fields or one text value (src/domain/date-input.ts); blank is today. */
+  reviewedOn?: unknown
+  outcome?: string
+  conditions?: string
+  notes?: string
+  /** Blank is DEFAULT_REVIEW_MONTHS after the review. */
+  nextReviewDate?: unknown
+}
+
+/**
+ * Checks a review of an approved interest decided on `decidedOn`: held on a real day no later than
+ * today and not before the decision; an outcome; new conditions when it varies them; and, unless it
+ * revokes the approval, a next review after today (by default DEFAULT_REVIEW_MONTHS after this one).
+ */
+export function checkReview(input: ReviewInput, today: string, decidedOn: string | null) {
+  const errors: Record<string, string> = {}
+  const reviewed = readDate(input.reviewedOn, 'Date of the review')
+  const reviewedOn = 'day' in reviewed ? reviewed.day : today
+  if ('problem' in reviewed) errors.reviewedOn = reviewed.problem
+  else if (reviewedOn > today) errors.reviewedOn = 'Date of the review must be today or in the past'
+  else if (decidedOn && reviewedOn < decidedOn)
+    errors.reviewedOn = 'Date of the review must be on or after the date of the decision'
+  const outcome = BUSINESS_INTEREST_REVIEW_OUTCOMES.find((candidate) => candidate === input.outcome)
+  if (!outcome) errors.outcome = 'Select the outcome of the review'
+  const conditions = (input.conditions ?? '').trim()
+  if (outcome === 'vary conditions' && !conditions) errors.conditions = 'Enter the conditions from now on'
+  if (conditions.length > 4000) errors.conditions = 'The conditions must be 4,000 characters or fewer'
+  const notes = (input.notes ?? '').trim()
+  if (notes.length > 4000) errors.notes = 'The notes must be 4,000 characters or fewer'
+  const next = readDate(input.nextReviewDate, 'Next review date')
+  let nextReviewDate: string | null = null
+  if (outcome !== 'revoke') {
+    nextReviewDate = 'day' in next ? next.day : addMonths(reviewedOn, DEFAULT_REVIEW_MONTHS)
+    if ('problem' in next) errors.nextReviewDate = next.problem
+    else if (nextReviewDate <= today) errors.nextReviewDate = 'Next review date must be in the future'
+  }
+  return {
+    errors,
+    reviewedOn,
+    outcome: outcome as ReviewOutcome,
+    conditions: outcome === 'vary conditions' ? conditions : null,
+    notes: notes || null,
+    nextReviewDate,
+  }
 }

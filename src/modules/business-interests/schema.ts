@@ -13,6 +13,7 @@ import {
 import {
   APPEAL_STATUSES,
   BUSINESS_INTEREST_CATEGORIES,
+  BUSINESS_INTEREST_REVIEW_OUTCOMES,
   BUSINESS_INTEREST_STATUSES,
 } from '../../domain/registers.js'
 import { forces } from '../forces/schema.js'
@@ -63,4 +64,28 @@ export const businessInterests = pgTable(
     index('business_interests_force_status').on(table.forceId, table.status),
     index('business_interests_staff').on(table.staffMemberId),
   ],
+)
+
+/** A review of an approved interest: when it happened, what it decided, and when the next one falls. */
+export const businessInterestReviews = pgTable(
+  'business_interest_reviews',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    forceId: integer()
+      .notNull()
+      .references(() => forces.id),
+    businessInterestId: uuid()
+      .notNull()
+      .references(() => businessInterests.id),
+    reviewedOn: date({ mode: 'string' }).notNull(),
+    outcome: text({ enum: BUSINESS_INTEREST_REVIEW_OUTCOMES }).notNull(),
+    /** The conditions from this review on, when it varied them. */
+    conditions: text(),
+    notes: text(),
+    /** None once the approval is revoked. */
+    nextReviewDate: date({ mode: 'string' }),
+    reviewedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('business_interest_reviews_interest').on(table.businessInterestId, table.reviewedOn)],
 )

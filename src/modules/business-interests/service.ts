@@ -20,7 +20,9 @@ import type { PendingImportsService, RegisterImport } from '../imports/service.j
 import {
   type BusinessInterestRow,
   type BusinessInterestWithStaff,
+  insertReview,
   type ListFilter,
+  type ReviewRow,
   type Sort,
   type StaffFacts,
   selectDashboardCounts,
@@ -28,6 +30,7 @@ import {
   selectOne,
   selectPage,
   selectPublishable,
+  selectReviews,
   selectReviewsDue,
   selectStaffByNumber,
   selectSubmittedBetween,
@@ -39,10 +42,12 @@ import {
   type BusinessInterestCategory,
   type BusinessInterestStatus,
   checkDecision,
+  checkReview,
   DEFAULT_REVIEW_WINDOW_DAYS,
   type DecisionInput,
   isIsoDay,
   londonDay,
+  type ReviewInput,
 } from './rules.js'
 import { businessInterests } from './schema.js'
 
@@ -73,6 +78,8 @@ export interface BusinessInterestView {
   appealOutcomeReason: string | null
   /** What the person may still do with it. */
   canWithdraw: boolean
+  /** A current approval, which a review may continue, vary or revoke. */
+  canReview: boolean
   canAppeal: boolean
   createdAt: Date
   updatedAt: Date
@@ -95,6 +102,8 @@ export interface Counts {
 /** One approved, current interest as the published register may show it, before names are withheld. */
 export interface PublishableInterest {
   id: string
+  /** Who it is about, never published: the disclosure rule counts people, not rows. */
+  staffMemberId: string
   name: string
   grade: string
   unit: string
@@ -151,7 +160,9 @@ const importRowSchema = z
     day('review_date')
     day('expiry_date')
     day('withdrawn_on')
-    const decided = ['approved', 'approved with conditions', 'refused', 'expired'].includes(row.status)
+    const decided = ['approved', 'approved with conditions', 'refused', 'expired', 'revoked'].includes(
+      row.status,
+    )
     if (decided && !row.decided_on)
       context.addIssue({
         code: 'custom',
@@ -269,6 +280,7 @@ export class BusinessInterestsService {
         appealGrounds: row.appealGrounds,
         appealOutcomeReason: row.appealOutcomeReason,
         canWithdraw: row.status === 'submitted' || APPROVED_STATUSES.includes(row.status),
+        canReview: APPROVED_STATUSES.includes(row.status),
         canAppeal:
           own &&
           row.appealStatus === null &&
@@ -477,6 +489,8 @@ export class BusinessInterestsService {
     id: string,
     action: string,
     decide: (found: BusinessInterestWithStaff) => Partial<BusinessInterestRow>,
+    /** A record written with the change, in its transaction, and audited with it (a review). */
+    alongside?: (tx: Transaction, row: BusinessInterestRow) => Promise<object>,
   ): Promise<BusinessInterestView> {
     const updated = await inScope(this.db, caller.scope, async (tx) => {
       const before = await this.visible(tx, caller, id)
@@ -487,6 +501,7 @@ export class BusinessInterestsService {
         .where(eq(businessInterests.id, before.row.id))
         .returning()
       if (!after) throw new NotFoundError('No such application')
+      const written = alongside ? { [action]: await alongside(tx, after) } : {}
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -496,7 +511,7 @@ export class BusinessInterestsService {
           entityId: after.id,
           action,
           before: before.row,
-          after,
+          after: { ...after, ...written },
         },
         this.now(),
       )
@@ -650,6 +665,69 @@ export class BusinessInterestsService {
     })
   }
 
+  /**
+   * A caseworker records a review of a current approval: it continues (the next review set), its
+   * conditions are varied, or it is revoked. The review is kept beside the interest and audited with it.
+   */
+  async review(
+    caller: Caller,
+    id: string,
+    input: ReviewInput,
+  ): Promise<{ interest: BusinessInterestView; review: ReviewRow }> {
+    requireRole(caller, 'force-caseworker')
+    let checked: ReturnType<typeof checkReview> | undefined
+    let review: ReviewRow | undefined
+    const interest = await this.change(
+      caller,
+      id,
+      'review',
+      ({ row }) => {
+        if (!APPROVED_STATUSES.includes(row.status))
+          throw new ValidationError({ form: `A ${row.status} application has no approval to review` })
+        checked = checkReview(input, this.today(), row.decidedOn)
+        if (Object.keys(checked.errors).length) throw new ValidationError(checked.errors)
+        if (checked.outcome === 'revoke') return { status: 'revoked', reviewDate: null }
+        return checked.outcome === 'vary conditions'
+          ? {
+              status: 'approved with conditions',
+              conditions: checked.conditions,
+              reviewDate: checked.nextReviewDate,
+            }
+          : { reviewDate: checked.nextReviewDate }
+      },
+      async (tx, row) => {
+        const { errors: _none, ...values } = checked as NonNullable<typeof checked>
+        review = await insertReview(tx, {
+          ...values,
+          forceId: row.forceId,
+          businessInterestId: row.id,
+          reviewedBy: userIdOf(caller),
+          createdAt: this.now(),
+        })
+        return review
+      },
+    )
+    return { interest, review: review as ReviewRow }
+  }
+
+  /** An interest's reviews, oldest first, to whoever may read the interest. */
+  async reviews(caller: Caller, id: string): Promise<ReviewRow[]> {
+    const interest = await this.find(caller, id)
+    return inScope(this.db, caller.scope, (tx) => selectReviews(tx, interest.id))
+  }
+
+  /**
+   * The review due soonest other than `exceptId`, and how many are due within the usual window: where
+   * a caseworker goes once they have recorded one.
+   */
+  async nextReviewDue(
+    caller: Caller,
+    exceptId: string,
+  ): Promise<{ next?: BusinessInterestView; due: number }> {
+    const due = (await this.reviewsDue(caller)).filter((interest) => interest.id !== exceptId)
+    return { next: due[0], due: due.length }
+  }
+
   /** Approved interests whose review or expiry is within `days` (or past), soonest first. */
   async reviewsDue(
     caller: Caller,
@@ -748,6 +826,7 @@ export class BusinessInterestsService {
       .filter(({ row }) => row.forceId === forceId)
       .map(({ row, staff }) => ({
         id: row.id,
+        staffMemberId: row.staffMemberId,
         name: staff.name,
         grade: staff.grade,
         unit: staff.unit,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { DEFAULT_MINIMUM_GROUP } from '../../domain/disclosure.js'
 import { ValidationError } from '../../domain/errors.js'
 import { GRADES } from '../../domain/grades.js'
 import type { Services } from '../../services.js'
@@ -13,12 +14,15 @@ const FORCE_ADMINS: Access = ['force-admin']
 const codeParams = z.object({ code: z.string().min(1).max(100) })
 
 const NOT_PUBLISHED = 'Withheld'
+/** A unit the disclosure rule leaves out (src/domain/disclosure.ts). */
+const NOT_SHOWN = 'Not shown'
 
 const INTEREST_COLUMNS: Column<PublishedBusinessInterest>[] = [
   { header: 'Name', value: (row) => row.name ?? NOT_PUBLISHED },
   { header: 'Grade', value: (row) => row.grade },
-  { header: 'Unit', value: (row) => row.unit },
+  { header: 'Unit', value: (row) => row.unit ?? NOT_SHOWN },
   { header: 'Category', value: (row) => row.category },
+  { header: 'Grade and unit shown as', value: (row) => row.detail },
   { header: 'Nature', value: (row) => row.nature },
   { header: 'Hours per week', value: (row) => row.hoursPerWeek },
   { header: 'Paid', value: (row) => row.paid },
@@ -104,6 +108,7 @@ export const publishedRegistersRoutes: FastifyPluginAsyncZod<{ services: Service
       reply.render('published-registers/views/settings.njk', {
         ...(await publishedRegisters.settings(request.caller)),
         grades: GRADES,
+        smallestMinimum: DEFAULT_MINIMUM_GROUP,
         saved: request.query.saved === '1',
       }),
   )
@@ -122,6 +127,7 @@ export const publishedRegistersRoutes: FastifyPluginAsyncZod<{ services: Service
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('published-registers/views/settings.njk', {
           ...(await publishedRegisters.settings(request.caller)),
+          minimumGroup: request.body.minimumGroup,
           grades: GRADES,
           errors: formErrors(error.fieldErrors, { namesFromGrade: 'namesFromGrade' }),
         })

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { copyMigratedDataDir } from '../test/support/migrated-snapshot.js'
 import { freePort, kill, run, spawnTypeScript, waitForOutput } from '../test/support/processes.js'
 
 const folders: string[] = []
@@ -54,6 +55,7 @@ describe('probity CLI', { timeout: 120_000 }, () => {
 
   it('serves, refuses a second command on the same folder, survives SIGKILL and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDataDir()
+    copyMigratedDataDir(dataDir)
     const port = await freePort()
     const env = { ...cleanEnv, PROBITY_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
 

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
+import { copyMigratedDataDir } from '../../test/support/migrated-snapshot.js'
 import { kill, spawnTypeScript, waitForOutput } from '../../test/support/processes.js'
 import { regions } from '../modules/forces/schema.js'
 import { openDatabase } from './connection.js'
@@ -40,6 +41,7 @@ describe('data folder lock', () => {
 describe('embedded database durability', () => {
   it('keeps a committed change when the process holding it is killed', async () => {
     const dataDir = tempDataDir()
+    copyMigratedDataDir(dataDir)
     const child = spawnTypeScript('test/support/commit-then-hang.ts', [dataDir, 'Committed Before The Crash'])
     await waitForOutput(child, /committed/)
 

@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync'
-import ExcelJS from 'exceljs'
 
 export interface Column<Record> {
   header: string
@@ -33,6 +32,8 @@ export async function toXlsx<Record>(
   columns: Column<Record>[],
   records: Iterable<Record>,
 ): Promise<Buffer> {
+  // Loaded when first needed: half a second that processes writing no workbook need not pay.
+  const { default: ExcelJS } = await import('exceljs')
   const workbook = new ExcelJS.Workbook()
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31))
   sheet.addRow(columns.map((column) => column.header)).font = { bold: true }

@@ -21,7 +21,8 @@ const SNAPSHOT_INPUTS = [
   'test/support/migrated-snapshot.ts',
 ]
 
-const cacheRoot = path.join(repoRoot, 'node_modules/.cache/probity-migrated-database')
+// A function, not a constant: processes.ts imports this module while it is itself being loaded.
+const cacheRoot = () => path.join(repoRoot, 'node_modules/.cache/probity-migrated-database')
 
 export interface MigratedSnapshot {
   /** PGlite's dump of the data folder, to load an in-memory database from. */
@@ -50,14 +51,18 @@ export function snapshotKey(): string {
   return hash.digest('hex').slice(0, 16)
 }
 
+function snapshotIn(folder: string): MigratedSnapshot {
+  return { tarball: path.join(folder, 'data.tar'), dataDir: path.join(folder, 'data') }
+}
+
 /** The snapshot for the migrations as they are now: built by whichever process needs it first. */
 export async function migratedSnapshot(): Promise<MigratedSnapshot> {
   const key = snapshotKey()
-  const folder = path.join(cacheRoot, key)
-  const snapshot = { tarball: path.join(folder, 'data.tar'), dataDir: path.join(folder, 'data') }
+  const folder = path.join(cacheRoot(), key)
+  const snapshot = snapshotIn(folder)
   if (fs.existsSync(folder)) return snapshot
   // Test files start in parallel: each builder works in its own folder and the first rename wins.
-  const building = path.join(cacheRoot, `${key}.building-${process.pid}-${randomBytes(4).toString('hex')}`)
+  const building = path.join(cacheRoot(), `${key}.building-${process.pid}-${randomBytes(4).toString('hex')}`)
   fs.mkdirSync(building, { recursive: true })
   try {
     const tarball = await migratedTarball()
@@ -74,6 +79,18 @@ export async function migratedSnapshot(): Promise<MigratedSnapshot> {
   }
   removeOtherSnapshots(key)
   return snapshot
+}
+
+/**
+ * Fills an embedded database's data folder with a copy of the migrated one, as if `probity migrate`
+ * had run there (for tests whose subject is not migrating). The global setup has built it.
+ */
+export function copyMigratedDataDir(dataDir: string): void {
+  const folder = path.join(cacheRoot(), snapshotKey())
+  if (!fs.existsSync(folder)) {
+    throw new Error('No migrated database to copy: test/support/global-setup.ts builds it before the tests')
+  }
+  fs.cpSync(snapshotIn(folder).dataDir, dataDir, { recursive: true })
 }
 
 async function migratedTarball(): Promise<Blob> {
@@ -94,8 +111,8 @@ const ABANDONED_AFTER_MS = 60 * 60 * 1000
  * killed process left behind.
  */
 function removeOtherSnapshots(key: string): void {
-  for (const name of fs.readdirSync(cacheRoot)) {
-    const folder = path.join(cacheRoot, name)
+  for (const name of fs.readdirSync(cacheRoot())) {
+    const folder = path.join(cacheRoot(), name)
     // Another builder may remove its own folder meanwhile.
     const modified = fs.statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
     const abandoned = Date.now() - modified > ABANDONED_AFTER_MS

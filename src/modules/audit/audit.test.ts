@@ -3,10 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { asc, eq, sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
 import { run } from '../../../test/support/processes.js'
 import { createTestDatabase } from '../../../test/support/test-database.js'
 import { type Database, type DatabaseHandle, openDatabase } from '../../db/connection.js'
-import { migrateDatabase } from '../../db/migrate.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Actor, type Caller, type Principal, type Scope, SYSTEM_CALLER } from '../../domain/access.js'
 import type { Role } from '../../domain/roles.js'
@@ -412,9 +412,9 @@ describe('probity audit verify', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-audit-'))
     folders.push(dataDir)
     const env = { ...cleanEnv, PROBITY_DATA_DIR: dataDir }
+    copyMigratedDataDir(dataDir)
 
     let handle = await openDatabase({ kind: 'embedded', dataDir })
-    await migrateDatabase(handle)
     await seed(handle, 6)
     await handle.close()
 

@@ -6,10 +6,10 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
+import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
 import { repoRoot } from '../../../test/support/processes.js'
 import { createApp } from '../../app.js'
 import { openDatabase } from '../../db/connection.js'
-import { migrateDatabase } from '../../db/migrate.js'
 import { DEMO_PASSWORD, DEMO_USERS } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { createServices, type Services } from '../../services.js'
@@ -18,6 +18,7 @@ const folders: string[] = []
 function tempDataDir(): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-users-cli-'))
   folders.push(folder)
+  copyMigratedDataDir(folder)
   return folder
 }
 afterEach(() => {
@@ -72,9 +73,7 @@ describe('probity users add', SLOW, () => {
   let shared: string
   beforeAll(async () => {
     shared = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-users-cli-shared-'))
-    const database = await openDatabase({ kind: 'embedded', dataDir: shared })
-    await migrateDatabase(database)
-    await database.close()
+    copyMigratedDataDir(shared)
   }, SLOW.timeout)
   afterAll(() => fs.rmSync(shared, { recursive: true, force: true }))
 

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { chromium } from 'playwright-core'
 
 /** Debian's Chromium, as the browser tests use it: no browser is downloaded. */
 export const CHROMIUM_PATH = process.env.PROBITY_CHROMIUM ?? '/usr/bin/chromium'
@@ -22,6 +21,9 @@ export function pdfAvailable(): boolean {
  */
 export async function printPdfs(documents: readonly string[]): Promise<Buffer[]> {
   if (!pdfAvailable()) throw new PdfUnavailableError()
+  // Loaded when first needed: it takes most of a second, which every process (and every test file)
+  // that prints nothing would otherwise pay on start.
+  const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import { CsvError, parse } from 'csv-parse'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { ValidationError } from '../../domain/errors.js'
 import type { Question } from '../../domain/surveys.js'
 import { cellText, checkHeaders, SpreadsheetError } from '../../spreadsheets/read.js'
@@ -47,7 +47,9 @@ async function* csvLines(stream: Readable): AsyncGenerator<SheetLine> {
 
 /** The first worksheet, row by row as the workbook is unzipped: the file is never held whole. */
 async function* xlsxLines(stream: Readable): AsyncGenerator<SheetLine> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  // Loaded when first needed: half a second that processes reading no workbook need not pay.
+  const { default: Workbooks } = await import('exceljs')
+  const workbook = new Workbooks.stream.xlsx.WorkbookReader(stream, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',

@@ -30,6 +30,7 @@ import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
 import { policiesRoutes } from './modules/policies/routes.js'
 import { documentImportsRoutes } from './modules/press-releases/routes.js'
+import { pressReleaseSettingsRoutes } from './modules/press-releases/settings-routes.js'
 import { publicationPdfRoutes } from './modules/publication/pdf-routes.js'
 import { publicationRoutes } from './modules/publication/routes.js'
 import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
@@ -140,6 +141,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(publicationRoutes, { services })
   await app.register(publicationPdfRoutes, { services })
   await app.register(documentImportsRoutes, { services })
+  await app.register(pressReleaseSettingsRoutes, { services })
   await app.register(forceDashboardRoutes, { services })
   await app.register(apiDocsRoutes)
 

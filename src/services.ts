@@ -22,6 +22,7 @@ import { IntegrityCasesService } from './modules/integrity-cases/service.js'
 import { MediaContactsService } from './modules/media-contacts/service.js'
 import { PoliciesService } from './modules/policies/service.js'
 import { DocumentImportsService } from './modules/press-releases/imports-service.js'
+import { PressReleaseSettingsService } from './modules/press-releases/settings-service.js'
 import { ServicesFactsSources } from './modules/publication/facts-sources.js'
 import { PublicationPdfs } from './modules/publication/pdf-store.js'
 import { PublicationService } from './modules/publication/service.js'
@@ -77,6 +78,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
   const documentImports = new DocumentImportsService(db, forces, inspections, dataReturns, fieldwork, now)
   const surveys = new SurveysService(db, forces, now)
   const deskResearch = new DeskResearchService(db, forces, referrals, now)
+  const pressReleaseSettings = new PressReleaseSettingsService(db, inspections, now)
   const publication = new PublicationService(
     db,
     forces,
@@ -89,6 +91,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
       selfAssessments,
       deskResearch,
       surveys,
+      pressReleaseSettings,
     }),
     now,
   )
@@ -119,6 +122,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     fieldwork,
     recommendationProgress,
     documentImports,
+    pressReleaseSettings,
     publication,
     publicationPdfs: new PublicationPdfs(db, publication, now),
     forceDashboard: new ForceDashboardService(

@@ -10,7 +10,13 @@ import {
   pressNumber,
   verbFor,
 } from '../../domain/number-words.js'
-import { type ForceNaming, orderedFacts, type PressReleaseFacts } from '../../domain/press-release-facts.js'
+import {
+  type ForceNaming,
+  orderedFacts,
+  type PressReleaseFacts,
+  type PressReleaseField,
+} from '../../domain/press-release-facts.js'
+import { type Source, sourced } from '../publication/sources.js'
 import { escapeMarkdown, markdownToHtml, markdownToText } from './markdown.js'
 import { formatPeriod } from './periods.js'
 import { DEFAULT_PRESS_RELEASE_SETTINGS, type PressReleaseSettings, quoteFor } from './settings.js'
@@ -40,7 +46,16 @@ export interface PressReleaseContext {
   reportUrl?: string | null
   /** The inspection's settings (national finding, notes to editors); the 2012 defaults when not given. */
   settings?: PressReleaseSettings
+  /**
+   * Where each stated fact is counted from (a published document's figures link to them); none for the
+   * press office's preview. Keyed by the fact, with `mediaContinuing` and `secondJobApprovals` for the parts.
+   */
+  sources?: PressReleaseSources
 }
+
+export type PressReleaseSources = Partial<
+  Record<PressReleaseField | 'mediaContinuing' | 'secondJobApprovals', Source>
+>
 
 /** Forces whose name takes "the" in running text. */
 const NAMED_WITH_THE = /^(Metropolitan|British Transport|City of London) /
@@ -116,6 +131,11 @@ export function createPressOfficeEnvironment(): nunjucks.Environment {
     value && typeof value === 'object' ? formatPeriod(value as PressReleaseFacts['period'] & object) : '',
   )
   environment.addFilter('capitalise', (value: unknown) => capitalise(String(value ?? '')))
+  // A figure's words linked to where it is counted from: `{{ n | count('case') | source(sources.x) }}`;
+  // the words alone when there is no source.
+  environment.addFilter('source', (text: unknown, source: unknown) =>
+    sourced(String(text ?? ''), source as Source | undefined),
+  )
   return environment
 }
 
@@ -171,6 +191,7 @@ export function renderPressRelease(
     reportUrl: context.reportUrl?.trim() || null,
     // The inspectorate writes its notes in Markdown (the titles of reports in italics).
     notes: settings.notesToEditors.filter((note) => note.trim() !== ''),
+    sources: context.sources ?? {},
   }
   let markdown: string
   try {

@@ -28,7 +28,7 @@ export const DEFAULT_PRESS_RELEASE_SETTINGS: PressReleaseSettings = Object.freez
   ],
 }) as PressReleaseSettings
 
-const paragraphs = (label: string, most: number) =>
+const paragraphs = (label: string, plural: string, most: number) =>
   z
     .array(
       z
@@ -36,14 +36,14 @@ const paragraphs = (label: string, most: number) =>
         .trim()
         .min(1, `A ${label} must not be blank`)
         .max(2000, `A ${label} must be 2,000 characters or fewer`),
-      `Give the ${label}s`,
+      `Give the ${plural}`,
     )
     .min(1, `Give at least one ${label}`)
-    .max(most, `Give at most ${most} ${label}s`)
+    .max(most, `Give at most ${most} ${plural}`)
 
 export const pressReleaseSettingsSchema = z.object({
-  nationalFinding: paragraphs('paragraph of the national finding', 5),
-  notesToEditors: paragraphs('note to editors', 12),
+  nationalFinding: paragraphs('paragraph of the national finding', 'paragraphs of the national finding', 5),
+  notesToEditors: paragraphs('note to editors', 'notes to editors', 12),
 })
 
 const PROGRESS: Record<HeadlineJudgement, string> = {

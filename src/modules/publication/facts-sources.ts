@@ -6,7 +6,9 @@ import { type InspectionReference, referenceGap } from '../forces/inspection-ref
 import type { ForcesService } from '../forces/service.js'
 import type { AssessmentView, InspectionRow, InspectionsService } from '../inspections/service.js'
 import { forceNameForms } from '../press-releases/renderer.js'
-import { DEFAULT_PRESS_RELEASE_SETTINGS, quoteFor } from '../press-releases/settings.js'
+import type { PressReleaseSettings } from '../press-releases/settings.js'
+import { quoteFor } from '../press-releases/settings.js'
+import type { PressReleaseSettingsService } from '../press-releases/settings-service.js'
 import type { ForceProgress, RecommendationProgressService } from '../recommendation-progress/service.js'
 import type { SelfAssessmentsService } from '../self-assessments/service.js'
 import type { SurveysService } from '../surveys/service.js'
@@ -54,6 +56,7 @@ export class ServicesFactsSources implements FactsSources {
       selfAssessments: SelfAssessmentsService
       deskResearch: DeskResearchService
       surveys: SurveysService
+      pressReleaseSettings: PressReleaseSettingsService
     },
   ) {}
 
@@ -137,6 +140,11 @@ export class ServicesFactsSources implements FactsSources {
       const day = assessment.inspection.censusDate
       if (!referencesByDay.has(day)) referencesByDay.set(day, await services.forces.referencesOn(day))
     }
+    // Each inspection's national finding and notes to editors, as its administrators set them.
+    const settingsOf = new Map<string, PressReleaseSettings>()
+    for (const { inspection } of assessments)
+      if (!settingsOf.has(inspection.id))
+        settingsOf.set(inspection.id, await services.pressReleaseSettings.forInspection(inspection.id))
     const valuesOf = await services.dataReturns.valuesFor(caller, assessments)
     const fieldworkOf = await services.fieldwork.reportFactsFor(caller, assessments)
     const progressOf = await services.recommendationProgress.forAssessments(caller, assessments)
@@ -148,6 +156,7 @@ export class ServicesFactsSources implements FactsSources {
       const progress = progressOf[index] as ForceProgress
       const force = assessment.force
       const judgement = isHeadline(headline) ? headline : null
+      const settings = settingsOf.get(assessment.inspection.id) as PressReleaseSettings
       const gap = referenceGap(force.name, reference)
       const named = gap === null ? reference : undefined
       const pressRelease = pressReleaseFactsOf({
@@ -175,11 +184,8 @@ export class ServicesFactsSources implements FactsSources {
           status: entry.current?.status ?? null,
           basis: entry.current?.basis ?? null,
         })),
-        quote: quoteFor(
-          pressRelease,
-          forceNameForms(force.name).subject,
-          DEFAULT_PRESS_RELEASE_SETTINGS.nationalFinding,
-        ),
+        quote: quoteFor(pressRelease, forceNameForms(force.name).subject, settings.nationalFinding),
+        notesToEditors: settings.notesToEditors,
         hmiHonours: named?.hmiHonours ?? null,
         referenceGap: gap,
       }

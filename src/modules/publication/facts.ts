@@ -58,6 +58,8 @@ export interface ForceFacts {
   recommendations: RecommendationFact[]
   /** The HM Inspector's quote, one paragraph per item. */
   quote: string[]
+  /** The release's notes to editors, from the inspection's settings (absent in facts stored before them). */
+  notesToEditors?: string[]
   /** The HMI's honours, as the release writes them after the name (from the forces' reference data). */
   hmiHonours?: string | null
   /**

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { govukFrontendDist } from '../../web/views.js'
 import { chartsFor, markdownAsText, markdownToHtml, standaloneHtml } from './render.js'
 import type { VersionView } from './service.js'
-import { withoutLinks } from './sources.js'
+import { withoutSources } from './sources.js'
 
 let govukCss: string | undefined
 function govukStylesheet(): string {
@@ -14,13 +14,14 @@ function govukStylesheet(): string {
 /**
  * The body of a version's page: its Markdown as GOV.UK HTML, with the national review's charts. Its
  * figures link to the inspectorate's own pages (returns, the comparison, research); for a reader who
- * cannot open those (a force, the public) the figures are shown without their links.
+ * cannot open those (a force, the public) the figures are shown without their links or the appendix
+ * that lists them.
  */
 export function versionHtml(
   version: VersionView,
   options: { sourceLinks: boolean } = { sourceLinks: true },
 ): string {
-  const content = options.sourceLinks ? version.content : withoutLinks(version.content)
+  const content = options.sourceLinks ? version.content : withoutSources(version.content)
   return markdownToHtml(content, chartsFor(version.kind, version.facts, options))
 }
 

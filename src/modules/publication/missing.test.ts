@@ -5,13 +5,11 @@ import {
   PRESS_RELEASE_FIELDS,
   type PressReleaseFacts,
 } from '../../domain/press-release-facts.js'
-import { forceNameForms } from '../press-releases/renderer.js'
-import { DEFAULT_PRESS_RELEASE_SETTINGS, quoteFor } from '../press-releases/settings.js'
 import { factsArbitrary, forceArbitrary } from '../press-releases/test-support.js'
-import type { ForceFacts } from './facts.js'
 import { missingFrom, PRESS_RELEASE_FACT_LABELS } from './missing.js'
 import { defaultTemplate, renderMarkdown } from './render.js'
-import { SAMPLE_INSPECTION } from './test-support.js'
+import { withoutSources } from './sources.js'
+import { forceFactsFor } from './test-support.js'
 
 type StatedFact = keyof typeof PRESS_RELEASE_FACT_LABELS
 const FACTS = PRESS_RELEASE_FIELDS.filter((field): field is StatedFact => field in PRESS_RELEASE_FACT_LABELS)
@@ -63,22 +61,8 @@ const withMissing = fc.tuple(forceArbitrary, fc.subarray([...FACTS])).chain(([fo
   }),
 )
 
-function forceFacts(pressRelease: PressReleaseFacts): ForceFacts {
-  return {
-    pressRelease,
-    force: { code: pressRelease.forceCode, name: pressRelease.force, region: pressRelease.hmiRegion },
-    inspection: SAMPLE_INSPECTION,
-    figures: [],
-    findings: [],
-    recommendations: [],
-    quote: quoteFor(
-      pressRelease,
-      forceNameForms(pressRelease.force).subject,
-      DEFAULT_PRESS_RELEASE_SETTINGS.nationalFinding,
-    ),
-    hmiHonours: pressRelease.hmi ? 'QPM' : null,
-  }
-}
+/** The release as its reader has it: its sentences without their source links or the Sources appendix. */
+const releaseText = withoutSources
 
 describe('a press release with facts missing', () => {
   const template = defaultTemplate('press-release')
@@ -86,8 +70,8 @@ describe('a press release with facts missing', () => {
   it('never prints a placeholder or an empty sentence, says nothing of what is missing, and tells the editor each missing fact', () => {
     fc.assert(
       fc.property(withMissing, ({ missing, facts }) => {
-        const document = forceFacts(facts)
-        const markdown = renderMarkdown('press-release', template, document)
+        const document = forceFactsFor(facts)
+        const markdown = releaseText(renderMarkdown('press-release', template, document))
         expect(markdown).not.toMatch(/undefined|\bnull\b|NaN|\[object|\{\{|\{%|\}\}/)
         // No empty bullet or sentence, no punctuation with nothing before it, no doubled spaces.
         expect(markdown).not.toMatch(/^\s*[-*>]\s*[“"]?\s*[.,;:]?\s*$/m)
@@ -114,7 +98,7 @@ describe('a press release with facts missing', () => {
   it('states every fact it is given', () => {
     fc.assert(
       fc.property(withMissing, ({ missing, facts }) => {
-        const markdown = renderMarkdown('press-release', template, forceFacts(facts))
+        const markdown = releaseText(renderMarkdown('press-release', template, forceFactsFor(facts)))
         for (const field of FACTS) {
           const words = SAID_ONLY_WHEN_STATED[field]
           // The HMI's name goes unsaid when the HMI is missing, so the region has no sentence of its own.

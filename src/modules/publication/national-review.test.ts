@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createDemoApp } from '../../../test/support/demo-app.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { DEMO_PASSWORD } from '../../demo-data.js'
@@ -235,6 +235,41 @@ describe('the force report', () => {
     const [markdownBody, appendix] = version.content.split(`## ${SOURCES_HEADING}`)
     const listed = new Set(linksIn(appendix as string).map((link) => link.href))
     for (const link of linksIn(markdownBody as string)) expect(listed).toContain(link.href)
+  })
+})
+
+describe('the press release', () => {
+  it('links its figures to sources an inspector can open, listed in its Markdown; other readers get neither', async () => {
+    const version = await latest('press-release', 'greater-manchester')
+    expect(version.status).toBe('published')
+    const facts = version.facts as ForceFacts
+    const returnItem = `/inspections/${revisitId}/forces/greater-manchester/data-return#item-second-job-applications`
+    const applications = facts.pressRelease.secondJobApplications?.applications as number
+    const [markdownBody, appendix] = version.content.split(`## ${SOURCES_HEADING}`)
+    expect(
+      linksIn(markdownBody as string)
+        .filter((link) => link.href === returnItem)
+        .map((link) => link.text),
+    ).toEqual([countOf(applications, 'application')])
+    const listed = new Set(linksIn(appendix as string).map((link) => link.href))
+    expect(listed.size).toBeGreaterThan(0)
+    for (const link of linksIn(markdownBody as string)) expect(listed).toContain(link.href)
+
+    const page = await inspector.get(`/publications/${version.id}`)
+    const { body, appendix: shownAppendix } = documentBody(page.body)
+    expect(shownAppendix).not.toBe('')
+    await expectSourcesResolve(body)
+
+    const caseworker = await signedInAgent(testApp.app, 'caseworker@cheshire.example', DEMO_PASSWORD)
+    for (const reader of [new Agent(testApp.app), caseworker]) {
+      for (const path of [`/publications/${version.id}`, `/publications/${version.id}/document.html`]) {
+        const response = await reader.get(path)
+        expect(response.statusCode, path).toBe(200)
+        expect(response.body, path).toContain(countOf(applications, 'application'))
+        expect(response.body, path).not.toContain('href="/inspections/')
+        expect(response.body, path).not.toMatch(new RegExp(`<h2[^>]*>${SOURCES_HEADING}</h2>`))
+      }
+    }
   })
 })
 

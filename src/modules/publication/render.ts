@@ -3,14 +3,18 @@ import fs from 'node:fs'
 import { Marked, type Tokens } from 'marked'
 import nunjucks from 'nunjucks'
 import { ValidationError } from '../../domain/errors.js'
+import { STATEMENT_ITEMS } from '../../domain/inspections.js'
 import { capitalise } from '../../domain/number-words.js'
+import { OPTIONAL_STATEMENTS } from '../../domain/press-release-facts.js'
 import { escapeMarkdown, markdownToText } from '../press-releases/markdown.js'
 import {
   createPressOfficeEnvironment,
   defaultPressReleaseTemplate,
   forceNameForms,
+  type PressReleaseSources,
   renderPressRelease,
 } from '../press-releases/renderer.js'
+import { DEFAULT_PRESS_RELEASE_SETTINGS } from '../press-releases/settings.js'
 import { chartWithTable } from './charts.js'
 import {
   type ForceFacts,
@@ -21,7 +25,7 @@ import {
 } from './facts.js'
 import { nationalNarrative, wholePercent } from './national-narrative.js'
 import type { PublicationKind } from './schema.js'
-import { type Source, sourced, sources, withoutLinks, withSourcesAppendix } from './sources.js'
+import { type Source, sources, withoutLinks, withSourcesAppendix } from './sources.js'
 
 /** The default templates, shipped with the code; an inspectorate admin's edits are kept in the database. */
 const TEMPLATE_FILES: Record<Exclude<PublicationKind, 'press-release'>, URL> = {
@@ -57,10 +61,6 @@ function createEnvironment(): nunjucks.Environment {
     if (kind === 'fte-change' && value > 0) return `+${value}`
     return new Intl.NumberFormat('en-GB').format(value)
   })
-  // A figure's words linked to the page it is counted from: `{{ n | count('case') | source(sources.x) }}`.
-  environment.addFilter('source', (text: unknown, source: unknown) =>
-    sourced(String(text ?? ''), source as Source | undefined),
-  )
   environment.addFilter('day', (value: unknown) => {
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return ''
     return new Intl.DateTimeFormat('en-GB', {
@@ -126,6 +126,32 @@ function forceSources(facts: ForceFacts) {
       force.code,
       `${force.name}: progress against the recommendations`,
     ),
+  }
+}
+
+/**
+ * Where each fact a press release states is counted from: its data-return item (the figures and the
+ * yes/no statements) or the force's self-assessment (the integrity health check).
+ */
+function pressReleaseSources(facts: ForceFacts): PressReleaseSources {
+  const { items } = forceSources(facts)
+  const { inspection, force } = facts
+  const statements = Object.fromEntries(
+    OPTIONAL_STATEMENTS.map((statement) => [statement, items[STATEMENT_ITEMS[statement]]]),
+  )
+  return {
+    ...statements,
+    integrityHealthCheck: sources.selfAssessment(
+      inspection.id,
+      force.code,
+      `${force.name}’s self-assessment against the checklist`,
+    ),
+    mediaDisclosureInvestigations: items['media-disclosure-investigations'],
+    mediaContinuing: items['media-disclosure-continuing'],
+    socialMediaCasesReferred: items['social-media-referrals'],
+    secondJobApplications: items['second-job-applications'],
+    secondJobApprovals: items['second-job-approvals'],
+    antiCorruptionUnitStaffChange: items['acu-staff-change'],
   }
 }
 
@@ -209,13 +235,19 @@ export function renderMarkdown(kind: PublicationKind, source: string, facts: Doc
   const force = facts as ForceFacts
   if (kind === 'force-report') return withSourcesAppendix(run(source, forceReportData(force)))
   try {
-    return renderPressRelease(source, {
+    const release = renderPressRelease(source, {
       facts: force.pressRelease,
       force: { code: force.force.code, name: force.force.name },
       // Fieldwork findings are for the report: the release states the facts the inspectorate publishes.
       quote: force.quote,
       hmiHonours: force.hmiHonours ?? null,
+      settings: force.notesToEditors && {
+        ...DEFAULT_PRESS_RELEASE_SETTINGS,
+        notesToEditors: force.notesToEditors,
+      },
+      sources: pressReleaseSources(force),
     })
+    return withSourcesAppendix(release)
   } catch (error) {
     if (error instanceof ValidationError)
       throw new TemplateError(

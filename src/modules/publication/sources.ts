@@ -39,6 +39,10 @@ export const sources = {
   inspection(inspectionId: string, title: string): Source {
     return { href: `/inspections/${inspectionId}`, title }
   },
+  /** One force's self-assessment against the inspection's checklist, and its sign-off. */
+  selfAssessment(inspectionId: string, forceCode: string, title: string): Source {
+    return { href: `/inspections/${inspectionId}/forces/${forceCode}/self-assessment`, title }
+  },
   /** One force's evidence, findings and headline judgement. */
   fieldwork(inspectionId: string, forceCode: string, title: string): Source {
     return { href: `/inspections/${inspectionId}/forces/${forceCode}/fieldwork`, title }
@@ -103,4 +107,14 @@ export function withSourcesAppendix(markdown: string): string {
       `- [${entry.title.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`)}](${href}): ${entry.texts.join('; ')}`,
   )
   return `${markdown.trimEnd()}\n\n## ${SOURCES_HEADING}\n\nEach figure above links to the records or the return item it counts:\n\n${lines.join('\n')}\n`
+}
+
+/**
+ * The document as a reader who cannot open the sources (a force, the public) has it: the figures
+ * without their links, and without the Sources appendix that lists them.
+ */
+export function withoutSources(markdown: string): string {
+  const appendix = markdown.lastIndexOf(`\n## ${SOURCES_HEADING}\n`)
+  const body = appendix === -1 ? markdown : `${markdown.slice(0, appendix).trimEnd()}\n`
+  return withoutLinks(body)
 }

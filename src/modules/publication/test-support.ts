@@ -1,4 +1,7 @@
-import type { InspectionSummary } from './facts.js'
+import type { PressReleaseFacts } from '../../domain/press-release-facts.js'
+import { forceNameForms } from '../press-releases/renderer.js'
+import { DEFAULT_PRESS_RELEASE_SETTINGS, quoteFor } from '../press-releases/settings.js'
+import { type ForceFacts, figuresOf, type InspectionSummary } from './facts.js'
 
 /** An inspection as documents name it, for tests that write documents from facts made by hand. */
 export const SAMPLE_INSPECTION: InspectionSummary = {
@@ -11,4 +14,22 @@ export const SAMPLE_INSPECTION: InspectionSummary = {
   fieldworkFrom: null,
   fieldworkTo: null,
   revisits: null,
+}
+
+/** A force's facts around a press release's, as the inspection would hold them: every return item, none valued. */
+export function forceFactsFor(pressRelease: PressReleaseFacts): ForceFacts {
+  return {
+    pressRelease,
+    force: { code: pressRelease.forceCode, name: pressRelease.force, region: pressRelease.hmiRegion },
+    inspection: SAMPLE_INSPECTION,
+    figures: figuresOf({}),
+    findings: [],
+    recommendations: [],
+    quote: quoteFor(
+      pressRelease,
+      forceNameForms(pressRelease.force).subject,
+      DEFAULT_PRESS_RELEASE_SETTINGS.nationalFinding,
+    ),
+    hmiHonours: pressRelease.hmi ? 'QPM' : null,
+  }
 }

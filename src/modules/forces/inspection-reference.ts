@@ -97,6 +97,11 @@ function selectAll(db: Database | Transaction): Promise<InspectionReference[]> {
     .orderBy(asc(forces.name), asc(forceInspectionReferences.effectiveFrom))
 }
 
+/** Every row of every force, by force name then date. */
+export function allReferences(db: Database): Promise<InspectionReference[]> {
+  return selectAll(db)
+}
+
 /** Every force's row in effect on `day` (the latest that starts on or before it), by force code. */
 export async function referencesOn(db: Database, day: string): Promise<Map<string, InspectionReference>> {
   const byForce = new Map<string, InspectionReference>()

@@ -5,6 +5,8 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
 import { formErrors } from '../../web/forms.js'
 import { forceRegisterLinks } from '../../web/navigation.js'
+import { uploadedFile } from '../../web/uploads.js'
+import { REFERENCE_COLUMNS, type ReferencePlan } from './reference-import.js'
 import { forceSchema } from './service.js'
 
 const codeParams = z.object({ code: z.string().min(1).max(100) })
@@ -34,6 +36,78 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       return reply.render('forces/views/reference.njk', {
         rows: list.map((force) => ({ force, reference: references.get(force.code) ?? null })),
       })
+    },
+  )
+
+  // --- The reference data from a spreadsheet: checked whole, then confirmed -------------------------
+
+  const importPage = (reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) =>
+    reply.code(status).render('forces/views/reference-import.njk', { columns: REFERENCE_COLUMNS, ...extra })
+
+  /** The dry run's page: every problem by line, or what would be added and changed, with the rows to confirm. */
+  const previewPage = (reply: FastifyReply, plan: ReferencePlan, carried: unknown) =>
+    reply.code(plan.problemCount ? 400 : 200).render('forces/views/reference-import-preview.njk', {
+      plan,
+      changed: plan.rows.filter((row) => row.change !== 'unchanged'),
+      unchanged: plan.rows.filter((row) => row.change === 'unchanged').length,
+      carried: JSON.stringify(carried),
+    })
+
+  app.get(
+    '/forces/reference/import',
+    { config: { access: REFERENCE_EDITORS }, schema: { hide: true } },
+    async (_request, reply) => importPage(reply),
+  )
+
+  app.post(
+    '/forces/reference/import',
+    { config: { access: REFERENCE_EDITORS }, schema: { hide: true } },
+    async (request, reply) => {
+      try {
+        const file = await uploadedFile(request)
+        const { plan, sheet } = await forces.previewReferenceImport(
+          request.caller,
+          file,
+          services.pendingImports.limits,
+        )
+        return previewPage(reply, plan, sheet)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return importPage(reply, { errors: formErrors(error.fieldErrors) }, 400)
+      }
+    },
+  )
+
+  app.post(
+    '/forces/reference/import/confirm',
+    {
+      config: { access: REFERENCE_EDITORS },
+      schema: {
+        hide: true,
+        body: z.object({ filename: z.string().max(300), rows: z.string().max(5_000_000) }),
+      },
+    },
+    async (request, reply) => {
+      let carried: unknown
+      try {
+        carried = JSON.parse(request.body.rows)
+      } catch {
+        carried = null
+      }
+      try {
+        const { plan, written } = await forces.confirmReferenceImport(
+          request.caller,
+          request.body.filename,
+          carried,
+        )
+        if (plan.problemCount) return previewPage(reply, plan, carried)
+        return reply
+          .flash(`${written} row${written === 1 ? '' : 's'} of ${plan.filename} saved`)
+          .redirect('/forces/reference', 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return importPage(reply, { errors: formErrors(error.fieldErrors) }, 400)
+      }
     },
   )
 

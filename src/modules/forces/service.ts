@@ -1,16 +1,31 @@
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
-import { NotFoundError } from '../../domain/errors.js'
+import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { parseOrThrow } from '../../domain/validation.js'
+import type { UploadLimits } from '../../spreadsheets/limits.js'
+import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
+import { appendAuditEvent } from '../audit/service.js'
+import { readUpload } from '../imports/service.js'
 import {
+  allReferences,
   type InspectionReference,
+  REFERENCE_ENTITY,
   referenceHistory,
   referenceInputSchema,
   referencesOn,
   saveReference,
+  writeReference,
 } from './inspection-reference.js'
 import { type ForceRow, selectForceByCode, selectForceReferences, selectForces } from './queries.js'
+import {
+  carriedRowsSchema,
+  planReferenceImport,
+  REFERENCE_REQUIRED_COLUMNS,
+  REFERENCE_ROWS_LIMIT,
+  type ReferencePlan,
+} from './reference-import.js'
 
 export const forceSchema = z
   .object({
@@ -87,6 +102,64 @@ export class ForcesService {
     requireRole(caller, 'inspectorate-admin')
     if (!(await this.find(code))) throw new NotFoundError(`No force has the code ${code}`)
     await saveReference(this.db, caller, code, parseOrThrow(referenceInputSchema, input), this.now())
+  }
+
+  /**
+   * The dry run of a reference file: every row checked, each bad one with its line and reason, and
+   * what each good one would add or change. Nothing is written.
+   */
+  async previewReferenceImport(
+    caller: Caller,
+    file: UploadedFile,
+    limits: UploadLimits,
+  ): Promise<{ plan: ReferencePlan; sheet: SheetRow[] }> {
+    requireRole(caller, 'inspectorate-admin')
+    const sheet = await readUpload(
+      file,
+      { ...limits, rows: Math.min(limits.rows, REFERENCE_ROWS_LIMIT) },
+      REFERENCE_REQUIRED_COLUMNS,
+    )
+    return { plan: await this.planReferenceImport(file.filename, sheet), sheet }
+  }
+
+  private async planReferenceImport(filename: string, sheet: SheetRow[]): Promise<ReferencePlan> {
+    const [list, recorded] = await Promise.all([this.references(), allReferences(this.db)])
+    return planReferenceImport(filename, sheet, list, recorded)
+  }
+
+  /**
+   * Writes a previewed reference file: its rows are checked again against what is recorded now, and
+   * written only when every one is good, all in one transaction (each row audited, and the import).
+   */
+  async confirmReferenceImport(
+    caller: Caller,
+    filename: string,
+    carried: unknown,
+  ): Promise<{ plan: ReferencePlan; written: number }> {
+    requireRole(caller, 'inspectorate-admin')
+    const parsed = carriedRowsSchema.safeParse(carried)
+    if (!parsed.success)
+      throw new ValidationError({ file: 'The checked file did not come back whole: upload it again' })
+    const plan = await this.planReferenceImport(filename, parsed.data)
+    const changed = plan.rows.filter((row) => row.change !== 'unchanged')
+    if (plan.problemCount || !changed.length) return { plan, written: 0 }
+    const now = this.now()
+    await inScope(this.db, caller.scope, async (tx) => {
+      for (const row of changed) await writeReference(tx, caller, row.forceCode, row.input, now)
+      await appendAuditEvent(
+        tx,
+        caller.actor,
+        {
+          forceId: null,
+          entityType: REFERENCE_ENTITY,
+          entityId: null,
+          action: 'import',
+          after: { filename, written: changed.length },
+        },
+        now,
+      )
+    })
+    return { plan, written: changed.length }
   }
 
   /** Every force's id, code and name, in name order: 44 rows, cheap to read whenever needed. */

@@ -38,6 +38,7 @@ import { recommendationProgressRoutes } from './modules/recommendation-progress/
 import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
 import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
+import { signOffRoutes } from './modules/self-assessments/sign-off-routes.js'
 import { surveysRoutes } from './modules/surveys/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
@@ -134,6 +135,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(frameworksRoutes, { services })
   await app.register(inspectionsRoutes, { services })
   await app.register(selfAssessmentsRoutes, { services })
+  await app.register(signOffRoutes, { services })
   await app.register(policiesRoutes, { services })
   await app.register(dataReturnsRoutes, { services })
   await app.register(fieldworkRoutes, { services })

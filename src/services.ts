@@ -31,6 +31,7 @@ import { RecommendationProgressService } from './modules/recommendation-progress
 import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
 import { SelfAssessmentsService } from './modules/self-assessments/service.js'
+import { SignOffService } from './modules/self-assessments/sign-off.js'
 import { SettingsService } from './modules/settings/service.js'
 import { SurveysService } from './modules/surveys/service.js'
 import { type UploadLimits, uploadLimits } from './spreadsheets/limits.js'
@@ -72,7 +73,8 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     audit,
     now,
   )
-  const selfAssessments = new SelfAssessmentsService(db, inspections, frameworks, now)
+  const signOff = new SignOffService(db, forces, roster, now)
+  const selfAssessments = new SelfAssessmentsService(db, inspections, frameworks, signOff, now)
   const fieldwork = new FieldworkService(db, inspections, frameworks, audit, now)
   const recommendationProgress = new RecommendationProgressService(db, inspections, frameworks, now)
   const documentImports = new DocumentImportsService(db, forces, inspections, dataReturns, fieldwork, now)
@@ -118,6 +120,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     frameworks,
     inspections,
     selfAssessments,
+    signOff,
     dataReturns,
     fieldwork,
     recommendationProgress,

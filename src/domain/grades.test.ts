@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isAtLeast, seniority, standardGrade } from './grades.js'
+import { isAtLeast, isChiefOfficerGrade, seniority, standardGrade } from './grades.js'
 
 describe('grades', () => {
   it('recognises ranks as forces write them', () => {
@@ -21,5 +21,20 @@ describe('grades', () => {
     expect(isAtLeast('Chief Superintendent', 'Chief Superintendent')).toBe(true)
     expect(isAtLeast('DCI', 'Chief Superintendent')).toBe(false)
     expect(isAtLeast('Grand Vizier', 'Police Community Support Officer')).toBe(false)
+  })
+
+  it('knows the chief officer ranks, the Metropolitan ones too, and nothing below them', () => {
+    for (const grade of [
+      'ACC',
+      'Deputy Chief Constable',
+      'Chief Constable',
+      'Commander',
+      'DAC',
+      'Commissioner',
+    ])
+      expect(isChiefOfficerGrade(grade)).toBe(true)
+    for (const grade of ['Constable', 'Chief Superintendent', 'Police Staff Director', 'Grand Vizier', ''])
+      expect(isChiefOfficerGrade(grade)).toBe(false)
+    expect(seniority('Commander')).toBeGreaterThan(seniority('Chief Superintendent'))
   })
 })

@@ -14,9 +14,15 @@ export const GRADES = [
   'Superintendent',
   'Chief Superintendent',
   'Police Staff Director',
+  'Assistant Chief Officer',
   'Assistant Chief Constable',
+  'Commander',
   'Deputy Chief Constable',
+  'Deputy Assistant Commissioner',
   'Chief Constable',
+  'Assistant Commissioner',
+  'Deputy Commissioner',
+  'Commissioner',
 ] as const
 
 export type Grade = (typeof GRADES)[number]
@@ -45,6 +51,10 @@ const ALIASES: Record<string, Grade> = {
   acc: 'Assistant Chief Constable',
   dcc: 'Deputy Chief Constable',
   cc: 'Chief Constable',
+  cmdr: 'Commander',
+  dac: 'Deputy Assistant Commissioner',
+  ac: 'Assistant Commissioner',
+  aco: 'Assistant Chief Officer',
   staff: 'Police Staff',
   'police staff': 'Police Staff',
 }
@@ -65,4 +75,18 @@ export function seniority(text: string): number {
 export function isAtLeast(grade: string, threshold: Grade): boolean {
   const rank = seniority(grade)
   return rank >= 0 && rank >= GRADES.indexOf(threshold)
+}
+
+/**
+ * The chief officer ranks: Assistant Chief Constable and above, with the Metropolitan and City of
+ * London ranks from Commander up, and the police staff Assistant Chief Officer who sits on a chief
+ * officer team. A "Police Staff Director" band is not among them: rosters put heads of department
+ * and chief officers alike in it, so such a director signs for the force only by delegation.
+ */
+export const CHIEF_OFFICER_GRADES: readonly Grade[] = GRADES.slice(GRADES.indexOf('Assistant Chief Officer'))
+
+/** Whether a grade, as a roster or form writes it (`DCC`, `Deputy Chief Constable`…), is a chief officer's. */
+export function isChiefOfficerGrade(text: string): boolean {
+  const grade = standardGrade(text)
+  return grade !== undefined && CHIEF_OFFICER_GRADES.includes(grade)
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_CALLER } from '../../src/domain/access.js'
+import { addToRoster } from '../../src/modules/self-assessments/test-support.js'
 import {
   type BrowserSession,
   expectAccessible,
@@ -22,6 +23,10 @@ describe.skipIf(shouldSkipBrowserTests())(
       session = await startBrowserSession()
       cast = await buildTwoForces(session.testApp.services)
       base = `/inspections/${cast.inspection.id}/forces/${cast.bravo.code}/self-assessment`
+      await addToRoster(session.testApp.services, cast.bravo.code, [
+        ['RK0001', 'Robert Kerrigan', 'Deputy Chief Constable'],
+        ['SS0001', 'Sally Stand-in', 'Chief Superintendent'],
+      ])
     })
     afterAll(() => session?.close())
 
@@ -54,7 +59,8 @@ describe.skipIf(shouldSkipBrowserTests())(
         const last = index === view.areas.length - 1
         await page.getByRole('button', { name: last ? 'Save as draft' : 'Save and continue' }).click()
       }
-      await page.waitForURL(`**${base}?saved=1`)
+      await page.waitForURL(`**${base}`)
+      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('saved as a draft')
       expect(await textOf(page.locator('.govuk-summary-list').first())).toContain(
         `${view.total} of ${view.total}`,
       )
@@ -65,15 +71,16 @@ describe.skipIf(shouldSkipBrowserTests())(
       // Sent without a sign-off first: the error summary says what is missing.
       await page.getByRole('button', { name: 'Submit the self-assessment' }).click()
       const summary = await textOf(page.locator('.govuk-error-summary'))
-      expect(summary).toContain('Enter the name of the chief officer signing off')
+      expect(summary).toContain('Select the chief officer signing off')
       expect(summary).toContain('Confirm that the chief officer has approved the self-assessment')
       await expectAccessible(page)
 
-      await page.getByLabel('Chief officer’s name').fill('Robert Kerrigan')
-      await page.getByLabel('Rank').fill('Deputy Chief Constable')
+      // A chief superintendent is not offered until the force administrator delegates to her.
+      expect(await page.getByLabel(/Sally Stand-in/).count()).toBe(0)
+      await page.getByLabel('Robert Kerrigan, Deputy Chief Constable').check()
       await page.getByLabel('The chief officer named has read and approved this self-assessment').check()
       await page.getByRole('button', { name: 'Submit the self-assessment' }).click()
-      await page.waitForURL(`**${base}?submitted=1`)
+      await page.waitForURL(`**${base}`)
       expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Self-assessment submitted')
       const details = await textOf(page.locator('.govuk-summary-list').first())
       expect(details).toContain('Submitted')
@@ -83,6 +90,43 @@ describe.skipIf(shouldSkipBrowserTests())(
       await expectAccessible(page)
       await signOut(page)
     }, 180_000)
+
+    it('the force administrator delegates sign-off, and revokes it after being asked', async () => {
+      const { page } = session
+      await signInTo(page, cast.bravo.users['force-admin'].email, base)
+      await page.getByRole('link', { name: 'Who can sign off self-assessments' }).click()
+      await page.waitForURL('**/self-assessments/sign-off')
+      expect(await textOf(page.locator('main'))).toContain('Robert Kerrigan')
+      await expectAccessible(page)
+      await page.getByRole('link', { name: 'Delegate sign-off to a member of staff' }).click()
+      await page.getByLabel('Find the member of staff').fill('Stand-in')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByLabel('Sally Stand-in, Chief Superintendent').check()
+      const dates = { validFrom: ['1', '6', '2012'], validTo: ['31', '12', '2012'] } as const
+      for (const [name, label] of [
+        ['validFrom', 'Start date'],
+        ['validTo', 'End date'],
+      ] as const) {
+        const group = page.getByRole('group', { name: label })
+        const [day, month, year] = dates[name]
+        await group.getByLabel('Day').fill(day)
+        await group.getByLabel('Month').fill(month)
+        await group.getByLabel('Year').fill(year)
+      }
+      await page.getByLabel('Reason').fill('The chief officers are on leave')
+      await expectAccessible(page)
+      await page.getByRole('button', { name: 'Record the delegation' }).click()
+      await page.waitForURL('**/self-assessments/sign-off')
+      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Delegation recorded')
+      expect(await textOf(page.locator('main'))).toContain('1 June 2012 to 31 December 2012')
+      await page.getByRole('link', { name: /Revoke the delegation to Sally Stand-in/ }).click()
+      expect(await textOf(page.locator('h1'))).toBe('Are you sure you want to revoke this delegation?')
+      await expectAccessible(page)
+      await page.getByRole('button', { name: 'Yes, revoke the delegation' }).click()
+      await page.waitForURL('**/self-assessments/sign-off')
+      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Delegation revoked')
+      await signOut(page)
+    }, 60_000)
 
     it('the inspector sees it submitted in the table of all forces', async () => {
       const { page } = session

@@ -21,6 +21,7 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   findingId: (cast) => cast.alphaFieldwork.findingId,
   recommendationId: (cast) => cast.alphaFieldwork.recommendationId,
   documentId: (cast) => cast.alphaDocument.documentId,
+  delegationId: (cast) => cast.alpha.signOff.delegationId,
 }
 const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   kind: () => 'press-release',

@@ -23,6 +23,8 @@ export interface ForceFixture {
   cases: { caseId: string; confidentialCaseId: string; referralId: string }
   /** The social-media policy and its version 1, published (restricted) to all the force's staff. */
   policies: { policyId: string; versionId: string }
+  /** A sign-off delegation to the roster member, long over (so it lets no one sign off today). */
+  signOff: { delegationId: string }
 }
 
 export interface TwoForces {
@@ -206,6 +208,23 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     restricted: 'yes',
   })
   const policies = { policyId: policy.id, versionId: policyVersion.id }
+  const forceAdmin = callerFor(
+    {
+      kind: 'user',
+      id: users['force-admin'].id,
+      label: `${marker} admin`,
+      role: 'force-admin',
+      forceId: plan.force.id,
+      staffMemberId: null,
+    },
+    null,
+  )
+  const delegation = await services.signOff.delegate(forceAdmin, {
+    staffMemberId: roster.staffMemberId,
+    validFrom: '2011-01-01',
+    validTo: '2011-01-31',
+    reason: `${marker} chief officers away`,
+  })
   return {
     code,
     marker,
@@ -217,6 +236,7 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     businessInterests,
     cases,
     policies,
+    signOff: { delegationId: delegation.id },
   }
 }
 

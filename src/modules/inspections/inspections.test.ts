@@ -14,6 +14,7 @@ import {
 } from '../frameworks/document.js'
 import { FrameworkProblemsError } from '../frameworks/service.js'
 import { shippedFramework2011 } from '../frameworks/shipped.js'
+import { addToRoster } from '../self-assessments/test-support.js'
 import { DEMO_SELF_ASSESSED, REVISIT_2012, seedDemoInspections } from './demo.js'
 
 let testApp: TestApp
@@ -328,14 +329,9 @@ describe('self-assessment', () => {
       ForbiddenError,
     )
     const refused = (await service
-      .submit(admin, inspection.id, cast.bravo.code, { signedOffByName: '', confirm: '' })
+      .submit(admin, inspection.id, cast.bravo.code, { signedOffBy: '', confirm: '' })
       .catch((e: ValidationError) => e.fieldErrors)) as Record<string, string>
-    expect(Object.keys(refused)).toEqual([
-      ...rest.map((q) => `rating-${q.id}`),
-      'signedOffByName',
-      'signedOffByRank',
-      'confirm',
-    ])
+    expect(Object.keys(refused)).toEqual([...rest.map((q) => `rating-${q.id}`), 'signedOffBy', 'confirm'])
     expect(refused[`rating-${rest[0]?.id}`]).toContain(rest[0]?.code)
     await service.saveAnswers(
       caseworker,
@@ -343,9 +339,11 @@ describe('self-assessment', () => {
       cast.bravo.code,
       rest.map((q) => ({ questionId: q.id, rating: 'fully met', evidence: `Evidence for ${q.code}` })),
     )
+    const [chiefOfficer] = await addToRoster(testApp.services, cast.bravo.code, [
+      ['JE0001', 'Jane Example', 'Deputy Chief Constable'],
+    ])
     const submitted = await service.submit(admin, inspection.id, cast.bravo.code, {
-      signedOffByName: 'Jane Example',
-      signedOffByRank: 'Deputy Chief Constable',
+      signedOffBy: chiefOfficer,
       confirm: 'yes',
     })
     expect(submitted).toMatchObject({

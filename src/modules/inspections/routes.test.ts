@@ -6,6 +6,7 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import { readSpreadsheet } from '../../spreadsheets/read.js'
 import { parseFrameworkRows } from '../frameworks/document.js'
 import { shippedFramework2011 } from '../frameworks/shipped.js'
+import { addToRoster } from '../self-assessments/test-support.js'
 
 let testApp: TestApp
 let cast: TwoForces
@@ -262,11 +263,10 @@ describe('the self-assessment, start to finish', () => {
     ])
 
     // The force admin cannot submit yet: every unrated question is listed, linked to its place.
-    const refused = await forceAdmin.post(`${base}/submit`, {
-      signedOffByName: 'Helen Marlow',
-      signedOffByRank: 'Deputy Chief Constable',
-      confirm: 'yes',
-    })
+    const [chiefOfficer = ''] = await addToRoster(testApp.services, cast.alpha.code, [
+      ['HM0001', 'Helen Marlow', 'Deputy Chief Constable'],
+    ])
+    const refused = await forceAdmin.post(`${base}/submit`, { signedOffBy: chiefOfficer, confirm: 'yes' })
     expect(refused.statusCode).toBe(400)
     const missing = otherAreas.flatMap((a) => a.questions)
     for (const q of missing) expect(refused.body).toContain(`#rating-${q.question.id}"`)
@@ -278,15 +278,11 @@ describe('the self-assessment, start to finish', () => {
       ).toBe(303)
     // The caseworker drafts but cannot submit.
     expect((await caseworker.post(`${base}/submit`, {})).statusCode).toBe(403)
-    const noSignOff = await forceAdmin.post(`${base}/submit`, { signedOffByName: '', signedOffByRank: '' })
+    const noSignOff = await forceAdmin.post(`${base}/submit`, { signedOffBy: '' })
     expect(noSignOff.statusCode).toBe(400)
-    expect(noSignOff.body).toContain('href="#signedOffByName"')
+    expect(noSignOff.body).toContain('href="#signedOffBy"')
     expect(noSignOff.body).toContain('href="#confirm"')
-    const submitted = await forceAdmin.post(`${base}/submit`, {
-      signedOffByName: 'Helen Marlow',
-      signedOffByRank: 'Deputy Chief Constable',
-      confirm: 'yes',
-    })
+    const submitted = await forceAdmin.post(`${base}/submit`, { signedOffBy: chiefOfficer, confirm: 'yes' })
     expect(submitted.statusCode).toBe(303)
     // Read-only afterwards.
     expect(

@@ -18,6 +18,8 @@ export interface RosterFilter {
   text?: string
   unit?: string
   grade?: string
+  /** Any of these grades (as stored, the standard names). */
+  grades?: readonly string[]
   status: RosterStatus
 }
 
@@ -37,6 +39,7 @@ export function rosterConditions(forceId: number, filter: RosterFilter, today: s
   }
   if (filter.unit) conditions.push(eq(staffMembers.unit, filter.unit))
   if (filter.grade) conditions.push(eq(staffMembers.grade, filter.grade))
+  if (filter.grades) conditions.push(inArray(staffMembers.grade, [...filter.grades]))
   if (filter.status === 'current') conditions.push(isServing(today))
   if (filter.status === 'left') conditions.push(lt(staffMembers.leaveDate, today))
   return and(...conditions) as SQL

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { callerHas } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { SELF_ASSESSMENT_RATINGS, SELF_ASSESSMENT_STATUSES } from '../../domain/inspections.js'
 import type { Services } from '../../services.js'
@@ -9,6 +10,7 @@ import { choicesOf, formErrors } from '../../web/forms.js'
 import { STATUS_TAG } from '../inspections/routes.js'
 import { INSPECTION_READERS } from '../inspections/service.js'
 import { evidenceField, ratingField, type SelfAssessmentView } from './service.js'
+import { SIGN_OFF_PAGE } from './sign-off-routes.js'
 
 const READERS: Access = INSPECTION_READERS
 const PAGE = '/inspections/:inspectionId/forces/:forceCode/self-assessment'
@@ -59,18 +61,14 @@ export const selfAssessmentsRoutes: FastifyPluginAsyncZod<{ services: Services }
   ) {
     const { inspectionId, forceCode } = request.params as z.infer<typeof params>
     const view = await selfAssessments.get(request.caller, inspectionId, forceCode)
-    const query = request.query as { saved?: string; submitted?: string; reopened?: string }
     return reply.code(extra.errors ? 400 : 200).render('self-assessments/views/overview.njk', {
       view,
       base: base(view),
       tag: STATUS_TAG[view.status],
-      notice: query.submitted
-        ? 'Self-assessment submitted'
-        : query.reopened
-          ? 'Self-assessment reopened: the force can change and submit it again'
-          : query.saved
-            ? 'Answers saved as a draft'
-            : null,
+      signOffPage:
+        request.caller.scope.kind === 'force' && callerHas(request.caller, ['force-admin'])
+          ? SIGN_OFF_PAGE
+          : null,
       values: extra.values ?? {},
       errors: extra.errors,
     })
@@ -137,10 +135,8 @@ export const selfAssessmentsRoutes: FastifyPluginAsyncZod<{ services: Services }
       }
       const next = view.areas[index + 1]
       const target =
-        request.body.action === 'continue' && next
-          ? `${base(view)}/areas/${next.area.code}`
-          : `${base(view)}?saved=1`
-      return reply.redirect(target, 303)
+        request.body.action === 'continue' && next ? `${base(view)}/areas/${next.area.code}` : base(view)
+      return reply.flash(`Answers to ${area.area.title} saved as a draft`).redirect(target, 303)
     },
   )
 
@@ -174,6 +170,8 @@ export const selfAssessmentsRoutes: FastifyPluginAsyncZod<{ services: Services }
     return reply.code(errors ? 400 : 200).render('self-assessments/views/submit.njk', {
       view,
       base: base(view),
+      signatories: await services.signOff.signatories(request.caller, view.assessment.force.id),
+      signOffPage: SIGN_OFF_PAGE,
       unrated,
       values,
       errors,
@@ -193,7 +191,7 @@ export const selfAssessmentsRoutes: FastifyPluginAsyncZod<{ services: Services }
       const { inspectionId, forceCode } = request.params
       try {
         const view = await selfAssessments.submit(request.caller, inspectionId, forceCode, request.body)
-        return reply.redirect(`${base(view)}?submitted=1`, 303)
+        return reply.flash('Self-assessment submitted').redirect(base(view), 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return submitPage(request, reply, request.body, error.fieldErrors)
@@ -208,7 +206,9 @@ export const selfAssessmentsRoutes: FastifyPluginAsyncZod<{ services: Services }
       const { inspectionId, forceCode } = request.params
       try {
         const view = await selfAssessments.reopen(request.caller, inspectionId, forceCode, request.body)
-        return reply.redirect(`${base(view)}?reopened=1`, 303)
+        return reply
+          .flash('Self-assessment reopened: the force can change and submit it again')
+          .redirect(base(view), 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return overview(request, reply, { values: request.body, errors: formErrors(error.fieldErrors) })

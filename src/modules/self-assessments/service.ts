@@ -4,6 +4,8 @@ import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
+import { requiredText } from '../../domain/fields.js'
+import { isChiefOfficerGrade } from '../../domain/grades.js'
 import {
   SELF_ASSESSMENT_RATINGS,
   type SelfAssessmentRating,
@@ -13,6 +15,7 @@ import { appendAuditEvent } from '../audit/service.js'
 import type { AreaRow, FrameworksService, QuestionRow } from '../frameworks/service.js'
 import { type AssessmentView, INSPECTION_READERS, type InspectionsService } from '../inspections/service.js'
 import { selfAssessmentAnswers, selfAssessments } from './schema.js'
+import type { SignOffService } from './sign-off.js'
 
 export type SelfAssessmentRow = typeof selfAssessments.$inferSelect
 export type AnswerRow = typeof selfAssessmentAnswers.$inferSelect
@@ -83,23 +86,33 @@ const answerSchema = z.object({
     .transform((value) => value || null),
 })
 
+const confirmField = z
+  .unknown()
+  .refine(
+    (value) => value === 'yes' || value === true || (Array.isArray(value) && value.includes('yes')),
+    'Confirm that the chief officer has approved the self-assessment',
+  )
+
+/** A sign-off: the signatory chosen from those who may sign (SignOffService), and the confirmation. */
 const signOffSchema = z.object({
-  signedOffByName: z
-    .string('Enter the name of the chief officer signing off')
+  signedOffBy: z
+    .string('Select the chief officer signing off')
     .trim()
-    .min(1, 'Enter the name of the chief officer signing off')
-    .max(200, 'Name must be 200 characters or fewer'),
-  signedOffByRank: z
-    .string('Enter the chief officer’s rank')
-    .trim()
-    .min(1, 'Enter the chief officer’s rank')
-    .max(100, 'Rank must be 100 characters or fewer'),
-  confirm: z
-    .unknown()
-    .refine(
-      (value) => value === 'yes' || value === true || (Array.isArray(value) && value.includes('yes')),
-      'Confirm that the chief officer has approved the self-assessment',
-    ),
+    .min(1, 'Select the chief officer signing off'),
+  confirm: confirmField,
+})
+
+/**
+ * A sign-off recorded by name and rank, for historic self-assessments the command line loads (the demo's
+ * 2012 forces, whose rosters are not all held): the rank must still be a chief officer's.
+ */
+const historicSignOffSchema = z.object({
+  signedOffByName: requiredText('Enter the name of the chief officer signing off', 'Name', 200),
+  signedOffByRank: requiredText('Enter the chief officer’s rank', 'Rank', 100).refine(
+    isChiefOfficerGrade,
+    'Rank must be a chief officer’s: Assistant Chief Constable or above',
+  ),
+  confirm: confirmField,
 })
 
 const reopenSchema = z.object({
@@ -119,6 +132,7 @@ export class SelfAssessmentsService {
     private readonly db: Database,
     private readonly inspections: InspectionsService,
     private readonly frameworks: FrameworksService,
+    private readonly signOff: SignOffService,
     private readonly now: () => Date,
   ) {}
 
@@ -354,7 +368,7 @@ export class SelfAssessmentsService {
   ): Promise<SelfAssessmentView> {
     requireRole(caller, 'force-admin')
     const { assessment, questions } = await this.editable(caller, inspectionId, forceCode)
-    const parsed = signOffSchema.safeParse(input)
+    const signed = await this.readSignOff(caller, assessment, input)
     await inScope(this.db, caller.scope, async (tx) => {
       const { row, answers } = await this.select(tx, assessment)
       this.assertOpen(row)
@@ -363,14 +377,12 @@ export class SelfAssessmentsService {
       for (const question of questions)
         if (!rated.has(question.id))
           errors[ratingField(question.id)] = `Rate question ${question.code}: ${question.text}`
-      if (!parsed.success)
-        for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
-      if (Object.keys(errors).length || !parsed.success) throw new ValidationError(errors)
+      if ('errors' in signed) Object.assign(errors, signed.errors)
+      if (Object.keys(errors).length || 'errors' in signed) throw new ValidationError(errors)
       const now = this.now()
       const signOff = {
         status: 'submitted' as const,
-        signedOffByName: parsed.data.signedOffByName,
-        signedOffByRank: parsed.data.signedOffByRank,
+        ...signed.signOff,
         submittedBy: userIdOf(caller),
         submittedAt: now,
         updatedAt: now,
@@ -391,6 +403,45 @@ export class SelfAssessmentsService {
       )
     })
     return this.get(caller, inspectionId, forceCode)
+  }
+
+  /**
+   * Who signs off, as the sign-off columns record it, or a message per field. A person chooses the
+   * signatory from the force's chief officers and delegates; only the command line records a historic
+   * sign-off by name and rank.
+   */
+  private async readSignOff(
+    caller: Caller,
+    assessment: AssessmentView,
+    input: Record<string, unknown>,
+  ): Promise<{ signOff: Partial<SelfAssessmentRow> } | { errors: Record<string, string> }> {
+    const errors: Record<string, string> = {}
+    const collect = (issues: z.core.$ZodIssue[]) => {
+      for (const issue of issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
+      return { errors }
+    }
+    if (caller.actor.type === 'system' && input.signedOffBy === undefined) {
+      const historic = historicSignOffSchema.safeParse(input)
+      if (!historic.success) return collect(historic.error.issues)
+      const { signedOffByName, signedOffByRank } = historic.data
+      return { signOff: { signedOffByName, signedOffByRank } }
+    }
+    const parsed = signOffSchema.safeParse(input)
+    if (!parsed.success) return collect(parsed.error.issues)
+    try {
+      const signatory = await this.signOff.signatory(caller, assessment.force.id, parsed.data.signedOffBy)
+      return {
+        signOff: {
+          signedOffByName: signatory.member.name,
+          signedOffByRank: signatory.rank,
+          signedOffByStaffMemberId: signatory.member.id,
+          signOffDelegationId: signatory.delegation?.id ?? null,
+        },
+      }
+    } catch (error) {
+      if (error instanceof ValidationError) return { errors: error.fieldErrors }
+      throw error
+    }
   }
 
   /** The inspectorate sends a submitted self-assessment back to the force, saying why. */

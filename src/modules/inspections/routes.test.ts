@@ -173,30 +173,46 @@ describe('inspection pages', () => {
     const form = await admin.get('/inspections/new')
     expect(form.statusCode).toBe(200)
     expect((form.body.match(/name="forces" type="checkbox" value="[^"]+" checked/g) ?? []).length).toBe(44)
+    // Dates come from GOV.UK date inputs: a day, a month and a year each.
+    expect(form.body).toContain('name="censusDate-month"')
+    expect(form.body).not.toMatch(/For example, \d{4}-/)
+    const dateParts = (name: string, day: string, month: string, year: string) => ({
+      [`${name}-day`]: day,
+      [`${name}-month`]: month,
+      [`${name}-year`]: year,
+    })
     const bad = await admin.post('/inspections/new', {
       title: 'Check',
       code: 'check',
       frameworkId: cast.inspection.frameworkId,
-      dataFrom: '2012-06-01',
-      dataTo: '2012-01-01',
-      censusDate: '31/13/2012',
+      ...dateParts('dataFrom', '1', '6', '2012'),
+      ...dateParts('dataTo', '1', '1', '2012'),
+      ...dateParts('censusDate', '31', '13', '2012'),
+      ...dateParts('fieldworkFrom', '', '7', ''),
     })
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('href="#dataTo"')
     expect(bad.body).toContain('href="#censusDate"')
+    expect(text(bad.body)).toContain('Census date must be a real date')
+    expect(text(bad.body)).toContain('Start of fieldwork must include a day and year')
+    expect(bad.body).toMatch(
+      /id="censusDate-month" name="censusDate-month" type="text" value="13"|class="govuk-input govuk-date-input__input govuk-input--width-2 govuk-input--error" id="censusDate-month"/,
+    )
     expect(bad.body).toContain('href="#forces"')
     const good = await admin.post('/inspections/new', {
       title: 'Cheshire check',
       code: 'cheshire-check',
       frameworkId: cast.inspection.frameworkId,
-      dataFrom: '2012-06-01',
-      dataTo: '2013-05-31',
-      censusDate: '31/5/2013',
+      ...dateParts('dataFrom', '1', '6', '2012'),
+      ...dateParts('dataTo', '31', '5', '2013'),
+      ...dateParts('censusDate', '31', '5', '2013'),
       forces: 'cheshire',
     })
     expect(good.statusCode).toBe(303)
     const page = await admin.get(location(good))
+    expect(text(page.body)).toContain('Inspection set up')
     expect(text(page.body)).toContain('Forces in scope 1')
+    expect(text(page.body)).toContain('1 June 2012 to 31 May 2013')
     expect((await inspector.get('/inspections/new')).statusCode).toBe(403)
   })
 

@@ -146,7 +146,7 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       const input = { ...request.body, forces: request.body.forces ?? [] }
       try {
         const created = await inspections.create(request.caller, input)
-        return reply.redirect(`${LIST}/${created.id}?created=1`, 303)
+        return reply.flash('Inspection set up').redirect(`${LIST}/${created.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return newPage(request, reply, input, formErrors(error.fieldErrors, { forces: 'forces' }))
@@ -161,10 +161,7 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       schema: {
         hide: true,
         params: inspectionParams,
-        querystring: z.object({
-          status: z.string().max(50).optional(),
-          created: z.string().max(5).optional(),
-        }),
+        querystring: z.object({ status: z.string().max(50).optional() }),
       },
     },
     async (request, reply) => {
@@ -202,7 +199,6 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         inspectionStatuses: choicesOf(INSPECTION_STATUSES),
         isAdmin: isAdmin(request),
         ownForceOnly: request.caller.scope.kind === 'force',
-        created: request.query.created === '1',
       })
     },
   )
@@ -211,12 +207,14 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     `${LIST}/:inspectionId/status`,
     { config: { access: ADMINS }, schema: { hide: true, params: inspectionParams, body: form } },
     async (request, reply) => {
-      await inspections.setStatus(
+      const changed = await inspections.setStatus(
         request.caller,
         request.params.inspectionId,
         String(request.body.status ?? ''),
       )
-      return reply.redirect(`${LIST}/${request.params.inspectionId}`, 303)
+      return reply
+        .flash(`Status changed to ${changed.status}`)
+        .redirect(`${LIST}/${request.params.inspectionId}`, 303)
     },
   )
 

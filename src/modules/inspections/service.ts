@@ -4,8 +4,9 @@ import type { Database } from '../../db/connection.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole, userIdOf } from '../../domain/access.js'
+import { dateField, optionalDateField } from '../../domain/date-input.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
-import { dayField, optionalText, requiredText } from '../../domain/fields.js'
+import { optionalText, requiredText } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
 import { orderedFieldErrors } from '../../domain/validation.js'
 import { appendAuditEvent } from '../audit/service.js'
@@ -28,21 +29,8 @@ export interface AssessmentView {
 /** Who reads inspections: the inspectorate, and forces' caseworkers and admins (their own part). */
 export const INSPECTION_READERS: Role[] = ['inspector', 'force-caseworker']
 
-const optionalDayField = (wrong: string) =>
-  z
-    .unknown()
-    .transform((value, context) => {
-      if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
-        return null
-      const parsed = dayField(wrong, wrong).safeParse(value)
-      if (!parsed.success) {
-        context.addIssue({ code: 'custom', message: wrong })
-        return z.NEVER
-      }
-      return parsed.data
-    })
-    .optional()
-    .transform((value) => value ?? null)
+/** A date that may be left out, stored as null. */
+const optionalDay = (label: string) => optionalDateField(label).transform((value) => value ?? null)
 
 /** The new-inspection form's fields, in the order people meet them. */
 export const newInspectionSchema = z.object({
@@ -52,11 +40,11 @@ export const newInspectionSchema = z.object({
   ),
   title: requiredText('Enter a title', 'Title', 200),
   frameworkId: z.uuid('Select the framework'),
-  dataFrom: dayField('Enter the start of the data period', 'Start of the data period must be a real date'),
-  dataTo: dayField('Enter the end of the data period', 'End of the data period must be a real date'),
-  censusDate: dayField('Enter the census date', 'Census date must be a real date'),
-  fieldworkFrom: optionalDayField('Start of fieldwork must be a real date'),
-  fieldworkTo: optionalDayField('End of fieldwork must be a real date'),
+  dataFrom: dateField('Start of the data period', 'Enter the start of the data period'),
+  dataTo: dateField('End of the data period', 'Enter the end of the data period'),
+  censusDate: dateField('Census date', 'Enter the census date'),
+  fieldworkFrom: optionalDay('Start of fieldwork'),
+  fieldworkTo: optionalDay('End of fieldwork'),
   revisitsId: z
     .string()
     .optional()

@@ -78,7 +78,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
   const fieldwork = new FieldworkService(db, inspections, frameworks, audit, now)
   const recommendationProgress = new RecommendationProgressService(db, inspections, frameworks, now)
   const documentImports = new DocumentImportsService(db, forces, inspections, dataReturns, fieldwork, now)
-  const surveys = new SurveysService(db, forces, now)
+  const surveys = new SurveysService(db, forces, pendingImports.limits, now)
   const deskResearch = new DeskResearchService(db, forces, referrals, now)
   const pressReleaseSettings = new PressReleaseSettingsService(db, inspections, now)
   const publication = new PublicationService(

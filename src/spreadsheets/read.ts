@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type ExcelJS from 'exceljs'
 import { ValidationError } from '../domain/errors.js'
-import { csvRecords } from './csv.js'
+import { type CsvSource, csvRecords } from './csv.js'
 import { fileTooLarge, SpreadsheetError, tooManyRows } from './errors.js'
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './limits.js'
 import { pacer } from './pace.js'
@@ -30,18 +29,19 @@ export function normaliseHeader(header: string): string {
     .replace(/^_|_$/g, '')
 }
 
-function kindOf(file: UploadedFile): 'csv' | 'xlsx' {
-  const name = file.filename.toLowerCase()
-  const isZip = file.data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
+/** Which reader a file needs, by its name; the bytes, where they are already here, must agree. */
+export function kindOf(filename: string, data?: Buffer): 'csv' | 'xlsx' {
+  const name = filename.toLowerCase()
+  const isZip = data?.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
   if (name.endsWith('.xlsx')) {
-    if (!isZip) throw new SpreadsheetError(`${file.filename} is not an Excel (.xlsx) workbook`)
+    if (data && !isZip) throw new SpreadsheetError(`${filename} is not an Excel (.xlsx) workbook`)
     return 'xlsx'
   }
   if (name.endsWith('.csv') || name.endsWith('.txt')) {
-    if (isZip) throw new SpreadsheetError(`${file.filename} is not a text CSV file`)
+    if (isZip) throw new SpreadsheetError(`${filename} is not a text CSV file`)
     return 'csv'
   }
-  throw new SpreadsheetError(`${file.filename} is neither a CSV (.csv) nor an Excel (.xlsx) file`)
+  throw new SpreadsheetError(`${filename} is neither a CSV (.csv) nor an Excel (.xlsx) file`)
 }
 
 /** The header row's columns, normalised; no header at all, or a column twice, is a SpreadsheetError. */
@@ -69,19 +69,6 @@ async function* readCsv(file: UploadedFile, limits: UploadLimits): AsyncGenerato
     }
   }
   if (!columns) throw new SpreadsheetError(`${file.filename} is empty`)
-}
-
-/** A cell of a workbook as ExcelJS reads it, as the text an import reads: dates as days, formulas as their results. */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return ''
-  if (value instanceof Date) return value.toISOString().slice(0, 10)
-  if (typeof value === 'object') {
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue)
-    if ('richText' in value) return value.richText.map((part) => part.text).join('')
-    if ('text' in value) return String(value.text)
-    if ('error' in value) return ''
-  }
-  return String(value).trim()
 }
 
 async function* readXlsx(file: UploadedFile, limits: UploadLimits): AsyncGenerator<SheetRow> {
@@ -116,7 +103,7 @@ export async function* spreadsheetRows(
 ): AsyncGenerator<SheetRow> {
   if (file.data.length === 0) throw new SpreadsheetError(`${file.filename} is empty`)
   const pace = pacer()
-  const rows = kindOf(file) === 'csv' ? readCsv(file, limits) : readXlsx(file, limits)
+  const rows = kindOf(file.filename, file.data) === 'csv' ? readCsv(file, limits) : readXlsx(file, limits)
   for await (const row of rows) {
     await pace()
     yield row
@@ -131,6 +118,73 @@ export async function readSpreadsheet(
   const rows: SheetRow[] = []
   for await (const row of spreadsheetRows(file, limits)) rows.push(row)
   return rows
+}
+
+/** The limits a file is read under; `rows` is left out where a command streams a file of any length. */
+export type SheetLimits = Omit<UploadLimits, 'rows'> & { rows?: number }
+
+/** A file being read: in memory (an upload) or a stream of its bytes (a command's file of any size). */
+export interface SheetSource {
+  filename: string
+  source: CsvSource
+}
+
+/** A non-empty row as it is stored: the line (CSV) or row (XLSX) number people see, its cells in order. */
+export interface SheetLine {
+  line: number
+  cells: string[]
+}
+
+/** A workbook's bytes gathered from a stream (its directory is at its end), refused past the size limit. */
+async function bytesOf(file: SheetSource, maxBytes: number): Promise<Buffer> {
+  if (Buffer.isBuffer(file.source)) return file.source
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of file.source) {
+    const bytes = Buffer.from(chunk)
+    size += bytes.length
+    if (size > maxBytes) throw new SpreadsheetError(fileTooLarge(file.filename, maxBytes))
+    chunks.push(bytes)
+  }
+  return Buffer.concat(chunks)
+}
+
+async function* xlsxLines(file: SheetSource, limits: SheetLimits): AsyncGenerator<SheetLine> {
+  const data = await bytesOf(file, limits.bytes)
+  kindOf(file.filename, data)
+  for await (const { line, cells } of xlsxRows(data, file.filename, limits)) {
+    const last = Math.max(0, ...cells.keys())
+    if (last) yield { line, cells: Array.from({ length: last }, (_, index) => cells.get(index + 1) ?? '') }
+  }
+}
+
+async function* csvLines(file: SheetSource, limits: SheetLimits): AsyncGenerator<SheetLine> {
+  // The rows are counted by sheetLines, as for a workbook: those with a cell in them.
+  for await (const { line, record } of csvRecords(file.source, file.filename, {
+    ...limits,
+    rows: undefined,
+  })) {
+    const cells = record.map((cell) => cell.trim())
+    if (cells.some((cell) => cell !== '')) yield { line, cells }
+  }
+}
+
+/**
+ * Every non-empty row of a CSV or XLSX file, the header first, as cells in column order: for a reader
+ * that maps columns itself. The same limits as spreadsheetRows are checked as the file is read (a
+ * CSV streams past the memory of the process; a workbook is gathered, up to the size limit, as its
+ * directory is at its end), and the work lets the event loop turn every few milliseconds.
+ */
+export async function* sheetLines(file: SheetSource, limits: SheetLimits): AsyncGenerator<SheetLine> {
+  const kind = kindOf(file.filename, Buffer.isBuffer(file.source) ? file.source : undefined)
+  const pace = pacer()
+  let rows = -1
+  for await (const line of kind === 'csv' ? csvLines(file, limits) : xlsxLines(file, limits)) {
+    if (limits.rows !== undefined && ++rows > limits.rows)
+      throw new SpreadsheetError(tooManyRows(file.filename, limits.rows))
+    await pace()
+    yield line
+  }
 }
 
 /** A file a command is given, read into memory only when it is within the limit of an upload. */

@@ -1,15 +1,15 @@
 import path from 'node:path/posix'
 import { SaxesParser, type SaxesTagPlain } from 'saxes'
-import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { cellTooLong, SpreadsheetError, tooManyColumns } from './errors.js'
-import { formatCount, formatMegabytes, type UploadLimits } from './limits.js'
+import { formatCount, type UploadLimits } from './limits.js'
+import { ArchiveError, ZipArchive } from './zip.js'
 
 /**
  * An Excel workbook read as a stream, with every limit checked as it is read. ExcelJS's workbook
  * model holds every cell of every sheet in memory (an 11 MB file of junk rows took 4 GB), and its
- * streaming reader trusts the zip's local headers and spools sheets to temporary files; this reads the
- * zip's central directory first (yauzl), refuses a workbook whose parts claim too much, counts the
- * bytes actually inflated, and parses the first sheet's XML (saxes) a chunk at a time.
+ * streaming reader trusts the zip's local headers and spools sheets to temporary files; this opens the
+ * zip under its limits (src/spreadsheets/zip.ts) and parses the first sheet's XML (saxes) a chunk at a
+ * time.
  */
 
 export type XlsxLimits = Omit<UploadLimits, 'bytes' | 'rows'>
@@ -19,9 +19,6 @@ export interface XlsxRow {
   line: number
   cells: Map<number, string>
 }
-
-/** Parts this small inflate to nothing worth refusing, however well they compress. */
-const RATIO_EXEMPT_BYTES = 1024 * 1024
 
 /** The built-in number formats that show a date or a time (ECMA-376 18.8.30 and the East Asian ones). */
 const BUILT_IN_DATE_FORMATS = new Set([
@@ -61,38 +58,23 @@ function excelDate(serial: number, date1904: boolean): string | undefined {
 }
 
 class Workbook {
-  private inflated = 0
-
-  constructor(
-    private readonly zip: ZipFile,
-    private readonly entries: Map<string, Entry>,
-    private readonly filename: string,
-    private readonly limits: XlsxLimits,
-  ) {}
+  constructor(private readonly archive: ZipArchive) {}
 
   close() {
-    this.zip.close()
+    this.archive.close()
   }
 
   has(name: string): boolean {
-    return this.entries.has(name)
+    return this.archive.entries.has(name)
   }
 
-  /** A part's text, a chunk at a time, counting what is really inflated (declared sizes can lie). */
-  private async *text(entry: Entry): AsyncGenerator<string> {
-    const stream = await this.zip.openReadStreamPromise(entry)
+  /** A part's text, a chunk at a time, under the archive's limits. */
+  private async *text(name: string): AsyncGenerator<string> {
+    const entry = this.archive.entries.get(name)
+    if (!entry) return
     const decoder = new TextDecoder('utf-8', { fatal: true })
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        this.inflated += chunk.length
-        if (this.inflated > this.limits.expandedBytes)
-          throw new SpreadsheetError(expandsTooFar(this.filename, this.limits.expandedBytes))
-        yield decoder.decode(chunk, { stream: true })
-      }
-      yield decoder.decode()
-    } finally {
-      stream.destroy()
-    }
+    for await (const chunk of this.archive.bytes(entry)) yield decoder.decode(chunk, { stream: true })
+    yield decoder.decode()
   }
 
   /**
@@ -103,12 +85,11 @@ class Workbook {
     name: string,
     setUp: (parser: SaxesParser, emit: (found: Found) => void) => void,
   ): AsyncGenerator<Found> {
-    const entry = this.entries.get(name)
-    if (!entry) return
+    if (!this.has(name)) return
     const parser = new SaxesParser()
     let found: Found[] = []
     setUp(parser, (item) => found.push(item))
-    for await (const chunk of this.text(entry)) {
+    for await (const chunk of this.text(name)) {
       parser.write(chunk)
       if (found.length) {
         const ready = found
@@ -125,44 +106,6 @@ class Workbook {
     for await (const _ of this.parse(name, setUp));
   }
 }
-
-/** Opens the zip and lists its parts, refusing too many, or parts that claim to inflate too far. */
-async function openWorkbook(data: Buffer, filename: string, limits: XlsxLimits): Promise<Workbook> {
-  const zip = await yauzl.fromBufferPromise(data, { lazyEntries: true, validateEntrySizes: true })
-  try {
-    return new Workbook(zip, await listedParts(zip, filename, limits), filename, limits)
-  } catch (error) {
-    zip.close()
-    throw error
-  }
-}
-
-async function listedParts(zip: ZipFile, filename: string, limits: XlsxLimits): Promise<Map<string, Entry>> {
-  if (zip.entryCount > limits.zipEntries)
-    throw new SpreadsheetError(
-      `${filename} holds more than ${formatCount(limits.zipEntries)} files inside, the most a workbook may`,
-    )
-  const entries = new Map<string, Entry>()
-  let declared = 0
-  for await (const entry of zip.eachEntry()) {
-    declared += entry.uncompressedSize
-    if (declared > limits.expandedBytes)
-      throw new SpreadsheetError(expandsTooFar(filename, limits.expandedBytes))
-    if (
-      entry.uncompressedSize > RATIO_EXEMPT_BYTES &&
-      entry.uncompressedSize > entry.compressedSize * limits.expansionRatio
-    )
-      throw new SpreadsheetError(
-        `${filename} expands more than ${formatCount(limits.expansionRatio)} times when unzipped, ` +
-          'which no real workbook does',
-      )
-    entries.set(entry.fileName, entry)
-  }
-  return entries
-}
-
-const expandsTooFar = (filename: string, bytes: number) =>
-  `${filename} expands to more than ${formatMegabytes(bytes)} when unzipped, the most a workbook may`
 
 /** Relationship ids to the parts they name, from a part's `_rels` file, as paths inside the zip. */
 async function relationships(workbook: Workbook, part: string): Promise<Map<string, string>> {
@@ -405,7 +348,7 @@ function sheetRows(
 export async function* xlsxRows(data: Buffer, filename: string, limits: XlsxLimits): AsyncGenerator<XlsxRow> {
   let workbook: Workbook | undefined
   try {
-    workbook = await openWorkbook(data, filename, limits)
+    workbook = new Workbook(await ZipArchive.open(data, filename, limits, 'workbook'))
     const { sheet, date1904 } = await firstSheet(workbook)
     if (!sheet || !workbook.has(sheet)) throw new SpreadsheetError(`${filename} has no rows`)
     const context = {
@@ -416,6 +359,7 @@ export async function* xlsxRows(data: Buffer, filename: string, limits: XlsxLimi
     yield* sheetRows(workbook, sheet, filename, limits, context)
   } catch (error) {
     if (error instanceof SpreadsheetError) throw error
+    if (error instanceof ArchiveError) throw new SpreadsheetError(error.message)
     throw new SpreadsheetError(`${filename} could not be opened as an Excel workbook`)
   } finally {
     workbook?.close()

@@ -42,7 +42,7 @@ describe('a 100,000-respondent wave', { timeout: 300_000 }, () => {
       SYSTEM_CALLER,
       SYNTHETIC_SURVEY_CODE,
       '2012',
-      { filename: 'synthetic-2012.csv', stream: Readable.from(lines) },
+      { filename: 'synthetic-2012.csv', source: Readable.from(lines) },
       { onProgress: () => progressReports++ },
     )
     expect(outcome.respondents).toBe(RESPONDENTS)

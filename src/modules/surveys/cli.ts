@@ -8,7 +8,7 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import { withServices } from '../../services.js'
-import { kindOf } from './reading.js'
+import { checkKind } from './reading.js'
 import { ImportRejectedError } from './service.js'
 
 const importOptions = z.object({
@@ -70,7 +70,7 @@ export function surveysCommand(): Command {
     .option('--aggregates', 'the file is a published aggregate table, not respondents')
     .action(async (file: string, raw: Record<string, unknown>) => {
       const options = parseOrThrow(importOptions, raw)
-      kindOf(file)
+      checkKind(file)
       const size = sizeOf(file)
       await withServices(loadConfig().database, async (services) => {
         const filename = path.basename(file)
@@ -113,11 +113,12 @@ export function surveysCommand(): Command {
             SYSTEM_CALLER,
             options.survey,
             options.wave,
-            { filename, stream },
+            { filename, source: stream },
             {
               onProgress: (done) => {
                 rows = done
               },
+              anyNumberOfRows: true,
             },
           )
           bar.update(size, { rows: outcome.respondents, mb: mb(size) })

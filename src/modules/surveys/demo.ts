@@ -28,7 +28,7 @@ export async function seedDemoSurveys(services: Services): Promise<void> {
     const csv = syntheticCsv(wave, DEMO_RESPONDENTS, forces)
     await services.surveys.importRespondents(SYSTEM_CALLER, SYNTHETIC_SURVEY_CODE, code, {
       filename: `synthetic-${code}.csv`,
-      stream: Readable.from([csv]),
+      source: Readable.from([csv]),
     })
   }
 }

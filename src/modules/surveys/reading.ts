@@ -1,88 +1,45 @@
-import type { Readable } from 'node:stream'
-import { CsvError, parse } from 'csv-parse'
-import type ExcelJS from 'exceljs'
 import { ValidationError } from '../../domain/errors.js'
 import type { Question } from '../../domain/surveys.js'
-import { cellText, checkHeaders, SpreadsheetError } from '../../spreadsheets/read.js'
+import {
+  checkHeaders,
+  kindOf,
+  type SheetLimits,
+  type SheetLine,
+  type SheetSource,
+  SpreadsheetError,
+  sheetLines,
+} from '../../spreadsheets/read.js'
 import { RESERVED_COLUMNS } from './definition.js'
 
-/** A wave's file as it is read: its name, and its bytes as they come. */
-export interface SurveyFile {
-  filename: string
-  stream: Readable
-}
+/** A wave's file as it is read: its name, and its bytes (an upload) or a stream of them (a command's file). */
+export type SurveyFile = SheetSource
 
-/** One row of a file: the line (CSV) or row (Excel) number people see, and its cells in column order. */
-export interface SheetLine {
-  line: number
-  cells: string[]
-}
+export type { SheetLine }
 
-export function kindOf(filename: string): 'csv' | 'xlsx' {
-  const name = filename.toLowerCase()
-  if (name.endsWith('.csv') || name.endsWith('.txt')) return 'csv'
-  if (name.endsWith('.xlsx')) return 'xlsx'
-  throw new ValidationError({ file: `${filename} is neither a CSV (.csv) nor an Excel (.xlsx) file` })
-}
-
-async function* csvLines(stream: Readable): AsyncGenerator<SheetLine> {
-  const parser = parse({ relax_column_count: true, skip_empty_lines: true, bom: true, info: true, raw: true })
-  stream.once('error', (error) => parser.destroy(error))
-  stream.pipe(parser)
+/** Refuses, before anything is read, a file whose name says it is neither CSV nor Excel. */
+export function checkKind(filename: string): void {
   try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{
-      record: string[]
-      info: { lines: number }
-      raw: string
-    }>) {
-      // `lines` counts to the end of the record; a quoted value may span lines, and people look for its start.
-      const spanned = raw.replace(/^[\r\n]+|[\r\n]+$/g, '').match(/\n/g)?.length ?? 0
-      yield { line: info.lines - spanned, cells: record.map((cell) => cell.trim()) }
-    }
-  } finally {
-    stream.unpipe(parser)
-    parser.destroy()
-  }
-}
-
-/** The first worksheet, row by row as the workbook is unzipped: the file is never held whole. */
-async function* xlsxLines(stream: Readable): AsyncGenerator<SheetLine> {
-  // Loaded when first needed: half a second that processes reading no workbook need not pay.
-  const { default: Workbooks } = await import('exceljs')
-  const workbook = new Workbooks.stream.xlsx.WorkbookReader(stream, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-  })
-  for await (const worksheet of workbook) {
-    for await (const row of worksheet) {
-      const values = row.values as ExcelJS.CellValue[]
-      const cells = values.slice(1).map((value) => cellText(value))
-      if (cells.some((cell) => cell !== '')) yield { line: row.number, cells }
-    }
-    return
+    kindOf(filename)
+  } catch (error) {
+    if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
+    throw error
   }
 }
 
 /**
- * Reads a CSV or Excel file as a stream of rows, the header first; a file that is not what its name
- * says, or is empty, is a ValidationError about the file.
+ * Reads a CSV or Excel file row by row, the header first, under the limits of every upload
+ * (src/spreadsheets/limits.ts), checked as it is read; a file that is not what its name says, is over a
+ * limit, or is empty, is a ValidationError about the file.
  */
-export async function* readLines(file: SurveyFile): AsyncGenerator<SheetLine> {
-  const kind = kindOf(file.filename)
+export async function* readLines(file: SurveyFile, limits: SheetLimits): AsyncGenerator<SheetLine> {
   let any = false
   try {
-    for await (const line of kind === 'csv' ? csvLines(file.stream) : xlsxLines(file.stream)) {
+    for await (const line of sheetLines(file, limits)) {
       any = true
       yield line
     }
   } catch (error) {
-    if (error instanceof SpreadsheetError || error instanceof ValidationError) throw error
-    if (error instanceof CsvError)
-      throw new ValidationError({ file: `${file.filename} is not valid CSV: ${error.message}` })
-    if (kind === 'xlsx')
-      throw new ValidationError({ file: `${file.filename} could not be read as an Excel workbook` })
+    if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
     throw error
   }
   if (!any) throw new ValidationError({ file: `${file.filename} is empty` })

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -189,7 +188,7 @@ export const surveysRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             ? await surveys.importAggregates(request.caller, surveyCode, waveCode, file)
             : await surveys.importRespondents(request.caller, surveyCode, waveCode, {
                 filename: file.filename,
-                stream: Readable.from([file.data]),
+                source: file.data,
               })
         const imported = 'cells' in outcome ? `${outcome.cells}-cells` : `${outcome.respondents}-respondents`
         return reply.redirect(`${BASE}/${surveyCode}?imported=${waveCode}-${imported}`, 303)

@@ -6,6 +6,7 @@ import { type Caller, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
+import type { UploadLimits } from '../../spreadsheets/limits.js'
 import { readSpreadsheet, SpreadsheetError, type UploadedFile } from '../../spreadsheets/read.js'
 import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
@@ -119,6 +120,8 @@ export class SurveysService {
   constructor(
     private readonly db: Database,
     private readonly forces: ForcesService,
+    /** What a file may hold (src/spreadsheets/limits.ts), checked as it is read. */
+    private readonly limits: UploadLimits,
     private readonly now: () => Date,
   ) {}
 
@@ -264,8 +267,13 @@ export class SurveysService {
     surveyCode: string,
     waveCode: string,
     file: SurveyFile,
-    options: { onProgress?(rows: number): void } = {},
+    options: {
+      onProgress?(rows: number): void
+      /** For a command streaming a file from disk: any number of rows, the other limits still checked. */
+      anyNumberOfRows?: boolean
+    } = {},
   ): Promise<{ respondents: number }> {
+    const limits = options.anyNumberOfRows ? { ...this.limits, rows: undefined } : this.limits
     const now = this.now()
     // Read before the transaction: the embedded database has one connection, which it holds.
     const strata = await this.strata()
@@ -277,7 +285,7 @@ export class SurveysService {
       let rows = 0
       async function* goodRows() {
         let header = true
-        for await (const line of readLines(file)) {
+        for await (const line of readLines(file, limits)) {
           if (header) {
             checker.header(line.cells)
             header = false
@@ -335,7 +343,7 @@ export class SurveysService {
       const { wave, questionnaire } = await this.wave(tx, surveyCode, waveCode)
       let sheet: Awaited<ReturnType<typeof readSpreadsheet>>
       try {
-        sheet = await readSpreadsheet(file)
+        sheet = await readSpreadsheet(file, this.limits)
       } catch (error) {
         if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
         throw error

@@ -3,10 +3,12 @@ import { sql } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { sheetXml, workbook } from '../../../test/support/zip.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
+import { createServices } from '../../services.js'
 import type { AreaResult } from './results.js'
 import { ImportRejectedError } from './service.js'
 import { SMALL_SURVEY, WAVE_1, WAVE_2 } from './test-support.js'
@@ -29,7 +31,7 @@ function callerWith(role: Role, forceId: number | null = null): Caller {
   )
 }
 
-const csv = (text: string, filename = 'wave.csv') => ({ filename, stream: Readable.from([text]) })
+const csv = (text: string, filename = 'wave.csv') => ({ filename, source: Readable.from([text]) })
 
 const areaOf = (areas: AreaResult[], key: string) => areas.find((area) => area.area.key === key) as AreaResult
 
@@ -158,7 +160,7 @@ kent,abc,maybe
     const surveys = testApp.services.surveys
     await surveys.importRespondents(SYSTEM_CALLER, 'small', 'w2', {
       filename: 'w2.xlsx',
-      stream: Readable.from([data]),
+      source: Readable.from([data]),
     })
     const { waves } = await surveys.results(SYSTEM_CALLER, 'small')
     expect(areaOf(waves[1]?.questions[0]?.areas ?? [], 'national').answers[0]?.estimate.share).toBeCloseTo(
@@ -167,9 +169,71 @@ kent,abc,maybe
     )
     const broken = surveys.importRespondents(SYSTEM_CALLER, 'small', 'w2', {
       filename: 'w2.xlsx',
-      stream: Readable.from([Buffer.from('not a zip at all')]),
+      source: Readable.from([Buffer.from('not a zip at all')]),
     })
     await expect(broken).rejects.toBeInstanceOf(ValidationError)
+  })
+})
+
+describe('hostile files', () => {
+  /** What wave 1 holds: the first test's nine respondents, whatever a refused file tried. */
+  async function waveOneRespondents() {
+    const { waves } = await testApp.services.surveys.results(SYSTEM_CALLER, 'small')
+    return waves[0]?.wave.respondents
+  }
+
+  it('refuses a zip bomb of a workbook before inflating it, naming the limit, and writes nothing', async () => {
+    // A few rows, then 20 MB of comment that deflates to some 20 KB.
+    const rows = [
+      ['stratum', 'weight', 'q_problem'],
+      ['kent', '1', 'yes'],
+    ]
+    const bomb = workbook(sheetXml(rows, `<!--${'a'.repeat(20 * 1024 * 1024)}-->`))
+    expect(bomb.length).toBeLessThan(100 * 1024)
+    const refused = testApp.services.surveys
+      .importRespondents(SYSTEM_CALLER, 'small', 'w1', {
+        filename: 'bomb.xlsx',
+        source: Readable.from([bomb]),
+      })
+      .catch((error) => error)
+    expect(await refused).toBeInstanceOf(ValidationError)
+    expect((await refused).fieldErrors.file).toBe(
+      'bomb.xlsx expands more than 200 times when unzipped, which no real workbook does',
+    )
+    expect(await waveOneRespondents()).toBe(9)
+  })
+
+  it('refuses files over the limits of every upload as they are read, and writes nothing', async () => {
+    const tight = createServices(testApp.database.db, {
+      now: () => NOW,
+      uploadLimits: { rows: 3, cellCharacters: 100, bytes: 64 * 1024 },
+    }).surveys
+    const respondents = (file: { filename: string; source: Buffer | Readable }) =>
+      tight.importRespondents(SYSTEM_CALLER, 'small', 'w1', file).catch((error) => error.fieldErrors?.file)
+    expect(await respondents(csv(WAVE_1))).toBe(
+      'wave.csv has more than 3 rows, the most one upload may have: split it into smaller files',
+    )
+    expect(await respondents(csv(`stratum,weight,q_problem\nkent,1,${'y'.repeat(101)}\n`))).toBe(
+      'wave.csv has a cell longer than 100 characters, the most a cell may hold (line 2)',
+    )
+    // A workbook is gathered to be unzipped: a stream of one larger than an upload may be stops there.
+    const large = (function* () {
+      for (let chunk = 0; chunk < 100; chunk++) yield Buffer.alloc(1024)
+    })()
+    expect(await respondents({ filename: 'large.xlsx', source: Readable.from(large) })).toBe(
+      'large.xlsx is larger than 0.06 MB, the most one upload may be: split it into smaller files',
+    )
+    expect(
+      await respondents({ filename: 'w.xlsx', source: Buffer.from('PK\u0003\u0004 not a workbook') }),
+    ).toBe('w.xlsx could not be opened as an Excel workbook')
+    const table = `question,answer,base,weighted_share\n${'q_problem,yes,10,40\n'.repeat(4)}`
+    const aggregates = await tight
+      .importAggregates(SYSTEM_CALLER, 'small', 'w1', { filename: 'table.csv', data: Buffer.from(table) })
+      .catch((error) => error.fieldErrors?.file)
+    expect(aggregates).toBe(
+      'table.csv has more than 3 rows, the most one upload may have: split it into smaller files',
+    )
+    expect(await waveOneRespondents()).toBe(9)
   })
 })
 

@@ -46,6 +46,7 @@ const DONE_MESSAGES: Record<string, string> = {
   'override-removed': 'The override was removed',
   supplied: 'The values were saved',
   uploaded: 'The uploaded values were saved',
+  acknowledged: 'The changes in the records were acknowledged: the return stands as it is',
 }
 
 const itemJson = z
@@ -370,6 +371,24 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         })
       }
       return reply.redirect(`${base(inspectionId, forceCode)}?done=recalculated`, 303)
+    },
+  )
+
+  app.post(
+    '/inspections/:inspectionId/forces/:forceCode/data-return/acknowledge',
+    { config: { access: OVERRIDERS }, schema: { hide: true, params, body: form } },
+    async (request, reply) => {
+      const { inspectionId, forceCode } = request.params
+      try {
+        await dataReturns.acknowledgeChanges(request.caller, inspectionId, forceCode, request.body)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return renderReturn(request, reply, inspectionId, forceCode, {
+          errors: error.fieldErrors,
+          status: 400,
+        })
+      }
+      return reply.redirect(`${base(inspectionId, forceCode)}?done=acknowledged`, 303)
     },
   )
 

@@ -32,6 +32,7 @@ import {
   writtenItemValue,
 } from './rules.js'
 import { dataReturnValues } from './schema.js'
+import { changesKey, describeChanges, type RecordChange, recordChanges } from './staleness.js'
 
 /** The audit trail's name for a force's data return (one per assessment: the entity id). */
 export const DATA_RETURN_ENTITY = 'data-return'
@@ -194,7 +195,14 @@ export interface DataReturnView {
   items: ReturnItemView[]
   /** When any item was last computed or supplied. */
   updatedAt: Date | null
+  /** The computed items whose records now give another figure than the one stored (none: up to date). */
+  changes: RecordChange[]
+  /** The acknowledgement of exactly these changes, when someone recorded one. */
+  acknowledgement: { by: string; at: string; reason: string } | null
 }
+
+/** The audit trail's action for acknowledging that a return's records changed since it was computed. */
+export const ACKNOWLEDGE_CHANGES = 'acknowledge-changes'
 
 export interface UploadPreview {
   filename: string
@@ -383,17 +391,92 @@ export class DataReturnsService {
     return assessment
   }
 
-  /** A force's return: every item with its value, where it came from, and any override with its reason. */
+  /**
+   * A force's return: every item with its value, where it came from, and any override with its reason;
+   * and, computed from the records now, each computed item whose stored value they no longer give.
+   */
   async get(caller: Caller, inspectionId: string, forceCode: string): Promise<DataReturnView> {
     requireRole(caller, ...RETURN_READERS)
     const assessment = await this.assessment(caller, inspectionId, forceCode)
     const rows = await this.rows(caller, assessment)
     const times = [...rows.values()].map((row) => row.recordedAt.getTime())
+    const { changes, acknowledgement } = await this.freshness(caller, assessment, rows)
     return {
       assessment,
       items: DATA_RETURN_ITEMS.map((item) => toView(item, rows.get(item.code))),
       updatedAt: times.length ? new Date(Math.max(...times)) : null,
+      changes,
+      acknowledgement,
     }
+  }
+
+  /** The stored return against the records now, and the acknowledgement of exactly those changes, if any. */
+  private async freshness(caller: Caller, assessment: AssessmentFacts, rows: Map<string, ValueRow>) {
+    const changes = recordChanges(rows, await this.computeFor(caller, assessment))
+    if (!changes.length) return { changes, acknowledgement: null }
+    const key = changesKey(changes)
+    const events = await this.audit.history(caller, DATA_RETURN_ENTITY, assessment.id)
+    const event = events
+      .filter((candidate) => candidate.action === ACKNOWLEDGE_CHANGES)
+      .findLast((candidate) => (candidate.after as { key?: string } | null)?.key === key)
+    return {
+      changes,
+      acknowledgement: event
+        ? {
+            by: event.actorLabel,
+            at: event.occurredAt,
+            reason: String((event.after as { reason?: string }).reason ?? ''),
+          }
+        : null,
+    }
+  }
+
+  /**
+   * Why a force's documents may not be approved or published from its return now: its records changed
+   * since it was computed and no one acknowledged exactly those changes. Null when nothing stands in the way.
+   */
+  async unacknowledgedChanges(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+  ): Promise<string | null> {
+    const { changes, acknowledgement } = await this.get(caller, inspectionId, forceCode)
+    if (!changes.length || acknowledgement) return null
+    return `the data return's records changed since it was computed (${describeChanges(changes)}): recalculate the return and generate the documents again, or acknowledge the changes on the return`
+  }
+
+  /**
+   * Records, with a reason, that the return's records changed since it was computed and that it stands
+   * as it is for now (e.g. a late case to be counted at the next revisit). It holds for exactly the
+   * changes listed; any further change needs recalculating or acknowledging again. Audited.
+   */
+  async acknowledgeChanges(
+    caller: Caller,
+    inspectionId: string,
+    forceCode: string,
+    input: Record<string, unknown>,
+  ): Promise<RecordChange[]> {
+    requireRole(caller, ...RETURN_OVERRIDERS)
+    const assessment = await this.assessment(caller, inspectionId, forceCode)
+    const reason = reasonOf(input, 'Enter why the return may stand although its records changed')
+    const { changes } = await this.freshness(caller, assessment, await this.rows(caller, assessment))
+    if (!changes.length)
+      throw new ValidationError({
+        reason: 'The return agrees with its records: there is nothing to acknowledge',
+      })
+    const now = this.now()
+    await inScope(this.db, caller.scope, (tx) =>
+      auditReturn(tx, caller, assessment, now, {
+        action: ACKNOWLEDGE_CHANGES,
+        before: null,
+        after: {
+          key: changesKey(changes),
+          reason,
+          changes: changes.map(({ code, stored, current }) => ({ code, stored, current })),
+        },
+      }),
+    )
+    return changes
   }
 
   /** The values as they stand, by item code (null where there is none): what publications quote. */
@@ -454,6 +537,7 @@ export class DataReturnsService {
     return {
       recalculate: has(RETURN_CALCULATORS),
       override: has(RETURN_OVERRIDERS),
+      acknowledge: has(RETURN_OVERRIDERS),
       supply: caller.scope.kind === 'force' && has(RETURN_SUPPLIERS),
     }
   }

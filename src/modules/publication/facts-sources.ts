@@ -107,6 +107,10 @@ export class ServicesFactsSources implements FactsSources {
     }))
   }
 
+  async staleReturn(caller: Caller, inspectionId: string, forceCode: string): Promise<string | null> {
+    return this.services.dataReturns.unacknowledgedChanges(caller, inspectionId, forceCode)
+  }
+
   /** Each survey's headline results in its latest wave with results, against the wave before. */
   async surveyHeadlines(caller: Caller, _inspection: InspectionSummary): Promise<SurveyHeadline[]> {
     const headlines = await this.services.surveys.headlines(caller)

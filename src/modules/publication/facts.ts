@@ -235,4 +235,9 @@ export interface FactsSources {
   research(caller: Caller, inspection: InspectionSummary): Promise<ResearchFacts[]>
   /** The public-opinion surveys' headline results for the inspection's period. */
   surveyHeadlines(caller: Caller, inspection: InspectionSummary): Promise<SurveyHeadline[]>
+  /**
+   * Why the force's documents may not be approved or published from its data return now (its records
+   * changed since it was computed, unacknowledged); null when nothing stands in the way.
+   */
+  staleReturn?(caller: Caller, inspectionId: string, forceCode: string): Promise<string | null>
 }

@@ -953,8 +953,22 @@ export class PublicationService {
     })
   }
 
+  /**
+   * Refuses to approve or publish a force's document while its data return's records have changed since
+   * it was computed and no one has acknowledged those changes (read before the version's transaction).
+   */
+  private async refuseStaleReturn(caller: Caller, versionId: string): Promise<void> {
+    if (!this.sources.staleReturn) return
+    const { version } = await this.version(caller, versionId)
+    const facts = version.facts as ForceFacts | null
+    if (!version.force || !facts || !('inspection' in facts)) return
+    const reason = await this.sources.staleReturn(caller, facts.inspection.id, version.force.code)
+    if (reason) throw new ValidationError({ version: `This cannot be approved or published yet: ${reason}.` })
+  }
+
   /** Approves a version: a force's after its factual-accuracy check with every comment answered. */
   async approve(caller: Caller, versionId: string): Promise<VersionView> {
+    await this.refuseStaleReturn(caller, versionId)
     return this.transition(caller, versionId, 'approve', async (tx, row) => {
       if (row.forceId !== null && row.status !== 'factual-accuracy')
         throw new ValidationError({
@@ -992,6 +1006,7 @@ export class PublicationService {
       throw new ValidationError({
         embargoDay: 'The embargo must end in the future; leave it blank to publish now',
       })
+    await this.refuseStaleReturn(caller, versionId)
     return this.transition(caller, versionId, 'publish', async (tx, row) => {
       if (row.status !== 'approved')
         throw new ValidationError({ version: 'Only an approved version can be published' })

@@ -44,9 +44,16 @@ describe.skipIf(shouldSkipBrowserTests())(
       await expectAccessible(page)
       await page.getByLabel('Code').fill('social-media-2012')
       await page.getByLabel('Name').fill('Social media review 2012')
-      await page.getByLabel('Start of the period').fill('1/9/2011')
-      await page.getByLabel('End of the period').fill('31/3/2012')
-      await page.getByLabel('Keep the personal data until').fill('31/12/2099')
+      for (const [legend, day, month, year] of [
+        ['Start of the period', '1', '9', '2011'],
+        ['End of the period', '31', '3', '2012'],
+        ['Keep the personal data until', '31', '12', '2099'],
+      ] as const) {
+        const date = page.getByRole('group', { name: legend })
+        await date.getByLabel('Day').fill(day)
+        await date.getByLabel('Month').fill(month)
+        await date.getByLabel('Year').fill(year)
+      }
       await page.getByRole('button', { name: 'Create exercise' }).click()
       await page.waitForURL('**/research/social-media-2012')
       await expectAccessible(page)
@@ -108,9 +115,14 @@ describe.skipIf(shouldSkipBrowserTests())(
       await expectAccessible(page)
       const row = page.locator('tr', { hasText: '@CheshireCopper' })
       expect(await textOf(row)).toContain('Cheshire Constabulary')
-      await row.getByRole('button', { name: /Refer to force/ }).click()
-      await page.waitForURL('**/research/social-media-2012/referrals?referred=*')
-      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Referred to the force')
+      await row.getByRole('link', { name: /Refer to force/ }).click()
+      expect(await textOf(page.locator('h1'))).toBe('Refer @CheshireCopper to Cheshire Constabulary')
+      await expectAccessible(page)
+      await page.getByRole('button', { name: 'Refer to the force' }).click()
+      await page.waitForURL('**/research/social-media-2012/referrals')
+      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain(
+        'Referred 1 instance to the force',
+      )
       await expectAccessible(page)
 
       await page.goto('/research/social-media-2012')

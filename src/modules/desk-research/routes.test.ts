@@ -136,4 +136,55 @@ describe('desk research pages', () => {
     expect(done.statusCode).toBe(303)
     expect((await researcher.get('/research/sm-2012/attribution')).body).toContain('No profile is waiting')
   })
+
+  it('refers a profile on an earlier date with a reason, never before its latest post nor in the future (P20 #3)', async () => {
+    const list = await researcher.get('/research/sm-2012/referrals')
+    expect(list.statusCode).toBe(200)
+    const href = list.body.match(/href="(\/research\/sm-2012\/profiles\/[0-9a-f-]{36}\/refer)"/)?.[1]
+    if (!href) throw new Error('no profile waits to be referred')
+    const page = await researcher.get(href)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Refer @CheshireCopper to Cheshire Constabulary')
+    expect(page.body).toContain('12 January 2012')
+    const refer = (day: [string, string, string], reason = '') =>
+      researcher.post(href, {
+        'referredOn-day': day[0],
+        'referredOn-month': day[1],
+        'referredOn-year': day[2],
+        earlierDateReason: reason,
+      })
+    const noReason = await refer(['30', '3', '2012'])
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.body).toContain('Enter why the date of the referral is earlier than today')
+    const beforePost = await refer(['11', '1', '2012'], 'Found early')
+    expect(beforePost.statusCode).toBe(400)
+    expect(beforePost.body).toContain('on or after the day of the latest post it refers')
+    expect((await refer(['2', '6', '2012'], 'Tomorrow')).statusCode).toBe(400)
+    const done = await refer(
+      ['30', '3', '2012'],
+      'Confirmed in March, referred once the review was signed off',
+    )
+    expect(done.statusCode).toBe(303)
+    expect(done.headers.location).toBe('/research/sm-2012/referrals')
+    expect((await researcher.get('/research/sm-2012/referrals')).body).toContain(
+      'Referred 1 instance to the force',
+    )
+    // Dated in the exercise's period, it counts there; the reason is in the audit trail.
+    const { referrals } = await t.services.referrals.list(SYSTEM_CALLER, {
+      from: '2012-03-30',
+      to: '2012-03-30',
+    })
+    const made = referrals.find((r) => r.finding.includes('@CheshireCopper'))
+    expect(made?.referredOn).toBe('2012-03-30')
+    const events = await t.services.audit.history(SYSTEM_CALLER, 'referral', made?.id as string)
+    expect(events.find((event) => event.action === 'refer')?.after).toMatchObject({
+      earlierDateReason: 'Confirmed in March, referred once the review was signed off',
+    })
+    // Nothing waits now: the page for the profile is not found.
+    expect((await researcher.get(href)).statusCode).toBe(404)
+    const inspector = await signedInAgent(t.app, 'inspector@inspectorate.example')
+    expect((await inspector.get(href)).statusCode).toBe(403)
+    const caseworker = await signedInAgent(t.app, cast.alpha.users['force-caseworker'].email)
+    expect((await caseworker.get(href)).statusCode).toBe(403)
+  })
 })

@@ -320,18 +320,53 @@ export const deskResearchRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         exercise,
         ready,
         unattributed,
-        referred: (request.query as { referred?: string }).referred,
       })
     },
   )
 
-  app.post(
+  async function renderRefer(
+    request: FastifyRequest<{ Params: z.infer<typeof profileParams> }>,
+    reply: FastifyReply,
+    values: Record<string, unknown> = {},
+    errors?: ReturnType<typeof formErrors>,
+  ) {
+    const { exerciseCode, researchProfileId } = request.params
+    const exercise = await research.find(request.caller, exerciseCode)
+    const group = await research.referrableProfile(request.caller, exercise.code, researchProfileId)
+    return reply.code(errors ? 400 : 200).render('desk-research/views/desk-research/refer.njk', {
+      exercise,
+      group,
+      values,
+      errors,
+    })
+  }
+
+  // Referring asks first: it says what goes to the force and on what date (today, or earlier with a reason).
+  app.get(
     `${BASE}/:exerciseCode/profiles/:researchProfileId/refer`,
     { config: { access: RESEARCHERS }, schema: { hide: true, params: profileParams } },
+    async (request, reply) => renderRefer(request, reply),
+  )
+
+  app.post(
+    `${BASE}/:exerciseCode/profiles/:researchProfileId/refer`,
+    { config: { access: RESEARCHERS }, schema: { hide: true, params: profileParams, body: form } },
     async (request, reply) => {
       const { exerciseCode, researchProfileId } = request.params
-      const { referralId } = await research.refer(request.caller, exerciseCode, researchProfileId)
-      return reply.redirect(`${BASE}/${exerciseCode}/referrals?referred=${referralId}`, 303)
+      try {
+        const { instances } = await research.refer(
+          request.caller,
+          exerciseCode,
+          researchProfileId,
+          request.body ?? {},
+        )
+        return reply
+          .flash(`Referred ${instances} ${instances === 1 ? 'instance' : 'instances'} to the force`)
+          .redirect(`${BASE}/${exerciseCode}/referrals`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return renderRefer(request, reply, request.body ?? {}, formErrors(error.fieldErrors))
+      }
     },
   )
 

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
+import { dateField, optionalDateField } from '../../domain/date-input.js'
 import {
   type CategoryConfig,
   checkCategories,
@@ -12,8 +13,9 @@ import {
   DEFAULT_THRESHOLD,
   type ForceAlias,
 } from '../../domain/desk-research.js'
+import { earlierDateProblems, earlierDateReasonField } from '../../domain/earlier-date.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
-import { dayField, londonToday, requiredText } from '../../domain/fields.js'
+import { londonToday, requiredText } from '../../domain/fields.js'
 import type { Segment } from '../../domain/multi-pattern.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
@@ -122,12 +124,9 @@ export const newExerciseSchema = z
       'The code must be lower-case letters, digits and hyphens, like social-media-2012',
     ),
     name: requiredText('Enter the name of the exercise', 'The name', 200),
-    periodFrom: dayField('Enter the start of the period', 'Enter the start of the period as a real date'),
-    periodTo: dayField('Enter the end of the period', 'Enter the end of the period as a real date'),
-    retainUntil: dayField(
-      'Enter the date until which the personal data is kept',
-      'Enter the retention date as a real date',
-    ),
+    periodFrom: dateField('Start of the period'),
+    periodTo: dateField('End of the period'),
+    retainUntil: dateField('Retention date', 'Enter the date until which the personal data is kept'),
     threshold: z.coerce
       .number('The threshold must be a whole number')
       .int('The threshold must be a whole number')
@@ -158,6 +157,12 @@ const decisionSchema = z.object({
     .max(2000, 'The note must be 2,000 characters or fewer')
     .optional()
     .transform((value) => value || null),
+})
+
+/** Referring a profile's instances: dated today unless an earlier day is given, with a reason. */
+const referSchema = z.object({
+  referredOn: optionalDateField('The date of the referral'),
+  earlierDateReason: earlierDateReasonField(),
 })
 
 const uuidOk = (id: string) => z.uuid().safeParse(id).success
@@ -680,18 +685,46 @@ export class DeskResearchService {
     return { ready: [...grouped.values()], unattributed }
   }
 
+  /** A profile's confirmed instances waiting to be referred (the page that refers them). */
+  async referrableProfile(caller: Caller, code: string, profileId: string): Promise<ReferrableProfile> {
+    const { ready } = await this.referrable(caller, code)
+    const group = ready.find((candidate) => candidate.profile.id === profileId)
+    if (!group) throw new NotFoundError('No confirmed instances of this profile wait to be referred')
+    return group
+  }
+
   /**
    * Refers a profile's confirmed instances to its force: one referral (social-media misconduct) whose
-   * finding summarises the instances and whose evidence lists their addresses.
+   * finding summarises the instances and whose evidence lists their addresses. It is dated today, or
+   * on an earlier day with a reason (research done in a past period, recorded now), never before the
+   * latest of its posts: so it counts in the period the research found it.
    */
   async refer(
     caller: Caller,
     code: string,
     profileId: string,
+    input: Record<string, unknown> = {},
   ): Promise<{ referralId: string; instances: number }> {
-    const { ready } = await this.referrable(caller, code)
-    const group = ready.find((candidate) => candidate.profile.id === profileId)
-    if (!group) throw new NotFoundError('No confirmed instances of this profile wait to be referred')
+    const group = await this.referrableProfile(caller, code, profileId)
+    const today = londonToday(this.now())
+    const { referredOn = today, earlierDateReason } = parseOrThrow(referSchema, input)
+    const latestPost = group.posts
+      .map((post) => post.postedOn)
+      .sort()
+      .at(-1)
+    const problems = earlierDateProblems(
+      {
+        field: 'referredOn',
+        label: 'The date of the referral',
+        reasonField: 'earlierDateReason',
+        today,
+        earliest: latestPost ? { day: latestPost, what: 'the day of the latest post it refers' } : undefined,
+      },
+      referredOn,
+      earlierDateReason,
+    )
+    if (Object.keys(problems).length) throw new ValidationError(problems)
+    const earlier = referredOn < today ? { earlierDateReason } : {}
     const exercise = await this.find(caller, code)
     const labels = new Map(this.categoriesOf(exercise).map((category) => [category.code, category.label]))
     const { profile, force, posts } = group
@@ -705,14 +738,15 @@ export class DeskResearchService {
       .map((post) => `${post.postedOn} ${post.url ?? `(post ${post.externalId})`}: ${post.text}`)
       .join('\n\n')
       .slice(0, 10_000)
-    const prepared = await this.referrals.prepare(caller, {
+    const checked = await this.referrals.prepare(caller, {
       force: force.code,
       type: SOCIAL_MEDIA_MISCONDUCT,
       finding: finding.slice(0, 5000),
       evidenceUrl: posts.find((post) => post.url)?.url ?? '',
       evidence,
-      referredOn: londonToday(this.now()),
+      referredOn,
     })
+    const prepared = { ...checked, ...earlier }
     const now = this.now()
     // One transaction: the referral and the posts marked as referred stand or fall together, and posts
     // another researcher referred meanwhile (their rows locked, then no longer unreferred) refuse it.
@@ -741,7 +775,7 @@ export class DeskResearchService {
           entityType: PROFILE_ENTITY,
           entityId: profile.id,
           action: 'refer',
-          after: { referralId: created.id, instances: posts.length },
+          after: { referralId: created.id, instances: posts.length, referredOn, ...earlier },
         },
         now,
       )

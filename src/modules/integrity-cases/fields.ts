@@ -6,9 +6,9 @@ import {
   CASE_STATUSES,
   CASE_TYPES,
 } from '../../domain/cases.js'
-import { dayField, isoDay, optionalDay } from '../../domain/fields.js'
+import { dateField, optionalDateField } from '../../domain/date-input.js'
 
-export { isoDay, londonToday } from '../../domain/fields.js'
+export { londonToday } from '../../domain/fields.js'
 
 const text = (missing: string, label: string, max: number) =>
   z.string(missing).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`)
@@ -22,20 +22,8 @@ const optionalText = (label: string, max: number) =>
     .nullable()
     .transform((value) => value || null)
 
-const optionalDayField = (wrong: string) =>
-  z
-    .string(wrong)
-    .optional()
-    .nullable()
-    .transform((value, context) => {
-      if (!value?.trim()) return null
-      const day = isoDay(value)
-      if (!day) {
-        context.addIssue({ code: 'custom', message: wrong })
-        return z.NEVER
-      }
-      return day
-    })
+/** A date that may be left blank, stored as null. */
+const optionalDayField = (label: string) => optionalDateField(label).transform((value) => value ?? null)
 
 const yesNo = z
   .union([z.boolean(), z.string()], 'Select whether the case is confidential')
@@ -46,11 +34,8 @@ const yesNo = z
 export const openCaseSchema = z.object({
   type: z.enum(CASE_TYPES, 'Select the type of case'),
   source: z.enum(CASE_SOURCES, 'Select where the case came from'),
-  openedOn: dayField(
-    'Enter the date the case was opened',
-    'Enter the date opened as a real date, like 3/10/2011',
-  ),
-  targetDate: optionalDayField('Enter the target date as a real date, like 31/3/2012'),
+  openedOn: dateField('Date opened', 'Enter the date the case was opened'),
+  targetDate: optionalDayField('Target date'),
   summary: text('Enter a summary of the case', 'Summary', 5000),
   staffNumber: optionalText('Staff number', 50),
   assignedTo: optionalText('Caseworker', 100),
@@ -64,10 +49,7 @@ export const statusSchema = z.object({
 
 export const closeSchema = z.object({
   outcome: z.enum(CASE_OUTCOMES, 'Select the outcome'),
-  closedOn: dayField(
-    'Enter the date the case was closed',
-    'Enter the date closed as a real date, like 31/3/2012',
-  ),
+  closedOn: dateField('Date closed', 'Enter the date the case was closed'),
 })
 
 export const noteSchema = z.object({ text: text('Enter the note', 'The note', 10_000) })
@@ -80,7 +62,7 @@ export const linkSchema = z.object({
 })
 export const userChoiceSchema = z.object({ userId: z.uuid('Select a caseworker') })
 export const targetSchema = z.object({
-  targetDate: optionalDayField('Enter the target date as a real date, like 31/3/2012'),
+  targetDate: optionalDayField('Target date'),
 })
 
 const optionalFilterText = (label: string) =>
@@ -116,10 +98,10 @@ export const caseQuerySchema = z
       .optional()
       .transform((value) => value === 'yes')
       .meta({ description: '`yes`: only cases past their target date and not closed' }),
-    from: optionalDay('Enter the from date as a real date, like 1/9/2011').meta({
+    from: optionalDateField('Opened from').meta({
       description: 'Opened on or after (2011-09-01 or 1/9/2011)',
     }),
-    to: optionalDay('Enter the to date as a real date, like 31/5/2012').meta({
+    to: optionalDateField('Opened to').meta({
       description: 'Opened on or before (2012-05-31 or 31/5/2012)',
     }),
     q: optionalFilterText('Search text').meta({
@@ -165,9 +147,9 @@ export const FILTER_FIELDS = [
 export const countsQuerySchema = z
   .object({
     force: optionalFilterText('Force').meta({ description: 'A force’s code (the inspectorate only)' }),
-    from: dayField('Enter the first day of the period', 'Enter the first day as a real date, like 1/9/2011'),
-    to: dayField('Enter the last day of the period', 'Enter the last day as a real date, like 31/5/2012'),
-    census: optionalDayField('Enter the census date as a real date, like 31/5/2012'),
+    from: dateField('First day of the period'),
+    to: dateField('Last day of the period'),
+    census: optionalDayField('Census date'),
   })
   .superRefine((query, context) => {
     if (query.from && query.to && query.from > query.to)

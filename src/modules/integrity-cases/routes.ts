@@ -8,13 +8,13 @@ import {
   CASE_STATUSES,
   CASE_TYPES,
 } from '../../domain/cases.js'
-import { NotFoundError, ValidationError } from '../../domain/errors.js'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
 import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors } from '../../web/forms.js'
+import { choicesOf, formErrors } from '../../web/forms.js'
 import {
   exportLink,
   PAGE_SIZE,
@@ -23,6 +23,7 @@ import {
   pageWindow,
   pagination,
   sortableHead,
+  typedValues,
 } from '../../web/lists.js'
 import { type CaseQuery, caseQuerySchema, countsQuerySchema, FILTER_FIELDS } from './fields.js'
 import type { CaseFilter, CaseListRow } from './service.js'
@@ -30,19 +31,10 @@ import type { CaseFilter, CaseListRow } from './service.js'
 const READERS: Access = ['force-caseworker', 'inspector']
 const KEEPERS: Access = ['force-caseworker']
 const LIST = '/cases'
+const COUNTS_FIELDS = ['force', 'from', 'to', 'census'] as const
 
 const caseParams = z.object({ caseId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(10_000))
-const choices = (values: readonly string[]) =>
-  values.map((value) => ({ value, text: value.charAt(0).toUpperCase() + value.slice(1) }))
-
-const day = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-const formatDay = (iso: string | null) => (iso ? day.format(new Date(`${iso}T00:00:00Z`)) : '')
 
 const EXPORT_COLUMNS: Column<CaseListRow>[] = [
   { header: 'Reference', value: (row) => row.reference },
@@ -126,16 +118,6 @@ const countsJson = z
   })
   .meta({ id: 'IntegrityCaseCounts' })
 
-function typedValues(query: unknown): Record<string, string> {
-  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
-  return Object.fromEntries(
-    [...FILTER_FIELDS, 'sort', 'order'].map((field) => [
-      field,
-      typeof source[field] === 'string' ? source[field].trim() : '',
-    ]),
-  )
-}
-
 function issuesOf(error: z.ZodError): Record<string, string> {
   const errors: Record<string, string> = {}
   for (const issue of error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message
@@ -171,14 +153,14 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
   }
 
   async function renderList(request: FastifyRequest, reply: FastifyReply) {
-    const values = typedValues(request.query)
+    const values = typedValues(request.query, FILTER_FIELDS)
     const showForce = request.caller.scope.kind === 'inspectorate'
     const common = {
       values,
       showForce,
-      types: choices(CASE_TYPES),
-      statuses: choices(CASE_STATUSES),
-      sources: choices(CASE_SOURCES),
+      types: choicesOf(CASE_TYPES),
+      statuses: choicesOf(CASE_STATUSES),
+      sources: choicesOf(CASE_SOURCES),
       canKeep: cases.keepsCases(request.caller),
       forces: showForce ? await services.forces.references() : [],
     }
@@ -214,12 +196,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
       ...common,
       total,
       exact,
-      cases: rows.map((row) => ({
-        ...row,
-        opened: formatDay(row.openedOn),
-        target: formatDay(row.targetDate),
-        forceName: forcesById.get(row.forceId),
-      })),
+      cases: rows.map((row) => ({ ...row, forceName: forcesById.get(row.forceId) })),
       head: sortableHead(LIST, kept, columns, { sort: query.sort, order: query.order }),
       pagination: pagination(LIST, linkQuery, query.page, total, PAGE_SIZE, exact),
       first: (query.page - 1) * PAGE_SIZE + 1,
@@ -254,13 +231,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     { config: { access: READERS }, schema: { hide: true } },
     async (request, reply) => {
       const rows = await cases.overdue(request.caller)
-      return reply.render('integrity-cases/views/overdue.njk', {
-        cases: rows.map((row) => ({
-          ...row,
-          opened: formatDay(row.openedOn),
-          target: formatDay(row.targetDate),
-        })),
-      })
+      return reply.render('integrity-cases/views/overdue.njk', { cases: rows })
     },
   )
 
@@ -268,13 +239,8 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     `${LIST}/counts`,
     { config: { access: READERS }, schema: { hide: true } },
     async (request, reply) => {
-      const source = request.query as Record<string, string | undefined>
-      const values = {
-        force: source.force ?? '',
-        from: source.from ?? '',
-        to: source.to ?? '',
-        census: source.census ?? '',
-      }
+      const source = request.query as Record<string, unknown>
+      const values = typedValues(source, COUNTS_FIELDS)
       const showForce = request.caller.scope.kind === 'inspectorate'
       const forces = showForce ? await services.forces.references() : []
       if (!values.from && !values.to)
@@ -302,7 +268,6 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
         showForce,
         forces,
         counts,
-        period: { from: formatDay(counts.from), to: formatDay(counts.to), census: formatDay(counts.census) },
         types: CASE_TYPES,
         outcomes: CASE_OUTCOMES,
       })
@@ -318,8 +283,8 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     return reply.code(errors ? 400 : 200).render('integrity-cases/views/new.njk', {
       values,
       errors,
-      types: choices(CASE_TYPES),
-      sources: choices(CASE_SOURCES),
+      types: choicesOf(CASE_TYPES),
+      sources: choicesOf(CASE_SOURCES),
       caseworkers: await cases.caseworkers(request.caller),
     })
   }
@@ -334,7 +299,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     async (request, reply) => {
       try {
         const created = await cases.open(request.caller, request.body)
-        return reply.redirect(`${LIST}/${created.id}?opened=1`, 303)
+        return reply.flash(`Case ${created.reference} opened`).redirect(`${LIST}/${created.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return newPage(request, reply, request.body, formErrors(error.fieldErrors))
@@ -346,36 +311,73 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     request: FastifyRequest,
     reply: FastifyReply,
     caseId: string,
-    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string>; banner?: string } = {},
+    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string> } = {},
   ) {
     const { lookup, timeline } = await cases.findWithTimeline(request.caller, caseId)
     if (lookup.restricted)
       return reply.render('integrity-cases/views/restricted.njk', {
-        header: { ...lookup.header, opened: formatDay(lookup.header.openedOn) },
+        header: lookup.header,
       })
     const { detail } = lookup
     const keeps = cases.keepsCases(request.caller)
     return reply.code(extra.errors ? 400 : 200).render('integrity-cases/views/show.njk', {
-      item: {
-        ...detail.case,
-        opened: formatDay(detail.case.openedOn),
-        target: formatDay(detail.case.targetDate),
-        closed: formatDay(detail.case.closedOn),
-      },
+      item: detail.case,
       subjects: detail.subjects,
       links: detail.links,
       named: detail.named,
       timeline,
       keeps,
       caseworkers: keeps ? await cases.caseworkers(request.caller) : [],
-      outcomes: choices(CASE_OUTCOMES),
       linkTypes: CASE_LINK_TYPES.map((value) => ({ value, text: value.replace('-', ' ') })),
       values: extra.values ?? {},
       errors: extra.errors,
-      banner:
-        extra.banner ?? ((request.query as { opened?: string }).opened === '1' ? 'Case opened' : undefined),
     })
   }
+
+  /** A case the caller may change, for a page that asks before a change: refused when restricted. */
+  async function changeableCase(request: FastifyRequest, caseId: string) {
+    const lookup = await cases.find(request.caller, caseId)
+    if (lookup.restricted) throw new ForbiddenError('This case is restricted to the caseworkers named on it')
+    return lookup.detail
+  }
+
+  async function renderClose(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    caseId: string,
+    values: Record<string, unknown> = {},
+    errors?: ReturnType<typeof formErrors>,
+  ) {
+    const detail = await changeableCase(request, caseId)
+    if (detail.case.status === 'closed') throw new NotFoundError('This case is already closed')
+    return reply.code(errors ? 400 : 200).render('integrity-cases/views/close.njk', {
+      item: detail.case,
+      outcomes: choicesOf(CASE_OUTCOMES),
+      values,
+      errors,
+    })
+  }
+
+  // Closing and taking a subject off a case each ask first, apart from the case's everyday actions.
+  app.get(
+    `${LIST}/:caseId/close`,
+    { config: { access: KEEPERS }, schema: { hide: true, params: caseParams } },
+    async (request, reply) => renderClose(request, reply, request.params.caseId),
+  )
+
+  app.get(
+    `${LIST}/:caseId/subjects/:staffMemberId/remove`,
+    {
+      config: { access: KEEPERS },
+      schema: { hide: true, params: caseParams.extend({ staffMemberId: z.string().max(100) }) },
+    },
+    async (request, reply) => {
+      const detail = await changeableCase(request, request.params.caseId)
+      const subject = detail.subjects.find((s) => s.staffMemberId === request.params.staffMemberId)
+      if (!subject) throw new NotFoundError('No such subject on this case')
+      return reply.render('integrity-cases/views/remove-subject.njk', { item: detail.case, subject })
+    },
+  )
 
   app.get(
     `${LIST}/:caseId`,
@@ -383,21 +385,27 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     async (request, reply) => renderCase(request, reply, request.params.caseId),
   )
 
+  /** Each action on a case, and what the banner says it did. */
   const actions: Record<
     string,
-    (caller: FastifyRequest['caller'], id: string, body: Record<string, string>) => Promise<unknown>
+    (caller: FastifyRequest['caller'], id: string, body: Record<string, string>) => Promise<string>
   > = {
-    subjects: (caller, id, body) => cases.addSubject(caller, id, body),
-    'remove-subject': (caller, id, body) => cases.removeSubject(caller, id, body.staffMemberId ?? ''),
-    links: (caller, id, body) => cases.addLink(caller, id, body),
-    assign: (caller, id, body) => cases.assign(caller, id, body),
-    target: (caller, id, body) => cases.setTarget(caller, id, body),
-    status: (caller, id, body) => cases.setStatus(caller, id, body),
-    close: (caller, id, body) => cases.close(caller, id, body),
-    notes: (caller, id, body) => cases.addNote(caller, id, body),
-    name: (caller, id, body) => cases.name(caller, id, body),
-    unname: (caller, id, body) => cases.unname(caller, id, body),
-    confidential: (caller, id, body) => cases.setConfidential(caller, id, body.confidential === 'yes'),
+    subjects: (caller, id, body) => cases.addSubject(caller, id, body).then(() => 'Subject added'),
+    'remove-subject': (caller, id, body) =>
+      cases.removeSubject(caller, id, body.staffMemberId ?? '').then(() => 'Subject removed from the case'),
+    links: (caller, id, body) => cases.addLink(caller, id, body).then(() => 'Register entry linked'),
+    assign: (caller, id, body) => cases.assign(caller, id, body).then(() => 'Caseworker assigned'),
+    target: async (caller, id, body) =>
+      (await cases.setTarget(caller, id, body)).targetDate ? 'Target date set' : 'Target date taken off',
+    status: async (caller, id, body) => `Case ${(await cases.setStatus(caller, id, body)).status}`,
+    close: async (caller, id, body) => `Case closed: ${(await cases.close(caller, id, body)).outcome}`,
+    notes: (caller, id, body) => cases.addNote(caller, id, body).then(() => 'Note added'),
+    name: (caller, id, body) => cases.name(caller, id, body).then(() => 'Caseworker named on the case'),
+    unname: (caller, id, body) => cases.unname(caller, id, body).then(() => 'Caseworker taken off the case'),
+    confidential: async (caller, id, body) =>
+      (await cases.setConfidential(caller, id, body.confidential === 'yes')).confidential
+        ? 'Case made confidential'
+        : 'Case opened to all caseworkers',
   }
   for (const [action, run] of Object.entries(actions)) {
     app.post(
@@ -405,10 +413,18 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
       { config: { access: KEEPERS }, schema: { hide: true, params: caseParams, body: form } },
       async (request, reply) => {
         try {
-          await run(request.caller, request.params.caseId, request.body)
-          return reply.redirect(`${LIST}/${request.params.caseId}`, 303)
+          const done = await run(request.caller, request.params.caseId, request.body)
+          return reply.flash(done).redirect(`${LIST}/${request.params.caseId}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
+          if (action === 'close')
+            return renderClose(
+              request,
+              reply,
+              request.params.caseId,
+              request.body,
+              formErrors(error.fieldErrors),
+            )
           return renderCase(request, reply, request.params.caseId, {
             errors: formErrors(error.fieldErrors),
             values: { ...request.body, action },

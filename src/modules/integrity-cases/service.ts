@@ -207,7 +207,12 @@ export class IntegrityCasesService {
   async open(
     caller: Caller,
     input: OpenCaseInput | Record<string, unknown>,
-    options: { forceId?: number; within?: (tx: Transaction, created: CaseRow) => Promise<void> } = {},
+    options: {
+      forceId?: number
+      /** Why the case is dated earlier than today (opened from a referral), for the audit trail. */
+      earlierDateReason?: string | null
+      within?: (tx: Transaction, created: CaseRow) => Promise<void>
+    } = {},
   ): Promise<CaseRow> {
     requireRole(caller, ...CASE_KEEPERS)
     const forceId = this.forceFor(caller, options.forceId)
@@ -269,7 +274,10 @@ export class IntegrityCasesService {
               entityType: CASE_ENTITY,
               entityId: id,
               action: 'open',
-              after: audited(row, subject ? { subject: subject.staffNumber } : {}),
+              after: audited(row, {
+                ...(subject ? { subject: subject.staffNumber } : {}),
+                ...(options.earlierDateReason ? { earlierDateReason: options.earlierDateReason } : {}),
+              }),
             },
             now,
           )

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CASE_TYPES, REFERRAL_STATUSES } from '../../domain/cases.js'
-import { dayField, optionalDay } from '../../domain/fields.js'
+import { dateField, optionalDateField } from '../../domain/date-input.js'
+import { earlierDateReasonField } from '../../domain/earlier-date.js'
 
 const text = (missing: string, label: string, max: number) =>
   z.string(missing).trim().min(1, missing).max(max, `${label} must be ${max} characters or fewer`)
@@ -25,10 +26,7 @@ export const newReferralSchema = z
       'Enter the evidence address as a web address starting http:// or https://',
     ),
     evidence: optionalText('The evidence', 10_000),
-    referredOn: dayField(
-      'Enter the date of the referral',
-      'Enter the date of the referral as a real date, like 14/5/2012',
-    ),
+    referredOn: dateField('Date of the referral'),
   })
   .superRefine((value, context) => {
     if (!value.evidenceUrl && !value.evidence)
@@ -38,6 +36,12 @@ export const newReferralSchema = z
         message: 'Enter the evidence: a web address, a description, or both',
       })
   })
+
+/** Accepting a referral into a case: the case is opened today unless an earlier day is given, with a reason. */
+export const acceptSchema = z.object({
+  openedOn: optionalDateField('The date the case was opened'),
+  earlierDateReason: earlierDateReasonField(),
+})
 
 export const noActionSchema = z.object({
   reason: text('Enter why no action will be taken', 'The reason', 5000),
@@ -55,10 +59,10 @@ export const referralQuerySchema = z.object({
     .union([z.enum(REFERRAL_STATUSES), z.literal('')], 'Select a status from the list')
     .optional()
     .transform((value) => value || undefined),
-  from: optionalDay('Enter the from date as a real date, like 1/9/2011').meta({
+  from: optionalDateField('Referred from').meta({
     description: 'Referred on or after',
   }),
-  to: optionalDay('Enter the to date as a real date, like 31/5/2012').meta({
+  to: optionalDateField('Referred to').meta({
     description: 'Referred on or before',
   }),
   page: z.coerce

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
 let cast: TwoForces
@@ -134,6 +135,99 @@ describe('an inspectorate referral round trip', () => {
   })
 })
 
+describe('a case opened from a referral for work begun before it was recorded (P20 #3)', () => {
+  it('may be dated earlier than today with a reason, never before the referral nor in the future', async () => {
+    const created = await inspector.post('/referrals/new', {
+      force: 'cheshire',
+      type: 'social-media misconduct',
+      finding: 'A PCSO posted a suspect’s photograph',
+      evidence: 'Screenshot of 2 May 2012',
+      'referredOn-day': '14',
+      'referredOn-month': '5',
+      'referredOn-year': '2012',
+    })
+    expect(created.statusCode).toBe(303)
+    const referralId = idFrom(created.headers.location)
+    expect((await inspector.get(`/referrals/${referralId}`)).body).toContain('Finding referred to Cheshire')
+    const page = await caseworker.get(`/referrals/${referralId}`)
+    expect(page.body).toContain('Date the case was opened')
+    expect(page.body).toContain('14 May 2012')
+
+    const accept = (openedOn: [string, string, string], reason = '') =>
+      caseworker.post(`/referrals/${referralId}/accept`, {
+        'openedOn-day': openedOn[0],
+        'openedOn-month': openedOn[1],
+        'openedOn-year': openedOn[2],
+        earlierDateReason: reason,
+        confidential: 'no',
+      })
+    const noReason = await accept(['21', '5', '2012'])
+    expect(noReason.statusCode).toBe(400)
+    expect(noReason.body).toContain('Enter why the date the case was opened is earlier than today')
+    const beforeReferral = await accept(['13', '5', '2012'], 'Begun on a phone call')
+    expect(beforeReferral.statusCode).toBe(400)
+    expect(beforeReferral.body).toContain(
+      'The date the case was opened must be on or after the date of the referral',
+    )
+    const future = await accept(['16', '6', '2012'], 'Tomorrow')
+    expect(future.statusCode).toBe(400)
+    expect(future.body).toContain('must be today or in the past')
+    const notADate = await accept(['31', '2', '2012'], 'x')
+    expect(notADate.statusCode).toBe(400)
+
+    const accepted = await accept(['21', '5', '2012'], 'Assessed on 21 May, entered after the return was due')
+    expect(accepted.statusCode).toBe(303)
+    const seen = await caseworker.get(`/referrals/${referralId}`)
+    expect(seen.body).toMatch(/Accepted into case IC\/2012\/\d{4}/)
+    const referral = await testApp.services.referrals.find(SYSTEM_CALLER, referralId)
+    const caseRow = await testApp.services.integrityCases.find(SYSTEM_CALLER, referral.caseId as string)
+    if (caseRow.restricted) throw new Error('the case should be readable')
+    expect(caseRow.detail.case.openedOn).toBe('2012-05-21')
+    // It counts in the period it was opened in: the return for the year to 31 May 2012.
+    const counts = await testApp.services.integrityCases.counts(SYSTEM_CALLER, referral.force.id, {
+      from: '2011-06-01',
+      to: '2012-05-31',
+    })
+    expect(counts.openedByType['social-media misconduct']).toBeGreaterThanOrEqual(1)
+    const inMay = await testApp.services.integrityCases.counts(SYSTEM_CALLER, referral.force.id, {
+      from: '2012-05-21',
+      to: '2012-05-21',
+    })
+    expect(inMay.total).toBe(1)
+    // The reason is in the audit trail of the referral and of the case.
+    const referralEvents = await testApp.services.audit.history(SYSTEM_CALLER, 'referral', referralId)
+    expect(referralEvents.find((event) => event.action === 'accept')?.after).toMatchObject({
+      caseOpenedOn: '2012-05-21',
+      earlierDateReason: 'Assessed on 21 May, entered after the return was due',
+    })
+    const caseEvents = await testApp.services.audit.history(
+      SYSTEM_CALLER,
+      'integrity-case',
+      referral.caseId as string,
+    )
+    expect(caseEvents.find((event) => event.action === 'open')?.after).toMatchObject({
+      openedOn: '2012-05-21',
+      earlierDateReason: 'Assessed on 21 May, entered after the return was due',
+    })
+  })
+
+  it('is opened today when no date is given, with no reason needed', async () => {
+    const referral = await testApp.services.referrals.create(SYSTEM_CALLER, {
+      force: 'cheshire',
+      type: 'other',
+      finding: 'A second finding',
+      evidence: 'Notes',
+      referredOn: '2012-06-01',
+    })
+    const accepted = await caseworker.post(`/referrals/${referral.id}/accept`, { confidential: 'no' })
+    expect(accepted.statusCode).toBe(303)
+    const found = await testApp.services.referrals.find(SYSTEM_CALLER, referral.id)
+    const caseRow = await testApp.services.integrityCases.find(SYSTEM_CALLER, found.caseId as string)
+    if (caseRow.restricted) throw new Error('the case should be readable')
+    expect(caseRow.detail.case.openedOn).toBe('2012-06-15')
+  })
+})
+
 describe('confidential cases over HTTP', () => {
   it('shows users not named on it only that it exists, in lists, pages, exports and the API', async () => {
     const secret = 'alphamarker confidential intelligence'
@@ -199,8 +293,9 @@ describe('confidential cases over HTTP', () => {
     const api = await inspector.get(
       '/api/cases/counts?force=cheshire&from=2011-09-01&to=2012-05-31&census=2012-05-31',
     )
-    // The fixture's case (February 2012) and this one; both were open on the census date.
-    expect(api.json()).toMatchObject({ total: 3, continuing: 3 })
+    // The fixture's cases (February 2012), the one accepted from a referral as of 21 May 2012, and this
+    // one; all were open on the census date.
+    expect(api.json()).toMatchObject({ total: 4, continuing: 4 })
   })
 })
 

@@ -8,8 +8,16 @@ import type { Column } from '../../spreadsheets/write.js'
 import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors } from '../../web/forms.js'
-import { exportLink, PAGE_SIZE, pagedJson, pageOf, pageWindow, pagination } from '../../web/lists.js'
+import { choicesOf, formErrors } from '../../web/forms.js'
+import {
+  exportLink,
+  PAGE_SIZE,
+  pagedJson,
+  pageOf,
+  pageWindow,
+  pagination,
+  typedValues,
+} from '../../web/lists.js'
 import { changesOf } from '../audit/present.js'
 import type { AuditEvent } from '../audit/service.js'
 import { FILTER_FIELDS, type ReferralQuery, referralQuerySchema } from './fields.js'
@@ -22,21 +30,6 @@ const LIST = '/referrals'
 
 const referralParams = z.object({ referralId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(10_000))
-const choices = (values: readonly string[]) =>
-  values.map((value) => ({ value, text: value.charAt(0).toUpperCase() + value.slice(1) }))
-const day = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-const formatDay = (iso: string | null) => (iso ? day.format(new Date(`${iso}T00:00:00Z`)) : '')
-
-const forPage = (referral: ReferralView) => ({
-  ...referral,
-  referred: formatDay(referral.referredOn),
-  responded: formatDay(referral.respondedOn),
-})
 
 function historyFor(events: AuditEvent[]) {
   return events.map((event) => ({
@@ -123,13 +116,6 @@ const countsJson = z
   })
   .meta({ id: 'ReferralCounts' })
 
-function typedValues(query: unknown): Record<string, string> {
-  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
-  return Object.fromEntries(
-    FILTER_FIELDS.map((field) => [field, typeof source[field] === 'string' ? source[field].trim() : '']),
-  )
-}
-
 export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const referrals = services.referrals
 
@@ -145,13 +131,13 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
   }
 
   app.get(LIST, { config: { access: READERS }, schema: { hide: true } }, async (request, reply) => {
-    const values = typedValues(request.query)
+    const values = typedValues(request.query, FILTER_FIELDS)
     const refers = referrals.refers(request.caller)
     const common = {
       values,
       refers,
       forces: refers ? await services.forces.references() : [],
-      statuses: choices(REFERRAL_STATUSES),
+      statuses: choicesOf(REFERRAL_STATUSES),
     }
     const parsed = referralQuerySchema.safeParse(request.query)
     if (!parsed.success) {
@@ -169,7 +155,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     return reply.render('referrals/views/list.njk', {
       ...common,
       total,
-      referrals: rows.map(forPage),
+      referrals: rows,
       counts,
       pagination: pagination(LIST, values, query.page, total),
       csvHref: exportLink(LIST, values, 'csv'),
@@ -201,7 +187,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       values,
       errors,
       forces: await services.forces.references(),
-      types: choices(CASE_TYPES),
+      types: choicesOf(CASE_TYPES),
     })
   }
 
@@ -217,7 +203,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (request, reply) => {
       try {
         const created = await referrals.create(request.caller, request.body)
-        return reply.redirect(`${LIST}/${created.id}?referred=1`, 303)
+        return reply.flash(`Finding referred to ${created.force.name}`).redirect(`${LIST}/${created.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return newPage(reply, request.body, formErrors(error.fieldErrors))
@@ -232,15 +218,17 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string> } = {},
   ) {
     const { referral, history } = await referrals.findWithHistory(request.caller, referralId)
-    const answers = request.caller.scope.kind === 'force' && referral.status === 'awaiting response'
+    const forForce = request.caller.scope.kind === 'force'
+    const answers = forForce && referral.status === 'awaiting response'
     return reply.code(extra.errors ? 400 : 200).render('referrals/views/show.njk', {
-      referral: forPage(referral),
+      referral,
+      // Once this one is answered, the way on to the one that has waited longest.
+      waiting: forForce && !answers ? await referrals.nextWaiting(request.caller, referral.id) : undefined,
       history: historyFor(history),
       answers,
       caseworkers: answers ? await services.integrityCases.caseworkers(request.caller) : [],
       values: extra.values ?? {},
       errors: extra.errors,
-      referred: (request.query as { referred?: string }).referred === '1',
     })
   }
 
@@ -250,16 +238,19 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (request, reply) => renderReferral(request, reply, request.params.referralId),
   )
 
+  /** The force's two answers, and what the banner says each did. */
   for (const [action, run] of [
     [
       'accept',
-      (request: FastifyRequest, id: string, body: Record<string, string>) =>
-        referrals.accept(request.caller, id, body),
+      async (request: FastifyRequest, id: string, body: Record<string, string>) =>
+        `Accepted into case ${(await referrals.accept(request.caller, id, body)).case?.reference}`,
     ],
     [
       'no-action',
-      (request: FastifyRequest, id: string, body: Record<string, string>) =>
-        referrals.noAction(request.caller, id, body),
+      async (request: FastifyRequest, id: string, body: Record<string, string>) => {
+        await referrals.noAction(request.caller, id, body)
+        return 'No action recorded'
+      },
     ],
   ] as const) {
     app.post(
@@ -267,8 +258,8 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       { config: { access: CASEWORKERS }, schema: { hide: true, params: referralParams, body: form } },
       async (request, reply) => {
         try {
-          await run(request, request.params.referralId, request.body)
-          return reply.redirect(`${LIST}/${request.params.referralId}`, 303)
+          const done = await run(request, request.params.referralId, request.body)
+          return reply.flash(done).redirect(`${LIST}/${request.params.referralId}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
           return renderReferral(request, reply, request.params.referralId, {

@@ -4,6 +4,7 @@ import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
 import type { ReferralStatus } from '../../domain/cases.js'
+import { earlierDateProblems } from '../../domain/earlier-date.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
@@ -11,7 +12,7 @@ import { parseOrThrow } from '../../domain/validation.js'
 import { type AuditEvent, type AuditService, appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { IntegrityCasesService } from '../integrity-cases/service.js'
-import { newReferralSchema, noActionSchema } from './fields.js'
+import { acceptSchema, newReferralSchema, noActionSchema } from './fields.js'
 import { referrals } from './schema.js'
 
 /** Who reads referrals: the inspectorate (all forces) and the force's caseworkers (their own). */
@@ -20,7 +21,11 @@ export const REFERRAL_ENTITY = 'referral'
 
 export type ReferralRow = typeof referrals.$inferSelect
 /** A checked referral, its force found: what `createWithin` writes. */
-export type PreparedReferral = Omit<z.infer<typeof newReferralSchema>, 'force'> & { force: ForceReference }
+export type PreparedReferral = Omit<z.infer<typeof newReferralSchema>, 'force'> & {
+  force: ForceReference
+  /** Why it is dated earlier than the day it is recorded (desk research done in its period), for the audit trail. */
+  earlierDateReason?: string | null
+}
 export interface ReferralView extends ReferralRow {
   force: ForceReference
   /** The case it was accepted into, as far as the caller may know it (reference, status, outcome). */
@@ -147,7 +152,9 @@ export class ReferralsService {
         entityType: REFERRAL_ENTITY,
         entityId: created.id,
         action: 'refer',
-        after: created,
+        after: values.earlierDateReason
+          ? { ...created, earlierDateReason: values.earlierDateReason }
+          : created,
       },
       now,
     )
@@ -262,24 +269,35 @@ export class ReferralsService {
 
   /**
    * The force accepts a referral into a new case (source: inspectorate referral), in one transaction
-   * with the case's opening; the case takes the referral's type and, unless given, its finding.
+   * with the case's opening; the case takes the referral's type and, unless given, its finding. The
+   * case is opened today, or on an earlier day with a reason (work begun before it was recorded), never
+   * before the referral was made: so it counts in the data return of the period it was opened in.
    */
   async accept(caller: Caller, referralId: string, input: Record<string, unknown>): Promise<ReferralView> {
     requireRole(caller, 'force-caseworker')
     const row = await this.find(caller, referralId)
     this.checkAnswerable(caller, row)
     const today = londonToday(this.now())
+    const { openedOn = today, earlierDateReason } = parseOrThrow(acceptSchema, input)
+    const problems = earlierDateProblems(
+      {
+        field: 'openedOn',
+        label: 'The date the case was opened',
+        reasonField: 'earlierDateReason',
+        today,
+        earliest: { day: row.referredOn, what: 'the date of the referral' },
+      },
+      openedOn,
+      earlierDateReason,
+    )
+    if (Object.keys(problems).length) throw new ValidationError(problems)
+    const earlier = openedOn < today ? { earlierDateReason } : {}
     const summary = typeof input.summary === 'string' && input.summary.trim() ? input.summary : row.finding
     await this.cases.open(
       caller,
+      { ...input, type: row.type, source: 'inspectorate referral', openedOn, summary },
       {
-        ...input,
-        type: row.type,
-        source: 'inspectorate referral',
-        openedOn: typeof input.openedOn === 'string' && input.openedOn.trim() ? input.openedOn : today,
-        summary,
-      },
-      {
+        ...earlier,
         within: async (tx, created) => {
           const now = this.now()
           const [updated] = await tx
@@ -303,7 +321,13 @@ export class ReferralsService {
               entityType: REFERRAL_ENTITY,
               entityId: row.id,
               action: 'accept',
-              after: { status: 'accepted', caseId: created.id, caseReference: created.reference },
+              after: {
+                status: 'accepted',
+                caseId: created.id,
+                caseReference: created.reference,
+                caseOpenedOn: openedOn,
+                ...earlier,
+              },
             },
             now,
           )
@@ -311,6 +335,26 @@ export class ReferralsService {
       },
     )
     return this.find(caller, referralId)
+  }
+
+  /**
+   * The referral that has waited longest for the force's answer, other than `exceptId` (the one just
+   * answered), and how many wait: the way on from one answer to the next.
+   */
+  async nextWaiting(caller: Caller, exceptId: string): Promise<{ next?: ReferralRow; waiting: number }> {
+    requireRole(caller, ...REFERRAL_READERS)
+    const forceId = this.readingForce(caller)
+    const where = and(whereOf({ forceId, status: 'awaiting response' }), sql`${referrals.id} <> ${exceptId}`)
+    return inScope(this.db, caller.scope, async (tx) => {
+      const [next] = await tx
+        .select()
+        .from(referrals)
+        .where(where)
+        .orderBy(asc(referrals.referredOn), asc(referrals.createdAt), asc(referrals.id))
+        .limit(1)
+      const [counted] = await tx.select({ value: count() }).from(referrals).where(where)
+      return { next, waiting: counted?.value ?? 0 }
+    })
   }
 
   /** The force records that it will take no action, and why. */

@@ -28,6 +28,10 @@ const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
     '/business-interests/:businessInterestId/appeal':
       'linked from a refused application on “Your second jobs”; the demo’s own applications are not refused',
   },
+  researcher: {
+    '/research/:exerciseCode/profiles/:researchProfileId/refer':
+      'linked from “Refer confirmed instances” for each profile with confirmed instances; the demo’s flagged posts still wait for review',
+  },
   inspector: {
     '/inspections/:inspectionId/forces/:forceCode/self-assessment/areas/:areaCode':
       'the force’s form for an area; the inspectorate reads every answer on the self-assessment page, where the area page sends it',

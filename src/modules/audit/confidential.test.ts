@@ -56,7 +56,9 @@ beforeAll(async () => {
   inspectorateToken = (
     await services.apiTokens.create(SYSTEM_CALLER, { name: 'inspectorate token', role: 'inspectorate-admin' })
   ).token
-  expect((await agents.caseworker.post(`/cases/${caseId}/subjects`, { staffNumber })).statusCode).toBe(303)
+  expect(
+    (await agents.caseworker.post(`/cases/${caseId}/subjects`, { person: staffNumber })).statusCode,
+  ).toBe(303)
   expect((await agents.caseworker.post(`/cases/${caseId}/notes`, { text: NOTE })).statusCode).toBe(303)
 })
 afterAll(() => testApp.close())

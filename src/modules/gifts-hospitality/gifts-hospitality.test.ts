@@ -308,13 +308,13 @@ describe('the register for caseworkers', () => {
   it('records a declaration on behalf of a member of staff by staff number', async () => {
     const unknown = await caseworker.post('/gifts-hospitality/new', {
       ...validDeclaration,
-      staffNumber: 'NOPE1',
+      person: 'NOPE1',
     })
     expect(unknown.statusCode).toBe(400)
-    expect(unknown.body).toContain('There is no member of staff with staff number NOPE1 on the roster')
+    expect(unknown.body).toContain('No one in your force has a name or staff number containing “NOPE1”')
     const made = await caseworker.post('/gifts-hospitality/new', {
       ...validDeclaration,
-      staffNumber: 'alpha0001',
+      person: 'alpha0001',
     })
     expect(made.statusCode).toBe(303)
   })

@@ -13,6 +13,7 @@ import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
 import { registerImportPages } from '../../web/import-routes.js'
 import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { historyOf } from '../audit/present.js'
+import { personFromForm } from '../roster/picker.js'
 import { IMPORT_COLUMNS } from './fields.js'
 import { FILTER_FIELDS, type GiftQuery, giftQuerySchema, toGiftFilter } from './filters.js'
 import type { GiftView } from './service.js'
@@ -255,8 +256,21 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
     { config: { access: KEEPERS }, schema: { hide: true, body: form } },
     async (request, reply) => {
       try {
-        const gift = await gifts.record(request.caller, request.body)
-        return reply.flash('Declaration recorded').redirect(`${LIST}/${gift.id}`, 303)
+        // The member of staff is found by name or staff number; when several match, the form asks which.
+        const { member, candidates } = await personFromForm(
+          services.roster,
+          request.caller,
+          request.body,
+          true,
+        )
+        if (candidates)
+          return reply.render('gifts-hospitality/views/new.njk', {
+            values: request.body,
+            choices: CHOICES,
+            candidates,
+          })
+        const gift = await gifts.record(request.caller, { ...request.body, staffNumber: member?.staffNumber })
+        return reply.flash(`Declaration recorded for ${member?.name}`).redirect(`${LIST}/${gift.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('gifts-hospitality/views/new.njk', {

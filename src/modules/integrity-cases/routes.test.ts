@@ -45,7 +45,7 @@ describe('a case’s pages', () => {
       summary: 'Misuse of the command and control system',
       ...date('openedOn', '3', '10', '2011'),
       ...date('targetDate', '31', '3', '2012'),
-      staffNumber: 'ALPHA0001',
+      person: 'ALPHA0001',
       confidential: 'no',
     })
     expect(opened.statusCode).toBe(303)

@@ -25,6 +25,8 @@ import {
   sortableHead,
   typedValues,
 } from '../../web/lists.js'
+import { personFromForm } from '../roster/picker.js'
+import type { StaffMember } from '../roster/service.js'
 import { type CaseQuery, caseQuerySchema, countsQuerySchema, FILTER_FIELDS } from './fields.js'
 import type { CaseFilter, CaseListRow } from './service.js'
 
@@ -277,12 +279,14 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
   async function newPage(
     request: FastifyRequest,
     reply: FastifyReply,
-    values: Record<string, string>,
+    values: Record<string, unknown>,
     errors?: ReturnType<typeof formErrors>,
+    candidates?: StaffMember[],
   ) {
     return reply.code(errors ? 400 : 200).render('integrity-cases/views/new.njk', {
       values,
       errors,
+      candidates,
       types: choicesOf(CASE_TYPES),
       sources: choicesOf(CASE_SOURCES),
       caseworkers: await cases.caseworkers(request.caller),
@@ -298,7 +302,12 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     { config: { access: KEEPERS }, schema: { hide: true, body: form } },
     async (request, reply) => {
       try {
-        const created = await cases.open(request.caller, request.body)
+        const { member, candidates } = await personFromForm(services.roster, request.caller, request.body)
+        if (candidates) return newPage(request, reply, request.body, undefined, candidates)
+        const created = await cases.open(request.caller, {
+          ...request.body,
+          staffNumber: member?.staffNumber,
+        })
         return reply.flash(`Case ${created.reference} opened`).redirect(`${LIST}/${created.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
@@ -311,7 +320,12 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     request: FastifyRequest,
     reply: FastifyReply,
     caseId: string,
-    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string> } = {},
+    extra: {
+      errors?: ReturnType<typeof formErrors>
+      values?: Record<string, unknown>
+      /** The members of staff a subject's name matched, to choose from. */
+      candidates?: StaffMember[]
+    } = {},
   ) {
     const { lookup, timeline } = await cases.findWithTimeline(request.caller, caseId)
     if (lookup.restricted)
@@ -331,6 +345,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
       linkTypes: CASE_LINK_TYPES.map((value) => ({ value, text: value.replace('-', ' ') })),
       values: extra.values ?? {},
       errors: extra.errors,
+      candidates: extra.candidates,
     })
   }
 
@@ -385,12 +400,36 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     async (request, reply) => renderCase(request, reply, request.params.caseId),
   )
 
+  // A subject is found by name or staff number; when several match, the case page asks which.
+  app.post(
+    `${LIST}/:caseId/subjects`,
+    { config: { access: KEEPERS }, schema: { hide: true, params: caseParams, body: form } },
+    async (request, reply) => {
+      const { caseId } = request.params
+      await cases.checkChangeable(request.caller, caseId)
+      const values = { ...request.body, action: 'subjects' }
+      try {
+        const { member, candidates } = await personFromForm(
+          services.roster,
+          request.caller,
+          request.body,
+          true,
+        )
+        if (candidates) return renderCase(request, reply, caseId, { values, candidates })
+        await cases.addSubject(request.caller, caseId, { staffNumber: member?.staffNumber })
+        return reply.flash(`${member?.name} added as a subject`).redirect(`${LIST}/${caseId}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return renderCase(request, reply, caseId, { errors: formErrors(error.fieldErrors), values })
+      }
+    },
+  )
+
   /** Each action on a case, and what the banner says it did. */
   const actions: Record<
     string,
     (caller: FastifyRequest['caller'], id: string, body: Record<string, string>) => Promise<string>
   > = {
-    subjects: (caller, id, body) => cases.addSubject(caller, id, body).then(() => 'Subject added'),
     'remove-subject': (caller, id, body) =>
       cases.removeSubject(caller, id, body.staffMemberId ?? '').then(() => 'Subject removed from the case'),
     links: (caller, id, body) => cases.addLink(caller, id, body).then(() => 'Register entry linked'),
@@ -536,7 +575,12 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     },
     async (request, reply) => {
       try {
-        const created = await cases.open(request.caller, request.body)
+        const { member, candidates } = await personFromForm(services.roster, request.caller, request.body)
+        if (candidates) return newPage(request, reply, request.body, undefined, candidates)
+        const created = await cases.open(request.caller, {
+          ...request.body,
+          staffNumber: member?.staffNumber,
+        })
         const { lookup } = await cases.findWithTimeline(request.caller, created.id)
         if (lookup.restricted) throw new Error('the new case is not readable')
         return reply.code(201).send(toJson(lookup.detail.case))

@@ -493,6 +493,15 @@ export class IntegrityCasesService {
     })
   }
 
+  /**
+   * Refuses (403, or 404 for another force's case) a caller who may not change the case, before a page
+   * looks anything up for them (the members of staff a subject's name matches, say).
+   */
+  async checkChangeable(caller: Caller, caseId: string): Promise<void> {
+    requireRole(caller, ...CASE_KEEPERS)
+    await this.writableCaseForce(caller, caseId)
+  }
+
   async addSubject(caller: Caller, caseId: string, input: Record<string, unknown>): Promise<CaseRow> {
     requireRole(caller, ...CASE_KEEPERS)
     const forceId = await this.writableCaseForce(caller, caseId)

@@ -58,7 +58,7 @@ describe('an inspectorate referral round trip', () => {
     expect(list.body).toContain('A PC posted a photograph')
     const page = await caseworker.get(`/referrals/${referralId}`)
     expect(page.body).toContain('Accept into a new case')
-    const accepted = await caseworker.post(`/referrals/${referralId}/accept`, { staffNumber: 'ALPHA0001' })
+    const accepted = await caseworker.post(`/referrals/${referralId}/accept`, { person: 'ALPHA0001' })
     expect(accepted.statusCode).toBe(303)
     const again = await caseworker.post(`/referrals/${referralId}/no-action`, { reason: 'Too late' })
     expect(again.statusCode).toBe(400)

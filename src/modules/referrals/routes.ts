@@ -20,6 +20,8 @@ import {
 } from '../../web/lists.js'
 import { changesOf } from '../audit/present.js'
 import type { AuditEvent } from '../audit/service.js'
+import { personFromForm } from '../roster/picker.js'
+import type { StaffMember } from '../roster/service.js'
 import { FILTER_FIELDS, type ReferralQuery, referralQuerySchema } from './fields.js'
 import type { ReferralFilter, ReferralView } from './service.js'
 
@@ -215,7 +217,12 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     request: FastifyRequest,
     reply: FastifyReply,
     referralId: string,
-    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string> } = {},
+    extra: {
+      errors?: ReturnType<typeof formErrors>
+      values?: Record<string, unknown>
+      /** The members of staff the subject's name matched, to choose from. */
+      candidates?: StaffMember[]
+    } = {},
   ) {
     const { referral, history } = await referrals.findWithHistory(request.caller, referralId)
     const forForce = request.caller.scope.kind === 'force'
@@ -229,6 +236,7 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       caseworkers: answers ? await services.integrityCases.caseworkers(request.caller) : [],
       values: extra.values ?? {},
       errors: extra.errors,
+      candidates: extra.candidates,
     })
   }
 
@@ -242,8 +250,16 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
   for (const [action, run] of [
     [
       'accept',
-      async (request: FastifyRequest, id: string, body: Record<string, string>) =>
-        `Accepted into case ${(await referrals.accept(request.caller, id, body)).case?.reference}`,
+      async (request: FastifyRequest, id: string, body: Record<string, string>) => {
+        // The subject, if any, is found by name or staff number; when several match, the page asks which.
+        const { member, candidates } = await personFromForm(services.roster, request.caller, body)
+        if (candidates) return { candidates }
+        const accepted = await referrals.accept(request.caller, id, {
+          ...body,
+          staffNumber: member?.staffNumber,
+        })
+        return `Accepted into case ${accepted.case?.reference}`
+      },
     ],
     [
       'no-action',
@@ -259,6 +275,11 @@ export const referralsRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       async (request, reply) => {
         try {
           const done = await run(request, request.params.referralId, request.body)
+          if (typeof done !== 'string')
+            return renderReferral(request, reply, request.params.referralId, {
+              values: { ...request.body, action },
+              candidates: done.candidates,
+            })
           return reply.flash(done).redirect(`${LIST}/${request.params.referralId}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error

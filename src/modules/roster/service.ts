@@ -381,6 +381,33 @@ export class RosterService {
     return this.toMembers(rows.filter((row) => row.forceId === scope.forceId))
   }
 
+  /**
+   * Whom a form means by a name or staff number typed into it (a case's subject, a declaration recorded
+   * for someone): the member chosen from an earlier search's results (`chosenId`, the caller's own force
+   * only); else the member whose staff number it is (leavers too), or the one serving member whose name
+   * or staff number contains it. Several serving members match: the candidates to choose from. No one:
+   * an empty list. Within the caller's force only, as `search`.
+   */
+  async pick(
+    caller: Caller,
+    text: string,
+    chosenId?: string,
+  ): Promise<{ member: StaffMember } | { candidates: StaffMember[] }> {
+    const { scope } = caller
+    if (scope.kind !== 'force') return { candidates: [] }
+    if (chosenId) {
+      const chosen = await this.find(caller, chosenId).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined
+        throw error
+      })
+      if (chosen && chosen.force.id === scope.forceId) return { member: chosen }
+    }
+    const exact = text.trim() ? await this.findByStaffNumber(caller, scope.forceId, text) : undefined
+    if (exact) return { member: exact }
+    const candidates = await this.search(caller, text)
+    return candidates.length === 1 ? { member: candidates[0] as StaffMember } : { candidates }
+  }
+
   // --- imports ---------------------------------------------------------------------------------------
 
   /**

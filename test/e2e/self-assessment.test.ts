@@ -102,7 +102,8 @@ describe.skipIf(shouldSkipBrowserTests())(
       await page.getByLabel('Find the member of staff').fill('Stand-in')
       await page.getByRole('button', { name: 'Search' }).click()
       await page.getByLabel('Sally Stand-in, Chief Superintendent').check()
-      const dates = { validFrom: ['1', '6', '2012'], validTo: ['31', '12', '2012'] } as const
+      // Ending far ahead, so it is still in force (and revocable) whatever today is.
+      const dates = { validFrom: ['1', '6', '2012'], validTo: ['31', '12', '2099'] } as const
       for (const [name, label] of [
         ['validFrom', 'Start date'],
         ['validTo', 'End date'],
@@ -118,7 +119,7 @@ describe.skipIf(shouldSkipBrowserTests())(
       await page.getByRole('button', { name: 'Record the delegation' }).click()
       await page.waitForURL('**/self-assessments/sign-off')
       expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Delegation recorded')
-      expect(await textOf(page.locator('main'))).toContain('1 June 2012 to 31 December 2012')
+      expect(await textOf(page.locator('main'))).toContain('1 June 2012 to 31 December 2099')
       await page.getByRole('link', { name: /Revoke the delegation to Sally Stand-in/ }).click()
       expect(await textOf(page.locator('h1'))).toBe('Are you sure you want to revoke this delegation?')
       await expectAccessible(page)

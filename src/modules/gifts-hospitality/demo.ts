@@ -60,7 +60,7 @@ const OFFERS = [
     'Radio Systems plc',
     'supplier',
     '60',
-    '2012-12-14',
+    '2012-12-06',
     'declined',
     null,
   ],

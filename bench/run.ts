@@ -1,8 +1,8 @@
 // `npm run bench`: Probity at the size of England and Wales. On a fresh database (in-memory PGlite, or a
 // throwaway database on the PostgreSQL server DATABASE_URL names) it seeds the national dataset, then
 // measures the HTTP routes under 50 connections beside a bare Fastify route, all 44 data returns, every
-// press release and report and the national review, a 1,000,000-row register import beside COPY, and
-// screening 1,000,000 social-media posts. It prints tables, says which targets hold, and writes
+// press release and report and the national review, a 1,000,000-row register import beside COPY, what a
+// 50 MB bad upload does to /healthz, and screening 1,000,000 social-media posts. It prints tables, says which targets hold, and writes
 // bench/results.json. Nothing asserts: figures depend on the machine, so they are reported, not tested.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -18,6 +18,7 @@ import { benchDatabase } from './database.js'
 import { benchHttp, CONNECTIONS, type HttpRow } from './http.js'
 import { benchDataReturns, benchPublications } from './inspection.js'
 import { benchRegisterImport } from './register-import.js'
+import { benchUpload } from './upload.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const YEARS = Number(process.env.BENCH_YEARS ?? 10)
@@ -63,6 +64,7 @@ try {
   const dataReturns = await benchDataReturns(services, national.inspectionCode)
   const publications = await benchPublications(services, national.inspectionCode)
   const registerImport = await benchRegisterImport()
+  const uploads = await benchUpload()
 
   // Screening (and importing) 1,000,000 posts, in a process of its own for its peak memory.
   execFileSync(
@@ -102,6 +104,18 @@ try {
       figure: `${Math.round(100 * registerImport.ratio)}%`,
       met: registerImport.ratio >= 0.5,
     },
+    ...uploads.flatMap((upload) => [
+      {
+        target: `event loop held < 50 ms (CPU) at a time while ${upload.file} (${upload.megabytes} MB) is checked`,
+        figure: `${upload.longestTurnCpuMs} ms`,
+        met: upload.longestTurnCpuMs < 50,
+      },
+      {
+        target: `/healthz answers < 100 ms while ${upload.file} is checked`,
+        figure: `max ${upload.healthzMaxMs} ms over ${upload.healthzAnswered} requests`,
+        met: upload.healthzMaxMs < 100,
+      },
+    ]),
   ]
 
   console.log(`\nProbity benchmark on ${database.kind} (${version?.version.split(',')[0]})`)
@@ -122,6 +136,8 @@ try {
   ])
   console.log('\nRegister import (gifts and hospitality CSV):')
   console.table([registerImport])
+  console.log('\nA large bad upload beside /healthz:')
+  console.table(uploads)
   console.log('\nTargets:')
   console.table(targets)
 
@@ -134,6 +150,7 @@ try {
     dataReturns,
     publications,
     registerImport,
+    uploads,
     deskResearch,
     targets,
   }

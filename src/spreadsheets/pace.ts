@@ -10,12 +10,15 @@ export const TURN_MILLISECONDS = 10
  * requests that arrived meanwhile are answered. Cheaper than yielding every row, and unlike every N
  * rows it holds whatever a row costs.
  */
-export function pacer(turnMilliseconds = TURN_MILLISECONDS): () => Promise<void> | undefined {
-  let turnStarted = performance.now()
+export function pacer(
+  turnMilliseconds = TURN_MILLISECONDS,
+  clock: () => number = () => performance.now(),
+): () => Promise<void> | undefined {
+  let turnStarted = clock()
   return () => {
-    if (performance.now() - turnStarted < turnMilliseconds) return undefined
+    if (clock() - turnStarted < turnMilliseconds) return undefined
     return nextTurn().then(() => {
-      turnStarted = performance.now()
+      turnStarted = clock()
     })
   }
 }

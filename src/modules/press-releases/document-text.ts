@@ -1,6 +1,7 @@
 import { convert } from 'html-to-text'
 import mammoth from 'mammoth'
 import { extractText, getDocumentProxy } from 'unpdf'
+import { ArchiveError, ZipArchive, type ZipLimits } from '../../spreadsheets/zip.js'
 import { textProblem, unreadableReason } from './document.js'
 import type { DocumentKind } from './schema.js'
 
@@ -12,6 +13,19 @@ import type { DocumentKind } from './schema.js'
 
 /** How many documents one upload takes, and how large each may be. */
 export const DOCUMENT_LIMITS = { files: 20, bytes: 5 * 1024 * 1024 } as const
+
+/**
+ * What a Word document (a zip) may unzip to, checked while it is inflated before mammoth reads it: mammoth
+ * inflates every part into memory without a limit. A real 5 MB document unzips to a few times that.
+ */
+export const DOCUMENT_ZIP_LIMITS: ZipLimits = {
+  zipEntries: 1_000,
+  expandedBytes: 50 * 1024 * 1024,
+  expansionRatio: 200,
+}
+
+/** Pages of a PDF read at most: a press release or report has tens; a 5 MB file can claim hundreds of thousands. */
+export const PDF_MAX_PAGES = 500
 
 /** A document that cannot be read: the reason is a sentence for the person who gave it. */
 export class UnreadableDocumentError extends Error {}
@@ -59,12 +73,26 @@ interface PdfTextItem {
  * wider than a line (a new paragraph), so the extractor sees paragraphs and list items as blocks.
  */
 async function pdfToText(bytes: Uint8Array): Promise<string> {
-  let document: Awaited<ReturnType<typeof getDocumentProxy>>
+  let document: Awaited<ReturnType<typeof getDocumentProxy>> | undefined
   try {
     document = await getDocumentProxy(new Uint8Array(bytes))
-  } catch {
+    if (document.numPages > PDF_MAX_PAGES)
+      throw new UnreadableDocumentError(
+        `the PDF has ${document.numPages.toLocaleString('en-GB')} pages, more than the ${PDF_MAX_PAGES} a document may have`,
+      )
+    return await pdfPagesText(document)
+  } catch (error) {
+    if (error instanceof UnreadableDocumentError) throw error
+    // PDF.js names its errors: a password, or anything else wrong with the file (a damaged page too).
+    if ((error as Error | undefined)?.name === 'PasswordException')
+      throw new UnreadableDocumentError('the PDF is protected by a password: give one without it')
     throw new UnreadableDocumentError('it is a damaged PDF file that cannot be read')
+  } finally {
+    await document?.destroy()
   }
+}
+
+async function pdfPagesText(document: Awaited<ReturnType<typeof getDocumentProxy>>): Promise<string> {
   const pages: string[] = []
   for (let number = 1; number <= document.numPages; number++) {
     const page = await document.getPage(number)
@@ -104,9 +132,16 @@ async function pdfToText(bytes: Uint8Array): Promise<string> {
   return pages.join('\n\n')
 }
 
-async function docxToText(bytes: Uint8Array): Promise<string> {
+async function docxToText(filename: string, bytes: Uint8Array): Promise<string> {
+  const buffer = Buffer.from(bytes)
   try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes) })
+    await ZipArchive.check(buffer, filename, DOCUMENT_ZIP_LIMITS, 'document')
+  } catch (error) {
+    if (error instanceof ArchiveError) throw new UnreadableDocumentError(error.message)
+    throw new UnreadableDocumentError('it is a damaged ZIP file, not a Word (DOCX) document')
+  }
+  try {
+    const result = await mammoth.extractRawText({ buffer })
     return result.value
   } catch {
     throw new UnreadableDocumentError(
@@ -144,7 +179,7 @@ export async function documentText(
   } else if (head.startsWith(ZIP_MAGIC)) {
     if (!isDocx(bytes)) throw new UnreadableDocumentError('it is a ZIP or spreadsheet file, not a document')
     kind = 'docx'
-    text = await docxToText(bytes)
+    text = await docxToText(filename, bytes)
   } else {
     const reason = unreadableReason(bytes)
     if (reason) throw new UnreadableDocumentError(reason)

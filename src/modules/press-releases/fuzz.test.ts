@@ -4,9 +4,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { damagedCopies } from '../../../test/support/damage.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
-import { zip } from '../../../test/support/zip.js'
+import { type ZipPart, zip } from '../../../test/support/zip.js'
 import { ValidationError } from '../../domain/errors.js'
-import { documentText, UnreadableDocumentError } from './document-text.js'
+import { DOCUMENT_ZIP_LIMITS, documentText, PDF_MAX_PAGES, UnreadableDocumentError } from './document-text.js'
 import { extractPressRelease } from './extractor.js'
 import { shippedForces } from './forces.js'
 
@@ -20,12 +20,15 @@ import { shippedForces } from './forces.js'
 const forces = shippedForces()
 const release = fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, 'cheshire.txt'), 'utf8')
 
-/** A one-page PDF whose text is `text`, with a correct cross-reference table. */
-function pdf(text: string): Buffer {
+/**
+ * A one-page PDF whose text is `text`, with a correct cross-reference table; `claimedPages` is what its
+ * page tree says it holds (a hostile file can claim any number).
+ */
+function pdf(text: string, claimedPages = 1): Buffer {
   const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/[()\\]/g, '\\$&')}) Tj ET`
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    `<< /Type /Pages /Kids [${'3 0 R '.repeat(claimedPages)}] /Count ${claimedPages} >>`,
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
     `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
@@ -43,8 +46,8 @@ function pdf(text: string): Buffer {
   return Buffer.from(body, 'latin1')
 }
 
-/** A Word document whose paragraphs are `paragraphs`. */
-function docx(paragraphs: string[]): Buffer {
+/** A Word document whose paragraphs are `paragraphs`, with `extra` parts beside them. */
+function docx(paragraphs: string[], extra: ZipPart[] = []): Buffer {
   const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
   return zip([
     {
@@ -61,6 +64,7 @@ function docx(paragraphs: string[]): Buffer {
         .map((paragraph) => `<w:p><w:r><w:t xml:space="preserve">${xml(paragraph)}</w:t></w:r></w:p>`)
         .join('')}</w:body></w:document>`,
     },
+    ...extra,
   ])
 }
 
@@ -129,4 +133,39 @@ describe('the press-release document readers', () => {
   it('read or refuse damaged documents of every kind, throwing nothing else', async () => {
     await fc.assert(fc.asyncProperty(damaged, readAndExtract), { numRuns: 150 })
   }, 120_000)
+
+  it('refuse a Word document that unzips too far before the Word reader inflates it', async () => {
+    const paragraphs = release.split(/\n\s*\n/)
+    const tooFar = DOCUMENT_ZIP_LIMITS.expandedBytes + 1024 * 1024
+    // Parts that say what they inflate to are refused from the zip's directory, before anything is
+    // inflated: 20 MB of zeros, under the size limit, compresses a thousandfold.
+    const honestBomb = docx(paragraphs, [
+      { name: 'word/media/padding.bin', data: Buffer.alloc(20 * 1024 * 1024) },
+    ])
+    await expect(documentText('bomb.docx', honestBomb)).rejects.toThrow(
+      'bomb.docx expands more than 200 times when unzipped, which no real document does',
+    )
+    // Many parts each small enough to be let through on its own ratio, too large together.
+    const megabyte = Buffer.alloc(1024 * 1024)
+    const manyParts = docx(
+      paragraphs,
+      Array.from({ length: 51 }, (_, index) => ({ name: `word/media/part${index}.bin`, data: megabyte })),
+    )
+    await expect(documentText('parts.docx', manyParts)).rejects.toThrow(
+      'parts.docx expands to more than 50 MB when unzipped, the most a document may',
+    )
+    // A part whose directory lies about its size is stopped once it inflates past what it said.
+    const lyingBomb = docx(paragraphs, [
+      { name: 'word/media/padding.bin', data: Buffer.alloc(tooFar), declaredSize: 10 },
+    ])
+    await expect(documentText('lies.docx', lyingBomb)).rejects.toThrow('it is a damaged ZIP file')
+  }, 60_000)
+
+  it('refuse a PDF that claims more pages than a document has, and read one that has few', async () => {
+    const line = 'Cheshire Constabulary has made progress'
+    expect((await documentText('short.pdf', pdf(line, 3))).text).toContain(line)
+    await expect(documentText('long.pdf', pdf(line, PDF_MAX_PAGES + 1))).rejects.toThrow(
+      `the PDF has 501 pages, more than the ${PDF_MAX_PAGES} a document may have`,
+    )
+  })
 })

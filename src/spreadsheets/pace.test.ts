@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { pacer, TURN_MILLISECONDS } from './pace.js'
+
+/** The pacer on a clock the test moves: it lets the event loop turn once its work has held it long enough. */
+describe('pacer', () => {
+  it('lets the loop turn only after a turn’s worth of work, then starts counting again', async () => {
+    let now = 1_000
+    const pace = pacer(TURN_MILLISECONDS, () => now)
+    now += TURN_MILLISECONDS - 1
+    expect(pace()).toBeUndefined()
+
+    now += 1
+    let otherWorkRan = false
+    setImmediate(() => {
+      otherWorkRan = true
+    })
+    const turn = pace()
+    expect(turn).toBeInstanceOf(Promise)
+    await turn
+    // What was waiting on the loop (another request, /healthz) ran during the pause.
+    expect(otherWorkRan).toBe(true)
+    expect(pace()).toBeUndefined()
+    now += TURN_MILLISECONDS
+    expect(pace()).toBeInstanceOf(Promise)
+  })
+})

@@ -88,6 +88,18 @@ export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
 }
 
+/** Fills a GOV.UK date input (the group its legend names) with a day, a month and a year. */
+export async function fillDate(
+  page: Page,
+  legend: string,
+  [day, month, year]: readonly [string, string, string],
+) {
+  const group = page.getByRole('group', { name: legend })
+  await group.getByLabel('Day').fill(day)
+  await group.getByLabel('Month').fill(month)
+  await group.getByLabel('Year').fill(year)
+}
+
 export interface BrowserSession {
   testApp: TestApp
   page: Page

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { dayField, isoDay, optionalText, requiredText } from '../../domain/fields.js'
+import { dateField, optionalDateField } from '../../domain/date-input.js'
+import { optionalText, requiredText } from '../../domain/fields.js'
 
 /** A document attached to a version: the kinds of file people read policies in, up to 5 MB. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -15,21 +16,6 @@ const yesNo = (missing: string) =>
     .union([z.boolean(), z.string()], missing)
     .optional()
     .transform((value) => value === true || value === 'yes' || value === 'true')
-
-const optionalDayField = (wrong: string) =>
-  z
-    .string(wrong)
-    .optional()
-    .nullable()
-    .transform((value, context) => {
-      if (!value?.trim()) return null
-      const day = isoDay(value)
-      if (!day) {
-        context.addIssue({ code: 'custom', message: wrong })
-        return z.NEVER
-      }
-      return day
-    })
 
 export const POLICY_FIELDS = ['area', 'areaName', 'title'] as const
 export const newPolicySchema = z.object({
@@ -51,11 +37,8 @@ export const VERSION_FIELDS = [
 export const newVersionSchema = z.object({
   title: requiredText('Enter the version’s title', 'Title', 200),
   body: optionalText('The policy text', 100_000),
-  effectiveDate: dayField(
-    'Enter the date the version takes effect',
-    'Enter the effective date as a real date, like 1/4/2012',
-  ),
-  reviewDate: optionalDayField('Enter the review date as a real date, like 1/4/2013'),
+  effectiveDate: dateField('Effective date', 'Enter the date the version takes effect'),
+  reviewDate: optionalDateField('Review date').transform((value) => value ?? null),
   owner: requiredText('Enter who owns the policy', 'Owner', 200),
   nationalGuidance: yesNo('Say whether it is in line with national guidance'),
   guidanceName: optionalText('The national guidance', 300),
@@ -83,10 +66,7 @@ export const publishSchema = z.object({
   audience: z.enum(['all', 'chosen'], 'Select who must read it'),
   units: list,
   grades: list,
-  deadline: dayField(
-    'Enter the date by which staff must acknowledge it',
-    'Enter the deadline as a real date, like 30/4/2012',
-  ),
+  deadline: dateField('Deadline to acknowledge it', 'Enter the date by which staff must acknowledge it'),
   restricted: yesNo('Say whether the version is restricted'),
 })
 export type PublishInput = z.input<typeof publishSchema>

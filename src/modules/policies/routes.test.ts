@@ -71,34 +71,20 @@ async function moveClockTo(iso: string) {
 afterAll(() => testApp.close())
 
 /** Posts the new version form as the browser does: multipart, with the document in its own field. */
-async function postVersion(
+function postVersion(
   policyId: string,
   fields: Record<string, string>,
   document: { filename: string; type: string; data: string },
 ) {
-  const boundary = '----policytest'
-  const parts = Object.entries({ _csrf: admin.csrfToken, ...fields })
-    .map(
-      ([name, value]) =>
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-    )
-    .join('')
-  const payload = Buffer.concat([
-    Buffer.from(parts),
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="${document.filename}"\r\nContent-Type: ${document.type}\r\n\r\n`,
-    ),
-    Buffer.from(document.data),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ])
-  return testApp.app.inject({
-    method: 'POST',
-    url: `/policies/${policyId}/versions/new`,
-    payload,
-    headers: { cookie: admin.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    remoteAddress: admin.remoteAddress,
-  })
+  return admin.uploadFiles(`/policies/${policyId}/versions/new`, 'document', [document], fields)
 }
+
+/** A GOV.UK date input's three fields as the browser sends them. */
+const dateParts = (name: string, day: string, month: string, year: string) => ({
+  [`${name}-day`]: day,
+  [`${name}-month`]: month,
+  [`${name}-year`]: year,
+})
 
 describe('policy pages', () => {
   let policyId: string
@@ -119,26 +105,42 @@ describe('policy pages', () => {
     const created = await admin.post('/policies/new', { area: 'gifts-hospitality', title: 'Gifts policy' })
     expect(created.statusCode).toBe(303)
     policyId = String(created.headers.location).split('/').pop() as string
+    expect(pageText((await admin.get(`/policies/${policyId}`)).body)).toContain('Policy added')
 
     const form = await admin.get(`/policies/${policyId}/versions/new`)
     expect(form.statusCode).toBe(200)
+    // Dates come from GOV.UK date inputs: a day, a month and a year each.
+    expect(form.body).toContain('name="effectiveDate-month"')
+    expect(form.body).toContain('name="reviewDate-year"')
+    expect(form.body).not.toMatch(/For example, \d+\/\d+\/\d{4}/)
     const bad = await postVersion(
       policyId,
-      { title: 'Version one', effectiveDate: 'soon', owner: '' },
+      {
+        title: 'Version one',
+        ...dateParts('effectiveDate', '31', '2', '2012'),
+        ...dateParts('reviewDate', '1', '', '2013'),
+        owner: '',
+      },
       { filename: 'policy.exe', type: 'application/octet-stream', data: 'MZ' },
     )
     expect(bad.statusCode).toBe(400)
     const badText = pageText(bad.body)
-    expect(badText).toContain('Enter the effective date as a real date')
+    expect(badText).toContain('Effective date must be a real date')
+    expect(badText).toContain('Review date must include a month')
+    expect(bad.body).toContain('href="#effectiveDate"')
+    expect(bad.body).toMatch(/id="effectiveDate-month" name="effectiveDate-month" type="text" value="2"/)
     expect(badText).toContain('The document must be a PDF')
     expect(badText).toContain('Enter who owns the policy')
+    // Nothing was saved: the policy still has no version.
+    expect(pageText((await admin.get(`/policies/${policyId}`)).body)).not.toContain('Version one')
 
     const saved = await postVersion(
       policyId,
       {
         title: 'Gifts: what to declare',
         body: 'Declare every offer.\nAccepted or not.',
-        effectiveDate: '1/3/2012',
+        ...dateParts('effectiveDate', '1', '3', '2012'),
+        ...dateParts('reviewDate', '1', '3', '2013'),
         owner: 'Head of PSD',
         nationalGuidance: 'no',
       },
@@ -148,6 +150,9 @@ describe('policy pages', () => {
     versionId = String(saved.headers.location).match(/versions\/([0-9a-f-]{36})/)?.[1] as string
     const page = await admin.get(`/policies/versions/${versionId}`)
     expect(page.statusCode).toBe(200)
+    expect(pageText(page.body)).toContain('Draft saved: add any questions, then publish it')
+    expect(pageText(page.body)).toContain('Effective date 1 March 2012 Review date 1 March 2013')
+    expect(pageText((await admin.get(`/policies/versions/${versionId}`)).body)).not.toContain('Draft saved')
     expect(pageText(page.body)).toContain('Download the policy document: gifts.pdf')
     expect(pageText(page.body)).toContain('Declare every offer.')
   })
@@ -166,20 +171,33 @@ describe('policy pages', () => {
       answer: '2',
     })
     expect(question.statusCode).toBe(303)
+    expect(pageText((await admin.get(String(question.headers.location))).body)).toContain('Question added')
     const noDeadline = await admin.post(`/policies/versions/${versionId}/publish`, {
       audience: 'chosen',
       units: 'alphamarker Response',
     })
     expect(noDeadline.statusCode).toBe(400)
     expect(pageText(noDeadline.body)).toContain('Enter the date by which staff must acknowledge it')
+    const badDeadline = await admin.post(`/policies/versions/${versionId}/publish`, {
+      audience: 'chosen',
+      units: 'alphamarker Response',
+      ...dateParts('deadline', '20', '3', '12'),
+    })
+    expect(badDeadline.statusCode).toBe(400)
+    expect(pageText(badDeadline.body)).toContain('Deadline to acknowledge it must have a year with 4 numbers')
+    expect(badDeadline.body).toContain('href="#deadline"')
+    expect(pageText((await admin.get(`/policies/versions/${versionId}`)).body)).toContain('Draft')
     const published = await admin.post(`/policies/versions/${versionId}/publish`, {
       audience: 'chosen',
       units: 'alphamarker Response',
-      deadline: '2012-03-20',
+      ...dateParts('deadline', '20', '3', '2012'),
       restricted: 'yes',
     })
     expect(published.statusCode).toBe(303)
-    expect(published.headers.location).toBe(`/policies/versions/${versionId}?published=2`)
+    expect(published.headers.location).toBe(`/policies/versions/${versionId}`)
+    const publishedText = pageText((await admin.get(`/policies/versions/${versionId}`)).body)
+    expect(publishedText).toContain('Published: 2 members of staff asked to acknowledge it')
+    expect(publishedText).toContain('Deadline 20 March 2012')
   })
 
   it('the member of staff of that unit sees it, answers wrongly, then acknowledges it', async () => {
@@ -207,8 +225,8 @@ describe('policy pages', () => {
     await moveClockTo('2012-03-02T09:00:00Z')
     const right = await staff.post(`/policies/versions/${versionId}/acknowledge`, { q0: '1', read: 'yes' })
     expect(right.statusCode).toBe(303)
-    expect(right.headers.location).toBe('/policies/mine?acknowledged=1')
-    const after = pageText((await staff.get('/policies/mine?acknowledged=1')).body)
+    expect(right.headers.location).toBe('/policies/mine')
+    const after = pageText((await staff.get('/policies/mine')).body)
     expect(after).toContain('your acknowledgement has been recorded')
     expect(after).toMatch(/Done .*Gifts policy, version 1/)
   })

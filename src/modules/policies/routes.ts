@@ -2,6 +2,7 @@ import type { MultipartFile, MultipartValue } from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { gatherDateInputs } from '../../domain/date-input.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { isoDay } from '../../domain/fields.js'
 import type { Services } from '../../services.js'
@@ -211,7 +212,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const values = text(request.body)
       try {
         const created = await policies.createPolicy(request.caller, values)
-        return reply.redirect(`/policies/${created.id}`, 303)
+        return reply.flash('Policy added: add its first version').redirect(`/policies/${created.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return newPolicyPage(request, reply, values, formErrors(error.fieldErrors))
@@ -229,7 +230,6 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       overdue: shown.filter((entry) => entry.state === 'overdue'),
       toRead: shown.filter((entry) => entry.state === 'to read'),
       done: shown.filter((entry) => entry.state === 'done'),
-      acknowledged: (request.query as { acknowledged?: string }).acknowledged === '1',
     })
   })
 
@@ -319,7 +319,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     request: FastifyRequest,
     reply: FastifyReply,
     policyId: string,
-    values: Record<string, string>,
+    values: Record<string, unknown>,
     errors?: FormErrors,
   ) {
     const { policy, versions } = await policies.findPolicyToChange(request.caller, policyId)
@@ -350,7 +350,8 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     '/policies/:policyId/versions/new',
     { config: { access: MANAGERS }, schema: { hide: true, params: policyParams } },
     async (request, reply) => {
-      const values = text(fieldsOf(request))
+      // A multipart form's date inputs are gathered here: the shared hook reads plain forms only.
+      const values = gatherDateInputs(text(fieldsOf(request)))
       try {
         const created = await policies.createVersion(
           request.caller,
@@ -358,7 +359,9 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           values,
           await documentOf(request),
         )
-        return reply.redirect(`/policies/versions/${created.id}?created=1`, 303)
+        return reply
+          .flash('Draft saved: add any questions, then publish it')
+          .redirect(`/policies/versions/${created.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return newVersionPage(request, reply, request.params.policyId, values, formErrors(error.fieldErrors))
@@ -372,7 +375,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     request: FastifyRequest,
     reply: FastifyReply,
     versionId: string,
-    extra: { errors?: FormErrors; values?: Record<string, string | string[]>; form?: string } = {},
+    extra: { errors?: FormErrors; values?: Record<string, unknown>; form?: string } = {},
   ) {
     const view = await policies.findVersion(request.caller, versionId)
     const { version } = view
@@ -382,7 +385,6 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         : { units: [], grades: [] }
     const values = extra.values ?? {}
     const chosen = (name: string) => [values[name] ?? []].flat()
-    const query = request.query as { created?: string; published?: string; refreshed?: string }
     return reply.code(extra.errors ? 400 : 200).render('policies/views/version.njk', {
       ...view,
       version: {
@@ -412,14 +414,6 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       values,
       errors: extra.errors,
       form: extra.form,
-      banner:
-        query.created === '1'
-          ? 'Draft saved: add any questions, then publish it'
-          : query.published
-            ? `Published: ${query.published} members of staff asked to acknowledge it`
-            : query.refreshed
-              ? `${query.refreshed} more members of staff asked to acknowledge it`
-              : undefined,
     })
   }
 
@@ -449,7 +443,9 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request, reply) => {
       try {
         await policies.acknowledge(request.caller, request.params.versionId, request.body)
-        return reply.redirect('/policies/mine?acknowledged=1', 303)
+        return reply
+          .flash('Thank you: your acknowledgement has been recorded')
+          .redirect('/policies/mine', 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderVersion(request, reply, request.params.versionId, {
@@ -464,33 +460,44 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   const actions: Record<
     string,
     {
-      run: (request: FastifyRequest, id: string, body: Record<string, string | string[]>) => Promise<string>
+      /** Makes the change; says where to go next and what to tell the manager there. */
+      run: (
+        request: FastifyRequest,
+        id: string,
+        body: Record<string, string | string[]>,
+      ) => Promise<{ to: string; banner: string }>
       ids?: Record<string, string>
     }
   > = {
     questions: {
       run: async (request, id, body) => {
         await policies.addQuestion(request.caller, id, text(body))
-        return `/policies/versions/${id}#questions`
+        return { to: `/policies/versions/${id}#questions`, banner: 'Question added' }
       },
     },
     'remove-question': {
       run: async (request, id, body) => {
         await policies.removeQuestion(request.caller, id, Number(body.index ?? -1))
-        return `/policies/versions/${id}#questions`
+        return { to: `/policies/versions/${id}#questions`, banner: 'Question removed' }
       },
     },
     publish: {
       run: async (request, id, body) => {
         const { asked } = await policies.publish(request.caller, id, body)
-        return `/policies/versions/${id}?published=${asked}`
+        return {
+          to: `/policies/versions/${id}`,
+          banner: `Published: ${asked} members of staff asked to acknowledge it`,
+        }
       },
       ids: { audience: 'audience', units: 'units', grades: 'grades', restricted: 'restricted' },
     },
     'refresh-audience': {
       run: async (request, id) => {
         const { asked } = await policies.refreshAudience(request.caller, id)
-        return `/policies/versions/${id}?refreshed=${asked}`
+        return {
+          to: `/policies/versions/${id}`,
+          banner: `${asked} more members of staff asked to acknowledge it`,
+        }
       },
     },
   }
@@ -500,7 +507,8 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       { config: { access: MANAGERS }, schema: { hide: true, params: versionParams, body: form } },
       async (request, reply) => {
         try {
-          return reply.redirect(await run(request, request.params.versionId, request.body), 303)
+          const { to, banner } = await run(request, request.params.versionId, request.body)
+          return reply.flash(banner).redirect(to, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
           return renderVersion(request, reply, request.params.versionId, {

@@ -232,3 +232,13 @@ export async function signedInAgent(
   await agent.signIn(email, password)
   return agent
 }
+
+/** A GOV.UK date input's three fields (`NAME-day`, `NAME-month`, `NAME-year`) as a browser sends them. */
+export function dateInputFields(
+  name: string,
+  day: string,
+  month: string,
+  year: string,
+): Record<string, string> {
+  return { [`${name}-day`]: day, [`${name}-month`]: month, [`${name}-year`]: year }
+}

@@ -1,28 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { optionalDateField } from '../../domain/date-input.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
-import { optionalDay } from '../../domain/fields.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
 import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formErrors } from '../../web/forms.js'
+import { formatDay, formErrors } from '../../web/forms.js'
 import type { StaffingRow, StaffingView } from './service.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const KEEPERS: Access = ['force-caseworker']
 const PAGE = '/acu-staffing'
 const form = z.record(z.string(), z.string().max(10_000))
-
-const day = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-const formatDay = (iso: string | null | undefined) => (iso ? day.format(new Date(`${iso}T00:00:00Z`)) : '')
 
 export const staffingQuerySchema = z.object({
   force: z
@@ -32,12 +24,8 @@ export const staffingQuerySchema = z.object({
     .optional()
     .transform((value) => value || undefined)
     .meta({ description: 'A force’s code (the inspectorate only)' }),
-  from: optionalDay('Enter the first date as a real date, like 31/3/2011').meta({
-    description: 'First date',
-  }),
-  to: optionalDay('Enter the second date as a real date, like 31/3/2012').meta({
-    description: 'Second date',
-  }),
+  from: optionalDateField('First date').meta({ description: 'First date, as 2011-03-31' }),
+  to: optionalDateField('Second date').meta({ description: 'Second date, as 2012-03-31' }),
 })
 
 const EXPORT_COLUMNS: Column<StaffingView>[] = [
@@ -101,12 +89,16 @@ export const acuStaffingRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     reply: FastifyReply,
     extra: {
       errors?: ReturnType<typeof formErrors>
-      values?: Record<string, string>
-      recorded?: boolean
+      values?: Record<string, unknown>
     } = {},
   ) {
-    const source = request.query as Record<string, string | undefined>
-    const query = { force: source.force ?? '', from: source.from ?? '', to: source.to ?? '' }
+    // The two dates as typed (a date input's three fields, or a link's 2012-03-31), to show again.
+    const source = request.query as Record<string, unknown>
+    const query = {
+      force: typeof source.force === 'string' ? source.force : '',
+      from: source.from,
+      to: source.to,
+    }
     const showForce = request.caller.scope.kind === 'inspectorate'
     const parsed = staffingQuerySchema.safeParse(source)
     let errors = extra.errors
@@ -121,13 +113,7 @@ export const acuStaffingRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       if (force !== undefined && parsed.data.from && parsed.data.to) {
         try {
           const result = await staffing.change(request.caller, force, parsed.data.from, parsed.data.to)
-          change = {
-            ...result,
-            fromText: formatDay(result.from),
-            toText: formatDay(result.to),
-            beforeText: formatDay(result.before?.asOf),
-            afterText: formatDay(result.after?.asOf),
-          }
+          change = result
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
           errors = formErrors(error.fieldErrors)
@@ -142,10 +128,9 @@ export const acuStaffingRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       errors,
       showForce,
       forces: showForce ? await services.forces.references() : [],
-      rows: rows.map((row) => ({ ...row, date: formatDay(row.asOf) })),
+      rows,
       change,
       keeps: staffing.keeps(request.caller),
-      recorded: extra.recorded ?? source.recorded === '1',
       csvHref: `${PAGE}.csv${csvQuery ? `?${csvQuery}` : ''}`,
       xlsxHref: `${PAGE}.xlsx${csvQuery ? `?${csvQuery}` : ''}`,
     })
@@ -160,8 +145,8 @@ export const acuStaffingRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     { config: { access: KEEPERS }, schema: { hide: true, body: form } },
     async (request, reply) => {
       try {
-        await staffing.record(request.caller, request.body)
-        return reply.redirect(`${PAGE}?recorded=1`, 303)
+        const row = await staffing.record(request.caller, request.body)
+        return reply.flash(`Staffing as at ${formatDay(row.asOf)} recorded`).redirect(PAGE, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderPage(request, reply, { errors: formErrors(error.fieldErrors), values: request.body })

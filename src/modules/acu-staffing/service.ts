@@ -3,8 +3,9 @@ import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
+import { dateField } from '../../domain/date-input.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
-import { dayField, londonToday } from '../../domain/fields.js'
+import { londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
@@ -37,7 +38,7 @@ const fte = (missing: string, label: string) =>
   })
 
 export const staffingSchema = z.object({
-  asOf: dayField('Enter the date the figures are for', 'Enter the date as a real date, like 31/3/2012'),
+  asOf: dateField('Date of the figures', 'Enter the date the figures are for'),
   postsFunded: fte('Enter the posts funded', 'the posts funded'),
   postsFilled: fte('Enter the posts filled', 'the posts filled'),
   notes: z
@@ -99,7 +100,7 @@ export class AcuStaffingService {
     else throw new ForbiddenError('Only a force records its own unit’s staffing')
     const values = parseOrThrow(staffingSchema, input)
     if (values.asOf > londonToday(this.now()))
-      throw new ValidationError({ asOf: 'The date must be today or in the past' })
+      throw new ValidationError({ asOf: 'Date of the figures must be today or in the past' })
     if (values.postsFilled > values.postsFunded * 2 + 50)
       throw new ValidationError({
         postsFilled: 'The posts filled look wrong: check them against the posts funded',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { type Agent, dateInputFields, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
@@ -79,13 +79,6 @@ function postVersion(
   return admin.uploadFiles(`/policies/${policyId}/versions/new`, 'document', [document], fields)
 }
 
-/** A GOV.UK date input's three fields as the browser sends them. */
-const dateParts = (name: string, day: string, month: string, year: string) => ({
-  [`${name}-day`]: day,
-  [`${name}-month`]: month,
-  [`${name}-year`]: year,
-})
-
 describe('policy pages', () => {
   let policyId: string
   let versionId: string
@@ -117,8 +110,8 @@ describe('policy pages', () => {
       policyId,
       {
         title: 'Version one',
-        ...dateParts('effectiveDate', '31', '2', '2012'),
-        ...dateParts('reviewDate', '1', '', '2013'),
+        ...dateInputFields('effectiveDate', '31', '2', '2012'),
+        ...dateInputFields('reviewDate', '1', '', '2013'),
         owner: '',
       },
       { filename: 'policy.exe', type: 'application/octet-stream', data: 'MZ' },
@@ -139,8 +132,8 @@ describe('policy pages', () => {
       {
         title: 'Gifts: what to declare',
         body: 'Declare every offer.\nAccepted or not.',
-        ...dateParts('effectiveDate', '1', '3', '2012'),
-        ...dateParts('reviewDate', '1', '3', '2013'),
+        ...dateInputFields('effectiveDate', '1', '3', '2012'),
+        ...dateInputFields('reviewDate', '1', '3', '2013'),
         owner: 'Head of PSD',
         nationalGuidance: 'no',
       },
@@ -181,7 +174,7 @@ describe('policy pages', () => {
     const badDeadline = await admin.post(`/policies/versions/${versionId}/publish`, {
       audience: 'chosen',
       units: 'alphamarker Response',
-      ...dateParts('deadline', '20', '3', '12'),
+      ...dateInputFields('deadline', '20', '3', '12'),
     })
     expect(badDeadline.statusCode).toBe(400)
     expect(pageText(badDeadline.body)).toContain('Deadline to acknowledge it must have a year with 4 numbers')
@@ -190,7 +183,7 @@ describe('policy pages', () => {
     const published = await admin.post(`/policies/versions/${versionId}/publish`, {
       audience: 'chosen',
       units: 'alphamarker Response',
-      ...dateParts('deadline', '20', '3', '2012'),
+      ...dateInputFields('deadline', '20', '3', '2012'),
       restricted: 'yes',
     })
     expect(published.statusCode).toBe(303)

@@ -8,6 +8,8 @@ import {
 } from '../../domain/cases.js'
 import { dateField, optionalDateField } from '../../domain/date-input.js'
 
+import { requiredText } from '../../domain/fields.js'
+
 export { londonToday } from '../../domain/fields.js'
 
 const text = (missing: string, label: string, max: number) =>
@@ -58,7 +60,21 @@ export const subjectSchema = z.object({
 })
 export const linkSchema = z.object({
   entityType: z.enum(CASE_LINK_TYPES, 'Select what kind of record the case concerns'),
-  entityId: z.uuid('Enter the record’s identifier, from the address of its page'),
+  entityId: z.uuid('Select the record to link, from a search of the registers'),
+})
+
+/** At most this many words are looked for: enough for a name, a description and a date. */
+const SEARCH_WORDS = 10
+
+/** A search of the force's registers for an entry to link: the words typed, and which register. */
+export const registerSearchSchema = z.object({
+  q: requiredText('Enter words to find the record by', 'The search', 200).transform((text) =>
+    text.split(/\s+/).slice(0, SEARCH_WORDS),
+  ),
+  register: z
+    .union([z.enum(CASE_LINK_TYPES), z.literal('')], 'Select a register from the list')
+    .optional()
+    .transform((value) => (value ? [value] : [...CASE_LINK_TYPES])),
 })
 export const userChoiceSchema = z.object({ userId: z.uuid('Select a caseworker') })
 export const targetSchema = z.object({

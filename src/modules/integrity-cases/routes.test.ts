@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
 let cast: TwoForces
@@ -113,5 +114,124 @@ describe('a case’s pages', () => {
       expect((await bravoCaseworker.get(path)).statusCode, path).toBe(404)
     expect((await admin.get(`/cases/${confidentialCaseId}/close`)).statusCode).toBe(403)
     expect((await caseworker.get(`/cases/${confidentialCaseId}/close`)).statusCode).toBe(200)
+  })
+})
+
+describe('linking a register entry found by words, never by its identifier (issue 20, point 4)', () => {
+  const find = (caseId: string, query: string) => `/cases/${caseId}/links/find?${query}`
+  /** The hidden fields of each “Link this record” form on a page of matches. */
+  const linkForms = (body: string) =>
+    [
+      ...body.matchAll(
+        /name="entityType" value="([a-z-]+)">\s*<input type="hidden" name="entityId" value="([0-9a-f-]{36})"/g,
+      ),
+    ].map(([, entityType, entityId]) => ({ entityType, entityId }))
+
+  it('finds the force’s records by words from them, its staff or its date, and links the one chosen', async () => {
+    const { caseId } = cast.alpha.cases
+    const page = await caseworker.get(`/cases/${caseId}`)
+    expect(page.body).toContain(`href="/cases/${caseId}/links/find"`)
+    expect(page.body).not.toContain('name="entityId"')
+    const empty = await caseworker.get(`/cases/${caseId}/links/find`)
+    expect(empty.statusCode).toBe(200)
+    expect(empty.body).toContain('name="q"')
+    expect(linkForms(empty.body)).toEqual([])
+
+    // Both forces were offered the same dinner: only Alpha's is found.
+    const dinner = await caseworker.get(find(caseId, 'q=supplier+DINNER'))
+    expect(dinner.statusCode).toBe(200)
+    expect(linkForms(dinner.body)).toEqual([
+      { entityType: 'gift-hospitality', entityId: cast.alpha.gifts.giftId },
+    ])
+    expect(dinner.body).toContain('alphamarker Constable (ALPHA0001)')
+    expect(dinner.body).toContain('From Northwest Uniform Supplies Ltd')
+    expect(dinner.body).toContain('20 January 2012')
+    expect(dinner.body).not.toContain(cast.bravo.gifts.giftId)
+
+    // A date as it is shown, or as it is typed, and a staff number with words of the job.
+    expect(linkForms((await caseworker.get(find(caseId, 'q=1+February+2012'))).body)).toEqual([
+      { entityType: 'media-contact', entityId: cast.alpha.mediaContacts.mediaContactId },
+    ])
+    expect(linkForms((await caseworker.get(find(caseId, 'q=20%2F1%2F2012'))).body)).toEqual([
+      { entityType: 'gift-hospitality', entityId: cast.alpha.gifts.giftId },
+    ])
+    expect(linkForms((await caseworker.get(find(caseId, 'q=alpha0001+driving'))).body)).toEqual([
+      { entityType: 'business-interest', entityId: cast.alpha.businessInterests.businessInterestId },
+    ])
+    // Every record of the member of staff, latest first; one register when asked.
+    const all = await caseworker.get(find(caseId, 'q=ALPHA0001'))
+    expect(linkForms(all.body).map((form) => form.entityType)).toEqual([
+      'media-contact',
+      'gift-hospitality',
+      'business-interest',
+    ])
+    expect(all.body).toContain('3 records match')
+    expect(
+      linkForms((await caseworker.get(find(caseId, 'q=ALPHA0001&register=gift-hospitality'))).body),
+    ).toHaveLength(1)
+    const none = await caseworker.get(find(caseId, 'q=bravomarker'))
+    expect(none.statusCode).toBe(200)
+    expect(none.body).toContain('No records in your force’s registers match “bravomarker”')
+
+    const linked = await caseworker.post(`/cases/${caseId}/links`, {
+      entityType: 'media-contact',
+      entityId: cast.alpha.mediaContacts.mediaContactId,
+      q: '1 February 2012',
+      register: '',
+    })
+    expect(linked.statusCode).toBe(303)
+    const after = await caseworker.get(`/cases/${caseId}`)
+    expect(after.body).toContain('Register entry linked')
+    expect(after.body).toContain('alphamarker Reporter, alphamarker Evening News</a>, 1 February 2012')
+    const again = await caseworker.get(find(caseId, 'q=ALPHA0001'))
+    expect(again.body).toContain('Linked already')
+    expect(linkForms(again.body)).toHaveLength(2)
+  })
+
+  it('refuses an empty search, unstorable text and a record that is not the force’s, writing nothing', async () => {
+    const { caseId } = cast.alpha.cases
+    const links = async () => {
+      const found = await testApp.services.integrityCases.find(SYSTEM_CALLER, caseId)
+      return found.restricted ? [] : found.detail.links
+    }
+    const before = await links()
+    const blank = await caseworker.get(find(caseId, 'q=+++'))
+    expect(blank.statusCode).toBe(400)
+    expect(blank.body).toContain('Enter words to find the record by')
+    expect((await caseworker.get(find(caseId, 'q=dinner%00'))).statusCode).toBe(400)
+    expect((await caseworker.get(find(caseId, 'q=dinner&register=payroll'))).statusCode).toBe(400)
+    for (const entityId of [cast.bravo.gifts.giftId, '00000000-0000-4000-8000-000000000000']) {
+      const refused = await caseworker.post(`/cases/${caseId}/links`, {
+        entityType: 'gift-hospitality',
+        entityId,
+        q: 'dinner',
+      })
+      expect(refused.statusCode).toBe(400)
+      expect(refused.body).toContain('There is no such record in your force’s registers')
+      // The search is shown again, so another record can be chosen.
+      expect(linkForms(refused.body)).toEqual([
+        { entityType: 'gift-hospitality', entityId: cast.alpha.gifts.giftId },
+      ])
+    }
+    const typed = await caseworker.post(`/cases/${caseId}/links`, {
+      entityType: 'gift-hospitality',
+      entityId: 'dinner',
+    })
+    expect(typed.statusCode).toBe(400)
+    expect(typed.body).toContain('Select the record to link')
+    expect(await links()).toEqual(before)
+  })
+
+  it('refuses the search and the link to another force (404) and to a caseworker not named on a confidential case (403)', async () => {
+    const { caseId, confidentialCaseId } = cast.alpha.cases
+    expect((await bravoCaseworker.get(find(caseId, 'q=dinner'))).statusCode).toBe(404)
+    expect((await bravoCaseworker.get(`/cases/${caseId}/links/find`)).statusCode).toBe(404)
+    const bravoLink = await bravoCaseworker.post(`/cases/${caseId}/links`, {
+      entityType: 'gift-hospitality',
+      entityId: cast.bravo.gifts.giftId,
+    })
+    expect(bravoLink.statusCode).toBe(404)
+    expect((await admin.get(find(confidentialCaseId, 'q=dinner'))).statusCode).toBe(403)
+    expect((await caseworker.get(find(confidentialCaseId, 'q=dinner'))).statusCode).toBe(200)
   })
 })

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import {
+  CASE_LINK_LABELS,
   CASE_LINK_TYPES,
   CASE_OUTCOMES,
   CASE_SOURCES,
@@ -28,6 +29,7 @@ import {
 import { personFromForm } from '../roster/picker.js'
 import type { StaffMember } from '../roster/service.js'
 import { type CaseQuery, caseQuerySchema, countsQuerySchema, FILTER_FIELDS } from './fields.js'
+import { presentRegisterMatch } from './present.js'
 import type { CaseFilter, CaseListRow } from './service.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
@@ -37,6 +39,7 @@ const COUNTS_FIELDS = ['force', 'from', 'to', 'census'] as const
 
 const caseParams = z.object({ caseId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(10_000))
+const REGISTERS = CASE_LINK_TYPES.map((value) => ({ value, text: CASE_LINK_LABELS[value] }))
 
 const EXPORT_COLUMNS: Column<CaseListRow>[] = [
   { header: 'Reference', value: (row) => row.reference },
@@ -342,7 +345,6 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
       timeline,
       keeps,
       caseworkers: keeps ? await cases.caseworkers(request.caller) : [],
-      linkTypes: CASE_LINK_TYPES.map((value) => ({ value, text: value.replace('-', ' ') })),
       values: extra.values ?? {},
       errors: extra.errors,
       candidates: extra.candidates,
@@ -372,6 +374,44 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
       errors,
     })
   }
+
+  /**
+   * The search for a register entry to link: the words typed (`q`) and the register, and once searched,
+   * the matches, each linked by a button. `linkErrors`: why a record chosen could not be linked.
+   */
+  async function renderFindRecord(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    caseId: string,
+    values: Record<string, string | undefined>,
+    linkErrors: Record<string, string> = {},
+  ) {
+    const detail = await changeableCase(request, caseId)
+    let errors = linkErrors
+    let found: Awaited<ReturnType<typeof cases.findRegisterEntries>> | undefined
+    if (values.q !== undefined)
+      try {
+        found = await cases.findRegisterEntries(request.caller, caseId, values)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        errors = { ...error.fieldErrors, ...linkErrors }
+      }
+    const failed = Object.keys(errors).length > 0
+    return reply.code(failed ? 400 : 200).render('integrity-cases/views/find-record.njk', {
+      item: detail.case,
+      values,
+      registers: REGISTERS,
+      matches: found?.matches.map(presentRegisterMatch),
+      more: found?.more,
+      errors: failed ? formErrors(errors, { entityId: 'q', entityType: 'q' }) : undefined,
+    })
+  }
+
+  app.get(
+    `${LIST}/:caseId/links/find`,
+    { config: { access: KEEPERS }, schema: { hide: true, params: caseParams, querystring: form } },
+    async (request, reply) => renderFindRecord(request, reply, request.params.caseId, request.query),
+  )
 
   // Closing and taking a subject off a case each ask first, apart from the case's everyday actions.
   app.get(
@@ -456,6 +496,14 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
           return reply.flash(done).redirect(`${LIST}/${request.params.caseId}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
+          if (action === 'links')
+            return renderFindRecord(
+              request,
+              reply,
+              request.params.caseId,
+              { q: request.body.q, register: request.body.register },
+              error.fieldErrors,
+            )
           if (action === 'close')
             return renderClose(
               request,

@@ -27,6 +27,7 @@ import {
   noteSchema,
   type OpenCaseInput,
   openCaseSchema,
+  registerSearchSchema,
   statusSchema,
   subjectSchema,
   targetSchema,
@@ -39,6 +40,7 @@ import {
   type CaseRow,
   type CaseSort,
   headerOnly,
+  type RegisterMatchRow,
   selectCase,
   selectCaseFacts,
   selectCaseListRow,
@@ -51,6 +53,7 @@ import {
   selectNamedCaseIds,
   selectNotes,
   selectOpenCaseCounts,
+  selectRegisterMatches,
   selectSubjects,
 } from './queries.js'
 import {
@@ -86,7 +89,17 @@ export interface CaseLinkView {
   entityId: string
   typeLabel: string
   label: string
+  /** The day the entry is about, where the label does not say it (shown as 27 March 2012). */
+  on?: string
   href: string
+}
+
+/** How many register entries a search for one to link shows: more asks for more words. */
+export const REGISTER_MATCHES_SHOWN = 20
+
+/** A register entry a search found, and whether the case links it already. */
+export interface RegisterMatch extends RegisterMatchRow {
+  linked: boolean
 }
 
 export interface CaseDetail {
@@ -409,7 +422,7 @@ export class IntegrityCasesService {
         return { ...base, label: `${entry.description}, from ${entry.donorName}` }
       }
       const entry = await this.registers.mediaContacts.find(caller, id)
-      return { ...base, label: `${entry.journalist}, ${entry.outlet}, ${entry.contactOn}` }
+      return { ...base, label: `${entry.journalist}, ${entry.outlet}`, on: entry.contactOn }
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof ForbiddenError)
         return { ...base, label: 'A record you cannot see' }
@@ -538,6 +551,37 @@ export class IntegrityCasesService {
   }
 
   /** Links a register entry of the same force: a business interest, a gift or hospitality, a media contact. */
+  /**
+   * The entries of the case's force's registers in which every word searched for appears, latest
+   * first, to choose one to link to the case without typing its identifier. Only for someone who may
+   * change the case: another force's case is not found, a confidential one not named to them refused.
+   */
+  async findRegisterEntries(
+    caller: Caller,
+    caseId: string,
+    input: Record<string, unknown>,
+  ): Promise<{ matches: RegisterMatch[]; more: boolean }> {
+    requireRole(caller, ...CASE_KEEPERS)
+    const forceId = await this.writableCaseForce(caller, caseId)
+    const { q: words, register } = parseOrThrow(registerSearchSchema, input)
+    return this.scoped(caller, async (tx) => {
+      const rows = await selectRegisterMatches(tx, forceId, words, register, REGISTER_MATCHES_SHOWN + 1)
+      const linked = new Set(
+        (await selectLinks(tx, caseId)).map((link) => `${link.entityType}/${link.entityId}`),
+      )
+      const latestFirst = rows.sort(
+        (a, b) => b.on.localeCompare(a.on) || a.entityId.localeCompare(b.entityId),
+      )
+      return {
+        matches: latestFirst.slice(0, REGISTER_MATCHES_SHOWN).map((row) => ({
+          ...row,
+          linked: linked.has(`${row.entityType}/${row.entityId}`),
+        })),
+        more: latestFirst.length > REGISTER_MATCHES_SHOWN,
+      }
+    })
+  }
+
   async addLink(caller: Caller, caseId: string, input: Record<string, unknown>): Promise<CaseRow> {
     requireRole(caller, ...CASE_KEEPERS)
     const forceId = await this.writableCaseForce(caller, caseId)

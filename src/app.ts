@@ -9,6 +9,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod'
 import type { DataChanges } from './db/data-changes.js'
+import { acuStaffingImportRoutes } from './modules/acu-staffing/import-routes.js'
 import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
@@ -132,6 +133,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(deskResearchRoutes, { services })
   await app.register(surveysRoutes, { services })
   await app.register(acuStaffingRoutes, { services })
+  await app.register(acuStaffingImportRoutes, { services })
   await app.register(frameworksRoutes, { services })
   await app.register(inspectionsRoutes, { services })
   await app.register(selfAssessmentsRoutes, { services })

@@ -13,6 +13,7 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   giftImportId: (cast) => cast.alpha.gifts.pendingImportId,
   mediaContactId: (cast) => cast.alpha.mediaContacts.mediaContactId,
   mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
+  staffingImportId: (cast) => cast.alpha.pendingImports['acu-staffing'],
   caseId: (cast) => cast.alpha.cases.caseId,
   referralId: (cast) => cast.alpha.cases.referralId,
   policyId: (cast) => cast.alpha.policies.policyId,

@@ -17,6 +17,8 @@ export interface ForceFixture {
   gifts: { giftId: string; pendingImportId: string }
   /** A media contact and a media contacts import waiting to be confirmed. */
   mediaContacts: { mediaContactId: string; pendingImportId: string }
+  /** Imports waiting to be confirmed, by register, for the registers whose fixture holds no other record. */
+  pendingImports: Record<'acu-staffing', string>
   /** A second-job application, still to be decided (so not on the published register). */
   businessInterests: { businessInterestId: string }
   /** An integrity case, a confidential one (named to the force's caseworker), and a referral to the force. */
@@ -189,6 +191,15 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     referredOn: '2012-02-14',
   })
   const cases = { caseId: integrityCase.id, confidentialCaseId: confidentialCase.id, referralId: referral.id }
+  const pendingImports = {
+    'acu-staffing': await services.pendingImports.save(
+      SYSTEM_CALLER,
+      plan.force.id,
+      'acu-staffing',
+      `${marker}-staffing.csv`,
+      [{ asOf: '2012-03-31', postsFunded: 6, postsFilled: 5, notes: `${marker} pending staffing` }],
+    ),
+  }
   const policy = await services.policies.createPolicy(
     SYSTEM_CALLER,
     { area: 'social-media', title: `${marker} social media policy` },
@@ -233,6 +244,7 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     roster,
     gifts,
     mediaContacts,
+    pendingImports,
     businessInterests,
     cases,
     policies,

@@ -23,7 +23,8 @@ export interface StaffingView extends StaffingRow {
   force: ForceReference
 }
 
-const fte = (missing: string, label: string) =>
+/** Full-time equivalents, like 6 or 5.5: `missing` when blank. */
+export const fte = (missing: string, label: string) =>
   z.unknown().transform((value, context) => {
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
     if (!text) {
@@ -36,6 +37,10 @@ const fte = (missing: string, label: string) =>
     }
     return Number(text)
   })
+
+/** Whether the posts filled are beyond belief beside the posts funded (a slip of the keyboard). */
+export const implausiblyFilled = (figures: { postsFunded: number; postsFilled: number }) =>
+  figures.postsFilled > figures.postsFunded * 2 + 50
 
 export const staffingSchema = z.object({
   asOf: dateField('Date of the figures', 'Enter the date the figures are for'),
@@ -101,7 +106,7 @@ export class AcuStaffingService {
     const values = parseOrThrow(staffingSchema, input)
     if (values.asOf > londonToday(this.now()))
       throw new ValidationError({ asOf: 'Date of the figures must be today or in the past' })
-    if (values.postsFilled > values.postsFunded * 2 + 50)
+    if (implausiblyFilled(values))
       throw new ValidationError({
         postsFilled: 'The posts filled look wrong: check them against the posts funded',
       })

@@ -2,7 +2,7 @@ import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, userIdOf } from '../../domain/access.js'
+import { type Actor, type Caller, userIdOf } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
 import { SpreadsheetError } from '../../spreadsheets/errors.js'
@@ -31,7 +31,7 @@ export interface RegisterImport<Row> {
   insert(
     tx: Transaction,
     rows: Row[],
-    context: { forceId: number; recordedBy: string | null; now: Date },
+    context: { forceId: number; recordedBy: string | null; now: Date; actor: Actor },
   ): Promise<unknown>
 }
 
@@ -82,6 +82,44 @@ export interface StaffRowsPreview<Listed> {
   /** …out of this many. */
   problemCount: number
   /** Present when there is something to write and nothing wrong: what the confirm button sends. */
+  importId?: string
+}
+
+/** A cell of a change a preview lists: text, a day (shown as "27 March 2012") or a number. */
+export type ShownCell = { text: string } | { day: string } | { number: number }
+
+/** A row an import would write, as its preview lists it (what happens to it and the cells shown), and as kept. */
+export interface PendingChange<Row> {
+  line: number
+  /** What confirming would do with the row, e.g. "Add" or "Replace". */
+  action: string
+  cells: ShownCell[]
+  row: Row
+}
+
+/**
+ * How a register checks an upload whose rows add to or change its records: the row's schema, and how
+ * the rows that pass it compare with what the register holds (read under the caller's row-level
+ * security), each a change, a problem (`column: reason`) or a row that would change nothing.
+ */
+export interface ChangeRowsImport<Schema extends z.ZodType, Row> extends RegisterImport<Row> {
+  schema: Schema
+  requiredColumns: readonly string[]
+  compare(
+    tx: Transaction,
+    forceId: number,
+    rows: { line: number; value: z.output<Schema> }[],
+    today: string,
+  ): Promise<{ changes: PendingChange<Row>[]; problems: RowProblem[]; unchanged: number }>
+}
+
+export interface ChangesPreview {
+  filename: string
+  rows: number
+  create: Omit<PendingChange<unknown>, 'row'>[]
+  unchanged: number
+  problems: RowProblem[]
+  problemCount: number
   importId?: string
 }
 
@@ -251,6 +289,40 @@ export class PendingImportsService {
   }
 
   /**
+   * The dry run of an upload that adds to or changes a register's records: every row checked against
+   * the schema and the register (ChangeRowsImport.compare), each bad one reported with its line and
+   * reason, and the changes kept for confirmation only when nothing is wrong.
+   */
+  async previewChanges<Schema extends z.ZodType, Row>(
+    caller: Caller,
+    forceId: number,
+    file: UploadedFile,
+    check: ChangeRowsImport<Schema, Row>,
+  ): Promise<ChangesPreview> {
+    const sheet = await this.readUpload(file, check.requiredColumns)
+    const { valid, problems } = await validateRows(sheet, check.schema)
+    const today = londonToday(this.now())
+    const compared = await inScope(this.db, caller.scope, (tx) => check.compare(tx, forceId, valid, today))
+    problems.push(...compared.problems)
+    const preview: ChangesPreview = {
+      filename: file.filename,
+      rows: sheet.length,
+      create: compared.changes.map(({ row: _kept, ...shown }) => shown).sort((a, b) => a.line - b.line),
+      unchanged: compared.unchanged,
+      ...listProblems(problems),
+    }
+    if (!problems.length && compared.changes.length)
+      preview.importId = await this.save(
+        caller,
+        forceId,
+        check.register,
+        file.filename,
+        compared.changes.map((change) => change.row),
+      )
+    return preview
+  }
+
+  /**
    * Writes a checked import into its register: every row or none, in batches in one transaction, with
    * one audit event for the whole import.
    */
@@ -265,7 +337,7 @@ export class PendingImportsService {
       if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
         throw new NotFoundError(EXPIRED)
       const rows = taken.rows as Row[]
-      const context = { forceId: taken.forceId, recordedBy: userIdOf(caller), now }
+      const context = { forceId: taken.forceId, recordedBy: userIdOf(caller), now, actor: caller.actor }
       for (let start = 0; start < rows.length; start += WRITE_BATCH)
         await target.insert(tx, rows.slice(start, start + WRITE_BATCH), context)
       await appendAuditEvent(

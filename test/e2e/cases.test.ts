@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type BrowserSession,
+  expectAccessible,
+  shouldSkipBrowserTests,
+  startBrowserSession,
+  textOf,
+} from '../support/browser.js'
+import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+
+describe.skipIf(shouldSkipBrowserTests())('an integrity case in a browser', () => {
+  let session: BrowserSession
+  let cast: TwoForces
+
+  beforeAll(async () => {
+    session = await startBrowserSession()
+    cast = await buildTwoForces(session.testApp.services)
+  })
+  afterAll(() => session?.close())
+
+  it('links a register entry found by words, with no identifier typed, accessibly', async () => {
+    const { page } = session
+    await page.goto('/sign-in')
+    await page.getByLabel('Email address').fill(cast.alpha.users['force-caseworker'].email)
+    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL((url) => url.pathname !== '/sign-in')
+
+    await page.goto(`/cases/${cast.alpha.cases.caseId}`)
+    await page.getByRole('button', { name: 'Find a record to link' }).click()
+    expect(await textOf(page.locator('h1'))).toMatch(
+      /^Find a register entry to link to case IC\/2012\/\d{4}$/,
+    )
+    await expectAccessible(page)
+
+    await page.getByRole('button', { name: 'Search' }).click()
+    expect(await textOf(page.locator('.govuk-error-summary'))).toContain('Enter words to find the record by')
+    await expectAccessible(page)
+
+    await page.getByLabel('Words to search for').fill('alpha0001')
+    await page.getByRole('button', { name: 'Search' }).click()
+    expect(await textOf(page.locator('h2.govuk-heading-m'))).toBe('3 records match')
+    await expectAccessible(page)
+
+    await page
+      .getByRole('button', {
+        // Chromium reads the visually hidden part as a block of its own, with a space before it.
+        name: /^Link this record\s*: alphamarker Reporter, alphamarker Evening News, 1 February 2012$/,
+      })
+      .click()
+    expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('Register entry linked')
+    expect(await textOf(page.getByRole('listitem').filter({ hasText: 'Media contact:' }))).toBe(
+      'Media contact: alphamarker Reporter, alphamarker Evening News, 1 February 2012',
+    )
+    await expectAccessible(page)
+  })
+})

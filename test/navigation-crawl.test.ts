@@ -46,6 +46,9 @@ const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
       'questions/:itemId',
       'recommendations/new',
       'recommendations/:itemId',
+      'areas/:itemId/delete',
+      'questions/:itemId/delete',
+      'recommendations/:itemId/delete',
     ].map((page) => [
       `/frameworks/:frameworkId/${page}`,
       'only a draft framework changes, and its page links here; the demo’s frameworks are published',

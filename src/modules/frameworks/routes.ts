@@ -1,13 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFoundError, ValidationError } from '../../domain/errors.js'
-import { MAPPING_KINDS, RECOMMENDATION_SCOPES } from '../../domain/inspections.js'
+import { ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
 import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { formatDay, formErrors } from '../../web/forms.js'
 import { uploadedFile } from '../../web/uploads.js'
 import {
   documentRows,
@@ -19,6 +18,7 @@ import {
   SHEET_COLUMNS,
   type SheetColumn,
 } from './document.js'
+import { draftRoutes } from './draft-routes.js'
 import { FRAMEWORK_READERS, type FrameworkDetail, FrameworkProblemsError } from './service.js'
 
 const READERS: Access = FRAMEWORK_READERS
@@ -26,16 +26,7 @@ const ADMINS: Access = ['inspectorate-admin']
 const LIST = '/frameworks'
 
 const frameworkParams = z.object({ frameworkId: z.string().max(100) })
-const itemParams = z.object({ frameworkId: z.string().max(100), itemId: z.string().max(100) })
 const form = z.record(z.string(), z.string().max(20_000))
-
-/** The three kinds of item a draft's pages add, change and remove, alike. */
-const ITEM_KINDS = {
-  areas: { singular: 'area', save: 'saveArea', remove: 'deleteArea' },
-  questions: { singular: 'question', save: 'saveQuestion', remove: 'deleteQuestion' },
-  recommendations: { singular: 'recommendation', save: 'saveRecommendation', remove: 'deleteRecommendation' },
-} as const
-type ItemKind = keyof typeof ITEM_KINDS
 
 const frameworkSummaryJson = z
   .object({
@@ -132,7 +123,7 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       const parsed = parseFrameworkJson(request.body.document ?? '')
       try {
         const framework = await frameworks.importDocument(request.caller, parsed, request.body.filename)
-        return reply.redirect(`${LIST}/${framework.id}?imported=1`, 303)
+        return reply.flash('Framework imported').redirect(`${LIST}/${framework.id}`, 303)
       } catch (error) {
         if (!(error instanceof FrameworkProblemsError)) throw error
         return importPage(
@@ -159,7 +150,6 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     const { previous, mappings } = await frameworks.mappings(request.caller, frameworkId)
     const forces = new Map((await services.forces.references()).map((force) => [force.id, force]))
     const areaTitles = new Map(detail.areas.map((area) => [area.id, area.title]))
-    const query = request.query as { imported?: string; published?: string; created?: string }
     return reply.code(extra.errors ? 400 : 200).render('frameworks/views/show.njk', {
       framework: { ...detail.framework, published: formatDay(detail.framework.publishedOn) },
       areas: areasOf(detail),
@@ -173,13 +163,6 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       mappingCount: mappings.length,
       isAdmin: isAdmin(request),
       editable: isAdmin(request) && detail.framework.status === 'draft',
-      notice: query.imported
-        ? 'Framework imported'
-        : query.published
-          ? 'Framework published'
-          : query.created
-            ? 'New draft version made: change it, then publish it'
-            : null,
       ...extra,
     })
   }
@@ -195,7 +178,9 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams } },
     async (request, reply) => {
       const created = await frameworks.newVersion(request.caller, request.params.frameworkId)
-      return reply.redirect(`${LIST}/${created.id}?created=1`, 303)
+      return reply
+        .flash('New draft version made: change it, then publish it')
+        .redirect(`${LIST}/${created.id}`, 303)
     },
   )
 
@@ -205,7 +190,7 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     async (request, reply) => {
       try {
         await frameworks.publish(request.caller, request.params.frameworkId)
-        return reply.redirect(`${LIST}/${request.params.frameworkId}?published=1`, 303)
+        return reply.flash('Framework published').redirect(`${LIST}/${request.params.frameworkId}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return showPage(request, reply, request.params.frameworkId, { errors: formErrors(error.fieldErrors) })
@@ -234,212 +219,7 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     )
   }
 
-  // --- Editing a draft -------------------------------------------------------------------------------
-
-  async function detailsPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    values?: Record<string, string>,
-    errors?: ReturnType<typeof formErrors>,
-  ) {
-    const { framework } = await frameworks.get(
-      request.caller,
-      (request.params as { frameworkId: string }).frameworkId,
-    )
-    return reply.code(errors ? 400 : 200).render('frameworks/views/details.njk', {
-      framework,
-      values: values ?? {
-        title: framework.title,
-        description: framework.description ?? '',
-        judgementScale: framework.judgementScale.join('\n'),
-      },
-      errors,
-    })
-  }
-
-  app.get(
-    `${LIST}/:frameworkId/details`,
-    { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams } },
-    async (request, reply) => detailsPage(request, reply),
-  )
-  app.post(
-    `${LIST}/:frameworkId/details`,
-    { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams, body: form } },
-    async (request, reply) => {
-      try {
-        await frameworks.updateDetails(request.caller, request.params.frameworkId, request.body)
-        return reply.redirect(`${LIST}/${request.params.frameworkId}`, 303)
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        return detailsPage(request, reply, request.body, formErrors(error.fieldErrors))
-      }
-    },
-  )
-
-  async function itemPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    kind: ItemKind,
-    itemId: string | null,
-    values?: Record<string, string>,
-    errors?: ReturnType<typeof formErrors>,
-  ) {
-    const detail = await frameworks.get(
-      request.caller,
-      (request.params as { frameworkId: string }).frameworkId,
-    )
-    const forces = await services.forces.references()
-    let current: Record<string, string> = {}
-    if (itemId) {
-      const found =
-        kind === 'areas'
-          ? detail.areas.find((a) => a.id === itemId)
-          : kind === 'questions'
-            ? detail.questions.find((q) => q.id === itemId)
-            : detail.recommendations.find((r) => r.id === itemId)
-      if (!found) throw new NotFoundError(`No such ${ITEM_KINDS[kind].singular}`)
-      current = Object.fromEntries(
-        Object.entries(found).map(([key, value]) => [key, value === null ? '' : String(value)]),
-      )
-      if (kind === 'recommendations') {
-        const forceId = (found as { forceId: number | null }).forceId
-        current.forceCode = forces.find((f) => f.id === forceId)?.code ?? ''
-      }
-    }
-    return reply.code(errors ? 400 : 200).render('frameworks/views/item.njk', {
-      framework: detail.framework,
-      kind,
-      singular: ITEM_KINDS[kind].singular,
-      itemId,
-      areas: detail.areas,
-      forces,
-      scopes: choicesOf(RECOMMENDATION_SCOPES),
-      values: values ?? current,
-      errors,
-    })
-  }
-
-  for (const kind of Object.keys(ITEM_KINDS) as ItemKind[]) {
-    const { save, remove } = ITEM_KINDS[kind]
-    app.get(
-      `${LIST}/:frameworkId/${kind}/new`,
-      { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams } },
-      async (request, reply) => itemPage(request, reply, kind, null, request.query as Record<string, string>),
-    )
-    app.post(
-      `${LIST}/:frameworkId/${kind}/new`,
-      { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams, body: form } },
-      async (request, reply) => {
-        try {
-          await frameworks[save](request.caller, request.params.frameworkId, null, request.body)
-          return reply.redirect(`${LIST}/${request.params.frameworkId}#${kind}`, 303)
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error
-          return itemPage(request, reply, kind, null, request.body, formErrors(error.fieldErrors))
-        }
-      },
-    )
-    app.get(
-      `${LIST}/:frameworkId/${kind}/:itemId`,
-      { config: { access: ADMINS }, schema: { hide: true, params: itemParams } },
-      async (request, reply) => itemPage(request, reply, kind, request.params.itemId),
-    )
-    app.post(
-      `${LIST}/:frameworkId/${kind}/:itemId`,
-      { config: { access: ADMINS }, schema: { hide: true, params: itemParams, body: form } },
-      async (request, reply) => {
-        try {
-          await frameworks[save](
-            request.caller,
-            request.params.frameworkId,
-            request.params.itemId,
-            request.body,
-          )
-          return reply.redirect(`${LIST}/${request.params.frameworkId}#${kind}`, 303)
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error
-          return itemPage(
-            request,
-            reply,
-            kind,
-            request.params.itemId,
-            request.body,
-            formErrors(error.fieldErrors),
-          )
-        }
-      },
-    )
-    app.post(
-      `${LIST}/:frameworkId/${kind}/:itemId/delete`,
-      { config: { access: ADMINS }, schema: { hide: true, params: itemParams } },
-      async (request, reply) => {
-        await frameworks[remove](request.caller, request.params.frameworkId, request.params.itemId)
-        return reply.redirect(`${LIST}/${request.params.frameworkId}#${kind}`, 303)
-      },
-    )
-  }
-
-  // --- Mappings --------------------------------------------------------------------------------------
-
-  async function mappingsPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    extra: Record<string, unknown> = {},
-  ) {
-    const frameworkId = (request.params as { frameworkId: string }).frameworkId
-    const { framework } = await frameworks.get(request.caller, frameworkId)
-    const { previous, mappings } = await frameworks.mappings(request.caller, frameworkId)
-    return reply.code(extra.errors ? 400 : 200).render('frameworks/views/mappings.njk', {
-      framework,
-      previous,
-      mappings,
-      kinds: choicesOf(MAPPING_KINDS),
-      isAdmin: isAdmin(request),
-      values: {},
-      added: (request.query as { added?: string }).added,
-      ...extra,
-    })
-  }
-
-  app.get(
-    `${LIST}/:frameworkId/mappings`,
-    { config: { access: READERS }, schema: { hide: true, params: frameworkParams } },
-    async (request, reply) => mappingsPage(request, reply),
-  )
-  app.post(
-    `${LIST}/:frameworkId/mappings`,
-    { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams, body: form } },
-    async (request, reply) => {
-      try {
-        await frameworks.addMapping(request.caller, request.params.frameworkId, request.body)
-        return reply.redirect(`${LIST}/${request.params.frameworkId}/mappings`, 303)
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        return mappingsPage(request, reply, { values: request.body, errors: formErrors(error.fieldErrors) })
-      }
-    },
-  )
-  app.post(
-    `${LIST}/:frameworkId/mappings/auto`,
-    { config: { access: ADMINS }, schema: { hide: true, params: frameworkParams } },
-    async (request, reply) => {
-      try {
-        const added = await frameworks.autoMap(request.caller, request.params.frameworkId)
-        return reply.redirect(`${LIST}/${request.params.frameworkId}/mappings?added=${added}`, 303)
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        return mappingsPage(request, reply, { errors: formErrors(error.fieldErrors) })
-      }
-    },
-  )
-  app.post(
-    `${LIST}/:frameworkId/mappings/:itemId/delete`,
-    { config: { access: ADMINS }, schema: { hide: true, params: itemParams } },
-    async (request, reply) => {
-      await frameworks.deleteMapping(request.caller, request.params.frameworkId, request.params.itemId)
-      return reply.redirect(`${LIST}/${request.params.frameworkId}/mappings`, 303)
-    },
-  )
+  await app.register(draftRoutes, { services })
 
   // --- API -----------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import type { Database } from '../../db/connection.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, requireRole, userIdOf } from '../../domain/access.js'
+import { optionalDateField } from '../../domain/date-input.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
 import { MAPPING_KINDS, type MappingKind, RECOMMENDATION_SCOPES } from '../../domain/inspections.js'
@@ -101,12 +102,7 @@ const recommendationInput = z.object({
     .trim()
     .min(1, 'Enter who the recommendation is addressed to')
     .max(200, 'Addressee must be 200 characters or fewer'),
-  dueDate: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(z.iso.date('Write the due date as 2012-05-31').nullable()),
+  dueDate: optionalDateField('Due date').transform((v) => v ?? null),
 })
 
 const detailsInput = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { optionalDateField } from '../../domain/date-input.js'
 import { type Day, parseDay } from '../../domain/fields.js'
 import type { ForceReference } from '../forces/service.js'
 
@@ -66,23 +67,9 @@ const optionalName = (label: string) =>
     .optional()
     .transform((value) => value || undefined)
 
-const optionalDay = (which: 'from' | 'to') =>
-  z
-    .string(`The ${which} date must be text`)
-    .trim()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return undefined
-      const day = parseDay(value)
-      if (!day) {
-        context.addIssue({
-          code: 'custom',
-          message: `Enter the ${which} date as a real date, like 27/3/2012 or 2012-03-27`,
-        })
-        return z.NEVER
-      }
-      return day
-    })
+/** A day of the filter, from a date input or text (2012-03-27), as the day it names. */
+const optionalDay = (label: string) =>
+  optionalDateField(label).transform((value) => (value === undefined ? undefined : parseDay(value)))
 
 /**
  * The filters of the audit trail, as a query string: the admin page's form and the API take the same.
@@ -106,8 +93,8 @@ export const auditQuerySchema = z
       description: 'Part of the name, email address or token name of who acted (any case)',
       example: 'jane.smith@',
     }),
-    from: optionalDay('from').meta({ description: 'The first day, UK time (2012-03-27 or 27/3/2012)' }),
-    to: optionalDay('to').meta({ description: 'The last day, UK time (2012-03-27 or 27/3/2012)' }),
+    from: optionalDay('From date').meta({ description: 'The first day, UK time (2012-03-27)' }),
+    to: optionalDay('To date').meta({ description: 'The last day, UK time (2012-03-27)' }),
     page: z.coerce
       .number('The page must be a whole number')
       .int('The page must be a whole number')
@@ -122,7 +109,7 @@ export const auditQuerySchema = z
       context.addIssue({
         code: 'custom',
         path: ['to'],
-        message: 'The to date must be the same as or after the from date',
+        message: 'To date must be the same as or after the from date',
       })
     }
   })

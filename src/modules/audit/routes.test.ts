@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
+import { Agent, dateInputFields } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
@@ -165,14 +165,12 @@ describe('GET /api/audit-events', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.json()).toMatchObject({
       statusCode: 400,
-      details: [
-        { field: 'from', message: 'Enter the from date as a real date, like 27/3/2012 or 2012-03-27' },
-      ],
+      details: [{ field: 'from', message: 'From date must be a real date, like 2012-03-27' }],
     })
     const backwards = await api('/api/audit-events?from=2012-03-28&to=2012-03-27', inspectorateToken)
     expect(backwards.statusCode).toBe(400)
     expect(backwards.json<{ message: string }>().message).toContain(
-      'The to date must be the same as or after the from date',
+      'To date must be the same as or after the from date',
     )
     const unknownForce = await api('/api/audit-events?force=atlantis', inspectorateToken)
     expect(unknownForce.statusCode).toBe(400)
@@ -254,19 +252,44 @@ describe('GET /admin/audit', () => {
   })
 
   it('re-shows the form with a GOV.UK error summary for a bad filter', async () => {
-    const response = await agents.inspectorate?.get(
-      '/admin/audit?from=notadate&to=31%2F2%2F2012&actor=%3Cb%3E',
-    )
+    const dates = new URLSearchParams({
+      ...dateInputFields('from', '31', '2', '2012'),
+      ...dateInputFields('to', '1', '', '2012'),
+      actor: '<b>',
+    })
+    const response = await agents.inspectorate?.get(`/admin/audit?${dates}`)
     expect(response?.statusCode).toBe(400)
     const body = response?.body ?? ''
     expect(body).toContain('<title>Error: Audit trail – Probity</title>')
     expect(body).toContain('govuk-error-summary')
     expect(body).toContain('href="#from"')
-    expect(body).toContain('Enter the from date as a real date, like 27/3/2012 or 2012-03-27')
-    expect(body).toContain('Enter the to date as a real date')
-    expect(body).toContain('value="notadate"')
+    expect(body).toContain('From date must be a real date')
+    expect(body).toContain('href="#to"')
+    expect(body).toContain('To date must include a month')
+    expect(body).toMatch(/id="from-month" name="from-month" type="text" value="2"/)
     expect(body).toContain('value="&lt;b&gt;"')
     expect(body).not.toContain('govuk-table__caption')
+  })
+
+  it('filters by dates entered with GOV.UK date inputs, keeping them in the links', async () => {
+    const page = (await agents.inspectorate?.get('/admin/audit'))?.body ?? ''
+    expect(page).toContain('name="from-day"')
+    expect(page).not.toMatch(/For example, \d+\/\d+\/\d{4}/)
+    const wide = new URLSearchParams({
+      entityType: 'gift',
+      ...dateInputFields('from', '1', '1', '2000'),
+      ...dateInputFields('to', '31', '12', '2099'),
+    })
+    const within = (await agents.inspectorate?.get(`/admin/audit?${wide}`))?.body ?? ''
+    expect(within).toContain('Events 1 to 50 of 55')
+    expect(within).toContain(
+      'href="/admin/audit?entityType=gift&amp;from=2000-01-01&amp;to=2099-12-31&amp;page=2"',
+    )
+    expect(within).toMatch(/id="to-year" name="to-year" type="text" value="2099"/)
+    const before = new URLSearchParams({ entityType: 'gift', ...dateInputFields('to', '31', '12', '2000') })
+    expect((await agents.inspectorate?.get(`/admin/audit?${before}`))?.body).toContain(
+      'No events match these filters.',
+    )
   })
 
   it('refuses staff, and sends anonymous visitors to sign in', async () => {
@@ -340,7 +363,7 @@ describe('GET /admin/audit.csv', () => {
   it('refuses a bad filter, staff and anonymous visitors', async () => {
     const bad = await agents.inspectorate?.get('/admin/audit.csv?from=notadate')
     expect(bad?.statusCode).toBe(400)
-    expect(bad?.body).toContain('Enter the from date as a real date')
+    expect(bad?.body).toContain('From date must be a real date')
     expect((await agents.alphaStaff?.get('/admin/audit.csv'))?.statusCode).toBe(403)
     const anonymous = await testApp.app.inject({ method: 'GET', url: '/admin/audit.csv' })
     expect(anonymous.statusCode).toBe(303)

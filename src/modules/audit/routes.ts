@@ -7,6 +7,7 @@ import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import { sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
+import { typedValues } from '../../web/lists.js'
 import type { ForceReference } from '../forces/service.js'
 import { describeProblem } from './chain.js'
 import { AUDIT_PAGE_SIZE, type AuditFilter, auditQuerySchema, NO_FORCE, toAuditFilter } from './filters.js'
@@ -16,13 +17,6 @@ const ADMINS: readonly Role[] = ['force-admin', 'inspectorate-admin']
 
 /** The filter fields, in the order of the form; the page keeps what was typed to show it again. */
 const FILTER_FIELDS = ['force', 'entityType', 'action', 'actor', 'from', 'to'] as const
-
-function typedValues(query: unknown): Record<string, string> {
-  const source = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>
-  return Object.fromEntries(
-    FILTER_FIELDS.map((field) => [field, typeof source[field] === 'string' ? source[field].trim() : '']),
-  )
-}
 
 /** To the second, in UK time: an audit trail needs the order of events within a minute. */
 const auditTime = new Intl.DateTimeFormat('en-GB', {
@@ -76,7 +70,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.get('/admin/audit', { config: { access: ADMINS }, schema: { hide: true } }, async (request, reply) => {
     const references = await forces.references()
-    const values = typedValues(request.query)
+    const values = typedValues(request.query, FILTER_FIELDS)
     const showForce = request.caller.scope.kind === 'inspectorate'
     const view = { values, showForce, forces: references, noForce: NO_FORCE }
 

@@ -3,10 +3,11 @@ import {
   type BrowserSession,
   expectAccessible,
   shouldSkipBrowserTests,
+  signInTo,
   startBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('an integrity case in a browser', () => {
   let session: BrowserSession
@@ -20,13 +21,7 @@ describe.skipIf(shouldSkipBrowserTests())('an integrity case in a browser', () =
 
   it('links a register entry found by words, with no identifier typed, accessibly', async () => {
     const { page } = session
-    await page.goto('/sign-in')
-    await page.getByLabel('Email address').fill(cast.alpha.users['force-caseworker'].email)
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL((url) => url.pathname !== '/sign-in')
-
-    await page.goto(`/cases/${cast.alpha.cases.caseId}`)
+    await signInTo(page, cast.alpha.users['force-caseworker'].email, `/cases/${cast.alpha.cases.caseId}`)
     await page.getByRole('button', { name: 'Find a record to link' }).click()
     expect(await textOf(page.locator('h1'))).toMatch(
       /^Find a register entry to link to case IC\/2012\/\d{4}$/,

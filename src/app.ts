@@ -36,6 +36,7 @@ import { publicationPdfRoutes } from './modules/publication/pdf-routes.js'
 import { publicationRoutes } from './modules/publication/routes.js'
 import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
 import { recommendationProgressRoutes } from './modules/recommendation-progress/routes.js'
+import { referralOutcomesImportRoutes } from './modules/referrals/import-routes.js'
 import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
 import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
@@ -130,6 +131,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })
   await app.register(referralsRoutes, { services })
+  await app.register(referralOutcomesImportRoutes, { services })
   await app.register(deskResearchRoutes, { services })
   await app.register(surveysRoutes, { services })
   await app.register(acuStaffingRoutes, { services })

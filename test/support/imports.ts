@@ -4,7 +4,10 @@ import { expect } from 'vitest'
 import type { Caller } from '../../src/domain/access.js'
 import { callerFor } from '../../src/domain/access.js'
 import type { Role } from '../../src/domain/roles.js'
-import type { Agent } from './agent.js'
+import { type Agent, signedInAgent } from './agent.js'
+import { createRegisterTestApp } from './registers.js'
+import type { TestApp } from './test-app.js'
+import type { TwoForces } from './two-forces.js'
 
 /** A CSV cell as a spreadsheet writes it: quoted when it holds a comma, a quote or a new line. */
 const csvCell = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)
@@ -69,4 +72,23 @@ export async function expectRefusedUpload(
 /** A signed-in user of a force as the services see them. */
 export function forceUserCaller(user: { id: string }, role: Role, forceId: number): Caller {
   return callerFor({ kind: 'user', id: user.id, label: role, role, forceId, staffMemberId: null }, null)
+}
+
+/** The app over the two test forces for an import's tests: Alpha's id, and each force's caseworker signed in. */
+export async function createImportTestApp(now: () => Date): Promise<{
+  testApp: TestApp
+  cast: TwoForces
+  alphaId: number
+  caseworker: Agent
+  bravoCaseworker: Agent
+}> {
+  const { testApp, cast } = await createRegisterTestApp(now)
+  const alphaId = (await testApp.services.forces.references()).find((f) => f.code === cast.alpha.code)?.id
+  return {
+    testApp,
+    cast,
+    alphaId: alphaId as number,
+    caseworker: await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email),
+    bravoCaseworker: await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email),
+  }
 }

@@ -14,6 +14,7 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   mediaContactId: (cast) => cast.alpha.mediaContacts.mediaContactId,
   mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
   staffingImportId: (cast) => cast.alpha.pendingImports['acu-staffing'],
+  outcomesImportId: (cast) => cast.alpha.pendingImports['referral-outcomes'],
   caseId: (cast) => cast.alpha.cases.caseId,
   referralId: (cast) => cast.alpha.cases.referralId,
   policyId: (cast) => cast.alpha.policies.policyId,

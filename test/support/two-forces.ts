@@ -18,7 +18,7 @@ export interface ForceFixture {
   /** A media contact and a media contacts import waiting to be confirmed. */
   mediaContacts: { mediaContactId: string; pendingImportId: string }
   /** Imports waiting to be confirmed, by register, for the registers whose fixture holds no other record. */
-  pendingImports: Record<'acu-staffing', string>
+  pendingImports: Record<'acu-staffing' | 'referral-outcomes', string>
   /** A second-job application, still to be decided (so not on the published register). */
   businessInterests: { businessInterestId: string }
   /** An integrity case, a confidential one (named to the force's caseworker), and a referral to the force. */
@@ -198,6 +198,22 @@ async function buildForce(services: Services, code: string, marker: string): Pro
       'acu-staffing',
       `${marker}-staffing.csv`,
       [{ asOf: '2012-03-31', postsFunded: 6, postsFilled: 5, notes: `${marker} pending staffing` }],
+    ),
+    'referral-outcomes': await services.pendingImports.save(
+      SYSTEM_CALLER,
+      plan.force.id,
+      'referral-outcomes',
+      `${marker}-outcomes.csv`,
+      [
+        {
+          referralId: referral.id,
+          status: 'no action',
+          caseId: null,
+          caseReference: null,
+          noActionReason: `${marker} pending outcome`,
+          respondedOn: '2012-02-20',
+        },
+      ],
     ),
   }
   const policy = await services.policies.createPolicy(

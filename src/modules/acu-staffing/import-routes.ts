@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { registerImportPages } from '../../web/import-routes.js'
-import { AcuStaffingImport, STAFFING_IMPORT_COLUMNS } from './import.js'
+import { acuStaffingImport, STAFFING_IMPORT_COLUMNS } from './import.js'
 
 const KEEPERS: Access = ['force-caseworker']
 
@@ -11,7 +11,7 @@ export const acuStaffingImportRoutes: FastifyPluginAsyncZod<{ services: Services
   app,
   { services },
 ) => {
-  const staffingImport = new AcuStaffingImport(services.pendingImports)
+  const staffingImport = acuStaffingImport(services.pendingImports)
   registerImportPages(app, {
     list: '/acu-staffing',
     views: 'imports/views',

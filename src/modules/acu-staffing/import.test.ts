@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import {
   confirmActionOf,
+  createImportTestApp,
   csvUpload,
   expectProblem,
   expectRefusedUpload,
   forceUserCaller,
   xlsxUpload,
 } from '../../../test/support/imports.js'
-import { createRegisterTestApp } from '../../../test/support/registers.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
 import { ValidationError } from '../../domain/errors.js'
@@ -17,7 +17,7 @@ import { uploadLimits } from '../../spreadsheets/limits.js'
 import { readSpreadsheet } from '../../spreadsheets/read.js'
 import { auditEvents } from '../audit/schema.js'
 import { PendingImportsService } from '../imports/service.js'
-import { AcuStaffingImport, STAFFING_IMPORT_COLUMNS } from './import.js'
+import { acuStaffingImport, STAFFING_IMPORT_COLUMNS } from './import.js'
 import { acuStaffing } from './schema.js'
 
 let testApp: TestApp
@@ -30,10 +30,7 @@ const now = new Date('2012-03-30T10:00:00Z')
 const LIST = '/acu-staffing'
 
 beforeAll(async () => {
-  ;({ testApp, cast } = await createRegisterTestApp(() => now))
-  alphaId = (await testApp.services.forces.references()).find((f) => f.code === 'cheshire')?.id as number
-  caseworker = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-  bravoCaseworker = await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email)
+  ;({ testApp, cast, alphaId, caseworker, bravoCaseworker } = await createImportTestApp(() => now))
 })
 afterAll(() => testApp.close())
 
@@ -169,7 +166,7 @@ describe('importing the unit’s staffing', () => {
   })
 
   it('reads the file under the upload limits', async () => {
-    const limited = new AcuStaffingImport(
+    const limited = acuStaffingImport(
       new PendingImportsService(testApp.database.db, () => now, uploadLimits({ rows: 2 })),
     )
     const caller = forceUserCaller(cast.alpha.users['force-caseworker'], 'force-caseworker', alphaId)

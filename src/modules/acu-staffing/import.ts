@@ -1,15 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { type Caller, forceToChange, requireRole } from '../../domain/access.js'
 import { dayField, optionalText } from '../../domain/fields.js'
-import type { UploadedFile } from '../../spreadsheets/read.js'
 import type { RowProblem } from '../../spreadsheets/validate.js'
 import { appendAuditEvent } from '../audit/service.js'
-import type {
-  ChangeRowsImport,
-  ChangesPreview,
-  PendingChange,
-  PendingImportsService,
+import {
+  type ChangeRowsImport,
+  ForceRegisterImport,
+  type PendingChange,
+  type PendingImportsService,
 } from '../imports/service.js'
 import { acuStaffing } from './schema.js'
 import { fte, implausiblyFilled, STAFFING_ENTITY, STAFFING_KEEPERS, type StaffingRow } from './service.js'
@@ -145,20 +143,6 @@ const STAFFING_IMPORT: ChangeRowsImport<typeof staffingImportRowSchema, Staffing
   },
 }
 
-/** The unit's staffing from a spreadsheet: checked first (the dry run), written only when confirmed. */
-export class AcuStaffingImport {
-  constructor(private readonly pendingImports: PendingImportsService) {}
-
-  /** What the file would change, or every bad row with its line and reason; writes nothing. */
-  dryRun(caller: Caller, file: UploadedFile): Promise<ChangesPreview> {
-    requireRole(caller, ...STAFFING_KEEPERS)
-    return this.pendingImports.previewChanges(caller, forceToChange(caller), file, STAFFING_IMPORT)
-  }
-
-  /** Writes a checked import: every row or none, in one transaction, each date's change audited. */
-  confirm(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
-    requireRole(caller, ...STAFFING_KEEPERS)
-    forceToChange(caller)
-    return this.pendingImports.confirm(caller, importId, STAFFING_IMPORT)
-  }
-}
+/** The unit's staffing from a spreadsheet, for those who record it. */
+export const acuStaffingImport = (pendingImports: PendingImportsService) =>
+  new ForceRegisterImport(pendingImports, STAFFING_KEEPERS, STAFFING_IMPORT)

@@ -2,9 +2,10 @@ import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Actor, type Caller, userIdOf } from '../../domain/access.js'
+import { type Actor, type Caller, forceToChange, requireRole, userIdOf } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
+import type { Role } from '../../domain/roles.js'
 import { SpreadsheetError } from '../../spreadsheets/errors.js'
 import type { UploadLimits } from '../../spreadsheets/limits.js'
 import { pacer } from '../../spreadsheets/pace.js'
@@ -354,5 +355,30 @@ export class PendingImportsService {
       )
       return { created: rows.length, filename: taken.filename }
     })
+  }
+}
+
+/**
+ * A force's import into one of its registers (ChangeRowsImport), for the roles that may create the
+ * register's records: the dry run and the confirmation, each into the caller's own force only.
+ */
+export class ForceRegisterImport<Schema extends z.ZodType, Row> {
+  constructor(
+    private readonly pendingImports: PendingImportsService,
+    private readonly roles: readonly Role[],
+    private readonly check: ChangeRowsImport<Schema, Row>,
+  ) {}
+
+  /** What the file would change, or every bad row with its line and reason; writes nothing. */
+  dryRun(caller: Caller, file: UploadedFile): Promise<ChangesPreview> {
+    requireRole(caller, ...this.roles)
+    return this.pendingImports.previewChanges(caller, forceToChange(caller), file, this.check)
+  }
+
+  /** Writes a checked import: every row or none, in one transaction. */
+  confirm(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
+    requireRole(caller, ...this.roles)
+    forceToChange(caller)
+    return this.pendingImports.confirm(caller, importId, this.check)
   }
 }

@@ -38,8 +38,14 @@ async function agentFor(email?: string): Promise<Agent> {
   return agent
 }
 
+/** A page's form is posted as a browser posts it; an API route gets JSON, as a script would send it. */
 function sendAs(agent: Agent): Send {
-  return (method, path) => (method === 'GET' ? agent.get(path) : agent.send(method as 'POST', path))
+  return (method, path) => {
+    if (method === 'GET') return agent.get(path)
+    return path.startsWith('/api/')
+      ? agent.sendJson(method as 'POST', path)
+      : agent.send(method as 'POST', path)
+  }
 }
 
 function sendWithToken(token: string): Send {

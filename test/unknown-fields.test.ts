@@ -135,10 +135,15 @@ describe('the HTML forms', () => {
     const caseworker = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
     await caseworker.get('/gifts-hospitality/new')
     const before = await giftsTotal()
+    // The form names the member of staff and the date as people enter them, not as the API takes them.
+    const { offeredOn: _apiDate, staffNumber, ...fields } = gift
     const recorded = await caseworker.post('/gifts-hospitality/new', {
-      ...gift,
+      ...fields,
+      person: staffNumber,
       estimatedValue: '40',
-      offeredOn: '20/12/2011',
+      'offeredOn-day': '20',
+      'offeredOn-month': '12',
+      'offeredOn-year': '2011',
       action: 'save',
     })
     expect(recorded.statusCode, recorded.body).toBe(303)

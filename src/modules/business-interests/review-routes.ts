@@ -166,6 +166,11 @@ export const businessInterestReviewRoutes: FastifyPluginAsyncZod<{ services: Ser
         body: newReviewJson,
         response: { 201: reviewJson, 400: problemJson },
       },
+      // Another force's application (or one that does not exist) is not found, whatever the body holds:
+      // looked up before the body is checked.
+      preValidation: async (request) => {
+        await businessInterests.find(request.caller, request.params.businessInterestId)
+      },
     },
     async (request, reply) => {
       try {

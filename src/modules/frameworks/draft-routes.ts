@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { MAPPING_KINDS, RECOMMENDATION_SCOPES } from '../../domain/inspections.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
-import { choicesOf, formErrors } from '../../web/forms.js'
+import { capitalised, choicesOf, formErrors } from '../../web/forms.js'
 import { FRAMEWORK_READERS, type FrameworkDetail } from './service.js'
 
 /**
@@ -28,8 +28,6 @@ const ITEM_KINDS = {
   recommendations: { singular: 'recommendation', save: 'saveRecommendation', remove: 'deleteRecommendation' },
 } as const
 type ItemKind = keyof typeof ITEM_KINDS
-
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
 /** One item of a draft by kind, or a 404. */
 function itemOf(detail: FrameworkDetail, kind: ItemKind, itemId: string) {

@@ -7,6 +7,7 @@ import { DEFAULT_SUPPRESSION_THRESHOLD } from '../../domain/suppression.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
+import { embargoFrom } from './embargo.js'
 import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
 import { missingFrom } from './missing.js'
@@ -14,7 +15,7 @@ import { dictionaryCsv, openDataCsv, openDataJson, openDataOf, suppressionWordin
 import { PdfUnavailableError, pdfAvailable } from './pdf.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
 import { PUBLICATION_KINDS, type PublicationKind } from './schema.js'
-import { CHECKERS, londonInstant, PUBLISHERS, TEMPLATE_EDITORS, type VersionView } from './service.js'
+import { CHECKERS, PUBLISHERS, TEMPLATE_EDITORS, type VersionView } from './service.js'
 
 const PUBLISHER_ACCESS: Access = PUBLISHERS
 const WORKFLOW_READERS: Access = [...PUBLISHERS, ...CHECKERS]
@@ -319,7 +320,6 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     extra: {
       errors?: ReturnType<typeof formErrors>
       values?: Record<string, string>
-      generated?: number
     } = {},
   ) {
     const inspection = await services.inspections.get(request.caller, inspectionId)
@@ -334,7 +334,6 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       kinds: PUBLICATION_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind] })),
       errors: extra.errors,
       values: extra.values ?? {},
-      generated: extra.generated,
     })
   }
 
@@ -353,7 +352,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         const outcomes = await publication().generate(request.caller, request.params.inspectionId, {
           forceCode,
         })
-        return renderManage(request, reply, request.params.inspectionId, { generated: outcomes.length })
+        return reply
+          .flash(`${outcomes.length} documents generated or checked against the records`)
+          .redirect(`/publications/inspections/${request.params.inspectionId}/manage`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderManage(request, reply, request.params.inspectionId, {
@@ -369,7 +370,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     async (request, reply) => {
       try {
         await publication().setSuppression(request.caller, request.params.inspectionId, request.body)
-        return reply.redirect(`/publications/inspections/${request.params.inspectionId}/manage`, 303)
+        return reply
+          .flash('Open-data settings saved')
+          .redirect(`/publications/inspections/${request.params.inspectionId}/manage`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderManage(request, reply, request.params.inspectionId, {
@@ -386,53 +389,63 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     return versionId
   }
 
-  const actions: [
-    string,
-    (
-      request: FastifyRequest<{ Params: { publicationVersionId: string }; Body: Record<string, string> }>,
-    ) => Promise<string>,
-  ][] = [
-    ['send', async (r) => (await publication().sendForCheck(r.caller, r.params.publicationVersionId)).id],
+  /** What each step of a version does, where it leads (the version's id) and what the banner says there. */
+  type Step = (
+    request: FastifyRequest<{ Params: { publicationVersionId: string }; Body: Record<string, string> }>,
+  ) => Promise<{ target: string; banner: string }>
+  const steps: [string, Step][] = [
+    [
+      'send',
+      async (r) => ({
+        target: (await publication().sendForCheck(r.caller, r.params.publicationVersionId)).id,
+        banner: 'Sent to the force for its factual-accuracy check',
+      }),
+    ],
     [
       'approve',
-      async (r) => printLater((await publication().approve(r.caller, r.params.publicationVersionId)).id),
+      async (r) => ({
+        target: printLater((await publication().approve(r.caller, r.params.publicationVersionId)).id),
+        banner: 'Version approved',
+      }),
     ],
     [
       'regenerate',
-      async (r) => (await publication().regenerate(r.caller, r.params.publicationVersionId)).versionId,
+      async (r) => ({
+        target: (await publication().regenerate(r.caller, r.params.publicationVersionId)).versionId,
+        banner: 'Regenerated from the records',
+      }),
     ],
     [
       'publish',
       async (r) => {
-        const day = r.body.embargoDay?.trim() ?? ''
-        const time = r.body.embargoTime?.trim() ?? ''
-        let embargoUntil: Date | null = null
-        if (day || time) {
-          const instant = londonInstant(day, time || '00:00')
-          if (!instant)
-            throw new ValidationError({
-              embargoDay: 'Enter the embargo as a date like 2012-12-11 and a time like 00:01',
-            })
-          embargoUntil = instant
+        const embargoUntil = embargoFrom(r.body)
+        const published = await publication().publish(r.caller, r.params.publicationVersionId, {
+          embargoUntil,
+        })
+        return {
+          target: printLater(published.id),
+          banner: embargoUntil
+            ? 'Published under embargo: the public sees it once the embargo ends'
+            : 'Published',
         }
-        return printLater(
-          (await publication().publish(r.caller, r.params.publicationVersionId, { embargoUntil })).id,
-        )
       },
     ],
     [
       'correct',
-      async (r) => (await publication().correct(r.caller, r.params.publicationVersionId, r.body)).versionId,
+      async (r) => ({
+        target: (await publication().correct(r.caller, r.params.publicationVersionId, r.body)).versionId,
+        banner: 'Correction made: the new version goes through the checks again',
+      }),
     ],
   ]
-  for (const [action, run] of actions) {
+  for (const [action, run] of steps) {
     app.post(
       `/publications/:publicationVersionId/${action}`,
       { config: { access: PUBLISHER_ACCESS }, schema: { hide: true, params: versionParams, body: form } },
       async (request, reply) => {
         try {
-          const target = await run(request)
-          return reply.redirect(`/publications/${target}`, 303)
+          const { target, banner } = await run(request)
+          return reply.flash(banner).redirect(`/publications/${target}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
           return renderVersion(request, reply, request.params.publicationVersionId, {
@@ -450,7 +463,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     async (request, reply) => {
       try {
         await publication().comment(request.caller, request.params.publicationVersionId, request.body)
-        return reply.redirect(`/publications/${request.params.publicationVersionId}#comments`, 303)
+        return reply
+          .flash('Comment sent')
+          .redirect(`/publications/${request.params.publicationVersionId}#comments`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderVersion(request, reply, request.params.publicationVersionId, {
@@ -468,7 +483,7 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       const versionId = request.body.versionId ?? ''
       try {
         const comment = await publication().respond(request.caller, request.params.commentId, request.body)
-        return reply.redirect(`/publications/${comment.versionId}#comments`, 303)
+        return reply.flash('Response recorded').redirect(`/publications/${comment.versionId}#comments`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const errors: Record<string, string> = {}
@@ -490,7 +505,6 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       source?: string
       preview?: string
       errors?: ReturnType<typeof formErrors>
-      saved?: boolean
       inspection?: string
     } = {},
   ) {
@@ -504,7 +518,6 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       source: extra.source ?? current.source,
       preview: extra.preview,
       errors: extra.errors,
-      saved: extra.saved,
       inspections,
       inspection: extra.inspection ?? inspections.at(-1)?.id ?? '',
     })
@@ -529,7 +542,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         const facts = inspection ? await publication().previewFacts(request.caller, kind, inspection) : null
         if (request.body.action === 'save') {
           await publication().saveTemplate(request.caller, kind, source, facts)
-          return renderTemplate(request, reply, kind, { saved: true, inspection })
+          return reply
+            .flash('Template saved: documents generated from now on use it')
+            .redirect(`/publications/templates/${kind}`, 303)
         }
         if (!facts)
           throw new ValidationError({ inspection: 'Choose an inspection whose facts the preview shows' })
@@ -552,7 +567,9 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     async (request, reply) => {
       if (!isKind(request.params.kind)) throw new NotFoundError('No such template')
       await publication().resetTemplate(request.caller, request.params.kind)
-      return reply.redirect(`/publications/templates/${request.params.kind}`, 303)
+      return reply
+        .flash('Template set back to the default')
+        .redirect(`/publications/templates/${request.params.kind}`, 303)
     },
   )
 }

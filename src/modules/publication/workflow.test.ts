@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { type Agent, dateInputFields, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
@@ -54,7 +54,10 @@ async function alphaPressRelease() {
 describe('generating', () => {
   it('makes a draft press release and report for each force and the national review, with hashes', async () => {
     const response = await inspectorate.post(`/publications/inspections/${cast.inspection.id}/generate`)
-    expect(response.statusCode).toBe(200)
+    expect(response.statusCode).toBe(303)
+    expect((await inspectorate.get(String(response.headers.location))).body).toContain(
+      '5 documents generated or checked against the records',
+    )
     const documents = await publication().documents(SYSTEM_CALLER, { inspectionId: cast.inspection.id })
     expect(
       documents.map((d) => `${d.force?.code ?? 'national'} ${d.kind} ${d.latest?.status}`).sort(),
@@ -98,6 +101,7 @@ describe('the factual-accuracy check', () => {
       comment: 'alphamarker: the second-job figure leaves out two withdrawn applications',
     })
     expect(sent.statusCode).toBe(303)
+    expect((await alphaCaseworker.get(String(sent.headers.location))).body).toContain('Comment sent')
     // Another force sees neither the document nor the comment, and cannot comment.
     const bravo = await bravoAdmin.get(`/publications/${pressReleaseId}`)
     expect(bravo.statusCode).toBe(404)
@@ -129,27 +133,53 @@ describe('the factual-accuracy check', () => {
         'Withdrawn applications count: the data return’s definition includes every application submitted',
     })
     expect(answered.statusCode).toBe(303)
+    expect((await inspectorate.get(`/publications/${pressReleaseId}`)).body).toContain('Response recorded')
     const page = await alphaCaseworker.get(`/publications/${pressReleaseId}`)
     expect(page.body).toContain('Rejected')
     expect(page.body).toContain('the data return’s definition includes every application submitted')
     expect((await inspectorate.post(`/publications/${pressReleaseId}/approve`)).statusCode).toBe(303)
+    expect((await inspectorate.get(`/publications/${pressReleaseId}`)).body).toContain('Version approved')
     expect((await publication().version(SYSTEM_CALLER, pressReleaseId)).version.status).toBe('approved')
   })
 })
 
 describe('publishing under embargo', () => {
   it('keeps an embargoed version from the public until the embargo ends on the service clock', async () => {
-    const past = await inspectorate.post(`/publications/${pressReleaseId}/publish`, {
-      embargoDay: '2012-11-30',
+    const form = await inspectorate.get(`/publications/${pressReleaseId}`)
+    expect(form.body).toContain('name="embargoDay-month"')
+    expect(form.body).not.toContain('For example, 2012-')
+    const publish = (fields: Record<string, string>) =>
+      inspectorate.post(`/publications/${pressReleaseId}/publish`, fields)
+    const notADay = await publish({
+      ...dateInputFields('embargoDay', '31', '11', '2012'),
       embargoTime: '09:00',
     })
+    expect(notADay.statusCode).toBe(400)
+    expect(notADay.body).toContain('Embargo date must be a real date')
+    expect(notADay.body).toContain('href="#embargoDay"')
+    expect(notADay.body).toMatch(/id="embargoDay-month" name="embargoDay-month" type="text" value="11"/)
+    const notATime = await publish({
+      ...dateInputFields('embargoDay', '11', '12', '2012'),
+      embargoTime: '25:00',
+    })
+    expect(notATime.statusCode).toBe(400)
+    expect(notATime.body).toContain('Enter the time like 00:01 or 14:30')
+    expect(notATime.body).toContain('href="#embargoTime"')
+    const timeOnly = await publish({ ...dateInputFields('embargoDay', '', '', ''), embargoTime: '09:00' })
+    expect(timeOnly.body).toContain('Enter the embargo date, or leave the time blank')
+    const past = await publish({ ...dateInputFields('embargoDay', '30', '11', '2012'), embargoTime: '09:00' })
     expect(past.statusCode).toBe(400)
     expect(past.body).toContain('The embargo must end in the future')
-    const published = await inspectorate.post(`/publications/${pressReleaseId}/publish`, {
-      embargoDay: '2012-12-11',
+    // None of these published anything.
+    expect((await publication().version(SYSTEM_CALLER, pressReleaseId)).version.status).toBe('approved')
+    const published = await publish({
+      ...dateInputFields('embargoDay', '11', '12', '2012'),
       embargoTime: '00:01',
     })
     expect(published.statusCode).toBe(303)
+    expect((await inspectorate.get(String(published.headers.location))).body).toContain(
+      'Published under embargo: the public sees it once the embargo ends',
+    )
     const { version } = await publication().version(SYSTEM_CALLER, pressReleaseId)
     expect(version.status).toBe('published')
     // 00:01 in London in December is 00:01 GMT.
@@ -288,6 +318,9 @@ describe('the open data', () => {
       reason: 'The forces agreed to publish counts of 3 and more',
     })
     expect(lowered.statusCode).toBe(303)
+    expect((await inspectorate.get(String(lowered.headers.location))).body).toContain(
+      'Open-data settings saved',
+    )
     const events = await testApp.services.audit.list(
       SYSTEM_CALLER,
       { entityType: 'open-data-settings', action: 'update' },
@@ -333,7 +366,10 @@ describe('templates', () => {
       source: '# Report on {{ force.name }}\n\nOur own words.',
       action: 'save',
     })
-    expect(saved.statusCode).toBe(200)
+    expect(saved.statusCode).toBe(303)
+    expect((await inspectorate.get(String(saved.headers.location))).body).toContain(
+      'Template saved: documents generated from now on use it',
+    )
     expect((await publication().template('force-report')).edited).toBe(true)
     const outcomes = await publication().generate(SYSTEM_CALLER, cast.inspection.id, {
       forceCode: 'cleveland',
@@ -342,6 +378,9 @@ describe('templates', () => {
     const report = await publication().version(SYSTEM_CALLER, outcomes[0]?.versionId as string)
     expect(report.version.content).toBe('# Report on Cleveland Police\n\nOur own words.\n')
     expect((await inspectorate.post('/publications/templates/force-report/reset')).statusCode).toBe(303)
+    expect((await inspectorate.get('/publications/templates/force-report')).body).toContain(
+      'Template set back to the default',
+    )
     expect((await publication().template('force-report')).edited).toBe(false)
     // A force user may not edit templates.
     expect((await alphaCaseworker.get('/publications/templates/force-report')).statusCode).toBe(403)

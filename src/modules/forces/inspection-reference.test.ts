@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { type Agent, dateInputFields, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
@@ -55,6 +55,10 @@ describe('editing it', () => {
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('govuk-summary-list')
     expect(page.body).toContain('No: releases do not name them')
+    // Dates read "1 January 2012" and are entered with a GOV.UK date input.
+    expect(page.body).toMatch(/Holds from\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*1 January 2012/)
+    expect(page.body).toContain('name="effectiveFrom-month"')
+    expect(page.body).not.toContain('For example, 2012-01-01')
     for (const agent of [forceAdmin]) {
       expect((await agent.get('/forces/reference')).statusCode).toBe(403)
       expect((await agent.get('/forces/durham/reference')).statusCode).toBe(403)
@@ -67,7 +71,7 @@ describe('editing it', () => {
 
   it('refuses a confirmed row without an HMI or a source, naming the field, and changes nothing', async () => {
     const response = await admin.post('/forces/durham/reference', {
-      effectiveFrom: '2012-01-01',
+      ...dateInputFields('effectiveFrom', '1', '1', '2012'),
       region: 'Northern',
       hmiName: '',
       confirmed: 'yes',
@@ -76,15 +80,27 @@ describe('editing it', () => {
     expect(response.statusCode).toBe(400)
     expect(response.body).toContain('Only a row with both a region and an HM Inspector can be confirmed')
     expect(response.body).toContain('Say which source confirms it')
-    const bad = await admin.post('/forces/durham/reference', { effectiveFrom: '2012-02-30', confirmed: 'no' })
+    const bad = await admin.post('/forces/durham/reference', {
+      ...dateInputFields('effectiveFrom', '30', '2', '2012'),
+      confirmed: '',
+    })
     expect(bad.statusCode).toBe(400)
-    expect(bad.body).toContain('Enter the date it holds from as a real date')
+    expect(bad.body).toContain('Holds from must be a real date')
+    expect(bad.body).toContain('href="#effectiveFrom"')
+    expect(bad.body).toMatch(/id="effectiveFrom" name="effectiveFrom-day" type="text" value="30"/)
+    expect(bad.body).toContain('Select whether a published source confirms the region and HM Inspector')
+    const blank = await admin.post('/forces/durham/reference', {
+      ...dateInputFields('effectiveFrom', '', '', ''),
+      confirmed: 'no',
+    })
+    expect(blank.statusCode).toBe(400)
+    expect(blank.body).toContain('Enter the date the row holds from')
     expect((await forces().referencesOn('2012-12-01')).get('durham')?.hmiName).toBeNull()
   })
 
   it('saves a change, with who and when, and records it in the audit trail', async () => {
     const response = await admin.post('/forces/durham/reference', {
-      effectiveFrom: '2012-01-01',
+      ...dateInputFields('effectiveFrom', '1', '1', '2012'),
       region: 'Northern',
       hmiName: 'Test Inspector',
       hmiHonours: 'CBE',
@@ -92,6 +108,10 @@ describe('editing it', () => {
       sourceNote: 'A published report naming the HMI',
     })
     expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe('/forces/durham/reference')
+    expect((await admin.get('/forces/durham/reference')).body).toContain(
+      'Region and HM Inspector from 1 January 2012 saved',
+    )
     expect((await forces().referencesOn('2012-12-01')).get('durham')).toMatchObject({
       hmiName: 'Test Inspector',
       hmiHonours: 'CBE',

@@ -1,9 +1,10 @@
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { readDate } from '../../domain/date-input.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
-import { formErrors } from '../../web/forms.js'
+import { formatDay, formErrors } from '../../web/forms.js'
 import { forceRegisterLinks } from '../../web/navigation.js'
 import { uploadedFile } from '../../web/uploads.js'
 import { REFERENCE_COLUMNS, type ReferencePlan } from './reference-import.js'
@@ -114,7 +115,7 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
   const renderReferenceForm = async (
     reply: FastifyReply,
     code: string,
-    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string> } = {},
+    extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, unknown> } = {},
   ) => {
     const force = await forces.find(code)
     if (!force) throw new NotFoundError(`No force has the code ${code}`)
@@ -146,13 +147,27 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: { hide: true, params: codeParams, body: referenceForm },
     },
     async (request, reply) => {
+      // The form's date input is read by the shared parser; the service (and the CSV import) take the
+      // day as 2012-01-01, so a wrong date is refused here, with the service's word on the other fields.
+      const reading = readDate(request.body.effectiveFrom, 'Holds from')
+      const effectiveFrom = 'day' in reading ? reading.day : ''
       try {
-        await forces.saveReference(request.caller, request.params.code, request.body)
-        return reply.redirect(`/forces/${request.params.code}/reference?saved=1`, 303)
+        await forces.saveReference(request.caller, request.params.code, { ...request.body, effectiveFrom })
+        return reply
+          .flash(`Region and HM Inspector from ${formatDay(effectiveFrom)} saved`)
+          .redirect(`/forces/${request.params.code}/reference`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
+        const dateProblem =
+          'problem' in reading
+            ? reading.problem
+            : 'blank' in reading
+              ? 'Enter the date the row holds from'
+              : undefined
         return renderReferenceForm(reply, request.params.code, {
-          errors: formErrors(error.fieldErrors),
+          errors: formErrors(
+            dateProblem ? { ...error.fieldErrors, effectiveFrom: dateProblem } : error.fieldErrors,
+          ),
           values: request.body,
         })
       }

@@ -180,15 +180,26 @@ describe('another force and the API', () => {
     expect(
       (await bravoCaseworker.post(`/business-interests/${first}/review`, { outcome: 'continue' })).statusCode,
     ).toBe(404)
-    for (const method of ['GET', 'POST'] as const) {
+    // Whatever the body: the record is looked for before the body is judged.
+    for (const [method, payload] of [
+      ['GET', undefined],
+      ['POST', { outcome: 'continue' }],
+      ['POST', {}],
+      ['POST', { outcome: 'continue', reviewer: 'Sgt Bloggs' }],
+    ] as const) {
       const response = await testApp.app.inject({
         method,
         url: `/api/business-interests/${first}/reviews`,
         headers: bearer(cast.bravo.apiToken.token),
-        ...(method === 'POST' ? { payload: { outcome: 'continue' } } : {}),
+        ...(payload ? { payload } : {}),
       })
-      expect(response.statusCode, method).toBe(404)
+      expect(response.statusCode, `${method} ${JSON.stringify(payload)}`).toBe(404)
     }
+    // Signed in, a form's _csrf rides along: still not found, rather than a 400 about the field.
+    const signedIn = await bravoCaseworker.post(`/api/business-interests/${first}/reviews`, {
+      outcome: 'continue',
+    })
+    expect(signedIn.statusCode).toBe(404)
   })
 
   it('records and lists reviews through the API, refusing unknown fields', async () => {

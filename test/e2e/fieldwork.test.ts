@@ -42,7 +42,7 @@ describe.skipIf(shouldSkipBrowserTests())('fieldwork, moderation and recommendat
     await again.getByLabel('Strength').check()
     await again.getByLabel('Finding', { exact: true }).fill('Journalists’ calls are logged the same day')
     await again.getByRole('button', { name: 'Add finding' }).click()
-    await page.waitForURL('**?done=finding*')
+    await page.locator('.govuk-notification-banner', { hasText: 'Finding added' }).waitFor()
     expect(await textOf(page.locator('#area-media table'))).toContain(
       'Journalists’ calls are logged the same day',
     )
@@ -50,7 +50,7 @@ describe.skipIf(shouldSkipBrowserTests())('fieldwork, moderation and recommendat
     await page.getByLabel('Some improvements').check()
     await page.getByLabel('Rationale').fill('Media logging is sound; oversight is still forming')
     await page.getByRole('button', { name: 'Propose judgement' }).click()
-    await page.waitForURL('**?done=propose*')
+    await page.locator('.govuk-notification-banner', { hasText: 'Judgement proposed' }).waitFor()
     expect(await textOf(page.locator('.govuk-inset-text').first())).toContain('You proposed this judgement')
     await expectAccessible(page)
     await signOut(page)
@@ -60,7 +60,7 @@ describe.skipIf(shouldSkipBrowserTests())('fieldwork, moderation and recommendat
     const { page } = session
     await signInTo(page, fw.second.email, fieldworkPath)
     await page.getByRole('button', { name: 'Confirm judgement' }).click()
-    await page.waitForURL('**?done=confirm*')
+    await page.locator('.govuk-notification-banner', { hasText: 'Judgement confirmed' }).waitFor()
     const summary = await textOf(page.locator('#judgement-section .govuk-summary-list'))
     expect(summary).toContain('Confirmed')
     expect(summary).toContain('Sean Second-Inspector')
@@ -76,7 +76,9 @@ describe.skipIf(shouldSkipBrowserTests())('fieldwork, moderation and recommendat
     await page.getByLabel('In progress').check()
     await page.getByLabel('Note (optional)').fill('Register review under way')
     await page.getByRole('button', { name: 'Record update' }).click()
-    await page.waitForURL('**?done=self-reported')
+    await page
+      .locator('.govuk-notification-banner', { hasText: 'Progress update recorded as self-reported' })
+      .waitFor()
     const row = page.locator('tr', { hasText: 'REC-C' })
     expect(await textOf(row)).toContain('In progress')
     expect(await textOf(row)).toContain('Self-reported')

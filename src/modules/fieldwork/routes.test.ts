@@ -50,9 +50,11 @@ describe('the fieldwork pages', () => {
 
     const added = await lead.post(`${page}/notes`, { area: 'gifts', note: 'Register sampled: 20 entries' })
     expect(added.statusCode).toBe(303)
-    expect(location(added)).toBe(`${page}?done=note#area-gifts`)
-    const after = await lead.get(`${page}?done=note`)
+    expect(location(added)).toBe(`${page}#area-gifts`)
+    const after = await lead.get(page)
     expect(after.body).toContain('Evidence note added')
+    // The banner says it once.
+    expect((await lead.get(page)).body).not.toContain('Evidence note added')
     expect(after.body).toContain('Register sampled: 20 entries')
     expect(after.body).toContain('Lena Lead-Inspector')
 
@@ -77,16 +79,31 @@ describe('the fieldwork pages', () => {
       kind: 'area for improvement',
       text: 'Press officers not yet trained',
     })
-    expect(location(saved)).toBe(`${page}?done=edited#area-media`)
+    expect(location(saved)).toBe(`${page}#area-media`)
+    expect((await lead.get(page)).body).toContain('Finding changed')
     const moved = await lead.post(`${page}/findings/${untrained.id}/move`, { area: 'media', direction: 'up' })
-    expect(location(moved)).toBe(`${page}?done=moved#area-media`)
+    expect(location(moved)).toBe(`${page}#area-media`)
     const reordered = await lead.get(page)
+    expect(reordered.body).toContain('Finding moved')
     expect(reordered.body.indexOf('Press officers not yet trained')).toBeLessThan(
       reordered.body.indexOf('Clear media policy'),
     )
+    // Deleting asks first, on a page of its own linked from the finding's page.
+    expect((await lead.get(`${page}/findings/${clear.id}`)).body).toContain(
+      `href="${page}/findings/${clear.id}/delete"`,
+    )
+    const ask = await lead.get(`${page}/findings/${clear.id}/delete`)
+    expect(ask.statusCode).toBe(200)
+    expect(ask.body).toContain('Are you sure you want to delete this finding?')
+    expect(ask.body).toContain('Strength: Clear media policy')
+    expect(ask.body).toContain(`action="${page}/findings/${clear.id}/delete"`)
+    expect((await caseworker.get(`${page}/findings/${clear.id}/delete`)).statusCode).toBe(403)
+    expect((await lead.get(page)).body).toContain('Clear media policy')
     const deleted = await lead.post(`${page}/findings/${clear.id}/delete`, {})
-    expect(location(deleted)).toBe(`${page}?done=deleted#area-media`)
-    expect((await lead.get(page)).body).not.toContain('Clear media policy')
+    expect(location(deleted)).toBe(`${page}#area-media`)
+    const afterDelete = (await lead.get(page)).body
+    expect(afterDelete).toContain('Finding deleted')
+    expect(afterDelete).not.toContain('Clear media policy')
     expect((await lead.get(`${page}/findings/${clear.id}`)).statusCode).toBe(404)
   })
 
@@ -98,8 +115,9 @@ describe('the fieldwork pages', () => {
       judgement: 'improvements',
       rationale: 'Policies updated; staff awareness still low',
     })
-    expect(location(proposed)).toBe(`${page}?done=propose#judgement-section`)
+    expect(location(proposed)).toBe(`${page}#judgement-section`)
     const own = await lead.get(page)
+    expect(own.body).toContain('Judgement proposed: another inspector must confirm it')
     expect(own.body).toContain('You proposed this judgement')
     expect(own.body).not.toContain('Confirm judgement')
     const selfConfirm = await lead.post(`${page}/judgement/confirm`, {})
@@ -161,8 +179,9 @@ describe('the recommendation progress pages', () => {
       status: 'implemented',
       note: 'Media log in use',
     })
-    expect(location(recorded)).toBe(`${recommendations}?done=self-reported`)
+    expect(location(recorded)).toBe(recommendations)
     const table = await caseworker.get(recommendations)
+    expect(table.body).toContain('Progress update recorded as self-reported')
     expect(table.body).toContain('Implemented')
     expect(table.body).toContain('Self-reported')
 
@@ -183,7 +202,10 @@ describe('the recommendation progress pages', () => {
       note: 'Log kept in two of five units',
       return: 'recommendation',
     })
-    expect(location(verified)).toBe(`${recommendations}/${rec1}?done=inspector-verified`)
+    expect(location(verified)).toBe(`${recommendations}/${rec1}`)
+    expect((await lead.get(`${recommendations}/${rec1}`)).body).toContain(
+      'Progress update recorded as inspector-verified',
+    )
     const history = await caseworker.get(`${recommendations}/${rec1}`)
     expect(history.statusCode).toBe(200)
     expect(history.body).toContain('Inspector-verified')

@@ -53,7 +53,8 @@ const STATUS_TAGS: Record<string, string> = {
   returned: 'govuk-tag--orange',
 }
 
-const NOTICES: Record<string, string> = {
+/** What the banner says after each change to the page. */
+const NOTICES = {
   note: 'Evidence note added',
   finding: 'Finding added',
   edited: 'Finding changed',
@@ -63,7 +64,7 @@ const NOTICES: Record<string, string> = {
   confirm: 'Judgement confirmed',
   return: 'Judgement returned to be proposed again',
   reopen: 'Judgement reopened',
-}
+} as const
 
 function historyOf(events: AuditEvent[]) {
   return events.map((event) => {
@@ -174,7 +175,6 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     const me = userIdOf(request.caller)
     const judgement = page.judgement
     const errors = posted && formErrors(posted.fieldErrors, fieldIds(posted.form))
-    const done = (request.query as { done?: string }).done
     return reply.code(posted ? 400 : 200).render('fieldwork/views/fieldwork.njk', {
       ...page,
       base: pathOf(p),
@@ -188,7 +188,6 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       values: posted?.values ?? {},
       fe: errors?.fields ?? {},
       errors,
-      notice: done ? NOTICES[done] : undefined,
     })
   }
 
@@ -203,7 +202,11 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
   function post(
     url: string,
     name: (body: Body) => string,
-    run: (request: FastifyRequest, p: Params, body: Body) => Promise<{ done: string; anchor: string }>,
+    run: (
+      request: FastifyRequest,
+      p: Params,
+      body: Body,
+    ) => Promise<{ done: keyof typeof NOTICES; anchor: string }>,
     schemaParams: typeof params | typeof findingParams = params,
   ) {
     app.post(
@@ -213,7 +216,7 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         const p = request.params as Params
         try {
           const { done, anchor } = await run(request, p, request.body)
-          return reply.redirect(`${pathOf(p)}?done=${done}#${anchor}`, 303)
+          return reply.flash(NOTICES[done]).redirect(`${pathOf(p)}#${anchor}`, 303)
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error
           return renderPage(request, reply, p, {
@@ -321,6 +324,17 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
     async (request, reply) => renderEdit(request, reply, request.params),
   )
 
+  // Deleting a finding asks first.
+  app.get(
+    `${BASE}/findings/:findingId/delete`,
+    { config: { access: INSPECTORS }, schema: { hide: true, params: findingParams } },
+    async (request, reply) => {
+      const p = request.params
+      const found = await fieldwork.finding(request.caller, p.inspectionId, p.forceCode, p.findingId)
+      return reply.render('fieldwork/views/delete-finding.njk', { ...found, base: pathOf(p) })
+    },
+  )
+
   app.post(
     `${BASE}/findings/:findingId`,
     { config: { access: INSPECTORS }, schema: { hide: true, params: findingParams, body: form } },
@@ -328,7 +342,7 @@ export const fieldworkRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const p = request.params
       try {
         await fieldwork.editFinding(request.caller, p.inspectionId, p.forceCode, p.findingId, request.body)
-        return reply.redirect(`${pathOf(p)}?done=edited#${await findingAnchor(request, p)}`, 303)
+        return reply.flash(NOTICES.edited).redirect(`${pathOf(p)}#${await findingAnchor(request, p)}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderEdit(request, reply, p, { values: request.body, fieldErrors: error.fieldErrors })

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
-import { PROGRESS_BASES, RECOMMENDATION_STATUSES } from '../../domain/inspections.js'
+import { PROGRESS_BASES, type ProgressBasis, RECOMMENDATION_STATUSES } from '../../domain/inspections.js'
 import type { Services } from '../../services.js'
 import type { Column } from '../../spreadsheets/write.js'
 import { problemJson, problemOf } from '../../web/api.js'
@@ -128,7 +128,8 @@ const EXPORT_COLUMNS: Column<NationalRow>[] = [
   { header: 'Recorded at', value: (r) => r.current?.recordedAt ?? null },
 ]
 
-const NOTICES: Record<string, string> = {
+/** What the banner says after an update, by who recorded it. */
+const NOTICES: Record<ProgressBasis, string> = {
   'self-reported': 'Progress update recorded as self-reported',
   'inspector-verified': 'Progress update recorded as inspector-verified',
 }
@@ -155,14 +156,12 @@ export const recommendationProgressRoutes: FastifyPluginAsyncZod<{ services: Ser
   ) {
     const page = await progress.forForce(request.caller, p.inspectionId, p.forceCode)
     const errors = posted && formErrors(posted.fieldErrors, { status: 'status', form: 'update' })
-    const done = (request.query as { done?: string }).done
     return reply.code(posted ? 400 : 200).render('recommendation-progress/views/force.njk', {
       ...page,
       ...common(p),
       values: posted?.values ?? {},
       errors,
       fe: errors?.fields ?? {},
-      notice: done ? NOTICES[done] : undefined,
     })
   }
 
@@ -179,7 +178,6 @@ export const recommendationProgressRoutes: FastifyPluginAsyncZod<{ services: Ser
       p.recommendationId,
     )
     const errors = posted && formErrors(posted.fieldErrors, { status: 'status', form: 'update' })
-    const done = (request.query as { done?: string }).done
     return reply.code(posted ? 400 : 200).render('recommendation-progress/views/recommendation.njk', {
       assessment: page.assessment,
       records: page.records,
@@ -189,7 +187,6 @@ export const recommendationProgressRoutes: FastifyPluginAsyncZod<{ services: Ser
       values: posted?.values ?? {},
       errors,
       fe: errors?.fields ?? {},
-      notice: done ? NOTICES[done] : undefined,
     })
   }
 
@@ -206,7 +203,7 @@ export const recommendationProgressRoutes: FastifyPluginAsyncZod<{ services: Ser
       try {
         const update = await progress.record(request.caller, p.inspectionId, p.forceCode, request.body)
         const where = single ? `${pathOf(p)}/${update.recommendationId}` : pathOf(p)
-        return reply.redirect(`${where}?done=${update.basis}`, 303)
+        return reply.flash(NOTICES[update.basis]).redirect(where, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const posted = { values: request.body, fieldErrors: error.fieldErrors }

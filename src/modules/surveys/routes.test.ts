@@ -68,8 +68,12 @@ describe('survey pages', () => {
         data,
       })
       expect(imported.statusCode).toBe(303)
+      expect(imported.headers.location).toBe('/surveys/small')
     }
     const show = await inspector.get('/surveys/small')
+    // The last import is confirmed on the survey's page.
+    expect(show.body).toContain('govuk-notification-banner--success')
+    expect(show.body).toContain('Second wave: 8 respondents imported')
     expect(show.body).toContain('href="/surveys/small/results"')
     const page = await inspector.get('/surveys/small/results')
     expect(page.statusCode).toBe(200)

@@ -115,7 +115,6 @@ export const surveysRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     async (request, reply) =>
       reply.render(`${VIEWS}/show.njk`, {
         ...(await surveys.find(request.caller, request.params.surveyCode)),
-        imported: (request.query as { imported?: string }).imported,
       }),
   )
 
@@ -190,8 +189,12 @@ export const surveysRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
                 filename: file.filename,
                 source: file.data,
               })
-        const imported = 'cells' in outcome ? `${outcome.cells}-cells` : `${outcome.respondents}-respondents`
-        return reply.redirect(`${BASE}/${surveyCode}?imported=${waveCode}-${imported}`, 303)
+        const { wave } = await surveys.findWave(request.caller, surveyCode, waveCode)
+        const imported =
+          'cells' in outcome
+            ? `${outcome.cells.toLocaleString('en-GB')} cells of published tables`
+            : `${outcome.respondents.toLocaleString('en-GB')} respondents`
+        return reply.flash(`${wave.label}: ${imported} imported`).redirect(`${BASE}/${surveyCode}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const rejected = error instanceof ImportRejectedError ? error : undefined

@@ -27,6 +27,7 @@ import { apiTokensRoutes } from './modules/identity/api-tokens-routes.js'
 import { signInRoutes } from './modules/identity/sign-in-routes.js'
 import { usersRoutes } from './modules/identity/users-routes.js'
 import { inspectionsRoutes } from './modules/inspections/routes.js'
+import { integrityCasesImportRoutes } from './modules/integrity-cases/import-routes.js'
 import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
 import { policiesRoutes } from './modules/policies/routes.js'
@@ -130,6 +131,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(businessInterestsRoutes, { services })
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })
+  await app.register(integrityCasesImportRoutes, { services })
   await app.register(referralsRoutes, { services })
   await app.register(referralOutcomesImportRoutes, { services })
   await app.register(deskResearchRoutes, { services })

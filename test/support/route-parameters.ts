@@ -15,6 +15,7 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   mediaImportId: (cast) => cast.alpha.mediaContacts.pendingImportId,
   staffingImportId: (cast) => cast.alpha.pendingImports['acu-staffing'],
   outcomesImportId: (cast) => cast.alpha.pendingImports['referral-outcomes'],
+  casesImportId: (cast) => cast.alpha.pendingImports['integrity-cases'],
   caseId: (cast) => cast.alpha.cases.caseId,
   referralId: (cast) => cast.alpha.cases.referralId,
   policyId: (cast) => cast.alpha.policies.policyId,

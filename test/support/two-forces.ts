@@ -18,7 +18,7 @@ export interface ForceFixture {
   /** A media contact and a media contacts import waiting to be confirmed. */
   mediaContacts: { mediaContactId: string; pendingImportId: string }
   /** Imports waiting to be confirmed, by register, for the registers whose fixture holds no other record. */
-  pendingImports: Record<'acu-staffing' | 'referral-outcomes', string>
+  pendingImports: Record<'acu-staffing' | 'referral-outcomes' | 'integrity-cases', string>
   /** A second-job application, still to be decided (so not on the published register). */
   businessInterests: { businessInterestId: string }
   /** An integrity case, a confidential one (named to the force's caseworker), and a referral to the force. */
@@ -212,6 +212,27 @@ async function buildForce(services: Services, code: string, marker: string): Pro
           caseReference: null,
           noActionReason: `${marker} pending outcome`,
           respondedOn: '2012-02-20',
+        },
+      ],
+    ),
+    'integrity-cases': await services.pendingImports.save(
+      SYSTEM_CALLER,
+      plan.force.id,
+      'integrity-cases',
+      `${marker}-cases.csv`,
+      [
+        {
+          reference: null,
+          type: 'other',
+          source: 'internal',
+          status: 'open',
+          outcome: null,
+          openedOn: '2011-06-01',
+          closedOn: null,
+          targetDate: null,
+          confidential: false,
+          summary: `${marker} pending case`,
+          subjects: [{ id: member?.id, staffNumber: rosterRow.staff_number }],
         },
       ],
     ),

@@ -2,7 +2,14 @@ import { and, eq, lt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Actor, type Caller, forceToChange, requireRole, userIdOf } from '../../domain/access.js'
+import {
+  type Actor,
+  actingId,
+  type Caller,
+  forceToChange,
+  requireRole,
+  userIdOf,
+} from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
@@ -303,7 +310,13 @@ export class PendingImportsService {
     const sheet = await this.readUpload(file, check.requiredColumns)
     const { valid, problems } = await validateRows(sheet, check.schema)
     const today = londonToday(this.now())
-    const compared = await inScope(this.db, caller.scope, (tx) => check.compare(tx, forceId, valid, today))
+    // As the caller, named: rules about named people (a confidential case) see what the caller sees.
+    const compared = await inScope(
+      this.db,
+      caller.scope,
+      (tx) => check.compare(tx, forceId, valid, today),
+      actingId(caller),
+    )
     problems.push(...compared.problems)
     const preview: ChangesPreview = {
       filename: file.filename,
@@ -333,28 +346,33 @@ export class PendingImportsService {
     target: RegisterImport<Row>,
   ): Promise<{ created: number; filename: string }> {
     const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const taken = await this.take(tx, target.register, importId)
-      if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
-        throw new NotFoundError(EXPIRED)
-      const rows = taken.rows as Row[]
-      const context = { forceId: taken.forceId, recordedBy: userIdOf(caller), now, actor: caller.actor }
-      for (let start = 0; start < rows.length; start += WRITE_BATCH)
-        await target.insert(tx, rows.slice(start, start + WRITE_BATCH), context)
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          forceId: taken.forceId,
-          entityType: target.entityType,
-          entityId: null,
-          action: 'import',
-          after: { filename: taken.filename, created: rows.length },
-        },
-        now,
-      )
-      return { created: rows.length, filename: taken.filename }
-    })
+    return inScope(
+      this.db,
+      caller.scope,
+      async (tx) => {
+        const taken = await this.take(tx, target.register, importId)
+        if (caller.scope.kind === 'force' && taken.forceId !== caller.scope.forceId)
+          throw new NotFoundError(EXPIRED)
+        const rows = taken.rows as Row[]
+        const context = { forceId: taken.forceId, recordedBy: userIdOf(caller), now, actor: caller.actor }
+        for (let start = 0; start < rows.length; start += WRITE_BATCH)
+          await target.insert(tx, rows.slice(start, start + WRITE_BATCH), context)
+        await appendAuditEvent(
+          tx,
+          caller.actor,
+          {
+            forceId: taken.forceId,
+            entityType: target.entityType,
+            entityId: null,
+            action: 'import',
+            after: { filename: taken.filename, created: rows.length },
+          },
+          now,
+        )
+        return { created: rows.length, filename: taken.filename }
+      },
+      actingId(caller),
+    )
   }
 }
 

@@ -135,7 +135,7 @@ function callerHas(caller: Caller, roles: Role[]): boolean {
  * What the audit trail keeps of a case. The trail is read by the force's administrators, so a
  * confidential case's events say which case and what changed, never the details themselves.
  */
-function audited(row: CaseRow, details: Record<string, unknown> = {}): Record<string, unknown> {
+export function audited(row: CaseRow, details: Record<string, unknown> = {}): Record<string, unknown> {
   if (row.confidential)
     return {
       reference: row.reference,

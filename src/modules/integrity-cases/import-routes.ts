@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type { Services } from '../../services.js'
+import type { Access } from '../../web/authorisation.js'
+import { registerImportPages } from '../../web/import-routes.js'
+import { CASE_IMPORT_COLUMNS, integrityCasesImport } from './import.js'
+
+const KEEPERS: Access = ['force-caseworker']
+
+/** Historic cases imported from a spreadsheet: /cases/import, its template and dry run. */
+export const integrityCasesImportRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const casesImport = integrityCasesImport(services.pendingImports)
+  registerImportPages(app, {
+    list: '/cases',
+    views: 'imports/views',
+    access: KEEPERS,
+    columns: CASE_IMPORT_COLUMNS,
+    importParam: 'casesImportId',
+    dryRun: (caller, file) => casesImport.dryRun(caller, file),
+    confirm: (caller, importId) => casesImport.confirm(caller, importId),
+    page: {
+      title: 'Import historic cases',
+      list: { href: '/cases', text: 'Integrity cases' },
+      help: [
+        'One row for each case: its type, source, the date it was opened and a summary, with the types and sources the case form offers. subjects lists the staff numbers of the members of staff it concerns (separated by commas or semicolons), each on your force’s roster.',
+        'A closed case gives its outcome and the date it was closed; otherwise status may be open (the default) or continuing. confidential is yes or no; a confidential case is named to you. A case without a reference is numbered like IC/2011/0042 by the year it was opened; one with your own reference keeps it. A case already recorded (the same reference, or the same date, type and summary) is left unchanged.',
+      ],
+      headings: ['Opened', 'Type', 'Subjects', 'Status', 'Summary'],
+    },
+    template: { name: 'cases-template' },
+  })
+}

@@ -83,7 +83,11 @@ describe('a force’s data return pages', () => {
       reason: 'Approved on paper before the decision was entered',
     })
     expect(done.statusCode).toBe(303)
+    expect(done.headers.location).toBe(path)
     const page = await admin.get(path)
+    expect(page.body).toContain('The value was overridden')
+    // Said once: the banner is not shown again when the page is reloaded.
+    expect((await admin.get(path)).body).not.toContain('The value was overridden')
     const row = rowOf(page.body, 'second-job-approvals')
     expect(row).toContain('Overridden')
     expect(row).toContain('Computed: 0')

@@ -40,14 +40,15 @@ const base = (inspectionId: string, forceCode: string) =>
 /** A problem with an item on the return's page links to the item's row. */
 const ITEM_ROW_IDS = Object.fromEntries(DATA_RETURN_ITEMS.map((item) => [item.code, `item-${item.code}`]))
 
-const DONE_MESSAGES: Record<string, string> = {
+/** What each write says in the banner on the return after it (reply.flash). */
+const DONE_MESSAGES = {
   recalculated: 'The return was recalculated from the force’s records',
   overridden: 'The value was overridden',
   'override-removed': 'The override was removed',
   supplied: 'The values were saved',
   uploaded: 'The uploaded values were saved',
   acknowledged: 'The changes in the records were acknowledged: the return stands as it is',
-}
+} as const
 
 const itemJson = z
   .object({
@@ -307,7 +308,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     reply: FastifyReply,
     inspectionId: string,
     forceCode: string,
-    extra: { done?: string; errors?: Record<string, string>; status?: number } = {},
+    extra: { errors?: Record<string, string>; status?: number } = {},
   ) {
     const view = await dataReturns.get(request.caller, inspectionId, forceCode)
     const history = await dataReturns.history(request.caller, inspectionId, forceCode)
@@ -326,7 +327,6 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       path,
       abilities,
       published,
-      done: extra.done ? DONE_MESSAGES[extra.done] : undefined,
       errors: extra.errors && formErrors(extra.errors, ITEM_ROW_IDS),
       items: view.items.map((item) => ({
         ...item,
@@ -348,12 +348,10 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     '/inspections/:inspectionId/forces/:forceCode/data-return',
     {
       config: { access: READERS },
-      schema: { hide: true, params, querystring: z.object({ done: z.string().max(40).optional() }) },
+      schema: { hide: true, params },
     },
     async (request, reply) =>
-      renderReturn(request, reply, request.params.inspectionId, request.params.forceCode, {
-        done: request.query.done,
-      }),
+      renderReturn(request, reply, request.params.inspectionId, request.params.forceCode),
   )
 
   app.post(
@@ -370,7 +368,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           status: 400,
         })
       }
-      return reply.redirect(`${base(inspectionId, forceCode)}?done=recalculated`, 303)
+      return reply.flash(DONE_MESSAGES.recalculated).redirect(base(inspectionId, forceCode), 303)
     },
   )
 
@@ -388,7 +386,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           status: 400,
         })
       }
-      return reply.redirect(`${base(inspectionId, forceCode)}?done=acknowledged`, 303)
+      return reply.flash(DONE_MESSAGES.acknowledged).redirect(base(inspectionId, forceCode), 303)
     },
   )
 
@@ -454,10 +452,9 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
             error.fieldErrors,
           )
         }
-        return reply.redirect(
-          `${base(inspectionId, forceCode)}?done=${mode === 'override' ? 'overridden' : 'override-removed'}`,
-          303,
-        )
+        return reply
+          .flash(mode === 'override' ? DONE_MESSAGES.overridden : DONE_MESSAGES['override-removed'])
+          .redirect(base(inspectionId, forceCode), 303)
       },
     )
   }
@@ -503,7 +500,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         if (!(error instanceof ValidationError)) throw error
         return renderSupply(request, reply, inspectionId, forceCode, request.body, error.fieldErrors)
       }
-      return reply.redirect(`${base(inspectionId, forceCode)}?done=supplied`, 303)
+      return reply.flash(DONE_MESSAGES.supplied).redirect(base(inspectionId, forceCode), 303)
     },
   )
 
@@ -584,7 +581,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           status: 400,
         })
       }
-      return reply.redirect(`${base(inspectionId, forceCode)}?done=uploaded`, 303)
+      return reply.flash(DONE_MESSAGES.uploaded).redirect(base(inspectionId, forceCode), 303)
     },
   )
 

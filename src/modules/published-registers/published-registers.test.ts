@@ -209,6 +209,9 @@ describe('the published business interests register', () => {
     expect(
       (await admin.post('/published-registers/settings', { namesFromGrade: 'Superintendent' })).statusCode,
     ).toBe(303)
+    expect((await admin.get('/published-registers/settings')).body).toContain(
+      'The publication settings have been saved',
+    )
 
     const page = await new Agent(testApp.app).get(REGISTER)
     expect(page.body).toContain('Sam Middlerank')

@@ -102,14 +102,13 @@ export const publishedRegistersRoutes: FastifyPluginAsyncZod<{ services: Service
     '/published-registers/settings',
     {
       config: { access: FORCE_ADMINS },
-      schema: { hide: true, querystring: z.object({ saved: z.string().max(5).optional() }) },
+      schema: { hide: true },
     },
     async (request, reply) =>
       reply.render('published-registers/views/settings.njk', {
         ...(await publishedRegisters.settings(request.caller)),
         grades: GRADES,
         smallestMinimum: DEFAULT_MINIMUM_GROUP,
-        saved: request.query.saved === '1',
       }),
   )
 
@@ -122,7 +121,9 @@ export const publishedRegistersRoutes: FastifyPluginAsyncZod<{ services: Service
     async (request, reply) => {
       try {
         await publishedRegisters.updateSettings(request.caller, request.body)
-        return reply.redirect('/published-registers/settings?saved=1', 303)
+        return reply
+          .flash('The publication settings have been saved')
+          .redirect('/published-registers/settings', 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return reply.code(400).render('published-registers/views/settings.njk', {

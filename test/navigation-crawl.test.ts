@@ -37,8 +37,12 @@ const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
       'the force’s form for an area; the inspectorate reads every answer on the self-assessment page, where the area page sends it',
     '/document-imports/:documentId': 'linked from the document imports page; the demo imports no documents',
   },
-  'inspectorate-admin': Object.fromEntries(
+  'inspectorate-admin': Object.fromEntries([
     [
+      '/publications/templates/:kind/reset',
+      'linked from a template once it is edited; the demo’s templates are the defaults',
+    ],
+    ...[
       'details',
       'areas/new',
       'areas/:itemId',
@@ -53,7 +57,7 @@ const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
       `/frameworks/:frameworkId/${page}`,
       'only a draft framework changes, and its page links here; the demo’s frameworks are published',
     ]),
-  ),
+  ]),
 }
 
 /** The exceptions that apply to a role: its own and those of the roles it includes. */

@@ -561,6 +561,17 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
   )
 
+  // Setting a template back to the default discards the edited one, so it asks first.
+  app.get(
+    '/publications/templates/:kind/reset',
+    { config: { access: TEMPLATE_EDITORS }, schema: { hide: true, params: kindParams } },
+    async (request, reply) => {
+      const { kind } = request.params
+      if (!isKind(kind)) throw new NotFoundError('No such template')
+      return reply.render('publication/views/reset-template.njk', { kind, kindLabel: KIND_LABELS[kind] })
+    },
+  )
+
   app.post(
     '/publications/templates/:kind/reset',
     { config: { access: TEMPLATE_EDITORS }, schema: { hide: true, params: kindParams, body: form } },

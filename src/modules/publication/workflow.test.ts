@@ -377,6 +377,16 @@ describe('templates', () => {
     })
     const report = await publication().version(SYSTEM_CALLER, outcomes[0]?.versionId as string)
     expect(report.version.content).toBe('# Report on Cleveland Police\n\nOur own words.\n')
+    // Setting it back asks first, on a page linked from the edited template.
+    expect((await inspectorate.get('/publications/templates/force-report')).body).toContain(
+      'href="/publications/templates/force-report/reset"',
+    )
+    const ask = await inspectorate.get('/publications/templates/force-report/reset')
+    expect(ask.statusCode).toBe(200)
+    expect(ask.body).toContain('Are you sure you want to set the force report template back to the default?')
+    expect(ask.body).toContain('action="/publications/templates/force-report/reset"')
+    expect((await alphaCaseworker.get('/publications/templates/force-report/reset')).statusCode).toBe(403)
+    expect((await publication().template('force-report')).edited).toBe(true)
     expect((await inspectorate.post('/publications/templates/force-report/reset')).statusCode).toBe(303)
     expect((await inspectorate.get('/publications/templates/force-report')).body).toContain(
       'Template set back to the default',

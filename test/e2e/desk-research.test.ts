@@ -64,8 +64,10 @@ describe.skipIf(shouldSkipBrowserTests())(
         .getByLabel('File')
         .setInputFiles({ name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from(EXPORT) })
       await page.getByRole('button', { name: 'Import' }).click()
-      await page.waitForURL('**/research/social-media-2012?imported=*')
-      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain('4-1')
+      await page.waitForURL('**/research/social-media-2012')
+      expect(await textOf(page.locator('.govuk-notification-banner'))).toContain(
+        'Import finished: 4 posts read, 1 flagged',
+      )
       const figures = await textOf(page.locator('table').first())
       expect(figures).toContain('Profiles reviewed 3')
       expect(figures).toContain('Posts flagged 1')

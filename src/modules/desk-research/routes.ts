@@ -127,7 +127,6 @@ export const deskResearchRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         exercise,
         summary,
         categories: research.categoriesOf(exercise),
-        imported: (request.query as { imported?: string }).imported,
       })
     },
   )
@@ -186,10 +185,13 @@ export const deskResearchRoutes: FastifyPluginAsyncZod<{ services: Services }> =
           format,
           filename: file.filename,
         })
-        return reply.redirect(
-          `${BASE}/${request.params.exerciseCode}?imported=${outcome.rows}-${outcome.flagged}`,
-          303,
-        )
+        const count = (value: number) => value.toLocaleString('en-GB')
+        return reply
+          .flash(
+            `Import finished: ${count(outcome.rows)} ${outcome.rows === 1 ? 'post' : 'posts'} read, ` +
+              `${count(outcome.flagged)} flagged`,
+          )
+          .redirect(`${BASE}/${request.params.exerciseCode}`, 303)
       } catch (error) {
         if (error instanceof ImportRejectedError)
           return importPage(request, reply, {

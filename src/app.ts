@@ -30,6 +30,7 @@ import { inspectionsRoutes } from './modules/inspections/routes.js'
 import { integrityCasesImportRoutes } from './modules/integrity-cases/import-routes.js'
 import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
+import { acknowledgementsImportRoutes } from './modules/policies/import-routes.js'
 import { policiesRoutes } from './modules/policies/routes.js'
 import { documentImportsRoutes } from './modules/press-releases/routes.js'
 import { pressReleaseSettingsRoutes } from './modules/press-releases/settings-routes.js'
@@ -143,6 +144,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(selfAssessmentsRoutes, { services })
   await app.register(signOffRoutes, { services })
   await app.register(policiesRoutes, { services })
+  await app.register(acknowledgementsImportRoutes, { services })
   await app.register(dataReturnsRoutes, { services })
   await app.register(fieldworkRoutes, { services })
   await app.register(recommendationProgressRoutes, { services })

@@ -16,6 +16,7 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   staffingImportId: (cast) => cast.alpha.pendingImports['acu-staffing'],
   outcomesImportId: (cast) => cast.alpha.pendingImports['referral-outcomes'],
   casesImportId: (cast) => cast.alpha.pendingImports['integrity-cases'],
+  acknowledgementsImportId: (cast) => cast.alpha.pendingImports['policy-acknowledgements'],
   caseId: (cast) => cast.alpha.cases.caseId,
   referralId: (cast) => cast.alpha.cases.referralId,
   policyId: (cast) => cast.alpha.policies.policyId,

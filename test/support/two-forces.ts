@@ -18,7 +18,10 @@ export interface ForceFixture {
   /** A media contact and a media contacts import waiting to be confirmed. */
   mediaContacts: { mediaContactId: string; pendingImportId: string }
   /** Imports waiting to be confirmed, by register, for the registers whose fixture holds no other record. */
-  pendingImports: Record<'acu-staffing' | 'referral-outcomes' | 'integrity-cases', string>
+  pendingImports: Record<
+    'acu-staffing' | 'referral-outcomes' | 'integrity-cases' | 'policy-acknowledgements',
+    string
+  >
   /** A second-job application, still to be decided (so not on the published register). */
   businessInterests: { businessInterestId: string }
   /** An integrity case, a confidential one (named to the force's caseworker), and a referral to the force. */
@@ -256,6 +259,20 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     restricted: 'yes',
   })
   const policies = { policyId: policy.id, versionId: policyVersion.id }
+  const acknowledgementsImportId = await services.pendingImports.save(
+    SYSTEM_CALLER,
+    plan.force.id,
+    'policy-acknowledgements',
+    `${marker}-acknowledgements.csv`,
+    [
+      {
+        versionId: policyVersion.id,
+        version: 1,
+        staffMemberId: roster.staffMemberId,
+        acknowledgedOn: '2012-02-01',
+      },
+    ],
+  )
   const forceAdmin = callerFor(
     {
       kind: 'user',
@@ -281,7 +298,7 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     roster,
     gifts,
     mediaContacts,
-    pendingImports,
+    pendingImports: { ...pendingImports, 'policy-acknowledgements': acknowledgementsImportId },
     businessInterests,
     cases,
     policies,

@@ -21,6 +21,8 @@ const NOT_LINKED_FOR_PEOPLE_SIGNED_IN: Record<string, string> = {
 /** Page routes a role may open but that no link of the demo leads that role to, and why. */
 const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
   'force-admin': {
+    '/policies/versions/:versionId/questions/:index/remove':
+      'linked from each question of a draft version; the demo’s policy versions are published',
     '/self-assessments/sign-off/delegations/:delegationId/revoke':
       'linked from a delegation still to end on “Who can sign off”; the demo records no delegation',
   },

@@ -165,6 +165,27 @@ describe('policy pages', () => {
     })
     expect(question.statusCode).toBe(303)
     expect(pageText((await admin.get(String(question.headers.location))).body)).toContain('Question added')
+    // A second question, removed again: the version's page links to a page that asks first.
+    await admin.post(`/policies/versions/${versionId}/questions`, {
+      question: 'Who approves hospitality?',
+      options: 'Anyone\nYour line manager',
+      answer: '2',
+    })
+    const removeUrl = `/policies/versions/${versionId}/questions/1/remove`
+    expect((await admin.get(`/policies/versions/${versionId}`)).body).toContain(`href="${removeUrl}"`)
+    const ask = await admin.get(removeUrl)
+    expect(ask.statusCode).toBe(200)
+    expect(pageText(ask.body)).toContain(
+      'Are you sure you want to remove question 2? Who approves hospitality?',
+    )
+    expect((await admin.get(`/policies/versions/${versionId}/questions/5/remove`)).statusCode).toBe(404)
+    expect((await bravoAdmin.get(removeUrl)).statusCode).toBe(404)
+    expect((await caseworker.get(removeUrl)).statusCode).toBe(403)
+    const removed = await admin.post(`/policies/versions/${versionId}/remove-question`, { index: '1' })
+    expect(removed.statusCode).toBe(303)
+    const afterRemoval = pageText((await admin.get(`/policies/versions/${versionId}`)).body)
+    expect(afterRemoval).toContain('Question removed')
+    expect(afterRemoval).not.toContain('Who approves hospitality?')
     const noDeadline = await admin.post(`/policies/versions/${versionId}/publish`, {
       audience: 'chosen',
       units: 'alphamarker Response',

@@ -423,6 +423,32 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request, reply) => renderVersion(request, reply, request.params.versionId),
   )
 
+  // Removing a question from a draft asks first.
+  app.get(
+    '/policies/versions/:versionId/questions/:index/remove',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        hide: true,
+        params: versionParams.extend({ index: z.coerce.number().int().min(0).max(1000) }),
+      },
+    },
+    async (request, reply) => {
+      const { version, policy, manages } = await policies.findVersion(
+        request.caller,
+        request.params.versionId,
+      )
+      const question = version.questions[request.params.index]
+      if (!manages || version.status !== 'draft' || !question) throw new NotFoundError('No such question')
+      return reply.render('policies/views/remove-question.njk', {
+        version,
+        policy,
+        question,
+        index: request.params.index,
+      })
+    },
+  )
+
   app.get(
     '/policies/versions/:versionId/document',
     { config: { access: VERSION_READERS }, schema: { hide: true, params: versionParams } },

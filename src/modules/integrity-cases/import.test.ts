@@ -188,6 +188,18 @@ describe('importing historic cases', () => {
     expect(again.body).toMatch(/Already recorded \(unchanged\)[\s\S]*?>\s*3\s*</)
   })
 
+  it('refuses the second of two imports of one case, checked before either was confirmed, and writes nothing', async () => {
+    const file = casesCsv([caseRow({ reference: 'PSD-TWICE-1', summary: 'Imported by two people at once' })])
+    const first = confirmActionOf(await caseworker.upload(`${LIST}/import`, file), LIST) as string
+    const second = confirmActionOf(await caseworker.upload(`${LIST}/import`, file), LIST) as string
+    expect((await caseworker.post(first)).statusCode).toBe(200)
+    const before = await alphaCases()
+    const refused = await caseworker.post(second)
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('Case PSD-TWICE-1 was recorded after the file was checked')
+    expect(await alphaCases()).toEqual(before)
+  })
+
   it('is for the force’s caseworkers: staff and the inspectorate are refused, and another force cannot confirm', async () => {
     const staff = await signedInAgent(testApp.app, cast.alpha.users.staff.email)
     const inspector = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { and, between, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
+import { isUniqueViolation } from '../../db/errors.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { CASE_OUTCOMES, CASE_SOURCES, CASE_STATUSES, CASE_TYPES } from '../../domain/cases.js'
+import { ValidationError } from '../../domain/errors.js'
 import { dayField, optionalDay, requiredText } from '../../domain/fields.js'
 import type { RowProblem } from '../../spreadsheets/validate.js'
 import { appendAuditEvent } from '../audit/service.js'
@@ -239,7 +241,15 @@ const CASE_IMPORT: ChangeRowsImport<typeof caseImportRowSchema, PendingCase> = {
         updatedAt: now,
       }
       // No RETURNING: a confidential case is not readable until someone is named on it.
-      await tx.insert(integrityCases).values(row)
+      try {
+        await tx.insert(integrityCases).values(row)
+      } catch (error) {
+        // Recorded by someone else (another import of the same file) since the dry run: nothing is written.
+        if (!isUniqueViolation(error)) throw error
+        throw new ValidationError({
+          file: `Case ${row.reference} was recorded after the file was checked: upload it again to see what is left to import`,
+        })
+      }
       if (row.confidential && recordedBy)
         await tx.insert(integrityCaseAccess).values({ caseId: id, forceId, userId: recordedBy, addedAt: now })
       if (subjects.length)

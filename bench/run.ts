@@ -114,9 +114,9 @@ try {
     },
     ...uploads.flatMap((upload) => [
       {
-        target: `event loop held < 50 ms (CPU) at a time while ${upload.file} (${upload.megabytes} MB) is checked`,
-        figure: `${upload.longestTurnCpuMs} ms`,
-        met: upload.longestTurnCpuMs < 50,
+        target: `event loop held < 50 ms at a time while ${upload.file} (${upload.megabytes} MB) is checked`,
+        figure: `${upload.longestDelayMs} ms late at most (${upload.longestTurnCpuMs} ms of CPU between turns)`,
+        met: upload.longestDelayMs < 50,
       },
       {
         target: `/healthz answers < 100 ms while ${upload.file} is checked`,

@@ -95,6 +95,8 @@ describe('importing the reference data', () => {
     expect(preview.statusCode).toBe(200)
     expect(preview.body).toContain('Nothing has been saved yet')
     expect(preview.body).toContain('Ann Example QPM')
+    expect(preview.body).toContain('1 January 2013')
+    expect(preview.body).not.toContain('>2013-01-01<')
     expect(await recorded()).toBe(before)
     const rows = /name="rows" value="([^"]*)"/.exec(preview.body)?.[1]?.replace(/&quot;/g, '"') as string
 

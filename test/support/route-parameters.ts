@@ -42,6 +42,8 @@ const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   // Surveys are the inspectorate's alone (every route is for inspectorate roles): any survey and wave.
   surveyCode: () => 'public-attitudes-synthetic',
   waveCode: () => '2012',
+  // A question's place in a policy version: the version (versionId) is what names Alpha's record.
+  index: () => '0',
 }
 
 /**

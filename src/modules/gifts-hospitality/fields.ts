@@ -59,7 +59,9 @@ export const onBehalfSchema = z.object({
 export const reviewSchema = z.object({
   approver: optionalText('Approver', 200),
   disposal: z
-    .union([z.enum(GIFT_DISPOSALS), z.literal(''), z.null(), z.undefined()], 'Select what happened to it')
+    .union([z.enum(GIFT_DISPOSALS), z.literal('')], 'Select what happened to it')
+    .optional()
+    .nullable()
     .transform((value) => value || null),
   notes: optionalText('Notes', 2000),
 })

@@ -318,6 +318,20 @@ describe('the register for caseworkers', () => {
     })
     expect(made.statusCode).toBe(303)
   })
+
+  it('refuses a disposal it does not know, naming it, instead of dropping the approver and notes with it', async () => {
+    const before = await giftCount(alphaId)
+    const refused = await caseworker.post('/gifts-hospitality/new', {
+      ...validDeclaration,
+      person: 'alpha0001',
+      approver: 'Supt Example',
+      disposal: 'burnt',
+      notes: 'Kept in the PSD safe',
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('Select what happened to it')
+    expect(await giftCount(alphaId)).toBe(before)
+  })
 })
 
 describe('thresholds', () => {

@@ -294,8 +294,10 @@ export class GiftsHospitalityService {
   async record(caller: Caller, input: Record<string, unknown>, forceId?: number): Promise<GiftView> {
     requireRole(caller, ...GIFT_KEEPERS)
     const force = forceToChange(caller, forceId)
-    const order = Object.keys(onBehalfSchema.shape)
+    const order = [...Object.keys(onBehalfSchema.shape), ...Object.keys(reviewSchema.shape)]
     const parsed = onBehalfSchema.safeParse(input)
+    // The approver, disposal and notes a caseworker gives are kept, or refused with the reason: never dropped.
+    const review = reviewSchema.safeParse(input)
     const extra = this.dateProblems(parsed.success ? parsed.data.offeredOn : undefined)
     let staff: StaffMemberReference | undefined
     const number = typeof input.staffNumber === 'string' ? input.staffNumber.trim() : ''
@@ -304,14 +306,15 @@ export class GiftsHospitalityService {
         (await this.roster.findByStaffNumber(caller, force, number).catch(notFoundAsUndefined)) ?? undefined
       if (!staff) extra.staffNumber = `There is no member of staff with staff number ${number} on the roster`
     }
-    if (!parsed.success || Object.keys(extra).length)
-      throw new ValidationError(orderedFieldErrors(order, parsed.success ? [] : parsed.error.issues, extra))
+    if (!parsed.success || !review.success || Object.keys(extra).length) {
+      const issues = [
+        ...(parsed.success ? [] : parsed.error.issues),
+        ...(review.success ? [] : review.error.issues),
+      ]
+      throw new ValidationError(orderedFieldErrors(order, issues, extra))
+    }
     const { staffNumber: _number, ...declaration } = parsed.data
-    const review = reviewSchema.safeParse(input)
-    return this.insert(caller, force, (staff as StaffMemberReference).id, {
-      ...declaration,
-      ...(review.success ? review.data : { approver: null, disposal: null, notes: null }),
-    })
+    return this.insert(caller, force, (staff as StaffMemberReference).id, { ...declaration, ...review.data })
   }
 
   private dateProblems(offeredOn: string | undefined): Record<string, string> {

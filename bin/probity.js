@@ -12,10 +12,15 @@ if (process.env.NODE_ENV === 'production') {
     process.exit(1)
   }
   const { runCli } = await import(built.href)
-  await runCli(process.argv)
+  exitOnFailure(await runCli(process.argv))
 } else {
   const { register } = await import('tsx/esm/api')
   register()
   const { runCli } = await import('../src/cli.ts')
-  await runCli(process.argv)
+  exitOnFailure(await runCli(process.argv))
+}
+
+// At once, as before: a failed command may leave a database connection or a timer open.
+function exitOnFailure(status) {
+  if (status !== 0) process.exit(status)
 }

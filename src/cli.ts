@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { openDatabase } from './db/connection.js'
 import { DataDirInUseError } from './db/data-dir-lock.js'
@@ -22,8 +22,11 @@ import { surveysCommand } from './modules/surveys/cli.js'
 import { startServer } from './server.js'
 import { withServices } from './services.js'
 
-/** Errors the user can act on are printed plainly; anything else is a bug and says so briefly. */
-function fail(error: unknown): never {
+/**
+ * Errors the user can act on are printed plainly; anything else is a bug and says so briefly. Returns
+ * the exit status.
+ */
+function reportFailure(error: unknown): number {
   if (error instanceof ValidationError) {
     for (const message of Object.values(error.fieldErrors)) console.error(`probity: ${message}`)
   } else if (
@@ -34,11 +37,14 @@ function fail(error: unknown): never {
     error instanceof NotFoundError
   ) {
     console.error(`probity: ${error.message}`)
+  } else if (error instanceof CommanderError) {
+    // Commander has already printed its message (bad arguments) or the help asked for.
+    return error.exitCode
   } else {
     const message = error instanceof Error ? error.message : String(error)
     console.error(`probity: failed: ${message}`)
   }
-  process.exit(1)
+  return 1
 }
 
 export function buildProgram(): Command {
@@ -113,7 +119,14 @@ export function buildProgram(): Command {
   program.addCommand(renderCommand())
   program.addCommand(extractCommand())
 
+  throwInsteadOfExiting(program)
   return program
+}
+
+/** Commander would end the process itself on bad arguments or help; runCli decides the exit instead. */
+function throwInsteadOfExiting(command: Command): void {
+  command.exitOverride()
+  for (const subcommand of command.commands) throwInsteadOfExiting(subcommand)
 }
 
 function refuseDemoInProduction(config: Config) {
@@ -121,10 +134,15 @@ function refuseDemoInProduction(config: Config) {
     throw new ConfigError('The demo dataset has a published password: it is refused when NODE_ENV=production')
 }
 
-export async function runCli(argv: string[]): Promise<void> {
+/**
+ * Runs the command line and resolves to the exit status of a failure, or 0; a command that finishes
+ * sets process.exitCode itself when its result is bad news (a broken audit trail).
+ */
+export async function runCli(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv)
+    return 0
   } catch (error) {
-    fail(error)
+    return reportFailure(error)
   }
 }

@@ -5,6 +5,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runProbity } from './cli-runner.js'
 import { copyMigratedDataDir } from './migrated-snapshot.js'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -86,14 +87,14 @@ export class CliFolder {
     copyMigratedDataDir(this.dataDir)
   }
 
-  /** Runs `probity …` on the embedded database in this folder, whatever the shell has set. */
+  /** The environment of `probity …` on the embedded database in this folder, whatever the shell has set. */
+  env(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { DATABASE_URL: '', PROBITY_DATA_DIR: this.dataDir, NODE_ENV: '', ...env }
+  }
+
+  /** Runs `probity …` on the embedded database in this folder (in this process: see cli-runner.ts). */
   probity(args: string[], env: NodeJS.ProcessEnv = {}) {
-    return run(path.join(repoRoot, 'bin/probity.js'), args, {
-      DATABASE_URL: '',
-      PROBITY_DATA_DIR: this.dataDir,
-      NODE_ENV: '',
-      ...env,
-    })
+    return runProbity(args, { env: this.env(env) })
   }
 
   /** Writes a file into the folder and returns its path. */

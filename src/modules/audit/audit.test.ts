@@ -3,8 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { asc, eq, sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runProbity } from '../../../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
-import { run } from '../../../test/support/processes.js'
 import { createTestDatabase } from '../../../test/support/test-database.js'
 import { type Database, type DatabaseHandle, openDatabase } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
@@ -400,11 +400,11 @@ describe('probity audit verify', () => {
     )
 
   it('explains itself', async () => {
-    const help = await run('bin/probity.js', ['audit', 'verify', '--help'])
+    const help = await runProbity(['audit', 'verify', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('Usage: probity audit verify')
     expect(help.stdout).toContain('--json')
-    const top = await run('bin/probity.js', ['--help'])
+    const top = await runProbity(['--help'])
     expect(top.stdout).toMatch(/audit\s/)
   })
 
@@ -418,21 +418,21 @@ describe('probity audit verify', () => {
     await seed(handle, 6)
     await handle.close()
 
-    const intact = await run('bin/probity.js', ['audit', 'verify'], env)
+    const intact = await runProbity(['audit', 'verify'], { env })
     expect(intact).toEqual({ code: 0, stdout: 'Audit trail intact: 6 events verified.\n', stderr: '' })
 
     handle = await openDatabase({ kind: 'embedded', dataDir })
     await editEvent(handle, 4)
     await handle.close()
 
-    const broken = await run('bin/probity.js', ['audit', 'verify'], env)
+    const broken = await runProbity(['audit', 'verify'], { env })
     expect(broken).toEqual({
       code: 2,
       stdout: '',
       stderr: 'Audit trail broken: event 4 was altered (its content no longer matches its hash).\n',
     })
 
-    const json = await run('bin/probity.js', ['audit', 'verify', '--json'], env)
+    const json = await runProbity(['audit', 'verify', '--json'], { env })
     expect(json.code).toBe(2)
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,
@@ -444,18 +444,21 @@ describe('probity audit verify', () => {
     })
   }, 90_000)
 
+  // A new data folder costs PGlite's initdb: seconds of CPU.
   it('says to migrate first when the data folder is new', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-audit-'))
     folders.push(dataDir)
-    const result = await run('bin/probity.js', ['audit', 'verify'], {
-      ...cleanEnv,
-      PROBITY_DATA_DIR: dataDir,
+    const result = await runProbity(['audit', 'verify'], {
+      env: {
+        ...cleanEnv,
+        PROBITY_DATA_DIR: dataDir,
+      },
     })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(
       /is not up to date \(0 of \d+ migrations applied\): run probity migrate first/,
     )
-  })
+  }, 90_000)
 
   it.runIf(process.env.DATABASE_URL)('names the edited event on a PostgreSQL server too', async () => {
     const handle = await createTestDatabase()
@@ -463,11 +466,11 @@ describe('probity audit verify', () => {
       if (handle.settings.kind !== 'server') throw new Error('expected a server database')
       const env = { ...cleanEnv, DATABASE_URL: handle.settings.url }
       await seed(handle, 5)
-      const intact = await run('bin/probity.js', ['audit', 'verify'], env)
+      const intact = await runProbity(['audit', 'verify'], { env })
       expect(intact).toEqual({ code: 0, stdout: 'Audit trail intact: 5 events verified.\n', stderr: '' })
 
       await editEvent(handle, 2)
-      const broken = await run('bin/probity.js', ['audit', 'verify'], env)
+      const broken = await runProbity(['audit', 'verify'], { env })
       expect(broken).toMatchObject({ code: 2, stderr: expect.stringContaining('event 2 was altered') })
     } finally {
       await handle.close()

@@ -1,31 +1,15 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { repoRoot } from '../../../test/support/processes.js'
+import { runProbity } from '../../../test/support/cli-runner.js'
 import { openDatabase } from '../../db/connection.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { createServices } from '../../services.js'
 
 async function probity(dataDir: string, args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/probity.js', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', PROBITY_DATA_DIR: dataDir, NODE_ENV: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
+  return runProbity(args, { env: { DATABASE_URL: '', PROBITY_DATA_DIR: dataDir, NODE_ENV: '' } })
 }
 
 describe('probity research', () => {

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
+import { runProbity } from '../../../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
-import { repoRoot } from '../../../test/support/processes.js'
 import { createApp } from '../../app.js'
 import { openDatabase } from '../../db/connection.js'
 import { DEMO_PASSWORD, DEMO_USERS } from '../../demo-data.js'
@@ -27,23 +25,11 @@ afterEach(() => {
 
 /** Runs `probity …` to completion on a data folder, with whatever it should read from standard input. */
 async function probity(dataDir: string, args: string[], stdin = '') {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/probity.js', ...args], {
-    cwd: repoRoot,
-    // The embedded database in the given folder, whatever the developer's shell or CI has set.
-    env: { ...process.env, DATABASE_URL: '', PROBITY_DATA_DIR: dataDir, NODE_ENV: '', LOG_LEVEL: 'info' },
-    stdio: ['pipe', 'pipe', 'pipe'],
+  // The embedded database in the given folder, whatever the developer's shell or CI has set.
+  return runProbity(args, {
+    env: { DATABASE_URL: '', PROBITY_DATA_DIR: dataDir, NODE_ENV: '', LOG_LEVEL: 'info' },
+    stdin,
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  child.stdin.end(stdin)
-  const [code] = await once(child, 'exit')
-  return { code: code as number | null, stdout, stderr }
 }
 
 /** Opens the folder the CLI wrote, once it has exited, and builds the very app the server would. */

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { runProbity } from '../../../test/support/cli-runner.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
-import { run } from '../../../test/support/processes.js'
 
 const fixtureNames = fs
   .readdirSync(PRESS_RELEASE_FIXTURES)
@@ -27,11 +27,7 @@ const env = { DATABASE_URL: '', PROBITY_DATA_DIR: path.join(folder, 'no-database
 describe('probity extract press-release', () => {
   it('prints exactly the facts of one press release with --json', async () => {
     const name = fixtureNames[0] as string
-    const result = await run(
-      'bin/probity.js',
-      ['extract', 'press-release', fixture(`${name}.txt`), '--json'],
-      env,
-    )
+    const result = await runProbity(['extract', 'press-release', fixture(`${name}.txt`), '--json'], { env })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(fs.readFileSync(fixture(`${name}.json`), 'utf8')))
     expect(result.stdout.trim()).toBe(
@@ -42,15 +38,14 @@ describe('probity extract press-release', () => {
 
   it('prints an array for several files, and details with --details', async () => {
     const files = fixtureNames.map((name) => fixture(`${name}.txt`))
-    const result = await run('bin/probity.js', ['extract', 'press-release', ...files, '--json'], env)
+    const result = await runProbity(['extract', 'press-release', ...files, '--json'], { env })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)).toEqual(
       fixtureNames.map((name) => JSON.parse(fs.readFileSync(fixture(`${name}.json`), 'utf8'))),
     )
-    const details = await run(
-      'bin/probity.js',
+    const details = await runProbity(
       ['extract', 'press-release', files[0] as string, '--json', '--details'],
-      env,
+      { env },
     )
     const parsed = JSON.parse(details.stdout)
     expect(parsed).toMatchObject({ file: files[0], uninterpreted: [] })
@@ -67,7 +62,7 @@ describe('probity extract press-release', () => {
         '- Applications for second jobs rose to about 90, most of them approved.',
       ].join('\n'),
     )
-    const result = await run('bin/probity.js', ['extract', 'press-release', file], env)
+    const result = await runProbity(['extract', 'press-release', file], { env })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('Durham Constabulary (durham)')
     expect(result.stdout).toMatch(/Headline judgement\s+good progress/)
@@ -90,10 +85,9 @@ describe('probity extract press-release', () => {
     )
     const good = fixture(`${fixtureNames[0]}.txt`)
     const missing = path.join(folder, 'nope.txt')
-    const result = await run(
-      'bin/probity.js',
+    const result = await runProbity(
       ['extract', 'press-release', good, empty, binary, other, missing, '--json'],
-      env,
+      { env },
     )
     expect(result.code).toBe(1)
     // Nothing is printed for the good file either: a script importing the JSON gets all or nothing.
@@ -113,10 +107,9 @@ describe('probity render press-release', () => {
     const facts = JSON.parse(fs.readFileSync(fixture(`${name}.json`), 'utf8'))
     const rendered: string[] = []
     for (const format of ['text', 'markdown', 'html']) {
-      const result = await run(
-        'bin/probity.js',
+      const result = await runProbity(
         ['render', 'press-release', '--facts', fixture(`${name}.json`), '--format', format],
-        env,
+        { env },
       )
       expect(result.stderr).toBe('')
       expect(result.code).toBe(0)
@@ -126,7 +119,7 @@ describe('probity render press-release', () => {
     expect(fs.readFileSync(rendered[2] as string, 'utf8')).toMatch(/^<h1 class="govuk-heading-l">/)
     // The HMI's honours come from the shipped reference data.
     expect(fs.readFileSync(rendered[0] as string, 'utf8')).toContain(`${facts.hmi} QPM, HM Inspector`)
-    const back = await run('bin/probity.js', ['extract', 'press-release', ...rendered, '--json'], env)
+    const back = await runProbity(['extract', 'press-release', ...rendered, '--json'], { env })
     expect(JSON.parse(back.stdout)).toEqual([facts, facts, facts])
   })
 
@@ -152,8 +145,7 @@ describe('probity render press-release', () => {
       'The force has a new vetting policy.\n\nStaff know *less* than they should.',
     )
     const quote = tempFile('quote.txt', 'The force must act.\n\nWe will return.')
-    const result = await run(
-      'bin/probity.js',
+    const result = await runProbity(
       [
         'render',
         'press-release',
@@ -168,7 +160,7 @@ describe('probity render press-release', () => {
         '--report-url',
         'https://example.org/met',
       ],
-      env,
+      { env },
     )
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^The Metropolitan Police Service has made limited progress/)
@@ -187,11 +179,9 @@ describe('probity render press-release', () => {
       'short.njk',
       '{{ force.subject }}: {{ facts.socialMediaCasesReferred | count("case") }}.',
     )
-    const custom = await run(
-      'bin/probity.js',
-      ['render', 'press-release', '--facts', facts, '--template', template],
+    const custom = await runProbity(['render', 'press-release', '--facts', facts, '--template', template], {
       env,
-    )
+    })
     expect(custom.stdout).toBe('The Metropolitan Police Service: 12 cases.\n')
   })
 
@@ -215,7 +205,7 @@ describe('probity render press-release', () => {
     ]
     for (const [content, message] of cases) {
       const file = tempFile('bad.json', content)
-      const result = await run('bin/probity.js', ['render', 'press-release', '--facts', file], env)
+      const result = await runProbity(['render', 'press-release', '--facts', file], { env })
       expect(result.code, content).toBe(1)
       expect(result.stdout).toBe('')
       const lines = result.stderr.trim().split('\n')
@@ -224,10 +214,9 @@ describe('probity render press-release', () => {
       expect(lines[0]).toContain(message)
     }
     const template = tempFile('broken.njk', '{% if %}')
-    const broken = await run(
-      'bin/probity.js',
+    const broken = await runProbity(
       ['render', 'press-release', '--facts', fixture(`${fixtureNames[0]}.json`), '--template', template],
-      env,
+      { env },
     )
     expect(broken.code).toBe(1)
     expect(broken.stderr).toMatch(/^probity: The press release template has an error: /)

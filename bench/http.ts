@@ -34,7 +34,7 @@ export interface HttpRow {
 /** Every client sends what Node's own fetch sends over plain HTTP, as browsers and HTTP libraries do. */
 const CLIENT_HEADERS = { 'accept-encoding': 'gzip, deflate' }
 
-interface Target {
+export interface Target {
   name: string
   url: string
   method?: 'GET' | 'POST'
@@ -77,7 +77,7 @@ async function autocannon(target: Target, seconds: number): Promise<AutocannonRe
   return JSON.parse(stdout) as AutocannonResult
 }
 
-async function measure(target: Target, seconds: number): Promise<HttpRow> {
+export async function measure(target: Target, seconds: number): Promise<HttpRow> {
   // The first seconds warm the JIT, the pool and the caches; only the run after them counts.
   await autocannon(target, WARM_UP_SECONDS)
   const result = await autocannon(target, seconds)
@@ -91,11 +91,11 @@ async function measure(target: Target, seconds: number): Promise<HttpRow> {
   }
 }
 
-const origin = (server: FastifyInstance) =>
+export const origin = (server: FastifyInstance) =>
   `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`
 
 /** Signs in through the real form, as a browser would, and returns the session's cookie header. */
-async function signIn(base: string, email: string, password: string): Promise<string> {
+export async function signIn(base: string, email: string, password: string): Promise<string> {
   const cookies = new Map<string, string>()
   const keep = (response: Response) => {
     for (const line of response.headers.getSetCookie()) {
@@ -121,7 +121,10 @@ async function signIn(base: string, email: string, password: string): Promise<st
 }
 
 export interface HttpBenchInput {
-  app: FastifyInstance
+  /** Where the app listens. */
+  base: string
+  /** The bare Fastify route, the ceiling. */
+  bare: Target
   services: Services
   db: Database
   /** The force whose registers are read and written: the largest makes the hardest case. */
@@ -170,64 +173,66 @@ async function firstReadsAfterAChange(
   }
 }
 
-/** Listens on loopback, then measures each Probity route as the force's caseworker, each after the bare route. */
-export async function benchHttp(input: HttpBenchInput): Promise<HttpRow[]> {
+/** A bare Fastify route on loopback: the ceiling every route is set beside. */
+export async function listenBare(): Promise<{ target: Target; close: () => Promise<void> }> {
   const bare = Fastify()
   bare.get('/', async () => ({ ok: true }))
   await bare.listen({ host: '127.0.0.1', port: 0 })
-  await input.app.listen({ host: '127.0.0.1', port: 0 })
-  const base = origin(input.app)
-  try {
-    const cookie = await signIn(base, input.caseworkerEmail, input.password)
-    const { token } = await input.services.apiTokens.create(SYSTEM_CALLER, {
-      name: 'benchmark',
-      role: 'force-caseworker',
-      forceCode: input.forceCode,
-    })
-    const bearer = { authorization: `Bearer ${token}` }
-    const declaration = JSON.stringify({
-      staffNumber: input.staffNumber,
-      kind: 'hospitality',
-      description: 'Working lunch with a partner agency (benchmark)',
-      donorName: 'Benchmark Partners Ltd',
-      donorType: 'partner agency',
-      estimatedValue: 18.5,
-      offeredOn: '2012-08-20',
-      outcome: 'accepted',
-    })
-    const ceiling: Target = { name: 'bare Fastify route (ceiling)', url: `${origin(bare)}/` }
-    const targets: Target[] = [
-      {
-        name: 'register list page: GET /gifts-hospitality',
-        url: `${base}/gifts-hospitality`,
-        headers: { cookie },
-      },
-      {
-        name: 'register JSON list: GET /api/gifts-hospitality',
-        url: `${base}/api/gifts-hospitality`,
-        headers: bearer,
-      },
-      { name: 'force dashboard: GET /dashboard', url: `${base}/dashboard`, headers: { cookie } },
-      {
-        name: 'write: POST /api/gifts-hospitality (declare a gift)',
-        url: `${base}/api/gifts-hospitality`,
-        method: 'POST',
-        headers: { ...bearer, 'content-type': 'application/json' },
-        body: declaration,
-      },
-    ]
-    const rows: HttpRow[] = []
-    for (const target of targets) {
-      const bareRow = await measure(ceiling, input.seconds)
-      rows.push(bareRow)
-      const row = await measure(target, input.seconds)
-      const share = Math.round((1000 * row.requestsPerSecond) / bareRow.requestsPerSecond) / 10
-      rows.push({ ...row, ceilingRequestsPerSecond: bareRow.requestsPerSecond, shareOfCeiling: share })
-    }
-    rows.push(await firstReadsAfterAChange(input.db, `${base}/api/gifts-hospitality`, bearer))
-    return rows
-  } finally {
-    await bare.close()
-    await input.app.close()
+  return {
+    target: { name: 'bare Fastify route (ceiling)', url: `${origin(bare)}/` },
+    close: () => bare.close(),
   }
+}
+
+/** Measures each Probity route as the force's caseworker, each after the bare route. */
+export async function benchHttp(input: HttpBenchInput): Promise<HttpRow[]> {
+  const base = input.base
+  const cookie = await signIn(base, input.caseworkerEmail, input.password)
+  const { token } = await input.services.apiTokens.create(SYSTEM_CALLER, {
+    name: 'benchmark',
+    role: 'force-caseworker',
+    forceCode: input.forceCode,
+  })
+  const bearer = { authorization: `Bearer ${token}` }
+  const declaration = JSON.stringify({
+    staffNumber: input.staffNumber,
+    kind: 'hospitality',
+    description: 'Working lunch with a partner agency (benchmark)',
+    donorName: 'Benchmark Partners Ltd',
+    donorType: 'partner agency',
+    estimatedValue: 18.5,
+    offeredOn: '2012-08-20',
+    outcome: 'accepted',
+  })
+  const ceiling = input.bare
+  const targets: Target[] = [
+    {
+      name: 'register list page: GET /gifts-hospitality',
+      url: `${base}/gifts-hospitality`,
+      headers: { cookie },
+    },
+    {
+      name: 'register JSON list: GET /api/gifts-hospitality',
+      url: `${base}/api/gifts-hospitality`,
+      headers: bearer,
+    },
+    { name: 'force dashboard: GET /dashboard', url: `${base}/dashboard`, headers: { cookie } },
+    {
+      name: 'write: POST /api/gifts-hospitality (declare a gift)',
+      url: `${base}/api/gifts-hospitality`,
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: declaration,
+    },
+  ]
+  const rows: HttpRow[] = []
+  for (const target of targets) {
+    const bareRow = await measure(ceiling, input.seconds)
+    rows.push(bareRow)
+    const row = await measure(target, input.seconds)
+    const share = Math.round((1000 * row.requestsPerSecond) / bareRow.requestsPerSecond) / 10
+    rows.push({ ...row, ceilingRequestsPerSecond: bareRow.requestsPerSecond, shareOfCeiling: share })
+  }
+  rows.push(await firstReadsAfterAChange(input.db, `${base}/api/gifts-hospitality`, bearer))
+  return rows
 }

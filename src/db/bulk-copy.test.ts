@@ -44,6 +44,30 @@ describe('copyRows', () => {
     ])
   })
 
+  it('keeps text that COPY could misread as it is: tabs, line breaks, backslashes, its end marker, NULL', async () => {
+    const texts = [
+      'tab\there',
+      'carriage\rreturn and\r\nWindows line',
+      'back\\slash \\N \\t',
+      '\\.',
+      'before\n\\.\nafter',
+      '\\N',
+      'NULL',
+      '"',
+      '""',
+      ',',
+      '  spaced  ',
+      '😀 \u0001',
+    ]
+    const rows = texts.map((text, index) => [10 + index, text, { text, [text]: [text] }])
+    await database.db.transaction((tx) => copyRows(tx, 'copy_probe', ['id', 'label', 'extra'], rows))
+    const stored = await queryRows<{ label: string; extra: unknown }>(
+      database.db,
+      sql`select label, extra from copy_probe where id between 10 and 99 order by id`,
+    )
+    expect(stored).toEqual(rows.map(([, label, extra]) => ({ label, extra })))
+  })
+
   it('streams many rows from an async source in batches, reporting progress', async () => {
     async function* generated() {
       for (let id = 100; id < 100 + 120_000; id++) yield [id, `row ${id}`]

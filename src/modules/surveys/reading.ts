@@ -51,7 +51,7 @@ export interface Stratum {
   region: string
 }
 
-/** A respondent as checked: ready to be copied into the wave. */
+/** A respondent as checked: ready to be written into the wave. */
 export interface Respondent {
   line: number
   stratum: Stratum

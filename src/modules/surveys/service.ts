@@ -14,9 +14,9 @@ import type { ForcesService } from '../forces/service.js'
 import { type SurveyDefinition, surveyDefinitionSchema } from './definition.js'
 import {
   clearWave,
-  copyRespondents,
   insertPublishedCells,
   insertQuestionnaire,
+  insertRespondents,
   insertSurvey,
   insertWave,
   markImported,
@@ -259,7 +259,7 @@ export class SurveysService {
   /**
    * Imports a wave's respondents (one row each: stratum, weight, an answer code per question) from a
    * CSV or Excel file read as a stream, replacing what the wave held. Every row is checked; good rows
-   * are copied into the database as they come, and if any row is bad the whole import is rolled back
+   * are written to the database as they come, and if any row is bad the whole import is rolled back
    * and every bad row reported with its line.
    */
   async importRespondents(
@@ -300,19 +300,11 @@ export class SurveysService {
           }
           // After the first bad row nothing will be written, but every row is still checked and reported.
           if (problemCount) continue
-          const { respondent } = checked
-          yield [
-            wave.id,
-            respondent.line,
-            respondent.stratum.forceCode,
-            respondent.stratum.region,
-            respondent.weight,
-            respondent.answers,
-          ]
+          yield checked.respondent
         }
       }
       await clearWave(tx, wave.id)
-      await copyRespondents(tx, goodRows())
+      await insertRespondents(tx, wave.id, goodRows())
       options.onProgress?.(rows)
       if (problemCount) throw new ImportRejectedError(problems, problemCount)
       if (!rows) throw new ValidationError({ file: `${file.filename} has a header but no respondents` })

@@ -310,6 +310,27 @@ describe('definitions', () => {
     ])
   })
 
+  it('imports a wave whose strata are regions: results by region, no force areas', async () => {
+    const surveys = testApp.services.surveys
+    const regional = `stratum,weight,q2_problem
+northern,1,y
+Northern,3,n
+northern,2,y
+northern,2,
+`
+    expect(await surveys.importRespondents(SYSTEM_CALLER, 'small', 'w3', csv(regional))).toEqual({
+      respondents: 4,
+    })
+    const { waves } = await surveys.results(callerWith('inspector'), 'small')
+    const areas = waves.find((wave) => wave.wave.code === 'w3')?.questions[0]?.areas ?? []
+    // Answered: weights 1, 3, 2 (Σw = 6); yes 1 + 2 = 3: a half, nationally and in the Northern region.
+    expect(areas.map((area) => area.area.key)).toEqual(['national', 'region:Northern'])
+    expect(areas.map((area) => [area.base, area.answers[0]?.estimate.share])).toEqual([
+      [3, 0.5],
+      [3, 0.5],
+    ])
+  })
+
   it('refuses a definition that breaks its rules, with the reason', async () => {
     const surveys = testApp.services.surveys
     const wrong = {

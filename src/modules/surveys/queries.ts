@@ -92,26 +92,30 @@ export async function markImported(
 /** Respondents written by one statement: large enough that statements are few, small enough to read ahead. */
 const RESPONDENTS_PER_STATEMENT = 10_000
 
-/** One statement writing a batch of respondents, a column at a time as arrays. */
+/** One statement writing a batch of respondents, given as one JSON array. */
 async function insertBatch(tx: Transaction, waveId: string, batch: readonly Respondent[]): Promise<void> {
-  const column = (value: (respondent: Respondent) => unknown) => sql.param(batch.map(value))
+  const rows = batch.map(({ line, stratum, weight, answers }) => ({
+    line,
+    force_code: stratum.forceCode,
+    region: stratum.region,
+    weight,
+    answers,
+  }))
   // Awaited here: Drizzle runs a statement each time its result is asked for, and the caller asks twice.
   await tx.execute(sql`
     insert into ${surveyRespondents} (wave_id, line, force_code, region, weight, answers)
-    select ${waveId}, * from unnest(
-      ${column((r) => r.line)}::int[],
-      ${column((r) => r.stratum.forceCode)}::text[],
-      ${column((r) => r.stratum.region)}::text[],
-      ${column((r) => r.weight)}::float8[],
-      ${column((r) => JSON.stringify(r.answers))}::jsonb[])`)
+    select ${waveId}, line, force_code, region, weight, answers
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as r(line int, force_code text, region text, weight float8, answers jsonb)`)
 }
 
 /**
  * Writes respondents into the wave as they are read, as probity_app, so the inspectorate-only policy
- * checks each row. One statement takes a batch of respondents as arrays, and while the database writes
- * one batch the next is read and checked: the database's work (each row's check against the wave it
- * belongs to costs most) overlaps the reading instead of following it. COPY is not used because
- * PostgreSQL refuses it into a table under row-level security, and copying into a table of the
+ * checks each row. One statement takes a batch of respondents as one JSON document (turned to text by
+ * V8's own JSON.stringify: a tenth of the time the driver takes to write five arrays), and while the
+ * database writes one batch the next is read and checked, so the database's work (each row's check
+ * against the wave it belongs to costs most) overlaps the reading instead of following it. COPY is not
+ * used because PostgreSQL refuses it into a table under row-level security; copying into a table of the
  * transaction's own first, then across, wrote every row twice and left all the checks to the end.
  */
 export async function insertRespondents(

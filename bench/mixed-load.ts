@@ -73,7 +73,7 @@ export type MixedGroup = 'page' | 'json' | 'write' | 'inspectorate search'
 export interface MixedLoadResult {
   seconds: number
   requestsPerSecond: number
-  /** autocannon's own count of failed requests (no answer, reset) and of requests that timed out. */
+  /** autocannon's own count of failed requests (no answer, reset, timed out), and of those that timed out. */
   failures: number
   timeouts: number
   routes: MixedRouteRow[]

@@ -156,6 +156,25 @@ async function load(plan: MixedPlan, seconds: number): Promise<MixedLoadResult> 
   }
 }
 
+/**
+ * Waits (up to a minute) until the server has finished what the warm-up left running: autocannon stops
+ * with requests in flight, and their queries would otherwise run on into the measured seconds.
+ */
+async function drained(db: Database): Promise<void> {
+  const until = Date.now() + 60_000
+  let quiet = 0
+  // Twice in a row: between two statements of a transaction a connection looks idle for a moment.
+  while (quiet < 2 && Date.now() < until) {
+    const [busy] = await queryRows<{ sessions: number }>(
+      db,
+      sql`select count(*)::int as sessions from pg_stat_activity
+          where datname = current_database() and state not in ('idle') and pid <> pg_backend_pid()`,
+    )
+    quiet = busy?.sessions ? 0 : quiet + 1
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResult> {
   const callers = await callersOf(input)
   const [days] = await queryRows<{ firstDay: string; lastDay: string }>(
@@ -176,6 +195,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
   const bare = await measure(input.bare, input.seconds)
   // The warm-up draws from another seed, so it keeps nothing in memory that the measured run asks for.
   await load({ ...plan, seed: SEED + 1 }, WARM_UP_SECONDS)
+  await drained(input.db)
   const mix = await load(plan, input.seconds)
   return {
     connections: CONNECTIONS,

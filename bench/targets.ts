@@ -39,7 +39,8 @@ export function mixedTargets(mixed: MixedBenchResult): Target[] {
     figure: `${perSecond(group(name)).toLocaleString('en-GB')}/s`,
     met: perSecond(group(name)) >= floor,
   })
-  const errors = mixed.routes.reduce((sum, route) => sum + route.errors, 0) + mixed.failures + mixed.timeouts
+  // autocannon counts a request that timed out among its failed requests too.
+  const errors = mixed.routes.reduce((sum, route) => sum + route.errors, 0) + mixed.failures
   return [
     p99Below('page', 'register page and dashboard', 250),
     atLeast('page', 'register pages and dashboard', 400),
@@ -50,7 +51,7 @@ export function mixedTargets(mixed: MixedBenchResult): Target[] {
     p99Below('inspectorate search', 'inspectorate cross-force search (44 forces)', 300),
     {
       target: 'mix: no errors',
-      figure: `${errors} (non-2xx ${errors - mixed.failures - mixed.timeouts}, failed ${mixed.failures}, timed out ${mixed.timeouts})`,
+      figure: `${errors} (non-2xx ${errors - mixed.failures}, failed ${mixed.failures}, of which timed out ${mixed.timeouts})`,
       met: errors === 0,
     },
   ]

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
+import { ValidationError } from '../../domain/errors.js'
 import { syntheticForces } from './demo.js'
 import { SYNTHETIC_SURVEY_CODE, syntheticRows, syntheticSurvey } from './generate.js'
 
@@ -65,5 +66,25 @@ describe('a 100,000-respondent wave', { timeout: 300_000 }, () => {
     const forceAreas = problem?.areas.filter((area) => area.area.kind === 'force') ?? []
     expect(forceAreas).toHaveLength(forces.length)
     expect(forceAreas.every((area) => area.answers.every((answer) => !answer.estimate.suppressed))).toBe(true)
+  })
+
+  it('keeps nothing when the file fails after batches were sent, and the next import works', async () => {
+    const forces = await syntheticForces(t.services)
+    // 25,000 respondents: two batches of 10,000 are written while the rest is read, then a byte that
+    // is not UTF-8 stops the file.
+    const good = [...syntheticRows(1, 25_000, forces)].map((row) => Buffer.from(stringify([row])))
+    const broken = Readable.from([...good, Buffer.from([0xff, 0x0a])])
+    const importWave = (source: Readable) =>
+      t.services.surveys.importRespondents(
+        SYSTEM_CALLER,
+        SYNTHETIC_SURVEY_CODE,
+        '2011',
+        { filename: 'synthetic-2011.csv', source },
+        { anyNumberOfRows: true },
+      )
+    await expect(importWave(broken)).rejects.toBeInstanceOf(ValidationError)
+    const before = await t.services.surveys.results(SYSTEM_CALLER, SYNTHETIC_SURVEY_CODE)
+    expect(before.waves[0]?.questions).toEqual([])
+    expect(await importWave(Readable.from(good))).toEqual({ respondents: 25_000 })
   })
 })

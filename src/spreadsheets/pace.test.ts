@@ -23,4 +23,24 @@ describe('pacer', () => {
     now += TURN_MILLISECONDS
     expect(pace()).toBeInstanceOf(Promise)
   })
+
+  it('counts one turn for every pacer on the clock: a loop inside another gets no turn of its own', async () => {
+    let now = 1_000
+    const clock = () => now
+    const rows = pacer(TURN_MILLISECONDS, clock)
+    now += TURN_MILLISECONDS / 2
+    // A loop started half-way through the turn (each row's check, inside the loop over the rows).
+    const checks = pacer(TURN_MILLISECONDS, clock)
+    expect(rows()).toBeUndefined()
+    expect(checks()).toBeUndefined()
+
+    now += TURN_MILLISECONDS / 2
+    const turn = checks()
+    expect(turn).toBeInstanceOf(Promise)
+    // Both wait for the same turn, so they let the loop turn at once, together.
+    expect(rows()).toBe(turn)
+    await turn
+    expect(rows()).toBeUndefined()
+    expect(checks()).toBeUndefined()
+  })
 })

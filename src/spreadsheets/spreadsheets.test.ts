@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { SpreadsheetError } from './errors.js'
 import { readSpreadsheet } from './read.js'
-import { validateRows } from './validate.js'
+import { PROBLEMS_LISTED, ProblemList, validateRows } from './validate.js'
 import { neutraliseFormula, toCsv, toXlsx } from './write.js'
 
 const csv = (text: string, filename = 'upload.csv') => ({ filename, data: Buffer.from(text) })
@@ -66,6 +66,31 @@ describe('validateRows', () => {
       { line: 3, reason: expect.stringMatching(/^number: /) },
       { line: 4, reason: 'hours: must be 0 or more' },
     ])
+  })
+
+  it('checks a stream of rows as each is read, keeping the first problems and a count of all', async () => {
+    // Rows of a file being read: each is checked before the next is read, so none waits in memory.
+    const events: string[] = []
+    async function* rows() {
+      for (let line = 2; line <= 301; line++) {
+        events.push(`read ${line}`)
+        yield { line, values: { hours: line === 150 ? '5' : 'x' } }
+      }
+    }
+    const schema = z.preprocess(
+      (values: { hours: string }) => {
+        events.push(`checked ${values.hours}`)
+        return values
+      },
+      z.object({ hours: z.coerce.number() }),
+    )
+    const { valid, problems, rows: checked } = await validateRows(rows(), schema, new ProblemList())
+    expect(events.slice(0, 4)).toEqual(['read 2', 'checked x', 'read 3', 'checked x'])
+    expect(checked).toBe(300)
+    expect(valid).toEqual([{ line: 150, value: { hours: 5 } }])
+    expect(problems.count).toBe(299)
+    expect(problems.listed).toHaveLength(PROBLEMS_LISTED)
+    expect(problems.listed[0]).toEqual({ line: 2, reason: expect.stringMatching(/^hours: /) })
   })
 })
 

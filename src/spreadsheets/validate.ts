@@ -22,7 +22,8 @@ export class ProblemList {
   /** Every problem added, listed or not. */
   count = 0
 
-  add(problem: RowProblem): void {
+  /** Named as an array's, so that a check may note its problems in either (see validateRows). */
+  push(problem: RowProblem): void {
     this.count++
     const last = this.kept[this.kept.length - 1]
     if (last && problem.line < last.line) this.sorted = false
@@ -46,6 +47,11 @@ export class ProblemList {
   get more(): number {
     return this.count - Math.min(this.count, PROBLEMS_LISTED)
   }
+
+  /** The problems as a report gives them: the first PROBLEMS_LISTED by line, and how many in all. */
+  report(): { problems: RowProblem[]; problemCount: number } {
+    return { problems: this.listed, problemCount: this.count }
+  }
 }
 
 /** What a report says after the problems it lists: "and 99,900 more problems", or nothing. */
@@ -59,34 +65,42 @@ export function moreProblems(more: number): string {
  */
 export function listProblems(problems: RowProblem[]): { problems: RowProblem[]; problemCount: number } {
   const list = new ProblemList()
-  for (const problem of problems) list.add(problem)
-  return { problems: list.listed, problemCount: list.count }
+  for (const problem of problems) list.push(problem)
+  return list.report()
 }
 
-export interface ValidatedRows<Value> {
+export interface ValidatedRows<Value, Problems = RowProblem[]> {
   valid: { line: number; value: Value }[]
-  problems: RowProblem[]
+  problems: Problems
+  /** How many rows were checked. */
+  rows: number
 }
 
 /**
  * Checks every row against the schema and keeps going, so one upload reports every bad row with its
  * line number and what is wrong (`column: message`), not just the first. It lets the event loop turn
- * as it goes: a schema over 100,000 rows takes a while.
+ * as it goes: a schema over 100,000 rows takes a while. The rows may come as a stream
+ * (spreadsheetRows) and the problems go into a ProblemList: then only the valid rows' values are kept
+ * and the first problems, so a file of 100,000 bad rows is checked without being held in memory (a
+ * heap several times the file's size, whose garbage collection holds the event loop for longer than
+ * any one row does).
  */
-export async function validateRows<Schema extends z.ZodType>(
-  rows: SheetRow[],
+export async function validateRows<
+  Schema extends z.ZodType,
+  Problems extends { push(problem: RowProblem): unknown } = RowProblem[],
+>(
+  rows: Iterable<SheetRow> | AsyncIterable<SheetRow>,
   schema: Schema,
-): Promise<ValidatedRows<z.output<Schema>>> {
-  const result: ValidatedRows<z.output<Schema>> = { valid: [], problems: [] }
+  problems: Problems = [] as unknown as Problems,
+): Promise<ValidatedRows<z.output<Schema>, Problems>> {
+  const result: ValidatedRows<z.output<Schema>, Problems> = { valid: [], problems, rows: 0 }
   const pace = pacer()
-  for (const row of rows) {
+  for await (const row of rows) {
     await pace()
+    result.rows++
     const parsed = schema.safeParse(row.values)
-    if (parsed.success) {
-      result.valid.push({ line: row.line, value: parsed.data })
-    } else {
-      result.problems.push({ line: row.line, reason: reasonOf(parsed.error) })
-    }
+    if (parsed.success) result.valid.push({ line: row.line, value: parsed.data })
+    else problems.push({ line: row.line, reason: reasonOf(parsed.error) })
   }
   return result
 }

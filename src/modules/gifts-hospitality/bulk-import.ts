@@ -105,12 +105,12 @@ export async function* checkedRows<
         values[columns[index] as string] = (record[index] ?? '').trim()
       const parsed = check.schema.safeParse(values)
       if (!parsed.success) {
-        problems.add({ line, reason: reasonOf(parsed.error) })
+        problems.push({ line, reason: reasonOf(parsed.error) })
         continue
       }
       const member = checkStaffRow(check, parsed.data, staff, today)
       if (typeof member === 'string') {
-        problems.add({ line, reason: member })
+        problems.push({ line, reason: member })
         continue
       }
       const row = check.toRow(parsed.data, member)

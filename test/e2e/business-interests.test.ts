@@ -66,6 +66,8 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
     await expectAccessible(page)
     await page.getByLabel('Search').fill('community college')
     await page.getByRole('button', { name: 'Apply filters' }).click()
+    // Counting does not wait for the filtered page to arrive.
+    await page.waitForURL('**/business-interests?*q=community*')
     const rows = page.locator('table.govuk-table tbody tr')
     expect(await rows.count()).toBe(1)
     await rows.first().getByRole('link').click()

@@ -75,6 +75,8 @@ describe.skipIf(shouldSkipBrowserTests())('a force’s data return and the natio
       .locator('#comparison-counts')
       .getByRole('link', { name: 'Social-media cases referred', exact: true })
       .click()
+    // Counting does not wait for the sorted page to arrive.
+    await page.waitForURL('**sort=social-media-referrals*')
     expect(await page.locator('#comparison-counts th[aria-sort="ascending"]').count()).toBe(1)
     await expectAccessible(page)
   })

@@ -77,6 +77,8 @@ describe.skipIf(shouldSkipBrowserTests())('a survey of the public, wave by wave'
   it('reads the results as charts with their tables, and downloads them', async () => {
     const { page } = session
     await page.getByRole('link', { name: 'Results: charts and tables' }).click()
+    // Counting does not wait for the next page, as reading a locator's text does.
+    await page.waitForURL('**/surveys/small/results')
     const main = page.locator('main')
     expect(await main.locator('svg').count()).toBeGreaterThan(0)
     const text = await textOf(main)

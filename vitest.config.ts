@@ -11,24 +11,20 @@ export default defineConfig({
     // One file per core at once (Vitest's default leaves a core idle, which on a two-core machine runs
     // every file in turn); each file has its own database, so files never share state.
     maxWorkers: Math.max(2, os.availableParallelism()),
+    // A worker runs its files one after another in one module graph, so the app is loaded once per
+    // worker rather than once per file (about 2 s each). Files still share nothing else: each opens its
+    // own database (and a browser test its own Chromium), no test mocks a module, and a test that
+    // borrows process state restores it. Browser and unit files share the workers, so neither kind
+    // waits for the other to finish.
+    isolate: false,
     projects: [
       {
         extends: true,
-        test: {
-          name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
-          // A worker runs its files one after another in one module graph, so the app is loaded once
-          // per worker rather than once per file (about 2 s each). Files still share nothing else: each
-          // opens its own database, no test mocks a module, and a test that borrows process state
-          // restores it.
-          isolate: false,
-        },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'] },
       },
       {
         extends: true,
-        // Browser tests share one machine's Chromium: run them one file at a time.
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false },
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
       },
     ],
   },

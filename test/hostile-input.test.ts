@@ -67,6 +67,25 @@ async function keepSignedIn(walker: keyof typeof agents): Promise<Agent> {
   return agents[walker] as Agent
 }
 
+/** Generous even on a loaded machine: a request that takes longer has hung (as a multipart form once did). */
+const ANSWER_WITHIN_MS = 60_000
+
+/** The answer to a request, or a failure naming the request that got none in time. */
+async function answeredWithin<T>(answer: Promise<T>, asked: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const unanswered = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${ANSWER_WITHIN_MS / 1000} s: ${asked}`)),
+      ANSWER_WITHIN_MS,
+    )
+  })
+  try {
+    return await Promise.race([answer, unanswered])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 describe(`hostile input on every route (HOSTILE_SEED=${SEED}, ${RUNS} runs a route)`, () => {
   it('answers every hostile request below 500, and a refused one writes nothing', {
     timeout: 600_000,
@@ -82,14 +101,18 @@ describe(`hostile input on every route (HOSTILE_SEED=${SEED}, ${RUNS} runs a rou
       await fc.assert(
         fc.asyncProperty(hostileRequest(route.method, agent.csrfToken), async (request) => {
           const url = request.query ? `${path}?${request.query}` : path
-          const response = await testApp.app.inject({
-            method: route.method as 'GET',
-            url,
-            remoteAddress: agent.remoteAddress,
-            headers: { ...request.headers, cookie: agent.cookieHeader },
-            ...(request.payload === undefined ? {} : { payload: request.payload }),
-          })
-          const what = `${walker} ${route.method} ${url.slice(0, 300)} (${request.label}) → ${response.statusCode}: ${response.body.slice(0, 300)}`
+          const asked = `${walker} ${route.method} ${url.slice(0, 300)} (${request.label})`
+          const response = await answeredWithin(
+            testApp.app.inject({
+              method: route.method as 'GET',
+              url,
+              remoteAddress: agent.remoteAddress,
+              headers: { ...request.headers, cookie: agent.cookieHeader },
+              ...(request.payload === undefined ? {} : { payload: request.payload }),
+            }),
+            asked,
+          )
+          const what = `${asked} → ${response.statusCode}: ${response.body.slice(0, 300)}`
           expect(response.statusCode, what).toBeLessThan(500)
           const after = await rowCounts()
           if (response.statusCode >= 400) expect(after, `wrote rows: ${what}`).toEqual(counts)

@@ -9,7 +9,8 @@ import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { GiftsHospitalityService } from '../gifts-hospitality/service.js'
 import type { IntegrityCasesService } from '../integrity-cases/service.js'
 import type { MediaContactsService } from '../media-contacts/service.js'
-import type { DashboardAwareness, PoliciesService } from '../policies/service.js'
+import type { DashboardAwareness } from '../policies/present.js'
+import type { PoliciesService } from '../policies/service.js'
 import type { ReferralsService } from '../referrals/service.js'
 
 /**

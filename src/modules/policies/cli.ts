@@ -3,7 +3,7 @@ import { loadConfig } from '../../config.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { type Services, withServices } from '../../services.js'
-import type { OverdueEntry } from './service.js'
+import type { OverdueEntry } from './present.js'
 
 interface RemindersOptions {
   force: string

@@ -14,7 +14,7 @@ import {
 import { normaliseStaffNumber } from '../roster/rows.js'
 import { staffMembers } from '../roster/schema.js'
 import { policies, policyAcknowledgementRequests, policyVersions } from './schema.js'
-import { POLICY_MANAGERS, POLICY_VERSION_ENTITY } from './service.js'
+import { POLICY_MANAGERS, POLICY_VERSION_ENTITY } from './workflow.js'
 
 /** One row of an import of acknowledgements, by its (normalised) column headers. */
 export const acknowledgementImportRowSchema = z.object({

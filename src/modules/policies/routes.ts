@@ -11,8 +11,9 @@ import type { Access } from '../../web/authorisation.js'
 import { sendExport } from '../../web/exports.js'
 import { type FormErrors, formatDay, formErrors } from '../../web/forms.js'
 import { MAX_DOCUMENT_BYTES } from './fields.js'
+import type { VersionFigures } from './present.js'
 import { describeAudience, percent, trendChartSvg } from './rules.js'
-import type { UploadedDocument, VersionFigures } from './service.js'
+import type { UploadedDocument } from './versions.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const MANAGERS: Access = ['force-admin']

@@ -162,9 +162,4 @@ export class PoliciesService extends PoliciesWorkflow {
   reminders(caller: Caller, forceId?: number, filter: { unit?: string } = {}): Promise<OverdueEntry[]> {
     return this.policyAwareness.reminders(caller, forceId, filter)
   }
-
-  /** The units that have anyone overdue, for the reminders page's filter. */
-  async reminderUnits(caller: Caller, forceId?: number): Promise<string[]> {
-    return [...new Set((await this.reminders(caller, forceId)).map((entry) => entry.unit))]
-  }
 }

@@ -4,7 +4,7 @@ import { STATEMENT_ITEMS } from '../../domain/inspections.js'
 import type { OptionalStatement } from '../../domain/press-release-facts.js'
 import type { Services } from '../../services.js'
 import { REVISIT_2012 } from '../inspections/demo.js'
-import { MEDIA_DISCLOSURE, SOCIAL_MEDIA } from './service.js'
+import { MEDIA_DISCLOSURE, SOCIAL_MEDIA } from './compute.js'
 
 /**
  * The 2012 facts of the forces whose press releases are in test/fixtures, copied here so the app

@@ -14,15 +14,9 @@ import { sortableHead } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import { chartOf } from './charts.js'
 import { COMPARISON_SORTS, type ComparisonRow, sortRows } from './comparison.js'
+import type { DataReturnView, ReturnItemView } from './present.js'
 import { KIND_HINTS, RATE_ITEMS, SUPPLIED_ITEMS, writtenItemValue } from './rules.js'
-import {
-  type DataReturnView,
-  RETURN_CALCULATORS,
-  RETURN_OVERRIDERS,
-  RETURN_READERS,
-  RETURN_SUPPLIERS,
-  type ReturnItemView,
-} from './service.js'
+import { RETURN_CALCULATORS, RETURN_OVERRIDERS, RETURN_READERS, RETURN_SUPPLIERS } from './service.js'
 
 const READERS: Access = RETURN_READERS
 const CALCULATORS: Access = RETURN_CALCULATORS

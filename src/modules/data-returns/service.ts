@@ -1,43 +1,47 @@
-import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
+import { type Caller, callerHas, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
-import {
-  DATA_RETURN_ITEMS,
-  type DataReturnItem,
-  type DataReturnKind,
-  dataReturnItem,
-} from '../../domain/inspections.js'
+import { DATA_RETURN_ITEMS } from '../../domain/inspections.js'
 import type { Role } from '../../domain/roles.js'
 import type { UploadedFile } from '../../spreadsheets/read.js'
-import { listProblems, type RowProblem } from '../../spreadsheets/validate.js'
-import { toXlsx } from '../../spreadsheets/write.js'
-import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
+import type { AuditEvent, AuditService } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { PendingImportsService } from '../imports/service.js'
 import {
-  buildComparison,
-  type ColumnStatistics,
-  type ComparisonInput,
-  type ComparisonRow,
-} from './comparison.js'
+  ACKNOWLEDGE_CHANGES,
+  acknowledge,
+  checkPublishedValues,
+  clearOverride,
+  overrideInput,
+  reasonOf,
+  requireItem,
+  storeComputed,
+  storeOverride,
+  storePublished,
+  storeSupplied,
+  suppliedInput,
+} from './changes.js'
+import { buildComparison } from './comparison.js'
+import { type ComputedValue, computeReturns, type RecordSources } from './compute.js'
 import {
-  checkStoredValue,
-  formatItemValue,
-  KIND_HINTS,
-  parseItemValue,
-  partProblems,
-  SUPPLIED_ITEMS,
-  writtenItemValue,
-} from './rules.js'
-import { dataReturnValues } from './schema.js'
+  type ComparisonView,
+  comparisonInputs,
+  type DataReturnView,
+  type ReturnItemView,
+  standingValues,
+  toView,
+} from './present.js'
+import { DATA_RETURN_ENTITY, selectReturnRows, selectRowsOfAssessments, type ValueRow } from './queries.js'
 import { changesKey, describeChanges, type RecordChange, recordChanges } from './staleness.js'
-
-/** The audit trail's name for a force's data return (one per assessment: the entity id). */
-export const DATA_RETURN_ENTITY = 'data-return'
-/** The name under which template uploads wait in the pending imports. */
-export const DATA_RETURN_REGISTER = 'data-return'
+import {
+  confirmedValues,
+  DATA_RETURN_REGISTER,
+  pendingValues,
+  previewOfUpload,
+  returnTemplate,
+  type UploadPreview,
+} from './upload.js'
 
 /** Who reads a return: the force's caseworkers and administrators (their own), and the inspectorate. */
 export const RETURN_READERS: Role[] = ['force-caseworker', 'inspector']
@@ -50,8 +54,6 @@ export const RETURN_SUPPLIERS: Role[] = ['force-caseworker']
  * own force, and inspectors (after checking the figures in fieldwork). Caseworkers may not.
  */
 export const RETURN_OVERRIDERS: Role[] = ['force-admin', 'inspector']
-
-type ValueRow = typeof dataReturnValues.$inferSelect
 
 /** What the service needs of an inspection (the InspectionsService's AssessmentView, structurally). */
 export interface AssessmentFacts {
@@ -79,267 +81,6 @@ export interface AssessmentDirectory {
 }
 
 /**
- * The records the computed items are counted from, through each module's own service: each counts for
- * several forces at once (one query per item for a whole inspection; a single force's return asks for one).
- */
-export interface RecordSources {
-  businessInterests: {
-    countsByForce(
-      caller: Caller,
-      forceIds: readonly number[],
-      period: { from: string; to: string },
-    ): Promise<
-      Map<
-        number,
-        { applications: number; approved: number; refused: number; pending: number; withdrawn: number }
-      >
-    >
-  }
-  integrityCases: {
-    countsByForce(
-      caller: Caller,
-      forceIds: readonly number[],
-      period: { from: string; to: string; census?: string },
-    ): Promise<
-      Map<number, { openedByType: Record<string, number>; continuingByType: Record<string, number> }>
-    >
-  }
-  referrals: {
-    countsByForce(
-      caller: Caller,
-      forceIds: readonly number[],
-      period: { from: string; to: string },
-    ): Promise<Map<number, { type: string; status: string; count: number }[]>>
-  }
-  acuStaffing: {
-    changeByForce(
-      caller: Caller,
-      forceIds: readonly number[],
-      from: string,
-      to: string,
-    ): Promise<
-      Map<
-        number,
-        {
-          before: { asOf: string; postsFilled: number; postsFunded: number } | null
-          after: { asOf: string; postsFilled: number; postsFunded: number } | null
-          filledChange: number | null
-        }
-      >
-    >
-  }
-  roster: {
-    countServingByForce(
-      caller: Caller,
-      forceIds: readonly number[],
-      day: string,
-    ): Promise<Map<number, number>>
-  }
-  policies?: {
-    awarenessByForce(
-      caller: Caller,
-      forceIds: readonly number[],
-      census: string,
-    ): Promise<
-      Map<
-        number,
-        {
-          area: string
-          areaName: string
-          version: number | null
-          applicable: number
-          acknowledged: number
-          rate: number | null
-        }[]
-      >
-    >
-  }
-}
-
-export const MEDIA_DISCLOSURE = 'inappropriate disclosure to the media'
-export const SOCIAL_MEDIA = 'social-media misconduct'
-
-/** A computed value and the counts behind it. */
-export interface ComputedValue {
-  value: number | null
-  detail: Record<string, unknown>
-}
-
-export type ValueSource = 'computed' | 'supplied' | 'overridden'
-
-/** One item of a force's return as pages and the API show it. */
-export interface ReturnItemView {
-  code: string
-  label: string
-  definition: string
-  kind: DataReturnKind
-  hint: string
-  /** Whether Probity computes the item from the force's records. */
-  computable: boolean
-  /** The value as it stands: the override, else the computed or supplied value; null when none. */
-  value: number | null
-  display: string
-  /** Where the standing value came from; null while the item has no value. */
-  source: ValueSource | null
-  /** How the value underneath the override came: computed or supplied. */
-  baseSource: 'computed' | 'supplied' | null
-  baseValue: number | null
-  baseDisplay: string
-  detail: Record<string, unknown> | null
-  recordedAt: Date | null
-  override: { value: number; display: string; reason: string; at: Date | null } | null
-}
-
-export interface DataReturnView {
-  assessment: AssessmentFacts
-  items: ReturnItemView[]
-  /** When any item was last computed or supplied. */
-  updatedAt: Date | null
-  /** The computed items whose records now give another figure than the one stored (none: up to date). */
-  changes: RecordChange[]
-  /** The acknowledgement of exactly these changes, when someone recorded one. */
-  acknowledgement: { by: string; at: string; reason: string } | null
-}
-
-/** The audit trail's action for acknowledging that a return's records changed since it was computed. */
-export const ACKNOWLEDGE_CHANGES = 'acknowledge-changes'
-
-export interface UploadPreview {
-  filename: string
-  items: {
-    line: number
-    code: string
-    label: string
-    value: number | null
-    display: string
-    status: 'to supply' | 'unchanged' | 'left blank'
-  }[]
-  /** The first bad rows, in line order (PROBLEMS_LISTED of them)… */
-  problems: RowProblem[]
-  /** …out of this many. */
-  problemCount: number
-  importId: string | null
-}
-
-interface PendingValue {
-  assessmentId: string
-  item: string
-  value: number
-}
-
-export interface ComparisonView {
-  inspection: AssessmentFacts['inspection']
-  rows: ComparisonRow[]
-  statistics: ColumnStatistics[]
-}
-
-const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places
-
-function standing(row: ValueRow | undefined): number | null {
-  if (!row) return null
-  return row.overrideValue ?? row.value ?? null
-}
-
-function toView(item: DataReturnItem, row: ValueRow | undefined): ReturnItemView {
-  const overridden = row?.overrideValue !== null && row?.overrideValue !== undefined
-  const value = standing(row)
-  return {
-    code: item.code,
-    label: item.label,
-    definition: item.definition,
-    kind: item.kind,
-    hint: KIND_HINTS[item.kind],
-    computable: item.computed,
-    value,
-    display: row ? formatItemValue(item.kind, value) : 'No value yet',
-    source: !row ? null : overridden ? 'overridden' : row.source,
-    baseSource: row?.source ?? null,
-    baseValue: row?.value ?? null,
-    baseDisplay: row ? formatItemValue(item.kind, row.value ?? null) : '',
-    detail: row?.detail ?? null,
-    recordedAt: row?.recordedAt ?? null,
-    override:
-      row && overridden
-        ? {
-            value: row.overrideValue as number,
-            display: formatItemValue(item.kind, row.overrideValue as number),
-            reason: row.overrideReason ?? '',
-            at: row.overriddenAt,
-          }
-        : null,
-  }
-}
-
-/** What the audit trail keeps of one item's row. */
-function audited(row: ValueRow | undefined) {
-  if (!row) return null
-  return {
-    item: row.item,
-    source: row.source,
-    value: row.value,
-    overrideValue: row.overrideValue,
-    overrideReason: row.overrideReason,
-  }
-}
-
-/** The columns of an override on an item's row. */
-type OverrideColumns = Pick<
-  typeof dataReturnValues.$inferInsert,
-  'overrideValue' | 'overrideReason' | 'overriddenBy' | 'overriddenAt'
->
-
-/** An item with no override. */
-const NO_OVERRIDE: OverrideColumns = {
-  overrideValue: null,
-  overrideReason: null,
-  overriddenBy: null,
-  overriddenAt: null,
-}
-
-/** Stores an item's value in the force's return: a new row, or the columns given replacing the row's. */
-async function writeValue(
-  tx: Transaction,
-  assessment: AssessmentFacts,
-  code: string,
-  written: Omit<typeof dataReturnValues.$inferInsert, 'id' | 'assessmentId' | 'forceId' | 'item'>,
-): Promise<void> {
-  await tx
-    .insert(dataReturnValues)
-    .values({ assessmentId: assessment.id, forceId: assessment.force.id, item: code, ...written })
-    .onConflictDoUpdate({ target: [dataReturnValues.assessmentId, dataReturnValues.item], set: written })
-}
-
-/** Records an event in the audit trail of the force's return (the assessment is the entity). */
-async function auditReturn(
-  tx: Transaction,
-  caller: Caller,
-  assessment: AssessmentFacts,
-  now: Date,
-  event: { action: string; before: unknown; after: unknown },
-): Promise<void> {
-  await appendAuditEvent(
-    tx,
-    caller.actor,
-    { forceId: assessment.force.id, entityType: DATA_RETURN_ENTITY, entityId: assessment.id, ...event },
-    now,
-  )
-}
-
-function requireItem(code: unknown, field = 'item'): DataReturnItem {
-  const item = typeof code === 'string' ? dataReturnItem(code) : undefined
-  if (!item) throw new ValidationError({ [field]: 'Select an item of the data return' })
-  return item
-}
-
-function reasonOf(input: Record<string, unknown>, message: string): string {
-  const reason = typeof input.reason === 'string' ? input.reason.trim() : ''
-  if (!reason) throw new ValidationError({ reason: message })
-  if (reason.length > 2000)
-    throw new ValidationError({ reason: 'The reason must be 2,000 characters or fewer' })
-  return reason
-}
-
-/**
  * Each force's data return in an inspection: computed from the force's own records through the other
  * modules' services, supplied by the force (form or template) where Probity cannot compute it, and
  * overridden only with a reason, the value underneath kept beside the override. The national comparison
@@ -356,23 +97,17 @@ export class DataReturnsService {
     private readonly now: () => Date,
   ) {}
 
-  private async rows(
+  private rows(caller: Caller, assessment: AssessmentFacts): Promise<Map<string, ValueRow>> {
+    return inScope(this.db, caller.scope, (tx) => selectReturnRows(tx, assessment))
+  }
+
+  /** Every stored row of several forces' returns, from one query (none when no force is asked for). */
+  private async rowsOfAssessments(
     caller: Caller,
-    assessment: AssessmentFacts,
-    tx?: Transaction,
-  ): Promise<Map<string, ValueRow>> {
-    const read = (t: Transaction) =>
-      t
-        .select()
-        .from(dataReturnValues)
-        .where(
-          and(
-            eq(dataReturnValues.assessmentId, assessment.id),
-            eq(dataReturnValues.forceId, assessment.force.id),
-          ),
-        )
-    const rows = tx ? await read(tx) : await inScope(this.db, caller.scope, read)
-    return new Map(rows.map((row) => [row.item, row]))
+    assessments: readonly AssessmentFacts[],
+  ): Promise<ValueRow[]> {
+    const ids = assessments.map((assessment) => assessment.id)
+    return ids.length ? await inScope(this.db, caller.scope, (tx) => selectRowsOfAssessments(tx, ids)) : []
   }
 
   /**
@@ -466,15 +201,7 @@ export class DataReturnsService {
       })
     const now = this.now()
     await inScope(this.db, caller.scope, (tx) =>
-      auditReturn(tx, caller, assessment, now, {
-        action: ACKNOWLEDGE_CHANGES,
-        before: null,
-        after: {
-          key: changesKey(changes),
-          reason,
-          changes: changes.map(({ code, stored, current }) => ({ code, stored, current })),
-        },
-      }),
+      acknowledge({ tx, caller, assessment, now }, changes, reason),
     )
     return changes
   }
@@ -503,25 +230,8 @@ export class DataReturnsService {
     if (scope.kind !== 'force' && scope.kind !== 'inspectorate') throw new ForbiddenError()
     if (scope.kind === 'force' && assessments.some((assessment) => assessment.force.id !== scope.forceId))
       throw new NotFoundError()
-    const ids = assessments.map((assessment) => assessment.id)
-    const rows = ids.length
-      ? await inScope(this.db, caller.scope, (tx) =>
-          tx.select().from(dataReturnValues).where(inArray(dataReturnValues.assessmentId, ids)),
-        )
-      : []
-    const values = new Map<string, Record<string, number | null>>()
-    for (const assessment of assessments) {
-      const mine = new Map(
-        rows
-          .filter((row) => row.assessmentId === assessment.id && row.forceId === assessment.force.id)
-          .map((row) => [row.item, row]),
-      )
-      values.set(
-        assessment.id,
-        Object.fromEntries(DATA_RETURN_ITEMS.map((item) => [item.code, standing(mine.get(item.code))])),
-      )
-    }
-    return values
+    const rows = await this.rowsOfAssessments(caller, assessments)
+    return standingValues(assessments, rows)
   }
 
   /** The return's history in the audit trail, oldest first. */
@@ -554,148 +264,12 @@ export class DataReturnsService {
     >
   }
 
-  /**
-   * `computeFor` for several forces' parts of ONE inspection at once, by assessment id: each source is
-   * asked once for all of them (one query per item, grouped by force), so a whole inspection's returns
-   * take a fixed number of queries however many forces are in scope.
-   */
-  async computeForAll(
+  /** `computeFor` for several forces' parts of ONE inspection at once, by assessment id. */
+  computeForAll(
     caller: Caller,
     assessments: readonly AssessmentFacts[],
   ): Promise<Map<string, Record<string, ComputedValue>>> {
-    const first = assessments[0]
-    if (!first) return new Map()
-    if (assessments.some((assessment) => assessment.inspection.id !== first.inspection.id))
-      throw new Error('computeForAll computes the returns of one inspection at a time')
-    const { inspection, revisits } = first
-    const forceIds = assessments.map((assessment) => assessment.force.id)
-    const period = { from: inspection.dataFrom, to: inspection.dataTo }
-    const census = inspection.censusDate
-    const referralsTo = inspection.fieldworkTo ?? census
-    const revisited = revisits && revisits.censusDate <= census ? revisits : null
-
-    // One after another: an embedded database has a single connection for transactions.
-    const interestsOf = await this.sources.businessInterests.countsByForce(caller, forceIds, period)
-    const casesOf = await this.sources.integrityCases.countsByForce(caller, forceIds, { ...period, census })
-    const referralsOf = await this.sources.referrals.countsByForce(caller, forceIds, {
-      from: inspection.dataFrom,
-      to: referralsTo,
-    })
-    const atCensusOf = await this.sources.acuStaffing.changeByForce(caller, forceIds, census, census)
-    const changeOf = revisited
-      ? await this.sources.acuStaffing.changeByForce(caller, forceIds, revisited.censusDate, census)
-      : null
-    const workforceOf = await this.sources.roster.countServingByForce(caller, forceIds, census)
-    const awarenessOf = this.sources.policies
-      ? await this.sources.policies.awarenessByForce(caller, forceIds, census)
-      : null
-
-    const returns = new Map<string, Record<string, ComputedValue>>()
-    for (const { id, force } of assessments) {
-      const computed: Record<string, ComputedValue> = {}
-      const interests = interestsOf.get(force.id) as NonNullable<ReturnType<typeof interestsOf.get>>
-      const interestDetail = {
-        ...period,
-        applications: interests.applications,
-        approved: interests.approved,
-        refused: interests.refused,
-        pending: interests.pending,
-        withdrawn: interests.withdrawn,
-      }
-      computed['second-job-applications'] = { value: interests.applications, detail: interestDetail }
-      computed['second-job-approvals'] = { value: interests.approved, detail: interestDetail }
-
-      const cases = casesOf.get(force.id) as NonNullable<ReturnType<typeof casesOf.get>>
-      const opened = cases.openedByType[MEDIA_DISCLOSURE] ?? 0
-      const continuing = cases.continuingByType[MEDIA_DISCLOSURE] ?? 0
-      const caseDetail = {
-        ...period,
-        census,
-        type: MEDIA_DISCLOSURE,
-        opened,
-        continuing,
-        closed: opened - continuing,
-      }
-      computed['media-disclosure-investigations'] = { value: opened, detail: caseDetail }
-      computed['media-disclosure-continuing'] = { value: continuing, detail: caseDetail }
-
-      const social = (referralsOf.get(force.id) ?? []).filter((row) => row.type === SOCIAL_MEDIA)
-      const referred = (status?: string) =>
-        social.filter((row) => !status || row.status === status).reduce((sum, row) => sum + row.count, 0)
-      computed['social-media-referrals'] = {
-        value: referred(),
-        detail: {
-          from: inspection.dataFrom,
-          to: referralsTo,
-          type: SOCIAL_MEDIA,
-          referred: referred(),
-          accepted: referred('accepted'),
-          noAction: referred('no action'),
-          awaiting: referred('awaiting response'),
-        },
-      }
-
-      const atCensus = atCensusOf.get(force.id) as NonNullable<ReturnType<typeof atCensusOf.get>>
-      computed['acu-posts-filled'] = {
-        value: atCensus.after ? round(atCensus.after.postsFilled, 2) : null,
-        detail: {
-          census,
-          figuresOf: atCensus.after?.asOf ?? null,
-          postsFilled: atCensus.after?.postsFilled ?? null,
-          postsFunded: atCensus.after?.postsFunded ?? null,
-        },
-      }
-      const change = changeOf?.get(force.id)
-      if (revisited && change) {
-        computed['acu-staff-change'] = {
-          value: change.filledChange === null ? null : round(change.filledChange, 2),
-          detail: {
-            from: revisited.censusDate,
-            to: census,
-            revisits: revisited.code,
-            before: change.before
-              ? { asOf: change.before.asOf, postsFilled: change.before.postsFilled }
-              : null,
-            after: change.after ? { asOf: change.after.asOf, postsFilled: change.after.postsFilled } : null,
-          },
-        }
-      } else
-        computed['acu-staff-change'] = {
-          value: null,
-          detail: {
-            census,
-            reason: 'This inspection revisits no earlier one, so there is no change to measure',
-          },
-        }
-
-      const workforce = workforceOf.get(force.id) ?? 0
-      computed.workforce = {
-        value: workforce > 0 ? workforce : null,
-        detail: {
-          census,
-          serving: workforce,
-          ...(workforce ? {} : { reason: 'No one on the roster at the census date' }),
-        },
-      }
-
-      const awareness = awarenessOf?.get(force.id) ?? []
-      for (const item of DATA_RETURN_ITEMS) {
-        if (!item.code.startsWith('policy-awareness-')) continue
-        const area = awareness.find((entry) => `policy-awareness-${entry.area}` === item.code)
-        computed[item.code] = {
-          value: area?.rate === null || area?.rate === undefined ? null : round(area.rate, 4),
-          detail: {
-            census,
-            version: area?.version ?? null,
-            asked: area?.applicable ?? 0,
-            acknowledged: area?.acknowledged ?? 0,
-            ...(area?.version ? {} : { reason: 'No version of the policy was published by the census date' }),
-          },
-        }
-      }
-      returns.set(id, computed)
-    }
-    return returns
+    return computeReturns(this.sources, caller, assessments)
   }
 
   /**
@@ -742,48 +316,7 @@ export class DataReturnsService {
     const assessment = await this.assessment(caller, inspectionId, forceCode)
     const computed = await this.computeFor(caller, assessment)
     const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const current = await this.rows(caller, assessment, tx)
-      const skipped = Object.keys(computed).filter((code) => current.get(code)?.source === 'supplied')
-      const after: Record<string, number | null> = {}
-      for (const item of DATA_RETURN_ITEMS) {
-        const row = current.get(item.code)
-        const fresh = computed[item.code]
-        after[item.code] =
-          row?.overrideValue ?? (fresh && row?.source !== 'supplied' ? fresh.value : (row?.value ?? null))
-      }
-      const problems = partProblems(after)
-      if (problems.length)
-        throw new ValidationError({
-          [problems[0]?.part as string]:
-            `${problems.map((problem) => problem.reason).join('; ')}: change or remove the override first`,
-        })
-      const changed: string[] = []
-      const before: Record<string, unknown> = {}
-      const written: Record<string, unknown> = {}
-      for (const [code, { value, detail }] of Object.entries(computed)) {
-        if (skipped.includes(code)) continue
-        const row = current.get(code)
-        if (!row || row.value !== value) {
-          changed.push(code)
-          before[code] = row?.value ?? null
-          written[code] = value
-        }
-        await writeValue(tx, assessment, code, {
-          source: 'computed',
-          value,
-          detail,
-          recordedBy: userIdOf(caller),
-          recordedAt: now,
-        })
-      }
-      await auditReturn(tx, caller, assessment, now, {
-        action: 'recalculate',
-        before,
-        after: { inspection: assessment.inspection.code, changed: written, skipped },
-      })
-      return { changed, skipped }
-    })
+    return inScope(this.db, caller.scope, (tx) => storeComputed({ tx, caller, assessment, now }, computed))
   }
 
   /**
@@ -798,41 +331,11 @@ export class DataReturnsService {
   ): Promise<ReturnItemView> {
     requireRole(caller, ...RETURN_OVERRIDERS)
     const assessment = await this.assessment(caller, inspectionId, forceCode)
-    const item = requireItem(input.item)
-    const errors: Record<string, string> = {}
-    const written = typeof input.value === 'number' ? writtenItemValue(item.kind, input.value) : input.value
-    const parsed =
-      typeof input.value === 'number' && item.kind === 'rate'
-        ? // The API takes a rate as a share from 0 to 1, as it returns it.
-          checkStoredValue(item.kind, input.value)
-          ? { ok: false as const, reason: 'Enter the rate as a share from 0 to 1' }
-          : { ok: true as const, value: input.value }
-        : parseItemValue(item.kind, typeof written === 'string' ? written : '')
-    if (!parsed.ok) errors.value = parsed.reason
-    const reason = typeof input.reason === 'string' ? input.reason.trim() : ''
-    if (!reason) errors.reason = 'Enter the reason for overriding the value'
-    else if (reason.length > 2000) errors.reason = 'The reason must be 2,000 characters or fewer'
-    if (Object.keys(errors).length || !parsed.ok) throw new ValidationError(errors)
+    const { item, value, reason } = overrideInput(input)
     const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const current = await this.rows(caller, assessment, tx)
-      const row = current.get(item.code)
-      if (!row)
-        throw new ValidationError({
-          value:
-            'This item has no value to override yet: recalculate the return from the records, or supply it',
-        })
-      this.checkParts(current, { [item.code]: parsed.value }, 'value')
-      return this.writeOverride(tx, caller, assessment, item, row, now, {
-        action: row.overrideValue === null ? 'override' : 'change-override',
-        override: {
-          overrideValue: parsed.value,
-          overrideReason: reason,
-          overriddenBy: userIdOf(caller),
-          overriddenAt: now,
-        },
-      })
-    })
+    return inScope(this.db, caller.scope, (tx) =>
+      storeOverride({ tx, caller, assessment, now }, item, { value, reason }),
+    )
   }
 
   /** Removes an override, with a reason: the computed or supplied value stands again. */
@@ -847,116 +350,9 @@ export class DataReturnsService {
     const item = requireItem(input.item)
     const reason = reasonOf(input, 'Enter the reason for removing the override')
     const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const current = await this.rows(caller, assessment, tx)
-      const row = current.get(item.code)
-      if (!row || row.overrideValue === null)
-        throw new ValidationError({ item: 'This item is not overridden' })
-      this.checkParts(current, { [item.code]: row.value ?? null }, 'reason')
-      return this.writeOverride(tx, caller, assessment, item, row, now, {
-        action: 'remove-override',
-        override: NO_OVERRIDE,
-        noted: { reason },
-      })
-    })
-  }
-
-  /**
-   * Writes an item's override columns (`NO_OVERRIDE` clears them) and audits the row before and after,
-   * with anything `noted` beside the after: the item as it then stands.
-   */
-  private async writeOverride(
-    tx: Transaction,
-    caller: Caller,
-    assessment: AssessmentFacts,
-    item: DataReturnItem,
-    row: ValueRow,
-    now: Date,
-    change: { action: string; override: OverrideColumns; noted?: Record<string, unknown> },
-  ): Promise<ReturnItemView> {
-    const [updated] = await tx
-      .update(dataReturnValues)
-      .set(change.override)
-      .where(eq(dataReturnValues.id, row.id))
-      .returning()
-    await auditReturn(tx, caller, assessment, now, {
-      action: change.action,
-      before: audited(row),
-      after: change.noted ? { ...audited(updated), ...change.noted } : audited(updated),
-    })
-    return toView(item, updated)
-  }
-
-  /**
-   * Refuses a change that would leave a part above its whole: `changes` are the values that would stand
-   * (after any override), the reason goes under `field` (or the part's code).
-   */
-  private checkParts(current: Map<string, ValueRow>, changes: Record<string, number | null>, field?: string) {
-    const after: Record<string, number | null> = {}
-    for (const item of DATA_RETURN_ITEMS) after[item.code] = standing(current.get(item.code))
-    Object.assign(after, changes)
-    const problems = partProblems(after)
-    if (problems.length)
-      throw new ValidationError({
-        [field ?? (problems[0]?.part as string)]: problems.map((problem) => problem.reason).join('; '),
-      })
-  }
-
-  /**
-   * Stores values the force supplies (form or confirmed template), in one transaction, audited. An item
-   * that holds a value computed from the records is not replaced this way: that takes an override.
-   */
-  private async storeSupplied(
-    tx: Transaction,
-    caller: Caller,
-    assessment: AssessmentFacts,
-    values: Record<string, number>,
-    action: string,
-    extra: Record<string, unknown> = {},
-  ): Promise<string[]> {
-    const now = this.now()
-    const current = await this.rows(caller, assessment, tx)
-    const errors: Record<string, string> = {}
-    for (const [code, value] of Object.entries(values)) {
-      const row = current.get(code)
-      if (row?.source === 'computed' && row.value !== value)
-        errors[code] = `${dataReturnItem(code)?.label} is computed from your records (${formatItemValue(
-          (dataReturnItem(code) as DataReturnItem).kind,
-          row.value ?? null,
-        )}): ask for an override with a reason instead`
-    }
-    if (Object.keys(errors).length) throw new ValidationError(errors)
-    const supplied = Object.fromEntries(
-      Object.entries(values).filter(([code]) => current.get(code)?.source !== 'computed'),
+    return inScope(this.db, caller.scope, (tx) =>
+      clearOverride({ tx, caller, assessment, now }, item, reason),
     )
-    // A supplied value stands unless an override sits on top of it.
-    this.checkParts(
-      current,
-      Object.fromEntries(
-        Object.entries(supplied).map(([code, value]) => [code, current.get(code)?.overrideValue ?? value]),
-      ),
-    )
-    const changed: string[] = []
-    const before: Record<string, unknown> = {}
-    for (const [code, value] of Object.entries(supplied)) {
-      const row = current.get(code)
-      if (row && row.value === value) continue
-      changed.push(code)
-      before[code] = row?.value ?? null
-      await writeValue(tx, assessment, code, {
-        source: 'supplied',
-        value,
-        detail: null,
-        recordedBy: userIdOf(caller),
-        recordedAt: now,
-      })
-    }
-    await auditReturn(tx, caller, assessment, now, {
-      action,
-      before,
-      after: { ...extra, supplied: Object.fromEntries(changed.map((code) => [code, supplied[code]])) },
-    })
-    return changed
   }
 
   private supplier(caller: Caller) {
@@ -977,21 +373,9 @@ export class DataReturnsService {
   ): Promise<{ changed: string[] }> {
     this.supplier(caller)
     const assessment = await this.assessment(caller, inspectionId, forceCode)
-    const values: Record<string, number> = {}
-    const errors: Record<string, string> = {}
-    for (const item of SUPPLIED_ITEMS) {
-      const written = input[item.code]
-      if (typeof written !== 'string' || !written.trim()) continue
-      const parsed = parseItemValue(item.kind, written)
-      if (parsed.ok) values[item.code] = parsed.value
-      else
-        errors[item.code] = `${item.label}: ${parsed.reason.charAt(0).toLowerCase()}${parsed.reason.slice(1)}`
-    }
-    if (Object.keys(errors).length) throw new ValidationError(errors)
-    if (!Object.keys(values).length)
-      throw new ValidationError({ [SUPPLIED_ITEMS[0]?.code ?? 'form']: 'Enter a value' })
+    const values = suppliedInput(input)
     const changed = await inScope(this.db, caller.scope, (tx) =>
-      this.storeSupplied(tx, caller, assessment, values, 'supply'),
+      storeSupplied({ tx, caller, assessment, now: this.now() }, values, 'supply'),
     )
     return { changed }
   }
@@ -999,34 +383,13 @@ export class DataReturnsService {
   /** The template's columns, in order: what a force fills in and uploads. */
   static readonly TEMPLATE_COLUMNS = ['item', 'label', 'definition', 'what to write', 'value'] as const
 
-  /** The XLSX template of the return: one row per item, the current value filled in where there is one. */
+  /** The XLSX template of the force's return, for it to fill in and upload. */
   async template(
     caller: Caller,
     inspectionId: string,
     forceCode: string,
   ): Promise<{ filename: string; data: Buffer }> {
-    const view = await this.get(caller, inspectionId, forceCode)
-    const { inspection, force } = view.assessment
-    const data = await toXlsx(
-      'Data return',
-      [
-        { header: 'Item', value: (item: ReturnItemView) => item.code },
-        { header: 'Label', value: (item) => item.label },
-        { header: 'Definition', value: (item) => item.definition },
-        {
-          header: 'What to write',
-          value: (item) =>
-            `${item.hint}. Period ${inspection.dataFrom} to ${inspection.dataTo}; census date ${inspection.censusDate}.${
-              item.source === 'computed' || item.source === 'overridden'
-                ? ' Computed from your records in Probity: leave as it is.'
-                : ''
-            }`,
-        },
-        { header: 'Value', value: (item) => writtenItemValue(item.kind, item.baseValue) },
-      ],
-      view.items,
-    )
-    return { filename: `data-return-${inspection.code}-${force.code}.xlsx`, data }
+    return returnTemplate(await this.get(caller, inspectionId, forceCode))
   }
 
   /**
@@ -1043,91 +406,15 @@ export class DataReturnsService {
     this.supplier(caller)
     const assessment = await this.assessment(caller, inspectionId, forceCode)
     const sheet = await this.pendingImports.readUpload(file, ['item', 'value'])
-    const current = await this.rows(caller, assessment)
-    const preview: UploadPreview = {
-      filename: file.filename,
-      items: [],
-      problems: [],
-      problemCount: 0,
-      importId: null,
-    }
-    const seen = new Map<string, number>()
-    const values: Record<string, number> = {}
-    const lines: Record<string, number> = {}
-    for (const { line, values: cells } of sheet) {
-      const code = (cells.item ?? '').trim()
-      const written = (cells.value ?? '').trim()
-      if (!code && !written && Object.values(cells).every((cell) => !cell.trim())) continue
-      const item = dataReturnItem(code)
-      if (!item) {
-        preview.problems.push({
-          line,
-          reason: `item: ${code ? `${code} is not an item of the data return` : 'the item code is missing'}`,
-        })
-        continue
-      }
-      if (seen.has(code)) {
-        preview.problems.push({ line, reason: `item: ${code} is already on line ${seen.get(code)}` })
-        continue
-      }
-      seen.set(code, line)
-      if (!written) {
-        preview.items.push({ line, code, label: item.label, value: null, display: '', status: 'left blank' })
-        continue
-      }
-      const parsed = parseItemValue(item.kind, written)
-      if (!parsed.ok) {
-        preview.problems.push({ line, reason: `value: ${parsed.reason}` })
-        continue
-      }
-      const row = current.get(code)
-      if (row?.source === 'computed' && row.value !== parsed.value) {
-        preview.problems.push({
-          line,
-          reason: `value: ${item.label.toLowerCase()} is computed from your records (${formatItemValue(item.kind, row.value ?? null)}); ask for an override with a reason instead`,
-        })
-        continue
-      }
-      const unchanged = row !== undefined && row.value === parsed.value
-      preview.items.push({
-        line,
-        code,
-        label: item.label,
-        value: parsed.value,
-        display: formatItemValue(item.kind, parsed.value),
-        status: unchanged ? 'unchanged' : 'to supply',
-      })
-      if (!unchanged) {
-        values[code] = parsed.value
-        lines[code] = line
-      }
-    }
-    const after: Record<string, number | null> = {}
-    for (const item of DATA_RETURN_ITEMS) {
-      const row = current.get(item.code)
-      after[item.code] = row?.overrideValue ?? values[item.code] ?? row?.value ?? null
-    }
-    for (const problem of partProblems(after))
-      preview.problems.push({
-        line: lines[problem.part] ?? lines[problem.whole] ?? seen.get(problem.part) ?? 0,
-        reason: `value: ${problem.reason}`,
-      })
-    if (!sheet.length) preview.problems.push({ line: 1, reason: `${file.filename} has no rows of items` })
-    Object.assign(preview, listProblems(preview.problems))
-    if (!preview.problemCount && Object.keys(values).length) {
-      const rows: PendingValue[] = Object.entries(values).map(([item, value]) => ({
-        assessmentId: assessment.id,
-        item,
-        value,
-      }))
+    const { preview, values } = previewOfUpload(file.filename, sheet, await this.rows(caller, assessment))
+    if (!preview.problemCount && Object.keys(values).length)
       preview.importId = await this.pendingImports.save(
         caller,
         assessment.force.id,
         DATA_RETURN_REGISTER,
         file.filename,
-        rows,
+        pendingValues(assessment, values),
       )
-    }
     return preview
   }
 
@@ -1142,11 +429,8 @@ export class DataReturnsService {
     const assessment = await this.assessment(caller, inspectionId, forceCode)
     return inScope(this.db, caller.scope, async (tx) => {
       const pending = await this.pendingImports.take(tx, DATA_RETURN_REGISTER, importId)
-      const rows = pending.rows as PendingValue[]
-      if (pending.forceId !== assessment.force.id || rows.some((row) => row.assessmentId !== assessment.id))
-        throw new NotFoundError('That upload has expired or was already confirmed')
-      const values = Object.fromEntries(rows.map((row) => [row.item, row.value]))
-      const changed = await this.storeSupplied(tx, caller, assessment, values, 'upload', {
+      const values = confirmedValues(pending, assessment)
+      const changed = await storeSupplied({ tx, caller, assessment, now: this.now() }, values, 'upload', {
         filename: pending.filename,
       })
       return { filename: pending.filename, changed }
@@ -1170,45 +454,8 @@ export class DataReturnsService {
   ): Promise<{ changed: string[] }> {
     requireRole(caller, 'inspector')
     if (caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
-    const errors: Record<string, string> = {}
-    for (const [code, value] of Object.entries(values)) {
-      const item = requireItem(code)
-      const problem = checkStoredValue(item.kind, value)
-      if (problem) errors[code] = `${item.label}: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}`
-    }
-    if (Object.keys(errors).length) throw new ValidationError(errors)
-    const now = this.now()
-    const current = await this.rows(caller, assessment, tx)
-    const held = Object.keys(values).filter((code) => {
-      const row = current.get(code)
-      return row && (row.value !== null || row.overrideValue !== null)
-    })
-    if (held.length && !options.replace)
-      throw new ValidationError({
-        replace: `The force’s data return already has values for ${held
-          .map((code) => dataReturnItem(code)?.label.toLowerCase())
-          .join(', ')}: tick “Replace” to replace them`,
-      })
-    this.checkParts(current, values)
-    const before: Record<string, unknown> = {}
-    for (const [code, value] of Object.entries(values)) {
-      before[code] = audited(current.get(code))
-      await writeValue(tx, assessment, code, {
-        source: 'supplied',
-        value,
-        // `reason` is what the return's page shows under the item's definition.
-        detail: { importedFrom: source, reason: `Imported from ${source}` },
-        recordedBy: userIdOf(caller),
-        recordedAt: now,
-        ...NO_OVERRIDE,
-      })
-    }
-    await auditReturn(tx, caller, assessment, now, {
-      action: 'import-published',
-      before,
-      after: { inspection: assessment.inspection.code, importedFrom: source, supplied: values },
-    })
-    return { changed: Object.keys(values) }
+    checkPublishedValues(values)
+    return storePublished({ tx, caller, assessment, now: this.now() }, values, source, options)
   }
 
   /**
@@ -1220,24 +467,9 @@ export class DataReturnsService {
     if (caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
     const inspection = await this.inspections.get(caller, inspectionId)
     const assessments = await this.inspections.assessments(caller, inspectionId)
-    const ids = assessments.map((assessment) => assessment.id)
-    const rows = ids.length
-      ? await inScope(this.db, caller.scope, (tx) =>
-          tx.select().from(dataReturnValues).where(inArray(dataReturnValues.assessmentId, ids)),
-        )
-      : []
+    const rows = await this.rowsOfAssessments(caller, assessments)
     const fte = new Map((await this.forces.list()).map((force) => [force.code, force.officersFte]))
-    const byAssessment = new Map<string, Record<string, number | null>>()
-    for (const row of rows) {
-      const values = byAssessment.get(row.assessmentId) ?? {}
-      values[row.item] = standing(row)
-      byAssessment.set(row.assessmentId, values)
-    }
-    const inputs: ComparisonInput[] = assessments.map((assessment) => ({
-      force: { ...assessment.force, officersFte: fte.get(assessment.force.code) ?? null },
-      values: byAssessment.get(assessment.id) ?? {},
-    }))
-    return { inspection, ...buildComparison(inputs) }
+    return { inspection, ...buildComparison(comparisonInputs(assessments, rows, fte)) }
   }
 
   /** The comparison for a download, recorded in the audit trail. */

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
-import { ACKNOWLEDGE_CHANGES } from './service.js'
+import { ACKNOWLEDGE_CHANGES } from './changes.js'
 
 let testApp: TestApp
 let cast: TwoForces

@@ -380,9 +380,6 @@ export class DataReturnsService {
     return { changed }
   }
 
-  /** The template's columns, in order: what a force fills in and uploads. */
-  static readonly TEMPLATE_COLUMNS = ['item', 'label', 'definition', 'what to write', 'value'] as const
-
   /** The XLSX template of the force's return, for it to fill in and upload. */
   async template(
     caller: Caller,

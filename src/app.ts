@@ -30,6 +30,7 @@ import { inspectionsRoutes } from './modules/inspections/routes.js'
 import { integrityCasesImportRoutes } from './modules/integrity-cases/import-routes.js'
 import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
+import { organisationsRoutes } from './modules/organisations/routes.js'
 import { acknowledgementsImportRoutes } from './modules/policies/import-routes.js'
 import { policiesRoutes } from './modules/policies/routes.js'
 import { documentImportsRoutes } from './modules/press-releases/routes.js'
@@ -129,6 +130,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(rosterRoutes, { services })
   await app.register(giftsHospitalityRoutes, { services })
   await app.register(mediaContactsRoutes, { services })
+  await app.register(organisationsRoutes, { services })
   await app.register(businessInterestsRoutes, { services })
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })

@@ -20,6 +20,7 @@ import { PendingImportsService } from './modules/imports/service.js'
 import { InspectionsService } from './modules/inspections/service.js'
 import { IntegrityCasesService } from './modules/integrity-cases/service.js'
 import { MediaContactsService } from './modules/media-contacts/service.js'
+import { OrganisationsService } from './modules/organisations/service.js'
 import { PoliciesService } from './modules/policies/service.js'
 import { DocumentImportsService } from './modules/press-releases/imports-service.js'
 import { PressReleaseSettingsService } from './modules/press-releases/settings-service.js'
@@ -110,6 +111,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     businessInterests,
     giftsHospitality,
     mediaContacts,
+    organisations: new OrganisationsService(db, now),
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
     integrityCases,
     referrals,

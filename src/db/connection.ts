@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { SQL } from 'drizzle-orm'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -65,13 +66,22 @@ export async function openDatabase(
   const inMemory = settings.dataDir.startsWith('memory://')
   const lock = inMemory ? undefined : lockDataDir(settings.dataDir)
   try {
-    const client = await PGlite.create(inMemory ? undefined : settings.dataDir)
+    const client = await PGlite.create(inMemory ? undefined : settings.dataDir, {
+      extensions: PGLITE_EXTENSIONS,
+    })
     return embeddedHandle(client, settings, () => lock?.release())
   } catch (error) {
     lock?.release()
     throw error
   }
 }
+
+/**
+ * The extensions the migrations create, which PGlite ships as modules to load when it opens a
+ * database (every open, as the data folder keeps only that they were created): pg_trgm for matching
+ * organisations' names.
+ */
+export const PGLITE_EXTENSIONS = { pg_trgm }
 
 /** A handle over an embedded database that is already open; `released` runs once it is closed. */
 export function embeddedHandle(

@@ -71,6 +71,11 @@ const AREAS = {
   },
   mediaContacts: { text: 'Media contacts', href: '/media-contacts', hint: 'contacts with journalists' },
   cases: { text: 'Cases', href: '/cases', hint: 'integrity cases, their counts and the overdue list' },
+  organisations: {
+    text: 'Organisations',
+    href: '/organisations',
+    hint: 'donors, employers, media outlets and suppliers across the registers',
+  },
   roster: { text: 'Roster', href: '/roster', hint: 'officers and staff, imported from HR' },
   antiCorruptionUnit: {
     text: 'Anti-corruption unit',
@@ -168,7 +173,7 @@ const FORCE_REGISTERS = ['dashboard', ...REGISTERS] as const satisfies AreaName[
 const CASEWORKER: RoleNavigation = {
   header: [...FORCE_REGISTERS, 'inspections'],
   home: {
-    'Force registers': FORCE_REGISTERS,
+    'Force registers': [...FORCE_REGISTERS, 'organisations'],
     Inspection: ['inspections', 'referrals', 'frameworks'],
     'Your records': OWN_RECORDS,
     Published: PUBLISHED,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { embeddedHandle } from '../../src/db/connection.js'
+import { embeddedHandle, PGLITE_EXTENSIONS } from '../../src/db/connection.js'
 import { migrateDatabase } from '../../src/db/migrate.js'
 import { repoRoot } from './processes.js'
 
@@ -67,7 +67,10 @@ export async function migratedSnapshot(): Promise<MigratedSnapshot> {
   try {
     const tarball = await migratedTarball()
     fs.writeFileSync(path.join(building, 'data.tar'), Buffer.from(await tarball.arrayBuffer()))
-    const onDisk = await PGlite.create(path.join(building, 'data'), { loadDataDir: tarball })
+    const onDisk = await PGlite.create(path.join(building, 'data'), {
+      loadDataDir: tarball,
+      extensions: PGLITE_EXTENSIONS,
+    })
     await onDisk.close()
     try {
       fs.renameSync(building, folder)
@@ -94,7 +97,7 @@ export function copyMigratedDataDir(dataDir: string): void {
 }
 
 async function migratedTarball(): Promise<Blob> {
-  const client = await PGlite.create()
+  const client = await PGlite.create({ extensions: PGLITE_EXTENSIONS })
   const handle = embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
   try {
     await migrateDatabase(handle)

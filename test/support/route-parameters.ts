@@ -26,6 +26,8 @@ const ALPHA_RECORD: Record<string, (cast: TwoForces) => string> = {
   recommendationId: (cast) => cast.alphaFieldwork.recommendationId,
   documentId: (cast) => cast.alphaDocument.documentId,
   delegationId: (cast) => cast.alpha.signOff.delegationId,
+  organisationId: (cast) => cast.alpha.organisations.organisationId,
+  supplierImportId: (cast) => cast.alpha.organisations.pendingImportId,
 }
 const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   kind: () => 'press-release',

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { type DatabaseHandle, embeddedHandle, openDatabase } from '../../src/db/connection.js'
+import {
+  type DatabaseHandle,
+  embeddedHandle,
+  openDatabase,
+  PGLITE_EXTENSIONS,
+} from '../../src/db/connection.js'
 import { migrateDatabase } from '../../src/db/migrate.js'
 import { migratedSnapshot, snapshotKey } from './migrated-snapshot.js'
 
@@ -15,7 +20,10 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) {
     const snapshot = await migratedSnapshot()
-    const client = await PGlite.create({ loadDataDir: await fs.openAsBlob(snapshot.tarball) })
+    const client = await PGlite.create({
+      loadDataDir: await fs.openAsBlob(snapshot.tarball),
+      extensions: PGLITE_EXTENSIONS,
+    })
     return embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
   }
   const template = await migratedTemplate(serverUrl)

@@ -28,6 +28,8 @@ export interface ForceFixture {
   cases: { caseId: string; confidentialCaseId: string; referralId: string }
   /** The social-media policy and its version 1, published (restricted) to all the force's staff. */
   policies: { policyId: string; versionId: string }
+  /** The organisation the second-job application names as employer, and a supplier list import waiting. */
+  organisations: { organisationId: string; pendingImportId: string }
   /** A sign-off delegation to the roster member, long over (so it lets no one sign off today). */
   signOff: { delegationId: string }
 }
@@ -162,6 +164,28 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     conflictDeclaration: `${marker} none`,
   })
   const businessInterests = { businessInterestId: application.id }
+  // The employer named above, made an organisation as the application was written.
+  const asForce = { ...SYSTEM_CALLER, scope: { kind: 'force' as const, forceId: plan.force.id } }
+  const [employer] = await services.organisations.list(asForce, `${marker} Driving School`)
+  const organisations = {
+    organisationId: employer?.id ?? '',
+    pendingImportId: await services.pendingImports.save(
+      SYSTEM_CALLER,
+      plan.force.id,
+      'supplier-contracts',
+      `${marker}-suppliers.csv`,
+      [
+        {
+          supplier: `${marker} Supplies`,
+          key: `${marker} supplies`,
+          companyNumber: null,
+          reference: `${marker}-1`,
+          description: null,
+          managingUnit: null,
+        },
+      ],
+    ),
+  }
   const integrityCase = await services.integrityCases.open(
     SYSTEM_CALLER,
     {
@@ -303,6 +327,7 @@ async function buildForce(services: Services, code: string, marker: string): Pro
     cases,
     policies,
     signOff: { delegationId: delegation.id },
+    organisations,
   }
 }
 

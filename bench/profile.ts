@@ -4,7 +4,8 @@
 // timed and sorted into the tenant settings, the transaction's begin and commit, and the queries.
 // Needs a database holding the national dataset:
 //   DATABASE_URL=postgres://… BENCH_DATABASE=<name> node --import tsx bench/profile.ts [requests] [scenarios]
-// (scenarios: register-page,register-json,dashboard,inspectorate-search, all by default)
+// (scenarios: register-page,register-json,register-sorted,force-search,dashboard,inspectorate-search, all by
+// default)
 // (run `npm run bench -- --only mixed` with the same BENCH_DATABASE first to seed it). Writes each
 // profile as bench/profiles/<scenario>.cpuprofile (open it in Chrome's DevTools) and prints the breakdown.
 import fs from 'node:fs'
@@ -14,6 +15,7 @@ import { createApp } from '../src/app.js'
 import { openDatabase } from '../src/db/connection.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { SYSTEM_CALLER } from '../src/domain/access.js'
+import { GIFT_SORT_KEYS } from '../src/modules/gifts-hospitality/filters.js'
 import { createServices } from '../src/services.js'
 import { benchDatabase } from './database.js'
 import { origin, signIn } from './http.js'
@@ -23,6 +25,7 @@ const REQUESTS = Number(process.argv[2] ?? 100)
 const CHOSEN = process.argv[3]?.split(',')
 const WARM_UP = 20
 const FORCE = 'metropolitan'
+const SEARCH_WORDS = ['Hill', 'County', 'Baker', 'news', 'Fisher']
 
 interface ProfileNode {
   id: number
@@ -140,6 +143,25 @@ try {
       headers: { ...accept, authorization: `Bearer ${token}` },
     },
     {
+      name: 'register-sorted',
+      title: `the Met's gifts register JSON, each sort and order in turn, pages 1–200 as the mix draws them`,
+      url: (n: number) =>
+        `/api/gifts-hospitality?sort=${GIFT_SORT_KEYS[n % GIFT_SORT_KEYS.length]}&order=${n % 2 ? 'asc' : 'desc'}&page=${1 + ((n * 37) % 200)}`,
+      headers: { ...accept, authorization: `Bearer ${token}` },
+    },
+    {
+      name: 'force-search',
+      title: `the Met's gifts register JSON searched, GET /api/gifts-hospitality?q=WORD&page=N`,
+      // 210 different addresses (word, page, sort, order), so the warm-up's answers kept in memory
+      // (n from 1,000) serve none of the measured requests.
+      url: (n: number) => {
+        const drawn = n % 210
+        const sort = GIFT_SORT_KEYS[Math.floor(drawn / 15) % GIFT_SORT_KEYS.length]
+        return `/api/gifts-hospitality?q=${SEARCH_WORDS[drawn % 5]}&page=${1 + (Math.floor(drawn / 5) % 3)}&sort=${sort}&order=${drawn < 105 ? 'desc' : 'asc'}`
+      },
+      headers: { ...accept, authorization: `Bearer ${token}` },
+    },
+    {
       name: 'dashboard',
       title: `the Met's dashboard, GET /dashboard`,
       url: () => '/dashboard',
@@ -148,8 +170,7 @@ try {
     {
       name: 'inspectorate-search',
       title: 'the inspectorate searching 44 forces, GET /gifts-hospitality?q=WORD&page=N',
-      url: (n: number) =>
-        `/gifts-hospitality?q=${['Hill', 'County', 'Baker', 'news', 'Fisher'][n % 5]}&page=${1 + (n % 7)}`,
+      url: (n: number) => `/gifts-hospitality?q=${SEARCH_WORDS[n % 5]}&page=${1 + (n % 7)}`,
       headers: { ...accept, cookie: inspectorCookie },
     },
   ]
@@ -159,12 +180,14 @@ try {
   await session.post('Profiler.setSamplingInterval', { interval: 200 })
   fs.mkdirSync(new URL('./profiles/', import.meta.url), { recursive: true })
   for (const scenario of scenarios.filter((each) => !CHOSEN || CHOSEN.includes(each.name))) {
-    const requests = scenario.name === 'inspectorate-search' ? Math.ceil(REQUESTS / 5) : REQUESTS
+    // The inspectorate's search takes seconds a request: a fifth as many, and fewer to warm up.
+    const slow = scenario.name === 'inspectorate-search'
+    const requests = slow ? Math.ceil(REQUESTS / 5) : REQUESTS
     const send = async (n: number) => {
       const response = await app.inject({ method: 'GET', url: scenario.url(n), headers: scenario.headers })
       if (response.statusCode !== 200) throw new Error(`${scenario.url(n)} answered ${response.statusCode}`)
     }
-    for (let n = 0; n < WARM_UP; n++) await send(1000 + n)
+    for (let n = 0; n < (slow ? 3 : WARM_UP); n++) await send(1000 + n)
     roundTrips.clear()
     await session.post('Profiler.start')
     const started = performance.now()

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
+import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
 import { businessInterestReviews, businessInterests } from './schema.js'
@@ -48,21 +49,24 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`)
 }
 
-function conditionsOf(filter: ListFilter): SQL | undefined {
+function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = []
+  // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
+  // to show them or sort by them.
+  const staffWhere = (condition: SQL | undefined) =>
+    inArray(businessInterests.staffMemberId, staffIdsWhere(tx, filter.forceId, condition))
   if (filter.forceId !== undefined) conditions.push(eq(businessInterests.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
   if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
   if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
-  if (filter.unit) conditions.push(ilike(staffMembers.unit, `%${escapeLike(filter.unit)}%`))
+  if (filter.unit) conditions.push(staffWhere(ilike(staffMembers.unit, `%${escapeLike(filter.unit)}%`)))
   if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {
     const pattern = `%${escapeLike(filter.search)}%`
     conditions.push(
       or(
-        ilike(staffMembers.name, pattern),
-        ilike(staffMembers.staffNumber, pattern),
+        staffWhere(or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern))),
         ilike(businessInterests.nature, pattern),
         ilike(businessInterests.employer, pattern),
       ),
@@ -83,17 +87,16 @@ function orderOf(sort: Sort, order: 'asc' | 'desc') {
   return [direction(column), direction(businessInterests.createdAt), asc(businessInterests.id)]
 }
 
+const staffJoin = and(
+  eq(staffMembers.forceId, businessInterests.forceId),
+  eq(staffMembers.id, businessInterests.staffMemberId),
+)
+
 function joined(tx: Transaction) {
   return tx
     .select({ row: businessInterests, staff: staffColumns })
     .from(businessInterests)
-    .innerJoin(
-      staffMembers,
-      and(
-        eq(staffMembers.forceId, businessInterests.forceId),
-        eq(staffMembers.id, businessInterests.staffMemberId),
-      ),
-    )
+    .innerJoin(staffMembers, staffJoin)
 }
 
 export async function selectPage(
@@ -103,32 +106,27 @@ export async function selectPage(
   order: 'asc' | 'desc',
   page: { offset: number; limit: number } | undefined,
 ): Promise<ListTotal & { items: BusinessInterestWithStaff[] }> {
-  const where = conditionsOf(filter)
-  const query = joined(tx)
-    .where(where)
-    .orderBy(...orderOf(sort, order))
+  const where = conditionsOf(tx, filter)
+  const ordering = orderOf(sort, order)
   if (!page) {
-    const items = await query
+    const items = await joined(tx)
+      .where(where)
+      .orderBy(...ordering)
     return { total: items.length, exact: true, items }
   }
-  // Only the unit and the search read the member of staff's columns; otherwise the join changes nothing.
-  const matching = tx.select({ id: businessInterests.id }).from(businessInterests)
-  const counted = await countAhead(
-    tx,
-    filter.unit || filter.search
-      ? matching
-          .innerJoin(
-            staffMembers,
-            and(
-              eq(staffMembers.forceId, businessInterests.forceId),
-              eq(staffMembers.id, businessInterests.staffMemberId),
-            ),
-          )
-          .where(where)
-      : matching.where(where),
-    page.offset,
-  )
-  return { ...counted, items: await query.limit(page.limit).offset(page.offset) }
+  const applications = () => tx.select({ id: businessInterests.id }).from(businessInterests)
+  const counted = await countAhead(tx, applications().where(where), page.offset)
+  // The page's ids first, joining the roster only to sort by name, then only those rows with their
+  // member of staff: joining before the offset read and joined every skipped row.
+  const pageIds = (sort === 'name' ? applications().innerJoin(staffMembers, staffJoin) : applications())
+    .where(where)
+    .orderBy(...ordering)
+    .offset(page.offset)
+    .limit(page.limit)
+  const items = await joined(tx)
+    .where(inArray(businessInterests.id, pageIds))
+    .orderBy(...ordering)
+  return { ...counted, items }
 }
 
 export async function selectOne(tx: Transaction, id: string): Promise<BusinessInterestWithStaff | undefined> {

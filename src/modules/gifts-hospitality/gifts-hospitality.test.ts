@@ -211,6 +211,45 @@ describe('the register for caseworkers', () => {
     expect(dearest.json().gifts[0].estimatedValue).toBe(300)
   })
 
+  it('pages through every gift once, in order, whatever the sort', async () => {
+    const page = async (query: string) =>
+      (await caseworker.get(`/api/gifts-hospitality?${query}`)).json<{
+        total: number
+        gifts: { id: string; estimatedValue: number }[]
+      }>()
+    const everyId = new Set((await page('')).gifts.map((gift) => gift.id))
+    for (const gift of (await page('page=2')).gifts) everyId.add(gift.id)
+    expect(everyId.size).toBe(55)
+    for (const sort of ['offered', 'declared', 'value', 'donor', 'staff', 'kind', 'outcome']) {
+      for (const order of ['asc', 'desc']) {
+        const first = await page(`sort=${sort}&order=${order}`)
+        const second = await page(`sort=${sort}&order=${order}&page=2`)
+        const gifts = [...first.gifts, ...second.gifts]
+        expect(new Set(gifts.map((gift) => gift.id)), `${sort} ${order}`).toEqual(everyId)
+        expect(gifts, `${sort} ${order}`).toHaveLength(55)
+      }
+    }
+    const byValue = [...(await page('sort=value&order=desc&page=2')).gifts].map((gift) => gift.estimatedValue)
+    expect(byValue).toEqual([...byValue].sort((a, b) => b - a))
+  })
+
+  it('finds gifts by the member of staff’s number on every page, within the force only', async () => {
+    const api = async (agent: Agent, query: string) =>
+      (await agent.get(`/api/gifts-hospitality?${query}`)).json<{
+        total: number
+        gifts: { staffMember: { staffNumber: string } }[]
+      }>()
+    const all = (await api(caseworker, '')).total
+    const byNumber = await api(caseworker, `q=${staffNumber()}`)
+    expect(byNumber.total).toBeGreaterThan(50)
+    expect(byNumber.gifts.every((gift) => gift.staffMember.staffNumber === staffNumber())).toBe(true)
+    expect((await api(caseworker, `q=${staffNumber()}&page=2`)).gifts.length).toBe(byNumber.total - 50)
+    expect((await api(caseworker, 'q=alpha0001&sort=staff')).total).toBe(byNumber.total)
+    expect(byNumber.total).toBeLessThanOrEqual(all)
+    // Bravo's caseworker searching Alpha's staff number finds nothing of Alpha's.
+    expect((await api(bravoCaseworker, `q=${staffNumber()}`)).total).toBe(0)
+  })
+
   it('filters by flagged donors, outcome, value, date and search text', async () => {
     const api = async (query: string) =>
       (await caseworker.get(`/api/gifts-hospitality?${query}`)).json<{

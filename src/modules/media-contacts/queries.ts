@@ -1,6 +1,20 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, ilike, lte, or, type SQL } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  ilike,
+  inArray,
+  lte,
+  or,
+  type SQL,
+} from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
 import type { Transaction } from '../../db/tenancy.js'
+import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import { mediaContacts } from './schema.js'
 
@@ -43,13 +57,17 @@ export type MediaSort = keyof typeof MEDIA_SORTS
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
 const contains = (text: string) => `%${escapeLike(text)}%`
 
-function whereOf(filter: MediaContactFilter): SQL | undefined {
+function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
   const conditions: SQL[] = []
+  // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
+  // to show them or sort by them.
+  const staffWhere = (condition: SQL | undefined) =>
+    inArray(mediaContacts.staffMemberId, staffIdsWhere(tx, filter.forceId, condition))
   if (filter.forceId !== undefined) conditions.push(eq(mediaContacts.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
   if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
   if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
-  if (filter.unit) conditions.push(ilike(staffMembers.unit, contains(filter.unit)))
+  if (filter.unit) conditions.push(staffWhere(ilike(staffMembers.unit, contains(filter.unit))))
   if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {
@@ -59,8 +77,7 @@ function whereOf(filter: MediaContactFilter): SQL | undefined {
       ilike(mediaContacts.discussed, pattern),
       ilike(mediaContacts.journalist, pattern),
       ilike(mediaContacts.outlet, pattern),
-      ilike(staffMembers.name, pattern),
-      ilike(staffMembers.staffNumber, pattern),
+      staffWhere(or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern))),
     )
     if (matches) conditions.push(matches)
   }
@@ -86,28 +103,30 @@ export async function selectMediaContacts(
   order: { sort: MediaSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: MediaContactWithStaff[] }> {
-  const where = whereOf(filter)
+  const where = whereOf(tx, filter)
   const direction = order.order === 'asc' ? asc : desc
-  const query = tx
-    .select(withStaff)
-    .from(mediaContacts)
-    .innerJoin(staffMembers, staffJoin)
-    .where(where)
-    .orderBy(direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id))
+  const ordering = [direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id)]
+  const withTheirStaff = () => tx.select(withStaff).from(mediaContacts).innerJoin(staffMembers, staffJoin)
   if (!page) {
-    const rows = await query
+    const rows = await withTheirStaff()
+      .where(where)
+      .orderBy(...ordering)
     return { total: rows.length, exact: true, rows }
   }
-  // Only the unit and the search read the member of staff's columns; otherwise the join changes nothing.
-  const matching = tx.select({ id: mediaContacts.id }).from(mediaContacts)
-  const counted = await countAhead(
-    tx,
-    filter.unit || filter.search
-      ? matching.innerJoin(staffMembers, staffJoin).where(where)
-      : matching.where(where),
-    page.offset,
-  )
-  return { ...counted, rows: await query.offset(page.offset).limit(page.limit) }
+  const contacts = () => tx.select({ id: mediaContacts.id }).from(mediaContacts)
+  const counted = await countAhead(tx, contacts().where(where), page.offset)
+  // The page's ids first, joining the roster only to sort by its columns, then only those rows with
+  // their member of staff: joining before the offset read and joined every skipped row.
+  const sortsByStaff = order.sort === 'staff' || order.sort === 'unit'
+  const pageIds = (sortsByStaff ? contacts().innerJoin(staffMembers, staffJoin) : contacts())
+    .where(where)
+    .orderBy(...ordering)
+    .offset(page.offset)
+    .limit(page.limit)
+  const rows = await withTheirStaff()
+    .where(inArray(mediaContacts.id, pageIds))
+    .orderBy(...ordering)
+  return { ...counted, rows }
 }
 
 export async function selectMediaContact(

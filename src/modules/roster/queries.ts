@@ -180,3 +180,16 @@ export async function upsertMembers(
     })
     .returning()
 }
+
+/**
+ * The ids of the members of staff (of one force, when given) whose columns match `condition`, for a
+ * register's filters on the roster's columns as a semi-join (`staff_member_id in (…)`): the roster is
+ * searched once and its matches hashed, where a filter on a joined roster probed it once per record
+ * (the inspectorate's search of 350,000 gifts took 2.4 times as long). Row-level security applies.
+ */
+export function staffIdsWhere(tx: Transaction, forceId: number | undefined, condition: SQL | undefined) {
+  return tx
+    .select({ id: staffMembers.id })
+    .from(staffMembers)
+    .where(and(forceId === undefined ? undefined : eq(staffMembers.forceId, forceId), condition))
+}

@@ -131,6 +131,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     publication,
     publicationPdfs: new PublicationPdfs(db, publication, now),
     forceDashboard: new ForceDashboardService(
+      db,
       forces,
       {
         businessInterests,

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../test/support/test-app.js'
 import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
 import { apiTokens, sessions, users } from '../modules/identity/schema.js'
 import { queryRows } from './connection.js'
-import { inScope } from './tenancy.js'
+import { inOneScope, inScope } from './tenancy.js'
 
 let testApp: TestApp
 let cast: TwoForces
@@ -77,6 +77,38 @@ describe('row-level security', () => {
     )
     expect(after?.role).not.toBe('probity_app')
     expect(after?.force).toBeNull()
+  })
+
+  it('lets the work of one scope share its transaction, and refuses other settings inside it', async () => {
+    const bravo = { kind: 'force', forceId: bravoForceId } as const
+    const transactionOf = async (scope: Parameters<typeof inScope>[1], userId = '') => {
+      const result = (await inScope(
+        db(),
+        scope,
+        (tx) =>
+          tx.execute(sql`select txid_current()::text as id, current_setting('app.force_id', true) as force`),
+        userId,
+      )) as unknown as { rows: { id: string; force: string }[] }
+      return result.rows[0]
+    }
+    const [first, second, bravoUsers] = await inOneScope(db(), bravo, () =>
+      Promise.all([
+        transactionOf(bravo),
+        transactionOf(bravo),
+        inScope(db(), bravo, (tx) => tx.select({ forceId: users.forceId }).from(users)),
+      ]),
+    )
+    expect(second?.id).toBe(first?.id)
+    expect(first?.force).toBe(String(bravoForceId))
+    expect(new Set(bravoUsers.map((user) => user.forceId))).toEqual(new Set([bravoForceId]))
+    expect((await transactionOf(bravo))?.id).not.toBe(first?.id)
+    // Another force, or the same force naming a user, is refused rather than run under Bravo's settings.
+    await expect(
+      inOneScope(db(), bravo, () => transactionOf({ kind: 'force', forceId: alphaForceId })),
+    ).rejects.toThrow('other settings')
+    await expect(
+      inOneScope(db(), bravo, () => transactionOf(bravo, cast.bravo.users.staff.id)),
+    ).rejects.toThrow('other settings')
   })
 
   it('lets the app role see only the sessions of users it can see', async () => {

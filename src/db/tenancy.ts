@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'drizzle-orm'
 import type { Scope } from '../domain/access.js'
 import type { Database } from './connection.js'
@@ -17,6 +18,14 @@ export function inScope<T>(
   userId = '',
 ): Promise<T> {
   const forceId = 'forceId' in scope ? String(scope.forceId) : ''
+  const shared = sharedScope.getStore()
+  if (shared?.db === db) {
+    // A second transaction while the shared one holds its connection would wait for ever on the
+    // embedded database (one connection), and other settings must not run in the shared one.
+    if (shared.settings !== settingsKey(scope.kind, forceId, userId))
+      return Promise.reject(new Error('inScope with other settings inside inOneScope'))
+    return work(shared.tx)
+  }
   return db.transaction(async (tx) => {
     // One round trip: `role` set this way is SET LOCAL ROLE, and every request pays for this statement.
     await tx.execute(
@@ -39,4 +48,28 @@ export function asAuthenticator<T>(db: Database, work: (tx: Transaction) => Prom
     )
     return work(tx)
   })
+}
+
+/** One transaction's tenant settings, to tell whether a nested `inScope` may join it. */
+const settingsKey = (kind: Scope['kind'], forceId: string, userId: string) =>
+  JSON.stringify([kind, forceId, userId])
+
+const sharedScope = new AsyncLocalStorage<{ db: Database; settings: string; tx: Transaction }>()
+
+/**
+ * Runs `work` in one transaction with the tenant set, which every `inScope` that `work` starts joins
+ * instead of opening its own: a page that gathers figures from several services (the force
+ * dashboard's six) pays for one BEGIN, settings and COMMIT, and holds one pooled connection, not six.
+ * Every `inScope` inside must ask for the same settings (scope, force and user), or it fails: none
+ * runs under settings it did not ask for. The queries run one after another on the connection, and
+ * one failure ends them all, so use it for reads.
+ */
+export function inOneScope<T>(db: Database, scope: Scope, work: () => Promise<T>, userId = ''): Promise<T> {
+  const forceId = 'forceId' in scope ? String(scope.forceId) : ''
+  return inScope(
+    db,
+    scope,
+    (tx) => sharedScope.run({ db, settings: settingsKey(scope.kind, forceId, userId), tx }, work),
+    userId,
+  )
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../test/support/agent.js'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../test/support/demo-app.js'
 import { createTestApp, type TestApp } from '../test/support/test-app.js'
 import { DEMO_AS_AT, DEMO_AS_AT_SETTING, demoClock, serviceClock } from './demo-clock.js'
-import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
+import { DEMO_PASSWORD } from './demo-data.js'
 import { SYSTEM_CALLER } from './domain/access.js'
 import { londonToday } from './domain/fields.js'
 
@@ -55,9 +56,8 @@ describe('the clock of a database', () => {
 describe('the demo on its clock', () => {
   let testApp: TestApp
   beforeAll(async () => {
-    testApp = await createTestApp({ now: demoClock(DEMO_AS_AT), demoAsAt: DEMO_AS_AT })
-    await seedDemoData(testApp.services)
-  }, 600_000) // the whole demo, every module's
+    testApp = await createDemoTestApp('as_at')
+  }, DEMO_APP_TIMEOUT_MS)
 
   afterAll(() => testApp.close())
 

@@ -1,6 +1,7 @@
 import { count } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../test/support/test-app.js'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../test/support/demo-app.js'
+import type { TestApp } from '../test/support/test-app.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { callerFor, SYSTEM_CALLER } from './domain/access.js'
 import { auditEvents } from './modules/audit/schema.js'
@@ -9,8 +10,8 @@ import { REVISIT_2012 } from './modules/inspections/demo.js'
 let testApp: TestApp
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-})
+  testApp = await createDemoTestApp()
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 async function auditEventCount(): Promise<number> {
@@ -29,7 +30,6 @@ async function caseworkerOf(forceCode: string) {
 
 describe('the demo dataset on a later start', () => {
   it('changes and publishes nothing, and starts, whatever people did with the demo records', async () => {
-    await seedDemoData(testApp.services)
     const { publication, inspections } = testApp.services
     const revisit = await inspections.findByCode(SYSTEM_CALLER, REVISIT_2012)
     if (!revisit) throw new Error('the demo has no 2012 revisit')
@@ -63,5 +63,5 @@ describe('the demo dataset on a later start', () => {
     const pending = await publication.version(SYSTEM_CALLER, correction.versionId)
     expect(pending.version.status).toBe('factual-accuracy')
     expect(pending.comments).toHaveLength(1)
-  }, 240_000) // the whole demo, every module's, seeded twice
+  })
 })

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../src/demo-data.js'
+import { DEMO_PASSWORD, DEMO_USERS } from '../src/demo-data.js'
 import { hasRole, ROLES, type Role } from '../src/domain/roles.js'
 import { Agent } from './support/agent.js'
 import { crawl, isPage, mayOpen } from './support/crawl.js'
-import { createTestApp, type TestApp } from './support/test-app.js'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from './support/demo-app.js'
+import type { TestApp } from './support/test-app.js'
 
 const visitor = 'visitor' as const
 
@@ -74,9 +75,8 @@ function exceptionsFor(role: Role | typeof visitor): Record<string, string> {
 
 let testApp: TestApp
 beforeAll(async () => {
-  testApp = await createTestApp()
-  await seedDemoData(testApp.services)
-}, 180_000)
+  testApp = await createDemoTestApp()
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 describe('every page is reachable by links from the home page', () => {

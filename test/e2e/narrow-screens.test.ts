@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../../src/demo-data.js'
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/demo-data.js'
 import { SYSTEM_CALLER } from '../../src/domain/access.js'
 import type { Role } from '../../src/domain/roles.js'
 import { headerNavigation } from '../../src/web/navigation.js'
@@ -10,6 +10,7 @@ import {
   shouldSkipBrowserTests,
   startBrowserSession,
 } from '../support/browser.js'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../support/demo-app.js'
 
 /**
  * At 390 px (a phone) no page is wider than the screen: wide tables and charts scroll inside their own
@@ -22,9 +23,8 @@ const extraPages: Partial<Record<Role, string[]>> = {}
 
 beforeAll(async () => {
   if (shouldSkipBrowserTests()) return
-  session = await startBrowserSession()
+  session = await startBrowserSession(() => createDemoTestApp())
   const { services } = session.testApp
-  await seedDemoData(services)
   const [revisit] = (await services.inspections.list(SYSTEM_CALLER)).filter((i) => i.status !== 'closed')
   const published = await services.publication.published()
   const versionOf = (kind: string) =>
@@ -40,7 +40,7 @@ beforeAll(async () => {
     '/forces/cheshire',
   ]
   extraPages['force-caseworker'] = [`/inspections/${inspection}`, '/cases/overdue']
-}, 180_000)
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => session?.close())
 
 /** The header's links for a role, as the layout draws them. */

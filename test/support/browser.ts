@@ -106,9 +106,14 @@ export interface BrowserSession {
   close(): Promise<void>
 }
 
-/** The real app served on a loopback port over a fresh test database, and a browser page pointed at it. */
-export async function startBrowserSession(): Promise<BrowserSession> {
-  const testApp = await createTestApp()
+/**
+ * The real app served on a loopback port over a fresh test database (or another test app, such as
+ * the demo's), and a browser page pointed at it.
+ */
+export async function startBrowserSession(
+  createApp: () => Promise<TestApp> = createTestApp,
+): Promise<BrowserSession> {
+  const testApp = await createApp()
   await testApp.app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = testApp.app.server.address() as AddressInfo
   const browser = await launchBrowser().catch(async (error) => {

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../../../test/support/demo-app.js'
+import type { TestApp } from '../../../test/support/test-app.js'
 import { seedDemoData } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
 beforeAll(async () => {
-  testApp = await createTestApp()
-})
+  testApp = await createDemoTestApp()
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 describe('demo business interests', () => {
   it('gives each demo force applications in every state once, and the public register names only the chief', async () => {
-    await seedDemoData(testApp.services)
+    // Seeded again, as every `serve --demo` does.
     await seedDemoData(testApp.services)
     const forces = await testApp.services.forces.references()
     for (const code of ['cheshire', 'cleveland']) {
@@ -33,5 +34,5 @@ describe('demo business interests', () => {
       ])
       expect((await testApp.services.businessInterests.reviewsDue(SYSTEM_CALLER, { forceId })).length).toBe(1)
     }
-  }, 180_000) // the whole demo, every module's, seeded twice
+  })
 })

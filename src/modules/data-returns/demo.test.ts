@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../../../test/support/demo-app.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import type { TestApp } from '../../../test/support/test-app.js'
 import { seedDemoData } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { dataReturnItem } from '../../domain/inspections.js'
@@ -20,13 +21,12 @@ const returnEvents = async () =>
     .total
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  await seedDemoData(testApp.services)
+  testApp = await createDemoTestApp()
   eventsAfterFirstRun = await returnEvents()
   await seedDemoData(testApp.services)
   const revisit = await testApp.services.inspections.findByCode(SYSTEM_CALLER, REVISIT_2012)
   revisitId = revisit?.id as string
-}, 300_000)
+}, DEMO_APP_TIMEOUT_MS)
 
 afterAll(async () => {
   await testApp?.close()

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../../../test/support/demo-app.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import type { TestApp } from '../../../test/support/test-app.js'
 import { seedDemoData } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
@@ -14,13 +15,12 @@ function fixtureHeadline(code: string): string {
 
 let testApp: TestApp
 beforeAll(async () => {
-  testApp = await createTestApp()
-})
+  testApp = await createDemoTestApp()
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 describe('demo fieldwork', () => {
   it('confirms each fixture force’s headline, moderated by a second inspector, once however often it runs', async () => {
-    await seedDemoData(testApp.services)
     const revisit = await testApp.services.inspections.findByCode(SYSTEM_CALLER, 'revisit-2012')
     if (!revisit) throw new Error('the inspections demo made no revisit')
     const findingsBefore = new Map<string, number>()
@@ -61,5 +61,5 @@ describe('demo fieldwork', () => {
       await testApp.services.inspections.assessment(SYSTEM_CALLER, revisit.id, 'cheshire'),
     )
     expect(history.map((e) => e.action)).toEqual(['propose', 'confirm'])
-  }, 240_000)
+  })
 })

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDemoApp } from '../../../test/support/demo-app.js'
+import { createDemoApp, DEMO_APP_TIMEOUT_MS } from '../../../test/support/demo-app.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
@@ -26,7 +26,7 @@ let revisitId: string
 
 beforeAll(async () => {
   ;({ testApp, revisitId } = await createDemoApp())
-}, 240_000)
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 function fixture(code: string): PressReleaseFacts {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createDemoApp } from '../../../test/support/demo-app.js'
+import { createDemoApp, DEMO_APP_TIMEOUT_MS } from '../../../test/support/demo-app.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { DEMO_PASSWORD } from '../../demo-data.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
@@ -29,7 +29,7 @@ beforeAll(async () => {
   ;({ testApp, revisitId } = await createDemoApp())
   inspector = await signedInAgent(testApp.app, 'inspector@inspectorate.example', DEMO_PASSWORD)
   researcher = await signedInAgent(testApp.app, 'researcher@inspectorate.example', DEMO_PASSWORD)
-}, 240_000)
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 async function latest(kind: PublicationKind, forceCode?: string) {

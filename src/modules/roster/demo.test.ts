@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../../../test/support/demo-app.js'
+import type { TestApp } from '../../../test/support/test-app.js'
 import { DEMO_PASSWORD, seedDemoData } from '../../demo-data.js'
 import { callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { countStaff } from './test-support.js'
@@ -7,13 +8,12 @@ import { countStaff } from './test-support.js'
 let testApp: TestApp
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-})
+  testApp = await createDemoTestApp()
+}, DEMO_APP_TIMEOUT_MS)
 afterAll(() => testApp.close())
 
 describe('the demo roster', () => {
   it('gives each demo force 40 people in several ranks and units, links the demo users, and is added once', async () => {
-    await seedDemoData(testApp.services)
     const { roster } = testApp.services
     for (const forceCode of ['cheshire', 'cleveland']) {
       const all = await roster.list(
@@ -50,5 +50,5 @@ describe('the demo roster', () => {
     const again = await seedDemoData(testApp.services)
     expect(again.added).toBe(0)
     expect(await countStaff(testApp.database.db)).toBe(before)
-  }, 180_000) // the whole demo, every module's, seeded twice
+  })
 })

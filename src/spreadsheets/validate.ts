@@ -22,6 +22,14 @@ export class ProblemList {
   /** Every problem added, listed or not. */
   count = 0
 
+  /** A list carried on from its report (made on another thread): the problems it lists, and its count. */
+  static from(report: { problems: RowProblem[]; problemCount: number }): ProblemList {
+    const list = new ProblemList()
+    for (const problem of report.problems) list.push(problem)
+    list.count = report.problemCount
+    return list
+  }
+
   /** Named as an array's, so that a check may note its problems in either (see validateRows). */
   push(problem: RowProblem): void {
     this.count++

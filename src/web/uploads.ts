@@ -71,9 +71,11 @@ class FileStore {
   ) {
     const declared = Number(request.headers['content-length'])
     const most = limits.bytes * limits.files + 1024 * 1024
+    // Shared memory, so that the thread that checks a spreadsheet (imports/upload-checks.ts) reads
+    // the file where it is rather than a copy made on this thread.
     this.buffer =
       Number.isSafeInteger(declared) && declared > 0 && declared <= most
-        ? Buffer.allocUnsafe(declared)
+        ? Buffer.from(new SharedArrayBuffer(declared))
         : undefined
   }
 

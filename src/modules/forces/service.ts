@@ -7,7 +7,7 @@ import { parseOrThrow } from '../../domain/validation.js'
 import type { UploadLimits } from '../../spreadsheets/limits.js'
 import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
 import { appendAuditEvent } from '../audit/service.js'
-import { readUpload } from '../imports/service.js'
+import { readUpload } from '../imports/upload-checks.js'
 import {
   allReferences,
   type InspectionReference,

@@ -10,7 +10,8 @@ import { SpreadsheetError } from '../../spreadsheets/errors.js'
 import type { UploadLimits } from '../../spreadsheets/limits.js'
 import { checkHeaders } from '../../spreadsheets/read.js'
 import { moreProblems, type ProblemList, type RowProblem, reasonOf } from '../../spreadsheets/validate.js'
-import { checkStaffRow, requireColumns, type StaffRowsImport } from '../imports/service.js'
+import { checkStaffRow, type StaffRowsImport } from '../imports/service.js'
+import { requireColumns } from '../imports/upload-rows.js'
 
 /**
  * The streaming import of a large CSV file into a register (Issue #11): the file is read once, each

@@ -10,21 +10,16 @@ import {
   requireRole,
   userIdOf,
 } from '../../domain/access.js'
-import { NotFoundError, ValidationError } from '../../domain/errors.js'
+import { NotFoundError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
-import { SpreadsheetError } from '../../spreadsheets/errors.js'
 import type { UploadLimits } from '../../spreadsheets/limits.js'
 import { pacer } from '../../spreadsheets/pace.js'
-import { type SheetRow, spreadsheetRows, type UploadedFile } from '../../spreadsheets/read.js'
-import {
-  ProblemList,
-  type RowProblem,
-  type ValidatedRows,
-  validateRows,
-} from '../../spreadsheets/validate.js'
+import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
+import type { ProblemList, RowProblem, ValidatedRows } from '../../spreadsheets/validate.js'
 import { appendAuditEvent } from '../audit/service.js'
 import { pendingImports } from './schema.js'
+import { readUpload, validateUpload } from './upload-checks.js'
 
 /** A pending import is kept this long for the person to confirm it. */
 const KEEP_HOURS = 24
@@ -137,46 +132,6 @@ export interface ChangesPreview {
 }
 
 /**
- * An upload's rows as they are read under the limits (spreadsheetRows); a file that is not a
- * spreadsheet, is over a limit, or whose header lacks a required column, is a ValidationError.
- */
-export async function* uploadRows(
-  file: UploadedFile,
-  limits: UploadLimits,
-  requiredColumns: readonly string[] = [],
-): AsyncGenerator<SheetRow> {
-  let first = true
-  try {
-    for await (const row of spreadsheetRows(file, limits)) {
-      if (first) requireColumns(file.filename, Object.keys(row.values), requiredColumns)
-      first = false
-      yield row
-    }
-  } catch (error) {
-    if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-    throw error
-  }
-}
-
-/** Every row of an upload (see uploadRows), for a check that needs them all at once. */
-export async function readUpload(
-  file: UploadedFile,
-  limits: UploadLimits,
-  requiredColumns: readonly string[] = [],
-): Promise<SheetRow[]> {
-  const rows: SheetRow[] = []
-  for await (const row of uploadRows(file, limits, requiredColumns)) rows.push(row)
-  return rows
-}
-
-/** A file whose header lacks a required column is a ValidationError naming them. */
-export function requireColumns(filename: string, columns: readonly string[], required: readonly string[]) {
-  const present = new Set(columns)
-  const missing = required.filter((column) => !present.has(column))
-  if (missing.length) throw new ValidationError({ file: `${filename} has no column ${missing.join(', ')}` })
-}
-
-/**
  * A row that passed its schema, checked against the roster and the register's own rules: the member of
  * staff it names, or why it is bad (`column: reason; …`). The one rule the web preview and the
  * streaming import (gifts-hospitality/bulk-import.ts) both apply.
@@ -212,21 +167,21 @@ export class PendingImportsService {
     readonly limits: UploadLimits,
   ) {}
 
-  /** An upload's rows under the limits (see the function readUpload). */
+  /** An upload's rows under the limits, read on the checking thread (upload-checks.ts). */
   readUpload(file: UploadedFile, requiredColumns: readonly string[] = []): Promise<SheetRow[]> {
     return readUpload(file, this.limits, requiredColumns)
   }
 
   /**
-   * An upload's rows checked against a schema as they are read: the valid rows' values, and the bad
-   * rows' problems in a ProblemList — however many rows are bad, the file is never held in memory.
+   * An upload's rows checked against the register's row schema on the checking thread: the valid rows'
+   * values, and the bad rows' problems in a ProblemList — however many rows are bad, only the first
+   * problems are kept.
    */
   private validateUpload<Schema extends z.ZodType>(
     file: UploadedFile,
-    requiredColumns: readonly string[],
-    schema: Schema,
+    check: { register: string; requiredColumns: readonly string[]; schema: Schema },
   ): Promise<ValidatedRows<z.output<Schema>, ProblemList>> {
-    return validateRows(uploadRows(file, this.limits, requiredColumns), schema, new ProblemList())
+    return validateUpload(file, this.limits, check.requiredColumns, check.register)
   }
 
   async save(
@@ -284,7 +239,7 @@ export class PendingImportsService {
     roster: StaffNumberLookup<Member>,
     check: StaffRowsImport<Schema, Row, Listed, Member>,
   ): Promise<StaffRowsPreview<Listed>> {
-    const { valid, problems, rows } = await this.validateUpload(file, check.requiredColumns, check.schema)
+    const { valid, problems, rows } = await this.validateUpload(file, check)
     const today = londonToday(this.now())
     const staff = await roster.findByStaffNumbers(caller, forceId, [
       ...new Set(valid.map((row) => row.value.staff_number)),
@@ -345,7 +300,7 @@ export class PendingImportsService {
     file: UploadedFile,
     check: ChangeRowsImport<Schema, Row>,
   ): Promise<ChangesPreview> {
-    const { valid, problems, rows } = await this.validateUpload(file, check.requiredColumns, check.schema)
+    const { valid, problems, rows } = await this.validateUpload(file, check)
     const today = londonToday(this.now())
     // As the caller, named: rules about named people (a confidential case) see what the caller sees.
     const compared = await inScope(

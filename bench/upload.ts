@@ -34,7 +34,7 @@ export interface UploadFigures {
   healthzAnswered: number
   healthzP50Ms: number
   healthzMaxMs: number
-  /** The longest the event loop went between two turns, in CPU milliseconds (every thread's: the GC's helpers too). */
+  /** The longest the event loop went between two turns, in CPU milliseconds of every thread: the GC's helpers, and the thread that checks uploads, too. */
   longestTurnCpuMs: number
   /** The longest the loop was late, by the clock (perf_hooks): the same on an idle machine, more on a busy one. */
   longestDelayMs: number

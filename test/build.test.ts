@@ -37,6 +37,8 @@ describe('the production build', () => {
       'web/views/layout.njk',
       'db/migrations/meta/_journal.json',
       'modules/forces/reference/forces-2012.csv',
+      // Started as a thread of its own by upload-checks.js, so no import names it.
+      'modules/imports/check-worker.js',
     ]) {
       expect(fs.existsSync(path.join(dist, file)), file).toBe(true)
     }

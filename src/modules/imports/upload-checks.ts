@@ -40,8 +40,7 @@ interface Job {
 /**
  * Uploads are read and checked on a thread of their own, so that the work and the garbage of a 50 MB
  * file of bad rows (whose collection alone held the server's event loop for 60 ms) stay off the thread
- * that answers everyone's requests. One thread per process, started by the first upload and kept; it
- * does not keep the process alive.
+ * that answers everyone's requests. One thread per process, started by the first upload and kept.
  */
 let checker: { worker: Worker; jobs: Map<number, Job> } | undefined
 let lastId = 0
@@ -57,7 +56,6 @@ function startChecker(): NonNullable<typeof checker> {
         { eval: true },
       )
     : new Worker(entry)
-  worker.unref()
   const started = { worker, jobs: new Map<number, Job>() }
   worker.on('message', (reply: CheckReply) => {
     const job = started.jobs.get(reply.id)
@@ -68,6 +66,7 @@ function startChecker(): NonNullable<typeof checker> {
       job.resolve({ rows: job.rows, done: reply.done })
     } else job.reject('refused' in reply ? new ValidationError(reply.refused) : new Error(reply.failed))
     started.jobs.delete(reply.id)
+    if (!started.jobs.size) worker.unref()
   })
   const stopped = (error: Error) => {
     if (checker === started) checker = undefined
@@ -92,6 +91,8 @@ function check(
   const id = ++lastId
   return new Promise((resolve, reject) => {
     jobs.set(id, { rows: [], resolve, reject })
+    // Busy, the thread keeps the process alive (a command awaits its answer); idle, it does not.
+    worker.ref()
     // An upload read by setUpUploads is in shared memory, so the thread reads it where it is; any
     // other buffer is copied.
     worker.postMessage({

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { runProbity } from '../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../test/support/migrated-snapshot.js'
 import { freePort, kill, run, spawnTypeScript, waitForOutput } from '../test/support/processes.js'
 
@@ -18,21 +19,20 @@ afterEach(() => {
 // The CLI's settings must not come from whatever the developer's shell has set.
 const cleanEnv = { DATABASE_URL: '', PORT: '', LOG_LEVEL: 'info' }
 
+// What is not about the process itself runs in this one (see cli-runner.ts); the last test starts real ones.
 describe('probity CLI', { timeout: 120_000 }, () => {
   it('prints help for each command', async () => {
-    const help = await run('bin/probity.js', ['--help'])
+    const help = await runProbity(['--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/serve\s/)
     expect(help.stdout).toMatch(/migrate\s/)
-    const serveHelp = await run('bin/probity.js', ['serve', '--help'])
+    const serveHelp = await runProbity(['serve', '--help'])
     expect(serveHelp.stdout).toContain('Usage: probity serve')
   })
 
   it('stops with one line naming PORT when PORT is not a number', async () => {
-    const result = await run('bin/probity.js', ['serve'], {
-      ...cleanEnv,
-      PORT: 'abc',
-      PROBITY_DATA_DIR: tempDataDir(),
+    const result = await runProbity(['serve'], {
+      env: { ...cleanEnv, PORT: 'abc', PROBITY_DATA_DIR: tempDataDir() },
     })
     expect(result.code).not.toBe(0)
     expect(result.stderr.trim().split('\n')).toEqual([
@@ -41,13 +41,13 @@ describe('probity CLI', { timeout: 120_000 }, () => {
   })
 
   it('rejects an unknown command with a hint', async () => {
-    const result = await run('bin/probity.js', ['serv'])
+    const result = await runProbity(['serv'])
     expect(result.code).not.toBe(0)
     expect(result.stderr).toContain("unknown command 'serv'")
   })
 
   it('migrates an empty data folder', async () => {
-    const result = await run('bin/probity.js', ['migrate'], { ...cleanEnv, PROBITY_DATA_DIR: tempDataDir() })
+    const result = await runProbity(['migrate'], { env: { ...cleanEnv, PROBITY_DATA_DIR: tempDataDir() } })
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/is current: \d+ migrations applied/)

@@ -1,5 +1,6 @@
 import os from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { LongestFirst } from './test/support/longest-first.js'
 
 export default defineConfig({
   test: {
@@ -17,6 +18,8 @@ export default defineConfig({
     // borrows process state restores it. Browser and unit files share the workers, so neither kind
     // waits for the other to finish.
     isolate: false,
+    // The longest files start first, so that none of them is left running alone at the end.
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,

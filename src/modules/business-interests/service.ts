@@ -13,7 +13,7 @@ import {
 } from '../../domain/registers.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import type { UploadedFile } from '../../spreadsheets/read.js'
-import { listProblems, type RowProblem, validateRows } from '../../spreadsheets/validate.js'
+import type { RowProblem } from '../../spreadsheets/validate.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { PendingImportsService, RegisterImport } from '../imports/service.js'
@@ -115,7 +115,7 @@ export interface PublishableInterest {
   decidedOn: string
 }
 
-const importRowSchema = z
+export const importRowSchema = z
   .object({
     staff_number: z.string().trim().min(1, 'Enter the staff number').max(50, 'Too long'),
     submitted_on: z.string().trim().refine(isIsoDay, 'Enter the date submitted as YYYY-MM-DD'),
@@ -847,10 +847,12 @@ export class BusinessInterestsService {
     requireRole(caller, 'force-caseworker')
     if (caller.scope.kind !== 'force') throw new ForbiddenError('Only a force imports its records')
     const forceId = caller.scope.forceId
-    const sheet = await this.pendingImports.readUpload(file)
-    if (sheet.length === 0)
-      throw new ValidationError({ file: `${file.filename} has no rows under its header` })
-    const { valid, problems } = await validateRows(sheet, importRowSchema)
+    const { valid, problems, rows } = await this.pendingImports.validateUpload(file, {
+      register: IMPORT_REGISTER,
+      requiredColumns: [],
+      schema: importRowSchema,
+    })
+    if (rows === 0) throw new ValidationError({ file: `${file.filename} has no rows under its header` })
     const { staff, existing } = await inScope(this.db, caller.scope, async (tx) => ({
       staff: await selectStaffByNumber(tx, forceId),
       existing: await selectForStaff(tx, forceId),
@@ -902,8 +904,8 @@ export class BusinessInterestsService {
         status: value.status,
       })
     }
-    Object.assign(preview, listProblems(problems))
-    if (problems.length === 0 && pending.length > 0)
+    Object.assign(preview, problems.report())
+    if (problems.count === 0 && pending.length > 0)
       preview.importId = await this.pendingImports.save(
         caller,
         forceId,

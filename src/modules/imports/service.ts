@@ -177,7 +177,7 @@ export class PendingImportsService {
    * values, and the bad rows' problems in a ProblemList — however many rows are bad, only the first
    * problems are kept.
    */
-  private validateUpload<Schema extends z.ZodType>(
+  validateUpload<Schema extends z.ZodType>(
     file: UploadedFile,
     check: { register: string; requiredColumns: readonly string[]; schema: Schema },
   ): Promise<ValidatedRows<z.output<Schema>, ProblemList>> {

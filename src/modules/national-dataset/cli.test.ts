@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CliFolder } from '../../../test/support/processes.js'
 
@@ -55,7 +54,9 @@ describe('probity seed --national', () => {
   }, 180_000)
 
   it('still adds the demo dataset with --demo alone', async () => {
-    const result = await cli.probity(['seed', '--demo'], { PROBITY_DATA_DIR: path.join(cli.folder, 'demo') })
+    // A folder of its own, already migrated like the other (migrating an empty one is tested in src/cli.test.ts).
+    const demo = new CliFolder('national-cli-demo')
+    const result = await demo.probity(['seed', '--demo']).finally(() => demo.remove())
     expect(result.stderr).not.toContain('probity:')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(

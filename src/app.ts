@@ -11,6 +11,7 @@ import {
 import type { DataChanges } from './db/data-changes.js'
 import { acuStaffingImportRoutes } from './modules/acu-staffing/import-routes.js'
 import { acuStaffingRoutes } from './modules/acu-staffing/routes.js'
+import { alertsRoutes } from './modules/alerts/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { businessInterestsRoutes } from './modules/business-interests/routes.js'
@@ -131,6 +132,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(giftsHospitalityRoutes, { services })
   await app.register(mediaContactsRoutes, { services })
   await app.register(organisationsRoutes, { services })
+  await app.register(alertsRoutes, { services })
   await app.register(businessInterestsRoutes, { services })
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })

@@ -5,6 +5,7 @@ import { DataDirInUseError } from './db/data-dir-lock.js'
 import { migrateDatabase } from './db/migrate.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js'
+import { alertsCommand } from './modules/alerts/cli.js'
 import { auditCommand } from './modules/audit/cli.js'
 import { researchCommand } from './modules/desk-research/cli.js'
 import { giftsCommand } from './modules/gifts-hospitality/cli.js'
@@ -116,6 +117,7 @@ export function buildProgram(): Command {
   program.addCommand(giftsCommand())
   program.addCommand(publishCommand())
   program.addCommand(policiesCommand())
+  program.addCommand(alertsCommand())
   program.addCommand(renderCommand())
   program.addCommand(extractCommand())
 

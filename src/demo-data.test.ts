@@ -4,6 +4,7 @@ import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../test/support/demo-app
 import type { TestApp } from '../test/support/test-app.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { callerFor, SYSTEM_CALLER } from './domain/access.js'
+import { ALERT_RULE_NAMES } from './domain/alert-rules.js'
 import { auditEvents } from './modules/audit/schema.js'
 import { REVISIT_2012 } from './modules/inspections/demo.js'
 
@@ -63,5 +64,21 @@ describe('the demo dataset on a later start', () => {
     const pending = await publication.version(SYSTEM_CALLER, correction.versionId)
     expect(pending.version.status).toBe('factual-accuracy')
     expect(pending.comments).toHaveLength(1)
+  })
+
+  it('shows every correlation rule firing, in each demo force’s alert queue (the demo seeded above)', async () => {
+    for (const code of ['cheshire', 'cleveland']) {
+      const queue = await testApp.services.alerts.queue(await caseworkerOf(code))
+      expect(new Set(queue.map((alert) => alert.rule)), code).toEqual(new Set(ALERT_RULE_NAMES))
+      const officer = code === 'cheshire' ? 'CH0903' : 'CL0903'
+      const employer = queue.filter(
+        (alert) => alert.rule === 'gift-from-employer' && alert.staffNumber === officer,
+      )
+      expect(employer.map((alert) => alert.reason.split(' offered')[0])).toEqual([
+        'Radio Systems plc',
+        'Radio Systems plc',
+        'Radio Systems plc',
+      ])
+    }
   })
 })

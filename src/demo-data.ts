@@ -1,5 +1,6 @@
 import { SYSTEM_CALLER } from './domain/access.js'
 import type { Role } from './domain/roles.js'
+import { seedDemoPatterns } from './modules/alerts/demo.js'
 import { seedDemoBusinessInterests } from './modules/business-interests/demo.js'
 import { seedDemoDataReturns } from './modules/data-returns/demo.js'
 import { seedDemoResearch } from './modules/desk-research/demo.js'
@@ -83,6 +84,7 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   }
   await seedDemoBusinessInterests(services)
   await seedDemoCases(services)
+  await seedDemoPatterns(services)
   await seedDemoPolicies(services)
   await seedDemoInspections(services)
   await seedDemoDataReturns(services)

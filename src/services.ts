@@ -3,6 +3,7 @@ import { type Database, type DatabaseHandle, openDatabase } from './db/connectio
 import { migrateDatabase } from './db/migrate.js'
 import { serviceClock } from './demo-clock.js'
 import { AcuStaffingService } from './modules/acu-staffing/service.js'
+import { AlertsService } from './modules/alerts/service.js'
 import { AuditService } from './modules/audit/service.js'
 import { BusinessInterestsService } from './modules/business-interests/service.js'
 import { DataReturnsService } from './modules/data-returns/service.js'
@@ -114,6 +115,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     organisations: new OrganisationsService(db, now),
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
     integrityCases,
+    alerts: new AlertsService(db, integrityCases, now),
     referrals,
     deskResearch,
     surveys,

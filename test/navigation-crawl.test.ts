@@ -21,15 +21,15 @@ const NOT_LINKED_FOR_PEOPLE_SIGNED_IN: Record<string, string> = {
 
 /** Page routes a role may open but that no link of the demo leads that role to, and why. */
 const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
+  'force-caseworker': {
+    '/business-interests/:businessInterestId/appeal':
+      'linked from one’s own refused or conditional application on “Your second jobs”; the demo’s caseworkers and administrators have none (its officer does)',
+  },
   'force-admin': {
     '/policies/versions/:versionId/questions/:index/remove':
       'linked from each question of a draft version; the demo’s policy versions are published',
     '/self-assessments/sign-off/delegations/:delegationId/revoke':
       'linked from a delegation still to end on “Who can sign off”; the demo records no delegation',
-  },
-  staff: {
-    '/business-interests/:businessInterestId/appeal':
-      'linked from a refused application on “Your second jobs”; the demo’s own applications are not refused',
   },
   researcher: {
     '/research/:exerciseCode/profiles/:researchProfileId/refer':

@@ -1,5 +1,6 @@
 // Every table of every module, for Drizzle's relational queries and for drizzle-kit's migrations.
 export * from '../modules/acu-staffing/schema.js'
+export * from '../modules/alerts/schema.js'
 export * from '../modules/audit/schema.js'
 export * from '../modules/business-interests/schema.js'
 export * from '../modules/data-returns/schema.js'

@@ -71,6 +71,11 @@ const AREAS = {
   },
   mediaContacts: { text: 'Media contacts', href: '/media-contacts', hint: 'contacts with journalists' },
   cases: { text: 'Cases', href: '/cases', hint: 'integrity cases, their counts and the overdue list' },
+  alerts: {
+    text: 'Alerts',
+    href: '/alerts',
+    hint: 'what the correlation rules found across the registers, to assess',
+  },
   organisations: {
     text: 'Organisations',
     href: '/organisations',
@@ -173,7 +178,7 @@ const FORCE_REGISTERS = ['dashboard', ...REGISTERS] as const satisfies AreaName[
 const CASEWORKER: RoleNavigation = {
   header: [...FORCE_REGISTERS, 'inspections'],
   home: {
-    'Force registers': [...FORCE_REGISTERS, 'organisations'],
+    'Force registers': [...FORCE_REGISTERS, 'alerts', 'organisations'],
     Inspection: ['inspections', 'referrals', 'frameworks'],
     'Your records': OWN_RECORDS,
     Published: PUBLISHED,

@@ -24,6 +24,8 @@ describe('demo business interests', () => {
         'approved',
         'approved',
         'approved with conditions',
+        // The demo officer's job with Radio Systems, which the alerts demo adds (src/modules/alerts/demo.ts).
+        'approved with conditions',
         'refused',
         'submitted',
         'withdrawn',

@@ -17,6 +17,7 @@ import {
   selectOrganisations,
   selectProposedMatches,
 } from './queries.js'
+import { type SupplierContractRow, writeSupplierContracts } from './suppliers-import.js'
 
 /** Who works with organisations: the force's caseworkers (and its administrators). */
 export const ORGANISATION_KEEPERS: Role[] = ['force-caseworker']
@@ -69,6 +70,19 @@ export class OrganisationsService {
       const records: LinkedRecord[] = await selectLinkedRecords(tx, forceId, keys)
       return { organisation, keys, contracts: await selectContracts(tx, forceId, id), records }
     })
+  }
+
+  /** Adds contracts to the force's supplier list (the demo's; a force imports its own). */
+  addContracts(caller: Caller, rows: Omit<SupplierContractRow, 'key'>[]) {
+    const now = this.now()
+    return this.inForce(caller, (tx, forceId) =>
+      writeSupplierContracts(
+        tx,
+        forceId,
+        rows.map((row) => ({ ...row, key: organisationKey(row.supplier) })),
+        now,
+      ),
+    )
   }
 
   /** The force's supplier list: every contract with its supplier and managing unit. */

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { z } from 'zod'
+import type { Transaction } from '../../db/tenancy.js'
 import { optionalText, requiredText } from '../../domain/fields.js'
 import { companyNumber, organisationKey } from '../../domain/organisations.js'
 import type { RowProblem } from '../../spreadsheets/validate.js'
@@ -25,7 +26,7 @@ export const supplierRowSchema = z.object({
 export const SUPPLIER_COLUMNS = Object.keys(supplierRowSchema.shape)
 
 /** A contract as an import writes it. */
-interface SupplierContractRow {
+export interface SupplierContractRow {
   supplier: string
   key: string
   companyNumber: string | null
@@ -125,58 +126,69 @@ const SUPPLIER_IMPORT: ChangeRowsImport<typeof supplierRowSchema, SupplierContra
     }
     return { changes, problems, unchanged }
   },
-  async insert(tx, rows, { forceId, now }) {
-    for (const row of rows) {
-      const [known] = await selectByKeysOrNumbers(
-        tx,
-        forceId,
-        [row.key],
-        row.companyNumber ? [row.companyNumber] : [],
-      )
-      let organisationId = known?.id
-      if (!organisationId) {
-        const [made] = await tx
-          .insert(organisations)
-          .values({
-            forceId,
-            name: row.supplier,
-            companyNumber: row.companyNumber,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning({ id: organisations.id })
-        organisationId = made?.id as string
-      } else if (row.companyNumber)
-        await tx
-          .update(organisations)
-          .set({ companyNumber: row.companyNumber, updatedAt: now })
-          .where(eq(organisations.id, organisationId))
-      // A supplier found by its company number under another name now answers to this one too.
-      await tx
-        .insert(organisationNames)
-        .values({ forceId, nameKey: row.key, organisationId })
-        .onConflictDoNothing()
-      await tx
-        .insert(supplierContracts)
+  insert: (tx, rows, { forceId, now }) => writeSupplierContracts(tx, forceId, rows, now),
+}
+
+/**
+ * Writes contracts to the force's supplier list: each supplier found by its name key or company
+ * number (made an organisation when it is neither), each contract added or updated by its reference.
+ */
+export async function writeSupplierContracts(
+  tx: Transaction,
+  forceId: number,
+  rows: readonly SupplierContractRow[],
+  now: Date,
+) {
+  for (const row of rows) {
+    const [known] = await selectByKeysOrNumbers(
+      tx,
+      forceId,
+      [row.key],
+      row.companyNumber ? [row.companyNumber] : [],
+    )
+    let organisationId = known?.id
+    if (!organisationId) {
+      const [made] = await tx
+        .insert(organisations)
         .values({
           forceId,
+          name: row.supplier,
+          companyNumber: row.companyNumber,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: organisations.id })
+      organisationId = made?.id as string
+    } else if (row.companyNumber)
+      await tx
+        .update(organisations)
+        .set({ companyNumber: row.companyNumber, updatedAt: now })
+        .where(eq(organisations.id, organisationId))
+    // A supplier found by its company number under another name now answers to this one too.
+    await tx
+      .insert(organisationNames)
+      .values({ forceId, nameKey: row.key, organisationId })
+      .onConflictDoNothing()
+    await tx
+      .insert(supplierContracts)
+      .values({
+        forceId,
+        organisationId,
+        reference: row.reference,
+        description: row.description,
+        managingUnit: row.managingUnit,
+        updatedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [supplierContracts.forceId, supplierContracts.reference],
+        set: {
           organisationId,
-          reference: row.reference,
           description: row.description,
           managingUnit: row.managingUnit,
           updatedAt: now,
-        })
-        .onConflictDoUpdate({
-          target: [supplierContracts.forceId, supplierContracts.reference],
-          set: {
-            organisationId,
-            description: row.description,
-            managingUnit: row.managingUnit,
-            updatedAt: now,
-          },
-        })
-    }
-  },
+        },
+      })
+  }
 }
 
 /** The force's supplier list from its procurement system's CSV or Excel export. */

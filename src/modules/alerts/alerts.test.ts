@@ -1,0 +1,211 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import {
+  confirmActionOf,
+  createImportTestApp,
+  csvUpload,
+  forceUserCaller,
+} from '../../../test/support/imports.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import type { TwoForces } from '../../../test/support/two-forces.js'
+import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
+import type { AlertRule } from '../../domain/alert-rules.js'
+import { SUPPLIER_COLUMNS } from '../organisations/suppliers-import.js'
+import { staffMembers } from '../roster/schema.js'
+import { pageText } from '../roster/test-support.js'
+
+let testApp: TestApp
+let cast: TwoForces
+let caseworker: Agent
+let bravoCaseworker: Agent
+let alpha: Caller
+let member: { staffNumber: string; unit: string; name: string }
+
+beforeAll(async () => {
+  let alphaId: number
+  ;({ testApp, cast, alphaId, caseworker, bravoCaseworker } = await createImportTestApp(
+    () => new Date('2012-12-31T10:00:00Z'),
+  ))
+  alpha = forceUserCaller(cast.alpha.users['force-caseworker'], 'force-caseworker', alphaId)
+  const [row] = await testApp.database.db
+    .select()
+    .from(staffMembers)
+    .where(eq(staffMembers.id, cast.alpha.roster.staffMemberId))
+  member = row as typeof member
+})
+afterAll(() => testApp.close())
+
+const gift = (donorName: string, offeredOn: string, donorType = 'supplier', value = '40') =>
+  testApp.services.giftsHospitality.record(alpha, {
+    staffNumber: member.staffNumber,
+    kind: 'hospitality',
+    description: 'Dinner',
+    donorName,
+    donorType,
+    estimatedValue: value,
+    offeredOn,
+    outcome: 'accepted',
+  })
+
+const openAlerts = async (rule: AlertRule) =>
+  (await testApp.services.alerts.queue(alpha)).filter((alert) => alert.rule === rule)
+
+describe('correlation rules', () => {
+  it('raises an alert when a gift comes from the employer in the recipient’s second job', async () => {
+    await testApp.services.businessInterests.record(alpha, {
+      staffNumber: member.staffNumber,
+      submittedOn: '2012-02-01',
+      nature: 'Weekend radio fitter',
+      category: 'paid employment',
+      employer: 'Radio Systems Ltd',
+      hoursPerWeek: '8',
+      paid: 'yes',
+      conflictDeclaration: 'None',
+    })
+    expect(await openAlerts('gift-from-employer')).toEqual([])
+    await gift('RADIO SYSTEMS PLC', '2012-05-01')
+    const [alert, ...more] = await openAlerts('gift-from-employer')
+    expect(more).toEqual([])
+    expect(alert?.reason).toBe(
+      `Radio Systems Ltd offered ${member.name} (${member.staffNumber}) hospitality (Dinner, £40.00, accepted) on 1 May 2012, and employs them in a second job: Weekend radio fitter (submitted, applied for on 1 February 2012).`,
+    )
+    const queue = pageText((await caseworker.get('/alerts')).body)
+    expect(queue).toContain('Gift from an organisation that employs the recipient in a second job')
+  })
+
+  it('raises alerts when the supplier list shows the employer and donor supplies the recipient’s unit', async () => {
+    const preview = await caseworker.upload(
+      '/organisations/suppliers/import',
+      csvUpload('suppliers.csv', SUPPLIER_COLUMNS, [
+        ['Radio Systems plc', '01234567', 'C-100', 'Radio maintenance', member.unit.toUpperCase()],
+      ]),
+    )
+    expect(
+      (await caseworker.post(confirmActionOf(preview, '/organisations/suppliers') as string)).statusCode,
+    ).toBe(200)
+    const [interest] = await openAlerts('business-interest-in-supplier')
+    expect(interest?.reason).toContain(
+      `has a second job with Radio Systems Ltd: Weekend radio fitter (submitted, applied for on 1 February 2012), and Radio Systems Ltd supplies the force (contract C-100, managed by ${member.unit.toUpperCase()})`,
+    )
+    const [unitGift] = await openAlerts('gift-from-supplier-to-managing-unit')
+    expect(unitGift?.reason).toContain(`and ${member.unit} manages its contract C-100 (Radio maintenance).`)
+  })
+
+  it('raises an alert for media hospitality around a leak investigation, not for one long before', async () => {
+    const leak = await testApp.services.integrityCases.open(alpha, {
+      type: 'inappropriate disclosure to the media',
+      source: 'internal',
+      openedOn: '2012-06-20',
+      summary: 'Custody details in the Evening Echo',
+    })
+    await gift('Evening Echo', '2012-06-10', 'media')
+    await gift('Evening Echo', '2012-01-10', 'media')
+    // The cast's own leak investigation, open since February, finds both; this one only the June offer.
+    const alerts = (await openAlerts('media-hospitality-near-leak-investigation')).filter((alert) =>
+      alert.records.some((record) => record.id === leak.id),
+    )
+    expect(alerts.map((alert) => alert.occurredOn)).toEqual(['2012-06-10'])
+    expect(alerts[0]?.reason).toMatch(
+      /on 10 June 2012, 10 days before the leak investigation \S+ \(opened on 20 June 2012\)\.$/,
+    )
+  })
+
+  it('raises one alert when one donor’s offers reach the threshold within the window', async () => {
+    await gift('Acme Catering', '2012-03-01')
+    await gift('Acme Catering Ltd', '2012-04-01')
+    expect(await openAlerts('repeated-gifts-from-one-donor')).toEqual([])
+    await gift('ACME CATERING', '2012-11-01', 'supplier', '12.50')
+    await gift('Acme Catering', '2012-11-02')
+    const [alert, ...more] = await openAlerts('repeated-gifts-from-one-donor')
+    expect(more).toEqual([])
+    expect(alert?.reason).toBe(
+      `Acme Catering offered ${member.name} (${member.staffNumber}) gifts or hospitality 3 times in the 365 days to 1 November 2012, worth £92.50 in all (the force looks at 3 or more).`,
+    )
+    expect(alert?.records).toHaveLength(3)
+  })
+
+  it('lets the force administrator change a rule’s settings, and refuses a bad one or a caseworker', async () => {
+    const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    const page = await admin.get('/alerts/rules')
+    expect(page.statusCode).toBe(200)
+    const settings = {
+      'gift-from-employer-enabled': 'yes',
+      'gift-from-supplier-to-managing-unit-enabled': 'yes',
+      'media-hospitality-near-leak-investigation-enabled': 'yes',
+      'media-hospitality-near-leak-investigation-windowDays': '30',
+      'business-interest-in-supplier-enabled': 'yes',
+      'repeated-gifts-from-one-donor-enabled': 'yes',
+      'repeated-gifts-from-one-donor-threshold': '1',
+      'repeated-gifts-from-one-donor-windowDays': '365',
+    }
+    const refused = await admin.post('/alerts/rules', settings)
+    expect(refused.statusCode).toBe(400)
+    expect(pageText(refused.body)).toContain('The number of offers must be 2 or more')
+    expect((await caseworker.post('/alerts/rules', settings)).statusCode).toBe(403)
+    // Two offers within 200 days: Evening Echo's (January and June) now raise one; Acme's 2012 alert stands.
+    const saved = await admin.post('/alerts/rules', {
+      ...settings,
+      'repeated-gifts-from-one-donor-threshold': '2',
+      'repeated-gifts-from-one-donor-windowDays': '200',
+    })
+    expect(saved.statusCode).toBe(303)
+    const repeated = await openAlerts('repeated-gifts-from-one-donor')
+    expect(repeated.map((alert) => alert.reason.split(' offered')[0]).sort()).toEqual([
+      'Acme Catering',
+      'Evening Echo',
+    ])
+    expect(repeated.find((alert) => alert.reason.startsWith('Evening Echo'))?.reason).toContain(
+      '2 times in the 200 days',
+    )
+  })
+
+  it('assesses, dismisses with a reason and opens a case; a dismissed alert is not raised again', async () => {
+    const [employer] = await openAlerts('gift-from-employer')
+    const [unit] = await openAlerts('gift-from-supplier-to-managing-unit')
+    const [leak] = await openAlerts('media-hospitality-near-leak-investigation')
+    const page = await caseworker.get(`/alerts/${employer?.id}`)
+    expect(pageText(page.body)).toContain(employer?.reason)
+    expect(page.body).toContain(`href="/roster/${cast.alpha.roster.staffMemberId}"`)
+
+    const noReason = await caseworker.post(`/alerts/${employer?.id}`, { action: 'dismiss', note: '' })
+    expect(noReason.statusCode).toBe(400)
+    expect(pageText(noReason.body)).toContain('Give the reason for dismissing the alert')
+    expect(
+      (await caseworker.post(`/alerts/${employer?.id}`, { action: 'dismiss', note: 'Declared and approved' }))
+        .statusCode,
+    ).toBe(303)
+    expect(
+      (await caseworker.post(`/alerts/${unit?.id}`, { action: 'assess', note: 'Asked the unit head' }))
+        .statusCode,
+    ).toBe(303)
+    const opened = await caseworker.post(`/alerts/${leak?.id}`, { action: 'case', note: '' })
+    expect(opened.statusCode).toBe(303)
+    expect(opened.headers.location).toMatch(/^\/cases\/[0-9a-f-]{36}$/)
+    const casePage = pageText((await caseworker.get(opened.headers.location as string)).body)
+    expect(casePage).toContain('From an alert: Evening Echo (the media) offered')
+
+    const run = await testApp.services.alerts.runAll(SYSTEM_CALLER)
+    expect(run.reduce((sum, row) => sum + row.raised, 0)).toBe(0)
+    const counts = await testApp.services.alerts.counts(alpha)
+    expect(counts).toMatchObject({ dismissed: 1, assessed: 1, 'case opened': 1 })
+    expect(pageText((await caseworker.get('/alerts?status=dismissed')).body)).toContain(employer?.reason)
+    expect((await caseworker.get('/alerts?status=nonsense')).statusCode).toBe(404)
+  })
+
+  it('keeps another force out: 404 for Bravo, 403 for the inspectorate and staff', async () => {
+    const [alert] = await testApp.services.alerts.queue(alpha, 'assessed')
+    expect((await bravoCaseworker.get(`/alerts/${alert?.id}`)).statusCode).toBe(404)
+    expect(
+      (await bravoCaseworker.post(`/alerts/${alert?.id}`, { action: 'dismiss', note: 'x' })).statusCode,
+    ).toBe(404)
+    expect(pageText((await bravoCaseworker.get('/alerts?status=assessed')).body)).toContain(
+      'No assessed alerts',
+    )
+    const inspector = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)
+    for (const path of ['/alerts', '/alerts/rules', `/alerts/${alert?.id}`])
+      expect((await inspector.get(path)).statusCode).toBe(403)
+    const staff = await signedInAgent(testApp.app, cast.alpha.users.staff.email)
+    expect((await staff.get(`/alerts/${alert?.id}`)).statusCode).toBe(403)
+  })
+})

@@ -191,8 +191,10 @@ try {
     roundTrips.clear()
     await session.post('Profiler.start')
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     for (let n = 1; n <= requests; n++) await send(n)
     const wallMs = performance.now() - started
+    const cpu = process.cpuUsage(cpuBefore)
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile }
     fs.writeFileSync(
       new URL(`./profiles/${scenario.name}.cpuprofile`, import.meta.url),
@@ -201,7 +203,7 @@ try {
     const parts = breakdown(profile)
     const sampledMs = [...parts.values()].reduce((sum, micros) => sum + micros, 0) / 1000
     console.log(
-      `\n${scenario.title}: ${requests} requests one at a time, ${(wallMs / requests).toFixed(1)} ms each`,
+      `\n${scenario.title}: ${requests} requests one at a time, ${(wallMs / requests).toFixed(1)} ms each, ${((cpu.user + cpu.system) / 1000 / requests).toFixed(1)} ms of this process's CPU each`,
     )
     console.table(
       [...parts]

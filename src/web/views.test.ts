@@ -42,3 +42,28 @@ describe('the trim filter', () => {
     expect(render('[{{ missing | trim }}]')).toBe('[]')
   })
 })
+
+describe('imported macros', () => {
+  it('are collected once for each template, not on every render or macro call', () => {
+    const environment = createViewEnvironment()
+    const template = `{% from "govuk/components/tag/macro.njk" import govukTag %}
+      {% macro badge(text) %}{% from "govuk/components/tag/macro.njk" import govukTag %}{{ govukTag({ text: text }) }}{% endmacro %}
+      {{ govukTag({ text: name }) }}{% for each in items %}{{ badge(each) }}{% endfor %}`
+    const context = { name: 'Gifts', items: ['<b>one</b>', 'two', 'three'] }
+    const first = environment.renderString(template, context)
+    const tag = environment.getTemplate('govuk/components/tag/macro.njk') as unknown as {
+      rootRenderFunc: (...args: unknown[]) => unknown
+    }
+    const collect = tag.rootRenderFunc
+    let runs = 0
+    tag.rootRenderFunc = (...args) => {
+      runs++
+      return collect(...args)
+    }
+    const second = environment.renderString(template, { ...context, name: 'Media' })
+    expect(runs).toBe(0)
+    expect(first).toContain('&lt;b&gt;one&lt;/b&gt;')
+    expect(second).toContain('Media')
+    expect(second).toBe(first.replace('Gifts', 'Media'))
+  })
+})

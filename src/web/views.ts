@@ -23,6 +23,30 @@ export const govukFrontendDist = path.join(
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
+type ExportedCallback = (error: unknown, exported?: Record<string, unknown>) => void
+type GetExported = (this: nunjucks.Template, ...args: unknown[]) => void
+
+// `{% from "…" import … %}` (without context, as every import here is) runs the imported template's
+// top level again on every render, and for an import inside a macro on every call, to collect the same
+// macros: a fifth of Nunjucks' time on a register page (bench/README.md). Without context the answer
+// depends on the compiled template alone (a fresh context and frame each time), so it is kept for each
+// compiled template; an import with context still runs every time, and a recompiled template (a file
+// changed, noCache) is a new template with nothing kept.
+const exportedByTemplate = new WeakMap<nunjucks.Template, Record<string, unknown>>()
+const templatePrototype = nunjucks.Template.prototype as unknown as { getExported: GetExported }
+const collectExported = templatePrototype.getExported
+templatePrototype.getExported = function keptExported(this: nunjucks.Template, ...args: unknown[]) {
+  const [done] = args
+  if (args.length !== 1 || typeof done !== 'function') return collectExported.apply(this, args)
+  const answer = done as ExportedCallback
+  const kept = exportedByTemplate.get(this)
+  if (kept) return answer(null, kept)
+  return collectExported.call(this, (error: unknown, exported?: Record<string, unknown>) => {
+    if (!error && exported) exportedByTemplate.set(this, exported)
+    answer(error, exported)
+  })
+}
+
 export function createViewEnvironment(): nunjucks.Environment {
   const environment = nunjucks.configure(
     [path.join(here, 'views'), path.join(here, '..', 'modules'), govukFrontendDist],

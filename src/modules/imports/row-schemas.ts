@@ -14,6 +14,7 @@ const ROW_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   'acu-staffing': async () => (await import('../acu-staffing/import.js')).staffingImportRowSchema,
   'business-interests': async () => (await import('../business-interests/service.js')).importRowSchema,
   'integrity-cases': async () => (await import('../integrity-cases/import.js')).caseImportRowSchema,
+  'supplier-contracts': async () => (await import('../organisations/suppliers-import.js')).supplierRowSchema,
 }
 
 /** The row schema of a register's upload; a register with none listed is a fault of the code. */

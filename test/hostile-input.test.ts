@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasRole } from '../src/domain/roles.js'
@@ -42,17 +42,27 @@ function walkerFor(access: Access): keyof typeof agents {
   return 'inspectorate'
 }
 
-/** Rows in every table: a refused request must leave every count as it was. */
-async function rowCounts(): Promise<Record<string, number>> {
+/**
+ * The query that counts the rows in every table. The tables are listed once: no request creates one,
+ * and listing them took as long as counting their rows, before every request.
+ */
+let countEveryTable: SQL | undefined
+async function everyTableCounted(): Promise<SQL> {
+  if (countEveryTable) return countEveryTable
   const tables = await testApp.database.db.execute<{ name: string }>(
     sql`select tablename as name from pg_tables where schemaname = current_schema() order by tablename`,
   )
   const names = (tables as unknown as { rows: { name: string }[] }).rows.map((row) => row.name)
-  const counts = sql.join(
+  countEveryTable = sql.join(
     names.map((name) => sql`select ${name} as name, count(*)::int as n from ${sql.identifier(name)}`),
     sql` union all `,
   )
-  const result = (await testApp.database.db.execute(counts)) as unknown as {
+  return countEveryTable
+}
+
+/** Rows in every table: a refused request must leave every count as it was. */
+async function rowCounts(): Promise<Record<string, number>> {
+  const result = (await testApp.database.db.execute(await everyTableCounted())) as unknown as {
     rows: { name: string; n: number }[]
   }
   return Object.fromEntries(result.rows.map((row) => [row.name, Number(row.n)]))

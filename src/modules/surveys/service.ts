@@ -7,10 +7,11 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/err
 import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import type { UploadLimits } from '../../spreadsheets/limits.js'
-import { readSpreadsheet, SpreadsheetError, type UploadedFile } from '../../spreadsheets/read.js'
+import type { UploadedFile } from '../../spreadsheets/read.js'
 import { type RowProblem, validateRows } from '../../spreadsheets/validate.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { ForcesService } from '../forces/service.js'
+import { readUpload } from '../imports/upload-checks.js'
 import { type SurveyDefinition, surveyDefinitionSchema } from './definition.js'
 import {
   clearWave,
@@ -333,13 +334,7 @@ export class SurveysService {
     const regions = new Map((await this.forces.regionNames()).map((name) => [name.toLowerCase(), name]))
     return this.in(caller, async (tx) => {
       const { wave, questionnaire } = await this.wave(tx, surveyCode, waveCode)
-      let sheet: Awaited<ReturnType<typeof readSpreadsheet>>
-      try {
-        sheet = await readSpreadsheet(file, this.limits)
-      } catch (error) {
-        if (error instanceof SpreadsheetError) throw new ValidationError({ file: error.message })
-        throw error
-      }
+      const sheet = await readUpload(file, this.limits)
       const questions = new Map(questionnaire.questions.map((question) => [question.code, question]))
       const { valid, problems } = await validateRows(sheet, aggregateRow)
       const seen = new Set<string>()

@@ -23,12 +23,16 @@ const read = (token: string, url = LIST) =>
 const descriptions = (body: string) =>
   (JSON.parse(body) as { gifts: { description: string }[] }).gifts.map((gift) => gift.description)
 
-/** Changes a declaration with the table's change trigger off, so no one is told: only a fresh read sees it. */
+/**
+ * Changes a declaration with the table's triggers off, so no one is told: only a fresh read sees it. All
+ * of them, since a write that links the donor to its organisation, or raises alerts, announces a change
+ * to those tables.
+ */
 async function changeUnannounced(giftId: string, description: string) {
   await testApp.database.db.transaction(async (tx) => {
-    await tx.execute(sql`alter table gifts_hospitality disable trigger gifts_hospitality_data_changed`)
+    await tx.execute(sql`alter table gifts_hospitality disable trigger user`)
     await tx.execute(sql`update gifts_hospitality set description = ${description} where id = ${giftId}`)
-    await tx.execute(sql`alter table gifts_hospitality enable trigger gifts_hospitality_data_changed`)
+    await tx.execute(sql`alter table gifts_hospitality enable trigger user`)
   })
 }
 

@@ -30,6 +30,7 @@ import { usersRoutes } from './modules/identity/users-routes.js'
 import { inspectionsRoutes } from './modules/inspections/routes.js'
 import { integrityCasesImportRoutes } from './modules/integrity-cases/import-routes.js'
 import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
+import { integrityPictureRoutes } from './modules/integrity-picture/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
 import { organisationsRoutes } from './modules/organisations/routes.js'
 import { acknowledgementsImportRoutes } from './modules/policies/import-routes.js'
@@ -133,6 +134,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(mediaContactsRoutes, { services })
   await app.register(organisationsRoutes, { services })
   await app.register(alertsRoutes, { services })
+  await app.register(integrityPictureRoutes, { services })
   await app.register(businessInterestsRoutes, { services })
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })

@@ -20,6 +20,7 @@ import { UsersService } from './modules/identity/users-service.js'
 import { PendingImportsService } from './modules/imports/service.js'
 import { InspectionsService } from './modules/inspections/service.js'
 import { IntegrityCasesService } from './modules/integrity-cases/service.js'
+import { IntegrityPictureService } from './modules/integrity-picture/service.js'
 import { MediaContactsService } from './modules/media-contacts/service.js'
 import { OrganisationsService } from './modules/organisations/service.js'
 import { PoliciesService } from './modules/policies/service.js'
@@ -83,6 +84,12 @@ export function createServices(db: Database, { now = () => new Date(), ...option
   const surveys = new SurveysService(db, forces, pendingImports.limits, now)
   const deskResearch = new DeskResearchService(db, forces, referrals, now)
   const pressReleaseSettings = new PressReleaseSettingsService(db, inspections, now)
+  const alerts = new AlertsService(db, integrityCases, now)
+  const integrityPicture = new IntegrityPictureService(
+    db,
+    { roster, businessInterests, giftsHospitality, mediaContacts, integrityCases, policies, alerts, audit },
+    now,
+  )
   const publication = new PublicationService(
     db,
     forces,
@@ -115,7 +122,8 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     organisations: new OrganisationsService(db, now),
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
     integrityCases,
-    alerts: new AlertsService(db, integrityCases, now),
+    alerts,
+    integrityPicture,
     referrals,
     deskResearch,
     surveys,

@@ -425,10 +425,13 @@ export class BusinessInterestsService {
     return this.view(items, caller)
   }
 
-  /** The force's applications that match the filter, a page at a time (all of them without a page). */
+  /**
+   * The force's applications that match the filter (one person's, for their integrity picture), a
+   * page at a time (all of them without a page).
+   */
   async list(
     caller: Caller,
-    filter: Omit<ListFilter, 'staffMemberId'>,
+    filter: ListFilter,
     sort: Sort = 'submitted',
     order: 'asc' | 'desc' = 'desc',
     page?: { offset: number; limit: number },

@@ -60,6 +60,8 @@ export interface CaseFilter {
   status?: CaseStatus
   source?: CaseSource
   assignedTo?: string
+  /** Cases where this member of staff is a subject (their integrity picture). */
+  subjectId?: string
   /** Not closed, with a target date before this day. */
   overdueOn?: string
   /** Opened on these days, both ends included. */
@@ -87,6 +89,11 @@ function whereOf(filter: CaseFilter): SQL | undefined {
   if (filter.status) conditions.push(eq(integrityCaseHeaders.status, filter.status))
   if (filter.source) conditions.push(eq(integrityCases.source, filter.source))
   if (filter.assignedTo) conditions.push(eq(integrityCases.assignedTo, filter.assignedTo))
+  if (filter.subjectId)
+    conditions.push(
+      sql`exists (select 1 from ${integrityCaseSubjects} s
+                  where s.case_id = ${integrityCaseHeaders.id} and s.staff_member_id = ${filter.subjectId})`,
+    )
   if (filter.overdueOn) {
     conditions.push(lt(integrityCases.targetDate, filter.overdueOn))
     conditions.push(ne(integrityCaseHeaders.status, 'closed'))

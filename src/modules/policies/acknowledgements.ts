@@ -7,6 +7,7 @@ import { type MyPolicy, myPolicyOf } from './present.js'
 import {
   type RequestRow,
   recordAcknowledgement,
+  type StaffRequestRow,
   selectRequest,
   selectStaffRequests,
   updateVersion,
@@ -131,5 +132,13 @@ export class PolicyAcknowledgements extends PoliciesWorkflow {
       selectStaffRequests(tx, staffMemberId, caller.scope.kind === 'force' ? caller.scope.forceId : -1),
     )
     return { linked: true, policies: rows.map((row) => myPolicyOf(row, today)) }
+  }
+
+  /** Every version one member of the caller's force was asked to read, and whether and when they did. */
+  async requestsOf(caller: Caller, staffMemberId: string): Promise<StaffRequestRow[]> {
+    requireRole(caller, 'force-caseworker')
+    if (caller.scope.kind !== 'force') throw new ForbiddenError('Only a force reads its own staff’s policies')
+    const forceId = caller.scope.forceId
+    return this.scoped(caller, (tx) => selectStaffRequests(tx, staffMemberId, forceId))
   }
 }

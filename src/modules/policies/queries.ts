@@ -193,6 +193,8 @@ export async function recordAcknowledgement(
   return updated
 }
 
+export type StaffRequestRow = Awaited<ReturnType<typeof selectStaffRequests>>[number]
+
 /** A member of staff's requests in their force, with the versions and policies, by due date and area. */
 export function selectStaffRequests(tx: Transaction, staffMemberId: string, forceId: number) {
   return tx
@@ -202,8 +204,10 @@ export function selectStaffRequests(tx: Transaction, staffMemberId: string, forc
       areaName: policies.areaName,
       number: policyVersions.number,
       title: policyVersions.title,
+      requestedOn: policyAcknowledgementRequests.requestedOn,
       dueOn: policyAcknowledgementRequests.dueOn,
       acknowledgedAt: policyAcknowledgementRequests.acknowledgedAt,
+      acknowledgedOn: policyAcknowledgementRequests.acknowledgedOn,
     })
     .from(policyAcknowledgementRequests)
     .innerJoin(policyVersions, eq(policyVersions.id, policyAcknowledgementRequests.versionId))

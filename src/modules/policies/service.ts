@@ -17,7 +17,7 @@ import type {
   VersionFigures,
   VersionView,
 } from './present.js'
-import type { PolicyRow, RequestRow, VersionSummary } from './queries.js'
+import type { PolicyRow, RequestRow, StaffRequestRow, VersionSummary } from './queries.js'
 import { PolicyVersions, type UploadedDocument } from './versions.js'
 import { PoliciesWorkflow } from './workflow.js'
 
@@ -127,6 +127,10 @@ export class PoliciesService extends PoliciesWorkflow {
 
   mine(caller: Caller): Promise<{ linked: boolean; policies: MyPolicy[] }> {
     return this.policyAcknowledgements.mine(caller)
+  }
+
+  requestsOf(caller: Caller, staffMemberId: string): Promise<StaffRequestRow[]> {
+    return this.policyAcknowledgements.requestsOf(caller, staffMemberId)
   }
 
   // --- figures and reminders ----------------------------------------------------------------------

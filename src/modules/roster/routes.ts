@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { callerHas } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { hasRole, type Role } from '../../domain/roles.js'
 import { firstMessages } from '../../domain/validation.js'
@@ -10,6 +11,7 @@ import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formatDay, formErrors } from '../../web/forms.js'
 import { listNavigation, listQuery, pagedJson, pageOf } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
+import { PICTURE_READERS } from '../integrity-picture/service.js'
 import { FIELD_LABELS, ROSTER_FIELDS } from './rows.js'
 import {
   ROSTER_IMPORT_ENTITY,
@@ -268,6 +270,11 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         startDateText: formatDay(member.startDate),
         leaveDateText: formatDay(member.leaveDate),
         showForce: request.caller.scope.kind === 'inspectorate',
+        // The integrity picture is the person's own force's caseworkers' alone (src/modules/integrity-picture).
+        picture:
+          request.caller.scope.kind === 'force' && callerHas(request.caller, PICTURE_READERS)
+            ? `/roster/${member.id}/integrity-picture`
+            : null,
         importEntity: ROSTER_IMPORT_ENTITY,
         history: events.map((event) => ({
           occurredAt: new Date(event.occurredAt),

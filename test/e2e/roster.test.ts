@@ -58,6 +58,16 @@ describe.skipIf(shouldSkipBrowserTests())('the staff roster in a browser', () =>
     await page.getByRole('link', { name: 'Officer 1', exact: true }).click()
     expect(await textOf(page.locator('h1'))).toBe('Officer 1')
     await expectAccessible(page)
+
+    // Their integrity picture, and the force's early-intervention lines, which the administrator sets.
+    await page.getByRole('link', { name: 'Integrity picture' }).click()
+    expect(await textOf(page.locator('h1'))).toBe('Integrity picture: Officer 1')
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Your force’s lines and windows' }).click()
+    await page.getByLabel('Flag at this many records or more').first().fill('none')
+    await page.getByRole('button', { name: 'Save the lines' }).click()
+    expect(await textOf(page.locator('.govuk-error-summary'))).toContain('must be a whole number')
+    await expectAccessible(page)
   })
 
   it('checks an upload, shows the bad rows, and imports a good file after confirmation', async () => {

@@ -114,6 +114,17 @@ describe('a person’s integrity picture', () => {
     expect(page.body).not.toContain(otherPersonGiftId)
     expect(text).not.toContain('Colleague’s hamper')
     expect(text).not.toContain('bravomarker')
+
+    // Once they acknowledge the policy, the request becomes an acknowledgement on the day they did.
+    await testApp.services.policies.acknowledge(
+      SYSTEM_CALLER,
+      cast.alpha.policies.versionId,
+      { read: 'yes' },
+      { staffMemberId: cast.alpha.roster.staffMemberId, at: new Date('2012-12-20T12:00:00Z') },
+    )
+    const acknowledged = pageText((await caseworker.get(pictureOf)).body)
+    expect(acknowledged).toContain('20 December 2012 Policy acknowledged')
+    expect(acknowledged).not.toContain('Policy to acknowledge')
   })
 
   it('flags an indicator at the force’s line with a plain reason, and not below it', async () => {

@@ -15,9 +15,9 @@ export const ALERT_RULES = {
     windowDays: null,
   },
   'media-hospitality-near-leak-investigation': {
-    title: 'Gift or hospitality from the media around a leak investigation',
+    title: 'Hospitality from the media around a leak investigation’s dates',
     threshold: null,
-    /** Days either side of the investigation (opened to closed, or to today while open). */
+    /** Days either side of the day a leak investigation was opened, or closed. */
     windowDays: 30,
   },
   'business-interest-in-supplier': {
@@ -37,7 +37,8 @@ export const ALERT_RULES = {
 export type AlertRule = keyof typeof ALERT_RULES
 export const ALERT_RULE_NAMES = Object.keys(ALERT_RULES) as AlertRule[]
 
-export const ALERT_STATUSES = ['open', 'assessed', 'dismissed', 'case opened'] as const
+/** `withdrawn`: the rules no longer find it (its records, or the rule's settings, changed); it opens again if they do. */
+export const ALERT_STATUSES = ['open', 'assessed', 'dismissed', 'case opened', 'withdrawn'] as const
 export type AlertStatus = (typeof ALERT_STATUSES)[number]
 
 /** The kind of case an alert of each rule opens. */

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import {
@@ -89,10 +89,12 @@ describe('correlation rules', () => {
       `has a second job with Radio Systems Ltd: Weekend radio fitter (submitted, applied for on 1 February 2012), and Radio Systems Ltd supplies the force (contract C-100, managed by ${member.unit.toUpperCase()})`,
     )
     const [unitGift] = await openAlerts('gift-from-supplier-to-managing-unit')
-    expect(unitGift?.reason).toContain(`and ${member.unit} manages its contract C-100 (Radio maintenance).`)
+    expect(unitGift?.reason).toContain(
+      `and their unit (${member.unit}) manages its contract C-100 (Radio maintenance).`,
+    )
   })
 
-  it('raises an alert for media hospitality around a leak investigation, not for one long before', async () => {
+  it('raises an alert for media hospitality around a leak investigation’s dates, not long before or after', async () => {
     const leak = await testApp.services.integrityCases.open(alpha, {
       type: 'inappropriate disclosure to the media',
       source: 'internal',
@@ -101,13 +103,27 @@ describe('correlation rules', () => {
     })
     await gift('Evening Echo', '2012-06-10', 'media')
     await gift('Evening Echo', '2012-01-10', 'media')
-    // The cast's own leak investigation, open since February, finds both; this one only the June offer.
-    const alerts = (await openAlerts('media-hospitality-near-leak-investigation')).filter((alert) =>
-      alert.records.some((record) => record.id === leak.id),
-    )
-    expect(alerts.map((alert) => alert.occurredOn)).toEqual(['2012-06-10'])
-    expect(alerts[0]?.reason).toMatch(
-      /on 10 June 2012, 10 days before the leak investigation \S+ \(opened on 20 June 2012\)\.$/,
+    await gift('Valley Gazette', '2012-09-01', 'media')
+    await testApp.services.giftsHospitality.record(alpha, {
+      staffNumber: member.staffNumber,
+      kind: 'gift',
+      description: 'A pen',
+      donorName: 'Coast FM',
+      donorType: 'media',
+      estimatedValue: '5',
+      offeredOn: '2012-06-21',
+      outcome: 'declined',
+    })
+    const aboutLeak = async () =>
+      (await openAlerts('media-hospitality-near-leak-investigation')).filter((alert) =>
+        alert.records.some((record) => record.id === leak.id),
+      )
+    // Only the hospitality in June: January's is long before, September's long after it opened, and a
+    // gift (not hospitality) does not count.
+    const [june, ...more] = await aboutLeak()
+    expect(more).toEqual([])
+    expect(june?.reason).toMatch(
+      /\) on 10 June 2012, 10 days before the leak investigation \S+ was opened \(20 June 2012\)\.$/,
     )
   })
 
@@ -207,5 +223,46 @@ describe('correlation rules', () => {
       expect((await inspector.get(path)).statusCode).toBe(403)
     const staff = await signedInAgent(testApp.app, cast.alpha.users.staff.email)
     expect((await staff.get(`/alerts/${alert?.id}`)).statusCode).toBe(403)
+  })
+  it('withdraws an open alert when the records behind it change or go, and opens it again when it holds again', async () => {
+    const secondJob = (employer: string) =>
+      testApp.services.businessInterests.record(alpha, {
+        staffNumber: member.staffNumber,
+        submittedOn: '2012-03-01',
+        nature: 'Boat repairs',
+        category: 'paid employment',
+        employer,
+        hoursPerWeek: '4',
+        paid: 'yes',
+        conflictDeclaration: 'None',
+      })
+    const job = await secondJob('Harbour Boats Ltd')
+    const offer = await gift('Harbour Boats', '2012-07-01', 'other')
+    const alertAboutOffer = async () =>
+      (await testApp.services.alerts.forStaffMember(alpha, cast.alpha.roster.staffMemberId)).find(
+        (alert) => alert.rule === 'gift-from-employer' && alert.subjectKey === offer.id,
+      )
+    expect((await alertAboutOffer())?.status).toBe('open')
+
+    await testApp.services.businessInterests.withdraw(alpha, job.id)
+    const withdrawn = await alertAboutOffer()
+    expect(withdrawn).toMatchObject({
+      status: 'withdrawn',
+      decisionNote: expect.stringContaining('No longer applies'),
+    })
+    expect(pageText((await caseworker.get('/alerts?status=withdrawn')).body)).toContain(withdrawn?.reason)
+    const refused = await caseworker.post(`/alerts/${withdrawn?.id}`, { action: 'assess', note: 'Looked' })
+    expect(refused.statusCode).toBe(400)
+    expect(pageText(refused.body)).toContain('This alert was withdrawn: the rules no longer find it')
+
+    await secondJob('HARBOUR BOATS PLC')
+    expect(await alertAboutOffer()).toMatchObject({ id: withdrawn?.id, status: 'open', decisionNote: null })
+
+    // A record removed (as a retention schedule would) takes its open alert with it.
+    await testApp.database.db.execute(sql`delete from gifts_hospitality where id = ${offer.id}`)
+    expect((await alertAboutOffer())?.status).toBe('withdrawn')
+    const run = await testApp.services.alerts.runAll(SYSTEM_CALLER)
+    expect(run.reduce((sum, row) => sum + row.raised, 0)).toBe(0)
+    expect((await alertAboutOffer())?.status).toBe('withdrawn')
   })
 })

@@ -10,7 +10,8 @@ const PREFIX = { cheshire: 'CH', cleveland: 'CL' } as const
  * the demo officer's approved second job with Radio Systems, whose offers they also declared (a gift
  * from the employer, three in a year), Radio Systems on the supplier list with its contract managed
  * by the officer's own unit (a gift from a supplier to the managing unit, a second job with a supplier),
- * and the Evening Chronicle's lunch while the force's leak investigation was open (from the cases demo).
+ * and a leak investigation about the Evening Chronicle opened 17 days after its lunch with an officer
+ * (from the gifts demo).
  */
 export async function seedDemoPatterns(services: Services): Promise<void> {
   const references = await services.forces.references()
@@ -78,5 +79,16 @@ export async function seedDemoPatterns(services: Services): Promise<void> {
         },
         force.id,
       )
+    // After the data period (to 31 May 2012), so the data returns the demo publishes stay as they are.
+    await services.integrityCases.open(
+      SYSTEM_CALLER,
+      {
+        type: 'inappropriate disclosure to the media',
+        source: 'internal',
+        openedOn: '2012-09-24',
+        summary: 'A victim’s address appeared in the Evening Chronicle the day after a custody interview.',
+      },
+      { forceId: force.id },
+    )
   }
 }

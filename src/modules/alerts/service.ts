@@ -24,6 +24,12 @@ export const ALERT_KEEPERS: Role[] = ['force-caseworker']
 export const RULE_SETTERS: Role[] = ['force-admin']
 export const ALERT_ENTITY = 'alert'
 const QUEUE_LIMIT = 500
+/** Why an alert in each closed status takes no decision. */
+const CLOSED_STATUS_WORDS: Partial<Record<AlertStatus, string>> = {
+  dismissed: 'already dismissed',
+  'case opened': 'already made a case',
+  withdrawn: 'withdrawn: the rules no longer find it',
+}
 
 export type AlertRow = typeof alerts.$inferSelect
 export interface AlertView extends AlertRow {
@@ -156,10 +162,8 @@ export class AlertsService {
       throw new ValidationError({ note: 'Give the reason for dismissing the alert' })
     if (action === 'assess' && !note) throw new ValidationError({ note: 'Say what the assessment found' })
     const alert = await this.find(caller, id)
-    if (alert.status !== 'open' && alert.status !== 'assessed')
-      throw new ValidationError({
-        action: `This alert was already ${alert.status === 'dismissed' ? 'dismissed' : 'made a case'}`,
-      })
+    const closed = CLOSED_STATUS_WORDS[alert.status]
+    if (closed) throw new ValidationError({ action: `This alert was ${closed}` })
     const now = this.now()
     const decided = async (tx: Transaction, status: AlertStatus, caseId: string | null) => {
       const [after] = await tx

@@ -174,6 +174,26 @@ describe('organisations resolved from the registers', () => {
     expect(audited.map((event) => event.action)).toEqual(['merge', 'split'])
   })
 
+  it('keeps a pair apart after one of them is merged into another organisation', async () => {
+    await gift('Northgate Catering Ltd')
+    await gift('Northgate Cateringg')
+    await gift('Northgate Catering Services')
+    const [plain, typo, services] = await Promise.all(
+      ['Northgate Catering Ltd', 'Northgate Cateringg', 'Northgate Catering Services'].map(organisationIdOf),
+    )
+    const proposedPairs = async () =>
+      (await testApp.services.organisations.proposedMatches(alpha)).map((match) =>
+        [match.first.id, match.second.id].sort().join('|'),
+      )
+    const pair = (a?: string, b?: string) => [a, b].sort().join('|')
+    expect(await proposedPairs()).toContain(pair(plain, services))
+    await testApp.services.organisations.decide(alpha, typo as string, services as string, false)
+    await testApp.services.organisations.decide(alpha, plain as string, typo as string, true)
+    const after = await proposedPairs()
+    expect(after).not.toContain(pair(plain, services))
+    expect(after).not.toContain(pair(plain, typo))
+  })
+
   it('keeps another force out: 404 for Bravo’s caseworker, 403 for Alpha’s staff and the inspectorate', async () => {
     // The fixture's organisation was made anew by the backfill above: found by its name.
     const id = await organisationIdOf(`${cast.alpha.marker} Driving School`)

@@ -193,7 +193,11 @@ export async function selectProposedMatches(
   )
 }
 
-/** Moves every name and contract of `merged` to `kept` and deletes `merged` (its distinctions go with it). */
+/**
+ * Moves every name and contract of `merged` to `kept`, and every pair a caseworker kept apart from it
+ * (what is different from `merged` is different from `kept`, so it is not proposed again), then deletes
+ * `merged`.
+ */
 export async function mergeOrganisations(
   tx: Transaction,
   forceId: number,
@@ -210,6 +214,15 @@ export async function mergeOrganisations(
     .update(supplierContracts)
     .set({ organisationId: kept })
     .where(and(eq(supplierContracts.forceId, forceId), eq(supplierContracts.organisationId, merged)))
+  await tx.execute(sql`
+    insert into organisation_distinctions (force_id, first_id, second_id, decided_by, decided_at)
+    select force_id, least(${kept}::uuid, other), greatest(${kept}::uuid, other), decided_by, decided_at
+      from (select force_id, case when first_id = ${merged}::uuid then second_id else first_id end as other,
+                   decided_by, decided_at
+              from organisation_distinctions
+             where force_id = ${forceId} and ${merged}::uuid in (first_id, second_id)) apart
+     where other <> ${kept}::uuid
+    on conflict do nothing`)
   await tx.delete(organisations).where(and(eq(organisations.forceId, forceId), eq(organisations.id, merged)))
   await tx
     .update(organisations)

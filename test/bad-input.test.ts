@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from './support/agent.js'
-import { createTestApp, type TestApp } from './support/test-app.js'
-import { buildTwoForces, type TwoForces } from './support/two-forces.js'
+import type { TestApp } from './support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from './support/two-forces.js'
 
 /**
  * The bad input that answered 500 when the service was probed (issue P13, findings 3 and 4): each must
@@ -14,8 +14,7 @@ let cast: TwoForces
 let staffNumber: string
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
   staffNumber = 'ALPHA0001'
 })
 afterAll(() => testApp.close())

@@ -2,8 +2,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from './support/agent.js'
 import { fillRouteParameters } from './support/route-parameters.js'
-import { createTestApp, type TestApp } from './support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from './support/two-forces.js'
+import type { TestApp } from './support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from './support/two-forces.js'
 
 /**
  * Walks every route in the app's route table as another force's users, as another force's API token,
@@ -16,8 +16,7 @@ let testApp: TestApp
 let cast: TwoForces
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
 })
 afterAll(() => testApp.close())
 

@@ -6,8 +6,8 @@ import type { Access } from '../src/web/authorisation.js'
 import { Agent, signedInAgent } from './support/agent.js'
 import { hostileRequest } from './support/hostile-requests.js'
 import { fillRouteParameters } from './support/route-parameters.js'
-import { createTestApp, type TestApp } from './support/test-app.js'
-import { buildTwoForces, type TwoForces } from './support/two-forces.js'
+import type { TestApp } from './support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from './support/two-forces.js'
 
 /**
  * Drives every route in the app's route table with generated hostile requests (broken and odd JSON,
@@ -25,8 +25,7 @@ let cast: TwoForces
 const agents: { anonymous?: Agent; force?: Agent; inspectorate?: Agent } = {}
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
   agents.anonymous = new Agent(testApp.app)
   await agents.anonymous.get('/sign-in')
   agents.force = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)

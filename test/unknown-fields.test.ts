@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { setUpStrictApiBodies } from '../src/web/input-checks.js'
 import { signedInAgent } from './support/agent.js'
-import { createTestApp, type TestApp } from './support/test-app.js'
-import { buildTwoForces, type TwoForces } from './support/two-forces.js'
+import type { TestApp } from './support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from './support/two-forces.js'
 
 /**
  * Issue 26, point 9: the gifts API dropped `approver` on create without a word. Every JSON API body
@@ -16,8 +16,7 @@ let testApp: TestApp
 let cast: TwoForces
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-03-30T10:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-03-30T10:00:00Z') }))
 })
 afterAll(() => testApp.close())
 

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
+import type { TestApp } from '../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
 import { apiTokens, sessions, users } from '../modules/identity/schema.js'
 import { queryRows } from './connection.js'
 import { inOneScope, inScope } from './tenancy.js'
@@ -12,8 +12,7 @@ let alphaForceId: number
 let bravoForceId: number
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
   const references = await testApp.services.forces.references()
   alphaForceId = references.find((force) => force.code === cast.alpha.code)?.id as number
   bravoForceId = references.find((force) => force.code === cast.bravo.code)?.id as number

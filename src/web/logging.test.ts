@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedInAgent } from '../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../test/support/two-forces.js'
+import type { TestApp } from '../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../test/support/two-forces.js'
 import { createLogger } from './logging.js'
 
 /** Every line the app logs, parsed. */
@@ -17,8 +17,7 @@ const collected = new Writable({
 let testApp: TestApp
 let cast: TwoForces
 beforeAll(async () => {
-  testApp = await createTestApp({ logger: createLogger('info', collected) })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ logger: createLogger('info', collected) }))
 })
 afterAll(() => testApp.close())
 

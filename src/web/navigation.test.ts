@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../test/support/agent.js'
 import { breadcrumbsOf } from '../../test/support/pages.js'
-import { createTestApp, type TestApp } from '../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
+import type { TestApp } from '../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../test/support/two-forces.js'
 import { type Principal, SYSTEM_CALLER } from '../domain/access.js'
 import { hasRole, ROLES } from '../domain/roles.js'
 import { headerNavigation, homeSections, NAVIGATION } from './navigation.js'
@@ -10,8 +10,7 @@ import { headerNavigation, homeSections, NAVIGATION } from './navigation.js'
 let testApp: TestApp
 let cast: TwoForces
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
 })
 afterAll(() => testApp.close())
 

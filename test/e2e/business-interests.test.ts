@@ -6,10 +6,10 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
+import type { TwoForces } from '../support/two-forces.js'
 
 const NATURE = 'Teaching first aid at a community college on Saturdays'
 const CONDITIONS = 'Not while on call, and never in police uniform'
@@ -19,8 +19,7 @@ describe.skipIf(shouldSkipBrowserTests())('a second job, from application to the
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
     await session.testApp.services.users.linkStaffMember(
       SYSTEM_CALLER,
       cast.alpha.users.staff.id,

@@ -4,18 +4,17 @@ import {
   expectAccessible,
   shouldSkipBrowserTests,
   signInTo,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
+import type { TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('an integrity case in a browser', () => {
   let session: BrowserSession
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
   })
   afterAll(() => session?.close())
 

@@ -6,10 +6,10 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('a force’s data return and the national comparison', () => {
   let session: BrowserSession
@@ -17,8 +17,7 @@ describe.skipIf(shouldSkipBrowserTests())('a force’s data return and the natio
   let path: string
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
     await session.testApp.services.users.create(SYSTEM_CALLER, {
       email: 'inspector@inspectorate.example',
       name: 'Ian Inspector',

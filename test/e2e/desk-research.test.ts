@@ -6,10 +6,10 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 const RESEARCHER = 'researcher@inspectorate.example'
 const EXPORT = [
@@ -27,8 +27,7 @@ describe.skipIf(shouldSkipBrowserTests())(
     let cast: TwoForces
 
     beforeAll(async () => {
-      session = await startBrowserSession()
-      cast = await buildTwoForces(session.testApp.services)
+      ;({ session, cast } = await startTwoForcesBrowserSession())
       await session.testApp.services.users.create(SYSTEM_CALLER, {
         email: RESEARCHER,
         name: 'Rita Researcher',

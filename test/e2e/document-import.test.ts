@@ -4,10 +4,10 @@ import {
   type BrowserSession,
   expectAccessible,
   shouldSkipBrowserTests,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 const RELEASE = `Cleveland Police has made some improvements to how it manages integrity issues
 
@@ -24,8 +24,7 @@ describe.skipIf(shouldSkipBrowserTests())('importing a published document', () =
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
     await session.testApp.services.users.create(SYSTEM_CALLER, {
       email: 'importer@inspectorate.example',
       name: 'Ivy Importer',

@@ -5,11 +5,11 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
 import { buildFieldworkCast, type FieldworkCast } from '../support/fieldwork-cast.js'
-import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
+import type { TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('fieldwork, moderation and recommendation progress', () => {
   let session: BrowserSession
@@ -19,8 +19,7 @@ describe.skipIf(shouldSkipBrowserTests())('fieldwork, moderation and recommendat
   let progressPath: string
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
     fw = await buildFieldworkCast(session.testApp.services, cast)
     fieldworkPath = `/inspections/${fw.revisit.id}/forces/cleveland/fieldwork`
     progressPath = `/inspections/${fw.revisit.id}/forces/cleveland/recommendations`

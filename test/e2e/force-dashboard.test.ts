@@ -5,18 +5,17 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
+import type { TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('the force dashboard', () => {
   let session: BrowserSession
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
   })
   afterAll(() => session?.close())
 

@@ -5,10 +5,10 @@ import {
   type BrowserSession,
   expectAccessible,
   shouldSkipBrowserTests,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 async function signIn(page: Page, email: string) {
   await page.context().clearCookies()
@@ -25,8 +25,7 @@ describe.skipIf(shouldSkipBrowserTests())('gifts and hospitality in a browser', 
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
     await session.testApp.services.users.linkStaffMember(
       SYSTEM_CALLER,
       cast.alpha.users.staff.id,

@@ -5,10 +5,10 @@ import {
   expectAccessible,
   shouldSkipBrowserTests,
   signInTo,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 /**
  * An everyday journey (issue 20): an inspector goes from the inspection to the national comparison, to a
@@ -23,9 +23,8 @@ describe.skipIf(shouldSkipBrowserTests())(
     let releaseId: string
 
     beforeAll(async () => {
-      session = await startBrowserSession()
+      ;({ session, cast } = await startTwoForcesBrowserSession())
       const { services } = session.testApp
-      cast = await buildTwoForces(services)
       await services.users.create(SYSTEM_CALLER, {
         email: 'inspector@inspectorate.example',
         name: 'Ian Inspector',

@@ -8,10 +8,10 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 const UNIT = 'alphamarker Response'
 const ROADS_EMAIL = 'roads.officer@cheshire.example'
@@ -25,9 +25,8 @@ describe.skipIf(shouldSkipBrowserTests())(
     const unitSize = 4
 
     beforeAll(async () => {
-      session = await startBrowserSession()
+      ;({ session, cast } = await startTwoForcesBrowserSession())
       const { services } = session.testApp
-      cast = await buildTwoForces(services)
       const people = [
         ['ALPHA0102', 'Response Two', 'Constable', UNIT],
         ['ALPHA0103', 'Response Three', 'Sergeant', UNIT],

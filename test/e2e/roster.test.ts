@@ -4,18 +4,17 @@ import {
   type BrowserSession,
   expectAccessible,
   shouldSkipBrowserTests,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('the staff roster in a browser', () => {
   let session: BrowserSession
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
     const rows = Array.from({ length: 55 }, (_, index) => ({
       line: index + 2,
       values: {

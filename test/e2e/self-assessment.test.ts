@@ -7,10 +7,10 @@ import {
   shouldSkipBrowserTests,
   signInTo,
   signOut,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, type TwoForces } from '../support/two-forces.js'
+import type { TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())(
   'a force’s self-assessment, from draft to the inspector’s table',
@@ -20,8 +20,7 @@ describe.skipIf(shouldSkipBrowserTests())(
     let base: string
 
     beforeAll(async () => {
-      session = await startBrowserSession()
-      cast = await buildTwoForces(session.testApp.services)
+      ;({ session, cast } = await startTwoForcesBrowserSession())
       base = `/inspections/${cast.inspection.id}/forces/${cast.bravo.code}/self-assessment`
       await addToRoster(session.testApp.services, cast.bravo.code, [
         ['RK0001', 'Robert Kerrigan', 'Deputy Chief Constable'],

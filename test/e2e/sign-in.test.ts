@@ -3,18 +3,17 @@ import {
   type BrowserSession,
   expectAccessible,
   shouldSkipBrowserTests,
-  startBrowserSession,
+  startTwoForcesBrowserSession,
   textOf,
 } from '../support/browser.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
+import { TEST_PASSWORD, type TwoForces } from '../support/two-forces.js'
 
 describe.skipIf(shouldSkipBrowserTests())('signing in and out in a browser', () => {
   let session: BrowserSession
   let cast: TwoForces
 
   beforeAll(async () => {
-    session = await startBrowserSession()
-    cast = await buildTwoForces(session.testApp.services)
+    ;({ session, cast } = await startTwoForcesBrowserSession())
   })
   afterAll(() => session?.close())
 

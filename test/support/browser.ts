@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { createTestApp, type TestApp } from './test-app.js'
-import { TEST_PASSWORD } from './two-forces.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from './two-forces.js'
 
 /** Debian's Chromium (`apt-get install chromium`): browser tests drive it rather than a downloaded one. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -129,6 +129,17 @@ export async function startBrowserSession(
       await testApp.close()
     },
   }
+}
+
+/** A browser session over the two forces (two-forces.ts), and their ids. */
+export async function startTwoForcesBrowserSession(): Promise<{ session: BrowserSession; cast: TwoForces }> {
+  let cast!: TwoForces
+  const session = await startBrowserSession(async () => {
+    const twoForces = await createTwoForcesTestApp()
+    cast = twoForces.cast
+    return twoForces.testApp
+  })
+  return { session, cast }
 }
 
 /** Fails with a readable list when the page breaks a WCAG 2.2 A or AA rule that axe-core checks. */

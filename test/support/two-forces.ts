@@ -1,7 +1,11 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { inject } from 'vitest'
 import { callerFor, SYSTEM_CALLER } from '../../src/domain/access.js'
 import type { Role } from '../../src/domain/roles.js'
 import { shippedFramework2011 } from '../../src/modules/frameworks/shipped.js'
-import type { Services } from '../../src/services.js'
+import { createServices, type Services } from '../../src/services.js'
+import { createTestApp, type TestApp, type TestAppOptions } from './test-app.js'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
 
@@ -421,4 +425,28 @@ export async function buildTwoForces(services: Services): Promise<TwoForces> {
     alphaPublication: { versionId: report?.versionId ?? '', commentId: comment.id },
     alphaDocument: { documentId: document?.id ?? '' },
   }
+}
+
+/**
+ * The test app over the two forces. Building them takes a second or more (seven passwords hashed, a
+ * report generated), so they are built once a run for each time the clock shows when they are built
+ * (the only option that changes what is written), and each file starts from a copy of that database,
+ * as it does from the migrated one. The ids and the token the build returns are kept beside it.
+ */
+export async function createTwoForcesTestApp(
+  options: Omit<TestAppOptions, 'seeded'> = {},
+): Promise<{ testApp: TestApp; cast: TwoForces }> {
+  const name = `two_forces_${options.now?.().toISOString().replace(/\D/g, '') ?? 'real'}`
+  const castFile = path.join(inject('testRun').folder, `${name}.json`)
+  const testApp = await createTestApp({
+    ...options,
+    seeded: {
+      name,
+      seed: async (db) => {
+        const cast = await buildTwoForces(createServices(db, options))
+        fs.writeFileSync(castFile, JSON.stringify(cast))
+      },
+    },
+  })
+  return { testApp, cast: JSON.parse(fs.readFileSync(castFile, 'utf8')) }
 }

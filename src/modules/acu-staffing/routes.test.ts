@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, dateInputFields, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { pageText } from '../roster/test-support.js'
 
 let testApp: TestApp
@@ -11,8 +11,7 @@ let inspector: Agent
 let bravoCaseworker: Agent
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-06-01T10:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-06-01T10:00:00Z') }))
   caseworker = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
   inspector = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)
   bravoCaseworker = await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email)

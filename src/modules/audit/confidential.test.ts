@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { AuditEventView } from './present.js'
 
@@ -16,8 +16,7 @@ const NOTE = 'notemarker the informant is a sergeant in traffic'
 const agents: Record<'forceAdmin' | 'caseworker' | 'inspectorate', Agent> = {} as never
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
   const { services } = testApp
   const alpha = (await services.forces.references()).find((force) => force.code === cast.alpha.code)
   // A subject of its own, whose staff number appears in no other event.

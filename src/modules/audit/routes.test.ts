@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, dateInputFields } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { AuditEventView } from './present.js'
@@ -32,8 +32,7 @@ const api = (url: string, token: string) =>
   testApp.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
   const references = await testApp.services.forces.references()
   const cheshire = references.find((force) => force.code === cast.alpha.code)?.id ?? 0
   // Enough of Alpha's events for a second page, one of them with something a browser must not run.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
@@ -43,8 +43,7 @@ async function apply(overrides: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   const forces = await testApp.services.forces.references()
   alphaForceId = forces.find((force) => force.code === 'cheshire')?.id as number
   bravoForceId = forces.find((force) => force.code === 'cleveland')?.id as number

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
@@ -142,8 +142,7 @@ async function buildDurhamRecords() {
 }
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   const forces = await testApp.services.forces.references()
   durhamId = forces.find((force) => force.code === 'durham')?.id as number
   const base = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
@@ -12,8 +12,7 @@ let inspector: Agent
 const clock = new Date('2012-09-20T10:00:00Z')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   await testApp.services.users.create(SYSTEM_CALLER, {
     email: 'inspector@inspectorate.example',
     name: 'Ian Inspector',

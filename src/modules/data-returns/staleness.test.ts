@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { ACKNOWLEDGE_CHANGES } from './changes.js'
@@ -13,8 +13,7 @@ let path: string
 const clock = new Date('2012-09-20T10:00:00Z')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   alphaForceId = (await testApp.services.forces.references()).find((force) => force.code === cast.alpha.code)
     ?.id as number
   path = `/inspections/${cast.inspection.id}/forces/${cast.alpha.code}/data-return`

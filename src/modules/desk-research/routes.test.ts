@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
 const NOW = new Date('2012-06-01T10:00:00Z')
@@ -17,8 +17,7 @@ describe('desk research pages', () => {
   let researcher: Agent
 
   beforeAll(async () => {
-    t = await createTestApp({ now: () => NOW })
-    cast = await buildTwoForces(t.services)
+    ;({ testApp: t, cast } = await createTwoForcesTestApp({ now: () => NOW }))
     for (const [email, role] of [
       ['researcher@inspectorate.example', 'researcher'],
       ['inspector@inspectorate.example', 'inspector'],

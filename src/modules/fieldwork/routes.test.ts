@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
 import { buildFieldworkCast, type FieldworkCast } from '../../../test/support/fieldwork-cast.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
@@ -22,8 +22,7 @@ async function signIn(email: string) {
 }
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-07-10T09:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-07-10T09:00:00Z') }))
   fw = await buildFieldworkCast(testApp.services, cast)
   lead = await signIn(fw.lead.email)
   second = await signIn(fw.second.email)

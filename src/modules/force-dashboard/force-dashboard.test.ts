@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
 import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
@@ -33,8 +33,7 @@ const figures = (caller: Caller, force: ForceReference): Promise<ForceDashboard>
   testApp.services.forceDashboard.figures(caller, force)
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   const forces = await testApp.services.forces.references()
   alpha = forces.find((force) => force.code === 'cheshire') as ForceReference
   bravo = forces.find((force) => force.code === 'cleveland') as ForceReference

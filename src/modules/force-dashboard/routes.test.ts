@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { pageText } from '../roster/test-support.js'
 import type { ForceDashboard } from './service.js'
@@ -28,8 +28,7 @@ function rowText(html: string, key: string): string {
 }
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => now }))
   // Alpha gets more than Bravo, so that one force's figures cannot pass for the other's.
   const alphaId = (await testApp.services.forces.references()).find((f) => f.code === 'cheshire')?.id
   await testApp.services.businessInterests.record(SYSTEM_CALLER, {

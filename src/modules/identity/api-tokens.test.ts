@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { auditEvents } from '../audit/schema.js'
 import { apiTokens } from './schema.js'
 
@@ -19,8 +19,7 @@ let inspectorateAdmin: Agent
 let bravoAdmin: Agent
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
 })
 afterAll(() => testApp.close())
 

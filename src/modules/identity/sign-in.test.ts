@@ -3,8 +3,8 @@ import { count, eq, sql } from 'drizzle-orm'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { Role } from '../../domain/roles.js'
 import { auditEvents } from '../audit/schema.js'
@@ -21,8 +21,7 @@ const advance = (minutes: number) => {
 let testApp: TestApp
 let cast: TwoForces
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
 })
 afterAll(() => testApp.close())
 
@@ -144,8 +143,10 @@ describe('the sign-in page', () => {
     let behindProxy: TestApp
     beforeAll(async () => {
       // Agents come from 10.x addresses: this app trusts them as its reverse proxies (TRUST_PROXY).
-      behindProxy = await createTestApp({ now: () => clock, trustProxy: ['10.0.0.0/8'] })
-      await buildTwoForces(behindProxy.services)
+      ;({ testApp: behindProxy } = await createTwoForcesTestApp({
+        now: () => clock,
+        trustProxy: ['10.0.0.0/8'],
+      }))
     })
     afterAll(() => behindProxy.close())
 

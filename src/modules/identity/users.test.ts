@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { SESSION_COOKIE } from '../../web/authentication.js'
 import { auditEvents } from '../audit/schema.js'
@@ -17,8 +17,7 @@ let alphaAdmin: Agent
 let bravoAdmin: Agent
 
 beforeAll(async () => {
-  testApp = await createTestApp()
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp())
   forceIds = Object.fromEntries(
     (await testApp.services.forces.references()).map((force) => [force.code, force.id]),
   )

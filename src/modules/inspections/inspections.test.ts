@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
@@ -37,8 +37,7 @@ let alphaId: number
 let bravoId: number
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => now }))
   const forces = await testApp.services.forces.references()
   alphaId = forces.find((f) => f.code === cast.alpha.code)?.id as number
   bravoId = forces.find((f) => f.code === cast.bravo.code)?.id as number

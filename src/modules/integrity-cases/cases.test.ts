@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { continuingAt } from '../../domain/cases.js'
@@ -32,8 +32,7 @@ let durhamCaseworker: Caller
 let durhamId: number
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   const forces = await testApp.services.forces.references()
   alphaId = forces.find((f) => f.code === 'cheshire')?.id as number
   bravoId = forces.find((f) => f.code === 'cleveland')?.id as number

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
@@ -12,8 +12,7 @@ let bravoCaseworker: Agent
 const clock = new Date('2012-06-15T10:00:00Z')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   caseworker = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
   admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
   bravoCaseworker = await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email)

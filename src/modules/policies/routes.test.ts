@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, dateInputFields, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { pageText } from '../roster/test-support.js'
 
@@ -16,8 +16,7 @@ let bravoAdmin: Agent
 let bravoStaff: Agent
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => now }))
   const { services } = testApp
   const rows = [
     ['ALPHA0002', 'Response One', 'Constable', 'alphamarker Response'],

@@ -4,8 +4,8 @@ import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { NotFoundError } from '../../domain/errors.js'
@@ -93,8 +93,7 @@ async function countDocuments() {
 const location = (response: { headers: Record<string, unknown> }) => String(response.headers.location)
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2013-01-10T09:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2013-01-10T09:00:00Z') }))
   const { user } = await testApp.services.users.create(SYSTEM_CALLER, {
     email: 'reader@inspectorate.example',
     name: 'Rita Reader',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { DEFAULT_PRESS_RELEASE_SETTINGS } from './settings.js'
 import { PRESS_RELEASE_SETTINGS_ENTITY } from './settings-service.js'
@@ -14,8 +14,7 @@ let admin: Agent
 let page: string
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-12-01T09:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-12-01T09:00:00Z') }))
   admin = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)
   page = `/publications/inspections/${cast.inspection.id}/press-release-settings`
 }, 240_000)

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, dateInputFields, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { inScope } from '../../db/tenancy.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
@@ -23,8 +23,7 @@ let anonymous: Agent
 let pressReleaseId: string
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => clock })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => clock }))
   inspectorate = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)
   alphaCaseworker = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
   bravoAdmin = await signedInAgent(testApp.app, cast.bravo.users['force-admin'].email)

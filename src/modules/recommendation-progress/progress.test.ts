@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildFieldworkCast, type FieldworkCast } from '../../../test/support/fieldwork-cast.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, type ValidationError } from '../../domain/errors.js'
 
@@ -12,8 +12,7 @@ let fw: FieldworkCast
 const now = new Date('2012-07-10T09:00:00Z')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => now }))
   fw = await buildFieldworkCast(testApp.services, cast)
 })
 afterAll(() => testApp.close())

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
@@ -19,8 +19,7 @@ async function signIn(email: string) {
 }
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => now }))
   inspector = await signIn(cast.inspectorateAdmin.email)
   caseworker = await signIn(cast.alpha.users['force-caseworker'].email)
   admin = await signIn(cast.alpha.users['force-admin'].email)

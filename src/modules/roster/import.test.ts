@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { countStaff, generatedRow, pageText, rosterCsv } from './test-support.js'
 
@@ -11,8 +11,7 @@ let cast: TwoForces
 let alphaForceId: number
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-06-01T09:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-06-01T09:00:00Z') }))
   alphaForceId = (await testApp.services.roster.forceForImport(SYSTEM_CALLER, 'cheshire')).id
 })
 afterAll(() => testApp.close())

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 
 let testApp: TestApp
@@ -25,8 +25,7 @@ const member = (staffNumber: string, name: string, leaveDate = '') => ({
 })
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => new Date('2012-06-15T10:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-06-15T10:00:00Z') }))
   const rows = (force: string, members: ReturnType<typeof member>[]) =>
     testApp.services.roster.importRows(SYSTEM_CALLER, {
       forceCode: force,

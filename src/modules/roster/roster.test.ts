@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
 import { pageText } from './test-support.js'
@@ -55,8 +55,7 @@ function alphaRows() {
 
 beforeAll(async () => {
   // 1 June 2012: PC007 left in 2011; PC008 leaves at the end of 2012, so is still serving.
-  testApp = await createTestApp({ now: () => new Date('2012-06-01T09:00:00Z') })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => new Date('2012-06-01T09:00:00Z') }))
   const rows = alphaRows().map((values, index) => ({ line: index + 2, values }))
   const { result } = await testApp.services.roster.importRows(SYSTEM_CALLER, {
     forceCode: 'cheshire',

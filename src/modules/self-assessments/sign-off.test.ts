@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { DELEGATION_ENTITY } from './sign-off.js'
@@ -32,8 +32,7 @@ const delegationToSuperintendent = async () =>
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
 
 beforeAll(async () => {
-  testApp = await createTestApp({ now: () => now })
-  cast = await buildTwoForces(testApp.services)
+  ;({ testApp, cast } = await createTwoForcesTestApp({ now: () => now }))
   const { services } = testApp
   const [chief, superintendent] = await addToRoster(services, cast.alpha.code, [
     ['SO0001', 'Dana Chief', 'DCC'],

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../../test/support/agent.js'
-import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import type { TestApp } from '../../../test/support/test-app.js'
+import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { ResultCell } from './present.js'
 import { SMALL_SURVEY, WAVE_1, WAVE_2 } from './test-support.js'
@@ -14,8 +14,7 @@ let cast: TwoForces
 let inspector: Agent
 
 beforeAll(async () => {
-  t = await createTestApp({ now: () => NOW })
-  cast = await buildTwoForces(t.services)
+  ;({ testApp: t, cast } = await createTwoForcesTestApp({ now: () => NOW }))
   await t.services.users.create(SYSTEM_CALLER, {
     email: 'inspector@inspectorate.example',
     name: 'Ian Inspector',

@@ -101,10 +101,19 @@ async function migratedTarball(): Promise<Blob> {
   const handle = embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
   try {
     await migrateDatabase(handle)
-    return await client.dumpDataDir('none')
+    return await dumpAfterCheckpoint(client)
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * A dump of a database that is still open: as of a checkpoint, so that each copy loaded from it starts
+ * without replaying the log of everything written since the last one (a sixth of a load's time).
+ */
+export async function dumpAfterCheckpoint(client: PGlite): Promise<Blob> {
+  await client.query('checkpoint')
+  return client.dumpDataDir('none')
 }
 
 const ABANDONED_AFTER_MS = 60 * 60 * 1000

@@ -12,7 +12,7 @@ import {
   PGLITE_EXTENSIONS,
 } from '../../src/db/connection.js'
 import { migrateDatabase } from '../../src/db/migrate.js'
-import { migratedSnapshot, snapshotKey } from './migrated-snapshot.js'
+import { dumpAfterCheckpoint, migratedSnapshot, snapshotKey } from './migrated-snapshot.js'
 
 /**
  * Data that several test files start from (the demo dataset): entered once a run, on top of the
@@ -33,8 +33,7 @@ export interface SeededDatabase {
 export async function createTestDatabase(seeded?: SeededDatabase): Promise<DatabaseHandle> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) {
-    const tarball = seeded ? await seededTarball(seeded) : (await migratedSnapshot()).tarball
-    const client = await loadedFrom(tarball)
+    const client = seeded ? await seededClient(seeded) : await loadedFrom((await migratedSnapshot()).tarball)
     return embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
   }
   const template = seeded ? await seededTemplate(serverUrl, seeded) : await migratedTemplate(serverUrl)
@@ -68,38 +67,39 @@ declare module 'vitest' {
 export const seededTemplatePrefix = (runId: string) => `probity_seeded_${runId}_`
 
 /**
- * The embedded database seeded for this run, as a dump to load: built by the first file that needs
- * it, while any other file that needs it meanwhile waits for it rather than building its own.
+ * The embedded database seeded for this run, for one file: loaded from the dump of it that the first
+ * file to need it made, while any other file that needs it meanwhile waits for it rather than seeding
+ * its own. The file that seeds it goes on with the database it seeded, which is what the dump holds.
  */
-async function seededTarball(seeded: SeededDatabase): Promise<string> {
+async function seededClient(seeded: SeededDatabase): Promise<PGlite> {
   const { folder } = inject('testRun')
-  const tarball = `${seeded.name}.tar`
+  const tarball = path.join(folder, `${seeded.name}.tar`)
   const failed = `${seeded.name}.failed`
-  if (fs.existsSync(path.join(folder, tarball))) return path.join(folder, tarball)
+  if (fs.existsSync(tarball)) return loadedFrom(tarball)
   try {
     fs.mkdirSync(path.join(folder, `${seeded.name}.building`))
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    if ((await appearing(folder, [tarball, failed])) === failed) {
+    if ((await appearing(folder, [path.basename(tarball), failed])) === failed) {
       throw new Error(`Seeding ${seeded.name} failed in another test file: see its error`)
     }
-    return path.join(folder, tarball)
+    return loadedFrom(tarball)
   }
   const client = await loadedFrom((await migratedSnapshot()).tarball)
   const handle = embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
   try {
     await seeded.seed(handle.db)
-    const dump = Buffer.from(await (await client.dumpDataDir('none')).arrayBuffer())
+    const dump = Buffer.from(await (await dumpAfterCheckpoint(client)).arrayBuffer())
     // Written whole under another name first: a waiting file takes the name as the sign it is complete.
-    fs.writeFileSync(path.join(folder, `${tarball}.part`), dump)
-    fs.renameSync(path.join(folder, `${tarball}.part`), path.join(folder, tarball))
+    fs.writeFileSync(`${tarball}.part`, dump)
+    fs.renameSync(`${tarball}.part`, tarball)
+    await handle.changes.close()
+    return client
   } catch (error) {
     fs.writeFileSync(path.join(folder, failed), String(error))
-    throw error
-  } finally {
     await handle.close()
+    throw error
   }
-  return path.join(folder, tarball)
 }
 
 /** Resolves with the first of the names that exists in the folder, once one does. */

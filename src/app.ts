@@ -17,6 +17,7 @@ import { auditRoutes } from './modules/audit/routes.js'
 import { businessInterestsRoutes } from './modules/business-interests/routes.js'
 import { dataReturnsRoutes } from './modules/data-returns/routes.js'
 import { deskResearchRoutes } from './modules/desk-research/routes.js'
+import { escalationRoutes } from './modules/escalation/routes.js'
 import { fieldworkRoutes } from './modules/fieldwork/routes.js'
 import { forceDashboardRoutes } from './modules/force-dashboard/routes.js'
 import { forcesRoutes } from './modules/forces/routes.js'
@@ -135,6 +136,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(organisationsRoutes, { services })
   await app.register(alertsRoutes, { services })
   await app.register(integrityPictureRoutes, { services })
+  await app.register(escalationRoutes, { services })
   await app.register(businessInterestsRoutes, { services })
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })

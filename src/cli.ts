@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.
 import { alertsCommand } from './modules/alerts/cli.js'
 import { auditCommand } from './modules/audit/cli.js'
 import { researchCommand } from './modules/desk-research/cli.js'
+import { escalationCommand } from './modules/escalation/cli.js'
 import { giftsCommand } from './modules/gifts-hospitality/cli.js'
 import { usersCommand } from './modules/identity/cli.js'
 import {
@@ -118,6 +119,7 @@ export function buildProgram(): Command {
   program.addCommand(publishCommand())
   program.addCommand(policiesCommand())
   program.addCommand(alertsCommand())
+  program.addCommand(escalationCommand())
   program.addCommand(renderCommand())
   program.addCommand(extractCommand())
 

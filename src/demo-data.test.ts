@@ -66,6 +66,17 @@ describe('the demo dataset on a later start', () => {
     expect(pending.comments).toHaveLength(1)
   })
 
+  it('moves Cleveland to Engage with its reasons, published, and leaves Greater Manchester’s proposal waiting', async () => {
+    const { escalation } = testApp.services
+    const cleveland = await escalation.forForce(SYSTEM_CALLER, 'cleveland')
+    expect(cleveland.state).toBe('engage')
+    expect(cleveland.since?.published).toBe(true)
+    expect(cleveland.since?.reasons.join(' ')).toMatch(/recommendations not implemented more than 90 days/)
+    expect((await escalation.forForce(SYSTEM_CALLER, 'greater-manchester')).proposal?.toState).toBe('engage')
+    const publicPage = (await testApp.app.inject('/forces/cleveland')).body
+    expect(publicPage).toContain('Scan to Engage')
+  })
+
   it('shows every correlation rule firing, in each demo force’s alert queue (the demo seeded above)', async () => {
     for (const code of ['cheshire', 'cleveland']) {
       const queue = await testApp.services.alerts.queue(await caseworkerOf(code))

@@ -4,6 +4,7 @@ import { seedDemoPatterns } from './modules/alerts/demo.js'
 import { seedDemoBusinessInterests } from './modules/business-interests/demo.js'
 import { seedDemoDataReturns } from './modules/data-returns/demo.js'
 import { seedDemoResearch } from './modules/desk-research/demo.js'
+import { seedDemoMonitoring } from './modules/escalation/demo.js'
 import { seedDemoFieldwork } from './modules/fieldwork/demo.js'
 import { seedDemoGifts } from './modules/gifts-hospitality/demo.js'
 import { seedDemoInspections } from './modules/inspections/demo.js'
@@ -93,6 +94,7 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   await seedDemoResearch(services)
   await seedDemoSurveys(services)
   await seedDemoPublications(services)
+  await seedDemoMonitoring(services)
   await services.settings.set(SYSTEM_CALLER, DEMO_DATASET_ENTERED, true)
   return { added }
 }

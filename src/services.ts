@@ -8,6 +8,7 @@ import { AuditService } from './modules/audit/service.js'
 import { BusinessInterestsService } from './modules/business-interests/service.js'
 import { DataReturnsService } from './modules/data-returns/service.js'
 import { DeskResearchService } from './modules/desk-research/service.js'
+import { EscalationService } from './modules/escalation/service.js'
 import { FieldworkService } from './modules/fieldwork/service.js'
 import { ForceDashboardService } from './modules/force-dashboard/service.js'
 import { ForcesService } from './modules/forces/service.js'
@@ -140,6 +141,12 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     pressReleaseSettings,
     publication,
     publicationPdfs: new PublicationPdfs(db, publication, now),
+    escalation: new EscalationService(
+      db,
+      forces,
+      { inspections, frameworks, recommendationProgress, fieldwork, dataReturns, policies },
+      now,
+    ),
     forceDashboard: new ForceDashboardService(
       db,
       forces,

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { ValidationError } from './errors.js'
 
 /** The first message for each field (`form` for the whole input), as a form's error summary lists them. */
@@ -28,4 +28,13 @@ export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: un
   const parsed = schema.safeParse(input)
   if (parsed.success) return parsed.data
   throw new ValidationError(firstMessages(parsed.error.issues))
+}
+
+/** A whole number typed into a form, between `min` and `max`, with messages that name it. */
+export function wholeNumberField(label: string, min: number, max: number) {
+  return z.coerce
+    .number(`${label} must be a whole number`)
+    .int(`${label} must be a whole number`)
+    .min(min, `${label} must be ${min} or more`)
+    .max(max, `${label} must be ${max} or fewer`)
 }

@@ -108,6 +108,11 @@ const AREAS = {
     href: '/recommendations',
     hint: 'progress against recommendations, nationally',
   },
+  monitoring: {
+    text: 'Monitoring of forces',
+    href: '/monitoring',
+    hint: 'each force’s monitoring state (Scan, Engage), the rules and the changes to decide',
+  },
   documentImports: {
     text: 'Document imports',
     href: '/document-imports',
@@ -187,7 +192,15 @@ const CASEWORKER: RoleNavigation = {
 const INSPECTOR: RoleNavigation = {
   header: ['inspections', 'recommendations', 'referrals', 'frameworks', 'surveys', 'publications', 'forces'],
   home: {
-    Inspection: ['inspections', 'recommendations', 'referrals', 'frameworks', 'surveys', 'documentImports'],
+    Inspection: [
+      'inspections',
+      'recommendations',
+      'monitoring',
+      'referrals',
+      'frameworks',
+      'surveys',
+      'documentImports',
+    ],
     'Force registers': ['forceDashboard', ...REGISTERS],
     Published: PUBLISHED,
   },

@@ -46,6 +46,8 @@ const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   waveCode: () => '2012',
   // The two-forces cast raises no alert; src/modules/alerts/alerts.test.ts walks its routes as Bravo with one of Alpha's.
   alertId: () => '00000000-0000-4000-8000-000000000000',
+  // The two-forces cast has no change of monitoring state; src/modules/escalation/escalation.test.ts walks its routes as Bravo with one of Alpha's.
+  changeId: () => '00000000-0000-4000-8000-000000000000',
   // A question's place in a policy version: the version (versionId) is what names Alpha's record.
   index: () => '0',
 }

@@ -199,7 +199,8 @@ const DEMO_FORCES: DemoForce[] = [
   },
 ]
 
-function callerOf(user: UserView): Caller {
+/** A demo user as the services see them when they act. */
+export function callerOf(user: UserView): Caller {
   return callerFor(
     {
       kind: 'user',

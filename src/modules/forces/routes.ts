@@ -7,6 +7,7 @@ import type { Services } from '../../services.js'
 import { formatDay, formErrors } from '../../web/forms.js'
 import { forceRegisterLinks } from '../../web/navigation.js'
 import { uploadedFile } from '../../web/uploads.js'
+import { changeView, stateTag } from '../escalation/present.js'
 import { REFERENCE_COLUMNS, type ReferencePlan } from './reference-import.js'
 import { forceSchema } from './service.js'
 
@@ -180,9 +181,15 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request, reply) => {
       const force = await forces.find(request.params.code)
       if (!force) throw new NotFoundError(`No force has the code ${request.params.code}`)
+      const monitoring = await services.escalation.forcePage(request.caller, force.code)
       return reply.render('forces/views/show.njk', {
         force,
         registers: forceRegisterLinks(request.principal, force.code),
+        monitoring: {
+          state: monitoring.own && stateTag(monitoring.own.state),
+          proposal: !!monitoring.own?.proposal,
+          published: monitoring.published.map(changeView),
+        },
       })
     },
   )

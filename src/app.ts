@@ -45,6 +45,7 @@ import { recommendationProgressRoutes } from './modules/recommendation-progress/
 import { referralOutcomesImportRoutes } from './modules/referrals/import-routes.js'
 import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
+import { secondFactorRoutes } from './modules/second-factor/routes.js'
 import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
 import { signOffRoutes } from './modules/self-assessments/sign-off-routes.js'
 import { surveysRoutes } from './modules/surveys/routes.js'
@@ -127,6 +128,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(homeRoutes)
   await app.register(forcesRoutes, { services })
   await app.register(signInRoutes, { services })
+  await app.register(secondFactorRoutes, { services })
   await app.register(usersRoutes, { services })
   await app.register(apiTokensRoutes, { services })
   await app.register(auditRoutes, { services })

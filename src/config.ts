@@ -57,6 +57,7 @@ const environmentSchema = z.object({
     .max(1440, 'a whole number of minutes from 1 to 1440')
     .default(60),
   SHUTDOWN_TIMEOUT_SECONDS: seconds.default(10),
+  PROBITY_ADMIN_SECOND_FACTOR: z.enum(['required', 'optional'], { error: 'required or optional' }).optional(),
 })
 
 const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET', 'PROBITY_AUDIT_KEY']
@@ -93,6 +94,11 @@ export interface Config {
   /** How long requests in flight may take to finish at shutdown before the process gives up on them. */
   shutdownTimeoutMs: number
   auditCheckpoints: AuditCheckpointSettings
+  /**
+   * Whether administrators signing in with a password must set up a second factor; unset, they must
+   * except on the demo (`serve --demo`), whose shared demo password is printed for anyone to use.
+   */
+  adminSecondFactor?: 'required' | 'optional'
 }
 
 export class ConfigError extends Error {}
@@ -147,6 +153,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       folder: settings.PROBITY_AUDIT_CHECKPOINT_DIR && path.resolve(settings.PROBITY_AUDIT_CHECKPOINT_DIR),
       intervalMs: settings.PROBITY_AUDIT_CHECKPOINT_MINUTES * 60_000,
     },
+    adminSecondFactor: settings.PROBITY_ADMIN_SECOND_FACTOR,
   }
 }
 

@@ -36,7 +36,10 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     const clock = await serviceClock(database.db, { demo: options.demo, production: config.production })
     if (clock.demoAsAt)
       log.info(`The demo's clock: every day is ${clock.demoAsAt}, the day its data is as at`)
-    const services = createServices(database.db, { now: clock.now })
+    const services = createServices(database.db, {
+      now: clock.now,
+      adminSecondFactor: config.adminSecondFactor ?? (options.demo ? 'optional' : 'required'),
+    })
     // A key that cannot sign stops the start, like any wrong setting, before anything is served.
     const { folder, intervalMs } = config.auditCheckpoints
     const checkpointKey = folder ? await loadCheckpointKey(config.auditCheckpoints) : undefined

@@ -34,6 +34,7 @@ import { PublishedRegistersService } from './modules/published-registers/service
 import { RecommendationProgressService } from './modules/recommendation-progress/service.js'
 import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
+import { type AdminSecondFactor, SecondFactorService } from './modules/second-factor/service.js'
 import { SelfAssessmentsService } from './modules/self-assessments/service.js'
 import { SignOffService } from './modules/self-assessments/sign-off.js'
 import { SettingsService } from './modules/settings/service.js'
@@ -45,12 +46,15 @@ export interface ServiceOptions {
   now?: () => Date
   /** How much one uploaded spreadsheet may hold, where settings or a test change the defaults. */
   uploadLimits?: Partial<UploadLimits>
+  /** Whether administrators who sign in with a password must set up a second factor (the server's default). */
+  adminSecondFactor?: AdminSecondFactor
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
 export function createServices(db: Database, { now = () => new Date(), ...options }: ServiceOptions = {}) {
   const forces = new ForcesService(db, now)
   const audit = new AuditService(db, now)
+  const secondFactors = new SecondFactorService(db, now, options.adminSecondFactor ?? 'optional')
   const pendingImports = new PendingImportsService(db, now, uploadLimits(options.uploadLimits))
   const roster = new RosterService(db, forces, pendingImports, audit, now)
   const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now)
@@ -113,7 +117,8 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     settings: new SettingsService(db, now),
     audit,
     users: new UsersService(db, forces, now),
-    signIn: new SignInService(db, now),
+    secondFactors,
+    signIn: new SignInService(db, now, secondFactors),
     apiTokens: new ApiTokensService(db, forces, now),
     pendingImports,
     roster,

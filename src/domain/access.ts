@@ -13,6 +13,11 @@ export interface Principal {
   staffMemberId: string | null
   /** Signed in with a password an administrator was shown: nothing else until they choose their own. Absent means no. */
   mustChangePassword?: boolean
+  /**
+   * What a password sign-in still owes before the person reaches anything else: their second factor
+   * ('verify') or setting one up ('enrol'). Absent means nothing.
+   */
+  secondFactorDue?: 'verify' | 'enrol'
   /** When an API token stops being accepted; null if never. Absent for people, whose sessions are checked on each request. */
   expiresAt?: Date | null
 }

@@ -37,6 +37,24 @@ export function refusalReason(access: readonly Role[], role: Role): string {
 /** What someone who must first choose their own password may still reach. */
 const PASSWORD_CHANGE_ROUTES = new Set(['/account/password', '/sign-out'])
 
+/** What a session still owing its second factor may reach, and where it is sent for the rest. */
+const SECOND_FACTOR_ROUTES = {
+  verify: {
+    page: '/sign-in/second-factor',
+    routes: new Set(['/sign-in/second-factor', '/sign-in/second-factor/passkey', '/sign-out']),
+  },
+  enrol: {
+    page: '/account/second-factor',
+    routes: new Set([
+      '/account/second-factor',
+      '/account/second-factor/authenticator-app',
+      '/account/second-factor/passkeys',
+      '/account/second-factor/passkeys/options',
+      '/sign-out',
+    ]),
+  },
+} as const
+
 /**
  * Every route registered after this must say who may call it, or the app refuses to start: a route
  * nobody thought about is never open by accident. The check runs before the body is even read.
@@ -58,6 +76,13 @@ export function setUpAuthorisation(app: FastifyInstance) {
     if (!access || access === 'public') return
     const principal = request.principal
     if (!principal) throw new UnauthenticatedError()
+    const owed = principal.secondFactorDue && SECOND_FACTOR_ROUTES[principal.secondFactorDue]
+    if (owed && !owed.routes.has(request.routeOptions.url ?? '')) {
+      if (request.url.startsWith('/api/'))
+        throw new ForbiddenError('Give your second factor in a browser before using Probity')
+      const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
+      return reply.redirect(`${owed.page}${returnTo}`, 303)
+    }
     if (principal.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(request.routeOptions.url ?? '')) {
       if (request.url.startsWith('/api/'))
         throw new ForbiddenError('Choose a new password before using Probity')

@@ -66,6 +66,15 @@ export const sessions = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     ipAddress: text(),
     userAgent: text(),
+    /** How the person proved who they are: their password here, or their force's identity provider. */
+    signedInWith: text().notNull().default('password'),
+    /**
+     * What this session still owes before it reaches anything else: 'verify' (give a second factor) or
+     * 'enrol' (set one up, as administrators must). Decided at sign-in; cleared as a new session.
+     */
+    secondFactorDue: text({ enum: ['verify', 'enrol'] }),
+    /** The WebAuthn challenge this browser was last given, which its passkey must sign. */
+    passkeyChallenge: text(),
   },
   (table) => [index('sessions_user_id').on(table.userId)],
 )

@@ -1,9 +1,10 @@
 import { and, eq, gt, lt, or, sql } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
-import { asAuthenticator } from '../../db/tenancy.js'
+import { asAuthenticator, type Transaction } from '../../db/tenancy.js'
 import type { Actor, Principal } from '../../domain/access.js'
 import { UnauthenticatedError, ValidationError } from '../../domain/errors.js'
 import { appendAuditEvent } from '../audit/service.js'
+import type { SecondFactorService } from '../second-factor/service.js'
 import { hashPassword, passwordProblem, verifyDecoy, verifyPassword } from './passwords.js'
 import { sessions, users } from './schema.js'
 import { newSecret, secretHash } from './tokens.js'
@@ -20,6 +21,24 @@ export const SIGN_IN_POLICY = {
 
 const minutes = (count: number) => count * 60_000
 
+/**
+ * Counts one failed attempt, in the database rather than from a value read before (guesses sent at
+ * once must each count), and locks the account at the limit. Returns whether it locked it now.
+ */
+async function countFailure(tx: Transaction, userId: string, now: Date): Promise<boolean> {
+  const [counted] = await tx
+    .update(users)
+    .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ failedSignIns: users.failedSignIns })
+  if ((counted?.failedSignIns ?? 0) < SIGN_IN_POLICY.maxFailures) return false
+  await tx
+    .update(users)
+    .set({ failedSignIns: 0, lockedUntil: new Date(now.getTime() + minutes(SIGN_IN_POLICY.lockMinutes)) })
+    .where(eq(users.id, userId))
+  return true
+}
+
 export type SignInResult = { ok: true; token: string; principal: Principal } | { ok: false }
 
 export interface RequestOrigin {
@@ -27,8 +46,12 @@ export interface RequestOrigin {
   userAgent: string | null
 }
 
-function principalOf(user: typeof users.$inferSelect): Principal {
+function principalOf(
+  user: typeof users.$inferSelect,
+  secondFactorDue: 'verify' | 'enrol' | null = null,
+): Principal {
   return {
+    ...(secondFactorDue ? { secondFactorDue } : {}),
     kind: 'user',
     id: user.id,
     label: `${user.name} <${user.email}>`,
@@ -47,6 +70,7 @@ export class SignInService {
   constructor(
     private readonly db: Database,
     private readonly now: () => Date,
+    private readonly secondFactors: SecondFactorService,
   ) {}
 
   async signIn(email: string, password: string, origin: RequestOrigin): Promise<SignInResult> {
@@ -85,24 +109,7 @@ export class SignInService {
         // Only a wrong password counts towards a lock-out. The count goes up in the database, not from
         // the value read above: guesses sent at once must each count, or they could go on unlocked.
         // (The user's row is locked before the audit chain's head, in the order every change takes them.)
-        let lockNow = false
-        if (reason === 'wrong password') {
-          const [counted] = await tx
-            .update(users)
-            .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
-            .where(eq(users.id, user.id))
-            .returning({ failedSignIns: users.failedSignIns })
-          lockNow = (counted?.failedSignIns ?? 0) >= SIGN_IN_POLICY.maxFailures
-          if (lockNow) {
-            await tx
-              .update(users)
-              .set({
-                failedSignIns: 0,
-                lockedUntil: new Date(now.getTime() + minutes(SIGN_IN_POLICY.lockMinutes)),
-              })
-              .where(eq(users.id, user.id))
-          }
-        }
+        const lockNow = reason === 'wrong password' && (await countFailure(tx, user.id, now))
         await appendAuditEvent(
           tx,
           actor,
@@ -134,12 +141,15 @@ export class SignInService {
     }
 
     const token = newSecret('')
-    await asAuthenticator(this.db, async (tx) => {
+    const secondFactorDue = await asAuthenticator(this.db, async (tx) => {
       await tx
         .update(users)
         .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
         .where(eq(users.id, user.id))
-      await tx.insert(sessions).values(this.newSession(token, user.id, origin, now))
+      const due = await this.secondFactors.dueAfterPassword(tx, user)
+      await tx
+        .insert(sessions)
+        .values({ ...this.newSession(token, user.id, origin, now), secondFactorDue: due })
       // Expired sessions of anyone are cleared as people sign in, so the table never grows unbounded.
       await tx
         .delete(sessions)
@@ -150,8 +160,9 @@ export class SignInService {
         { forceId: user.forceId, entityType: 'user', entityId: user.id, action: 'sign-in' },
         now,
       )
+      return due
     })
-    return { ok: true, token, principal: principalOf(user) }
+    return { ok: true, token, principal: principalOf(user, secondFactorDue) }
   }
 
   private newSession(token: string, userId: string, origin: RequestOrigin, now: Date) {
@@ -175,7 +186,7 @@ export class SignInService {
     const now = this.now()
     return asAuthenticator(this.db, async (tx) => {
       const [found] = await tx
-        .select({ user: users, lastSeenAt: sessions.lastSeenAt })
+        .select({ user: users, lastSeenAt: sessions.lastSeenAt, secondFactorDue: sessions.secondFactorDue })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(
@@ -193,7 +204,73 @@ export class SignInService {
           .set({ lastSeenAt: now })
           .where(eq(sessions.tokenHash, secretHash(token)))
       }
-      return principalOf(found.user)
+      return principalOf(found.user, found.secondFactorDue)
+    })
+  }
+
+  /**
+   * Once the person has given (or set up) their second factor, the session goes on under a new token
+   * with nothing owed: the token that was seen before the second factor is worth nothing after it.
+   */
+  async completeSecondFactor(token: string, principal: Principal, origin: RequestOrigin): Promise<string> {
+    const rotated = newSecret('')
+    const now = this.now()
+    await asAuthenticator(this.db, async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.tokenHash, secretHash(token)))
+      await tx.insert(sessions).values(this.newSession(rotated, principal.id, origin, now))
+      await this.auditOwn(tx, principal, origin.ipAddress, 'second-factor', now)
+    })
+    return rotated
+  }
+
+  /**
+   * A wrong second factor counts towards the same lock-out as a wrong password; at the limit the
+   * session waiting for it ends too, so guessing codes needs the password again and again.
+   */
+  async secondFactorFailed(
+    token: string,
+    principal: Principal,
+    ipAddress: string | null,
+  ): Promise<'locked' | 'again'> {
+    const now = this.now()
+    return asAuthenticator(this.db, async (tx) => {
+      const lockNow = await countFailure(tx, principal.id, now)
+      if (lockNow) await tx.delete(sessions).where(eq(sessions.tokenHash, secretHash(token)))
+      await this.auditOwn(
+        tx,
+        principal,
+        ipAddress,
+        lockNow ? 'lock' : 'second-factor-failed',
+        now,
+        lockNow ? { lockedFor: `${SIGN_IN_POLICY.lockMinutes} minutes` } : undefined,
+      )
+      return lockNow ? 'locked' : 'again'
+    })
+  }
+
+  /** The WebAuthn challenge this session was given (kept with the session, so it is single use). */
+  async setPasskeyChallenge(token: string, challenge: string | null): Promise<void> {
+    await asAuthenticator(this.db, (tx) =>
+      tx
+        .update(sessions)
+        .set({ passkeyChallenge: challenge })
+        .where(eq(sessions.tokenHash, secretHash(token))),
+    )
+  }
+
+  /** Takes the session's WebAuthn challenge, which can then not be answered twice. */
+  async takePasskeyChallenge(token: string): Promise<string | undefined> {
+    return asAuthenticator(this.db, async (tx) => {
+      const [before] = await tx
+        .select({ challenge: sessions.passkeyChallenge })
+        .from(sessions)
+        .where(eq(sessions.tokenHash, secretHash(token)))
+        .for('update')
+      await tx
+        .update(sessions)
+        .set({ passkeyChallenge: null })
+        .where(eq(sessions.tokenHash, secretHash(token)))
+      return before?.challenge ?? undefined
     })
   }
 
@@ -233,12 +310,7 @@ export class SignInService {
         .where(eq(users.id, user.id))
       await tx.delete(sessions).where(eq(sessions.userId, user.id))
       await tx.insert(sessions).values(this.newSession(rotated, user.id, origin, now))
-      await appendAuditEvent(
-        tx,
-        { type: 'user', id: principal.id, label: principal.label, ipAddress: origin.ipAddress },
-        { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action: 'change-password' },
-        now,
-      )
+      await this.auditOwn(tx, principal, origin.ipAddress, 'change-password', now)
     })
     return rotated
   }
@@ -246,13 +318,25 @@ export class SignInService {
   async signOut(token: string, principal: Principal, ipAddress: string | null): Promise<void> {
     await asAuthenticator(this.db, async (tx) => {
       await tx.delete(sessions).where(eq(sessions.tokenHash, secretHash(token)))
-      await appendAuditEvent(
-        tx,
-        { type: 'user', id: principal.id, label: principal.label, ipAddress },
-        { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action: 'sign-out' },
-        this.now(),
-      )
+      await this.auditOwn(tx, principal, ipAddress, 'sign-out', this.now())
     })
+  }
+
+  /** An event the person caused on their own account. */
+  private auditOwn(
+    tx: Transaction,
+    principal: Principal,
+    ipAddress: string | null,
+    action: string,
+    now: Date,
+    after?: unknown,
+  ) {
+    return appendAuditEvent(
+      tx,
+      { type: 'user', id: principal.id, label: principal.label, ipAddress },
+      { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action, after },
+      now,
+    )
   }
 
   private async audit(

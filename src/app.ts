@@ -15,6 +15,8 @@ import { alertsRoutes } from './modules/alerts/routes.js'
 import { apiDocsRoutes } from './modules/api-docs/routes.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { businessInterestsRoutes } from './modules/business-interests/routes.js'
+import { reportingLineRoutes } from './modules/confidential-reports/reporting-line-routes.js'
+import { confidentialReportsRoutes } from './modules/confidential-reports/routes.js'
 import { dataReturnsRoutes } from './modules/data-returns/routes.js'
 import { deskResearchRoutes } from './modules/desk-research/routes.js'
 import { escalationRoutes } from './modules/escalation/routes.js'
@@ -143,6 +145,8 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(publishedRegistersRoutes, { services })
   await app.register(integrityCasesRoutes, { services })
   await app.register(integrityCasesImportRoutes, { services })
+  await app.register(reportingLineRoutes, { services })
+  await app.register(confidentialReportsRoutes, { services })
   await app.register(referralsRoutes, { services })
   await app.register(referralOutcomesImportRoutes, { services })
   await app.register(deskResearchRoutes, { services })

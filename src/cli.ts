@@ -7,6 +7,7 @@ import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { ForbiddenError, NotFoundError, ValidationError } from './domain/errors.js'
 import { alertsCommand } from './modules/alerts/cli.js'
 import { auditCommand } from './modules/audit/cli.js'
+import { reportsCommand } from './modules/confidential-reports/cli.js'
 import { researchCommand } from './modules/desk-research/cli.js'
 import { escalationCommand } from './modules/escalation/cli.js'
 import { giftsCommand } from './modules/gifts-hospitality/cli.js'
@@ -120,6 +121,7 @@ export function buildProgram(): Command {
   program.addCommand(policiesCommand())
   program.addCommand(alertsCommand())
   program.addCommand(escalationCommand())
+  program.addCommand(reportsCommand())
   program.addCommand(renderCommand())
   program.addCommand(extractCommand())
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -58,9 +59,15 @@ const environmentSchema = z.object({
     .default(60),
   SHUTDOWN_TIMEOUT_SECONDS: seconds.default(10),
   PROBITY_ADMIN_SECOND_FACTOR: z.enum(['required', 'optional'], { error: 'required or optional' }).optional(),
+  PROBITY_REPORTS_KEY: z
+    .string()
+    .refine((value) => /^[A-Za-z0-9+/]{43}=$/.test(value), {
+      message: '32 random bytes in base64 (e.g. from `openssl rand -base64 32`)',
+    })
+    .optional(),
 })
 
-const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET', 'PROBITY_AUDIT_KEY']
+const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET', 'PROBITY_AUDIT_KEY', 'PROBITY_REPORTS_KEY']
 
 export type DatabaseSettings = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string }
 
@@ -99,6 +106,12 @@ export interface Config {
    * except on the demo (`serve --demo`), whose shared demo password is printed for anyone to use.
    */
   adminSecondFactor?: 'required' | 'optional'
+  /**
+   * The AES-256 key that seals confidential reports' attachments: from PROBITY_REPORTS_KEY, or outside
+   * production the key generated once into the file `reports.key` of the data folder. Production without
+   * one takes reports without files (instances must share the key, so none is made up).
+   */
+  reportsKey: { key: Buffer } | { file: string } | { none: true }
 }
 
 export class ConfigError extends Error {}
@@ -154,7 +167,30 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       intervalMs: settings.PROBITY_AUDIT_CHECKPOINT_MINUTES * 60_000,
     },
     adminSecondFactor: settings.PROBITY_ADMIN_SECOND_FACTOR,
+    reportsKey: settings.PROBITY_REPORTS_KEY
+      ? { key: Buffer.from(settings.PROBITY_REPORTS_KEY, 'base64') }
+      : production
+        ? { none: true }
+        : { file: path.join(path.resolve(settings.PROBITY_DATA_DIR), 'reports.key') },
   }
+}
+
+/**
+ * The reports key itself: the setting's, or the development key kept in the data folder, made the first
+ * time (readable by its owner only), so attachments stay readable across restarts.
+ */
+export function loadReportsKey(setting: Config['reportsKey']): Buffer | null {
+  if ('key' in setting) return setting.key
+  if ('none' in setting) return null
+  try {
+    return Buffer.from(readFileSync(setting.file, 'utf8').trim(), 'base64')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  const key = randomBytes(32)
+  mkdirSync(path.dirname(setting.file), { recursive: true })
+  writeFileSync(setting.file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+  return key
 }
 
 function parseTrustProxy(value: string): boolean | string[] {

@@ -2,6 +2,7 @@ import { SYSTEM_CALLER } from './domain/access.js'
 import type { Role } from './domain/roles.js'
 import { seedDemoPatterns } from './modules/alerts/demo.js'
 import { seedDemoBusinessInterests } from './modules/business-interests/demo.js'
+import { seedDemoReports } from './modules/confidential-reports/demo.js'
 import { seedDemoDataReturns } from './modules/data-returns/demo.js'
 import { seedDemoResearch } from './modules/desk-research/demo.js'
 import { seedDemoMonitoring } from './modules/escalation/demo.js'
@@ -86,6 +87,7 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   await seedDemoBusinessInterests(services)
   await seedDemoCases(services)
   await seedDemoPatterns(services)
+  await seedDemoReports(services)
   await seedDemoPolicies(services)
   await seedDemoInspections(services)
   await seedDemoDataReturns(services)

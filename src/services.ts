@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { DatabaseSettings } from './config.js'
 import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase } from './db/migrate.js'
@@ -6,6 +7,7 @@ import { AcuStaffingService } from './modules/acu-staffing/service.js'
 import { AlertsService } from './modules/alerts/service.js'
 import { AuditService } from './modules/audit/service.js'
 import { BusinessInterestsService } from './modules/business-interests/service.js'
+import { ConfidentialReportsService } from './modules/confidential-reports/service.js'
 import { DataReturnsService } from './modules/data-returns/service.js'
 import { DeskResearchService } from './modules/desk-research/service.js'
 import { EscalationService } from './modules/escalation/service.js'
@@ -46,8 +48,17 @@ export interface ServiceOptions {
   now?: () => Date
   /** How much one uploaded spreadsheet may hold, where settings or a test change the defaults. */
   uploadLimits?: Partial<UploadLimits>
+<<<<<<< HEAD
   /** Whether administrators who sign in with a password must set up a second factor (the server's default). */
   adminSecondFactor?: AdminSecondFactor
+=======
+  /**
+   * The AES-256 key that seals confidential reports' attachments (config.ts: PROBITY_REPORTS_KEY, or
+   * the data folder's generated key); null in production without one, when reports take no files. Not
+   * given, a key for this process only: enough for tests and for commands that never read an attachment.
+   */
+  reportsKey?: Buffer | null
+>>>>>>> f2a5bcb (Confidential reporting line (P18, first half): a public report page per force with receipt code and passphrase, two-way questions, the ACU caseworkers' queue, attachments stripped of metadata and encrypted, flood challenge, retention with counts)
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
@@ -128,6 +139,13 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     organisations: new OrganisationsService(db, now),
     publishedRegisters: new PublishedRegistersService(db, forces, businessInterests, giftsHospitality, now),
     integrityCases,
+    confidentialReports: new ConfidentialReportsService(
+      db,
+      forces,
+      integrityCases,
+      options.reportsKey === undefined ? randomBytes(32) : options.reportsKey,
+      now,
+    ),
     alerts,
     integrityPicture,
     referrals,

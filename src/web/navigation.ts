@@ -76,6 +76,11 @@ const AREAS = {
     href: '/alerts',
     hint: 'what the correlation rules found across the registers, to assess',
   },
+  confidentialReports: {
+    text: 'Confidential reports',
+    href: '/confidential-reports',
+    hint: 'reports to the anti-corruption unit through the force’s confidential reporting line',
+  },
   organisations: {
     text: 'Organisations',
     href: '/organisations',
@@ -147,6 +152,11 @@ const AREAS = {
     href: '/published-registers/settings',
     hint: 'what the force publishes of its registers',
   },
+  reportRetention: {
+    text: 'Confidential report retention',
+    href: '/confidential-reports/settings',
+    hint: 'how long reports closed without a case are kept',
+  },
 } as const satisfies Record<string, Area>
 
 export type AreaName = keyof typeof AREAS
@@ -183,7 +193,7 @@ const FORCE_REGISTERS = ['dashboard', ...REGISTERS] as const satisfies AreaName[
 const CASEWORKER: RoleNavigation = {
   header: [...FORCE_REGISTERS, 'inspections'],
   home: {
-    'Force registers': [...FORCE_REGISTERS, 'alerts', 'organisations'],
+    'Force registers': [...FORCE_REGISTERS, 'alerts', 'confidentialReports', 'organisations'],
     Inspection: ['inspections', 'referrals', 'frameworks'],
     'Your records': OWN_RECORDS,
     Published: PUBLISHED,
@@ -217,7 +227,14 @@ export const NAVIGATION: Record<Role | Visitor, RoleNavigation> = {
     header: CASEWORKER.header,
     home: {
       ...CASEWORKER.home,
-      Administration: ['users', 'apiTokens', 'audit', 'giftSettings', 'publishedRegisterSettings'],
+      Administration: [
+        'users',
+        'apiTokens',
+        'audit',
+        'giftSettings',
+        'publishedRegisterSettings',
+        'reportRetention',
+      ],
     },
   },
   inspector: INSPECTOR,

@@ -48,6 +48,9 @@ const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   alertId: () => '00000000-0000-4000-8000-000000000000',
   // The two-forces cast has no change of monitoring state; src/modules/escalation/escalation.test.ts walks its routes as Bravo with one of Alpha's.
   changeId: () => '00000000-0000-4000-8000-000000000000',
+  // The two-forces cast has no confidential report; src/modules/confidential-reports walks its routes with one of Alpha's.
+  reportId: () => '00000000-0000-4000-8000-000000000000',
+  attachmentId: () => '00000000-0000-4000-8000-000000000000',
   // A question's place in a policy version: the version (versionId) is what names Alpha's record.
   index: () => '0',
 }

@@ -213,6 +213,19 @@ export async function selectHeader(tx: Transaction, id: string): Promise<CaseHea
   return row
 }
 
+/** A force's case by its reference (IC/2012/0007), confidential or not. */
+export async function selectHeaderByReference(
+  tx: Transaction,
+  forceId: number,
+  reference: string,
+): Promise<CaseHeader | undefined> {
+  const [row] = await tx
+    .select()
+    .from(integrityCaseHeaders)
+    .where(and(eq(integrityCaseHeaders.forceId, forceId), eq(integrityCaseHeaders.reference, reference)))
+  return row
+}
+
 /** The last reference used in a force for a year's prefix, e.g. IC/2012/0014. */
 export async function selectLastReference(
   tx: Transaction,

@@ -47,6 +47,7 @@ import {
   selectCases,
   selectCaseworkers,
   selectHeader,
+  selectHeaderByReference,
   selectLastReference,
   selectLinks,
   selectNamed,
@@ -774,6 +775,34 @@ export class IntegrityCasesService {
       byTypeAndStatus: rows.map(({ type, status, cases }) => ({ type, status, cases })),
       pastTarget: rows.reduce((sum, row) => sum + row.pastTarget, 0),
       confidential: rows.reduce((sum, row) => sum + row.confidential, 0),
+    }
+  }
+
+  /**
+   * Notes something on an open confidential case found by its reference, which the caller may change:
+   * a report from the confidential reporting line going into a case already open. A case that is not
+   * confidential, closed, or that the caller is not named on is refused with a reason for the field.
+   */
+  async noteOnConfidentialCase(
+    caller: Caller,
+    reference: string,
+    text: string,
+    field = 'caseReference',
+  ): Promise<CaseRow> {
+    requireRole(caller, ...CASE_KEEPERS)
+    const forceId = this.forceFor(caller)
+    const wanted = reference.trim().toUpperCase()
+    const header = await this.scoped(caller, (tx) => selectHeaderByReference(tx, forceId, wanted))
+    if (!header) throw new ValidationError({ [field]: `There is no case ${wanted} in this force` })
+    if (!header.confidential)
+      throw new ValidationError({ [field]: `Case ${wanted} is not confidential: choose a confidential case` })
+    if (header.status === 'closed') throw new ValidationError({ [field]: `Case ${wanted} is closed` })
+    try {
+      return await this.addNote(caller, header.id, { text })
+    } catch (error) {
+      if (error instanceof ForbiddenError)
+        throw new ValidationError({ [field]: `You are not named on case ${wanted}, so you cannot add to it` })
+      throw error
     }
   }
 

@@ -14,7 +14,10 @@ type Route = FastifyInstance['routeTable'][number]
 /** Routes that answer something other than a page: downloads, the API, assets and probes. */
 const NOT_A_PAGE = /^\/(api|assets|govuk|public|healthz|readyz|info)(\/|$)|\.(csv|xlsx|json|pdf|md|txt|css)$/
 /** Downloads whose address has no extension, since the file's own name goes in its header. */
-const DOWNLOADS = new Set(['/policies/versions/:versionId/document'])
+const DOWNLOADS = new Set([
+  '/policies/versions/:versionId/document',
+  '/confidential-reports/:reportId/attachments/:attachmentId',
+])
 
 export function isPage(route: Route): boolean {
   return route.method === 'GET' && !NOT_A_PAGE.test(route.url) && !DOWNLOADS.has(route.url)

@@ -60,6 +60,9 @@ async function openForm(agent: Agent, code = cast.alpha.code): Promise<string> {
 
 type Upload = { filename: string; data: Buffer; type?: string }
 
+/** What the app logged as failing, to show with an upload answered 500. */
+const loggedErrors = () => JSON.stringify(logLines.filter((line) => line.err)).slice(-4000)
+
 /** Fills in the form after a person's reading and writing time (the clock moves on) and sends it. */
 async function sendReport(agent: Agent, fields: Record<string, string>, files: Upload[] = []) {
   const token = await openForm(agent)
@@ -296,7 +299,7 @@ describe('attachments', () => {
       { filename: 'minutes.pdf', data: pdfBytes, type: 'application/pdf' },
       { filename: 'notes.docx', data: docx, type: 'application/octet-stream' },
     ])
-    expect(sent.statusCode).toBe(200)
+    expect(sent.statusCode, loggedErrors()).toBe(200)
     const report = await reportByReceipt(receiptOf(sent.body).receiptCode)
     const stored = await db()
       .select()
@@ -360,7 +363,7 @@ describe('attachments', () => {
     const big = await sendReport(reporter(), { identity: 'anonymous', account: 'Big file.' }, [
       { filename: 'huge.jpg', data: oversized, type: 'image/jpeg' },
     ])
-    expect(big.statusCode).toBe(400)
+    expect(big.statusCode, loggedErrors()).toBe(400)
     expect(big.body).toContain('huge.jpg is larger than 5 MB')
     expect(big.body).toContain('Big file.')
 

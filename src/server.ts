@@ -38,11 +38,8 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       log.info(`The demo's clock: every day is ${clock.demoAsAt}, the day its data is as at`)
     const services = createServices(database.db, {
       now: clock.now,
-<<<<<<< HEAD
       adminSecondFactor: config.adminSecondFactor ?? (options.demo ? 'optional' : 'required'),
-=======
       reportsKey: loadReportsKey(config.reportsKey),
->>>>>>> f2a5bcb (Confidential reporting line (P18, first half): a public report page per force with receipt code and passphrase, two-way questions, the ACU caseworkers' queue, attachments stripped of metadata and encrypted, flood challenge, retention with counts)
     })
     // A key that cannot sign stops the start, like any wrong setting, before anything is served.
     const { folder, intervalMs } = config.auditCheckpoints

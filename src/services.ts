@@ -48,17 +48,14 @@ export interface ServiceOptions {
   now?: () => Date
   /** How much one uploaded spreadsheet may hold, where settings or a test change the defaults. */
   uploadLimits?: Partial<UploadLimits>
-<<<<<<< HEAD
   /** Whether administrators who sign in with a password must set up a second factor (the server's default). */
   adminSecondFactor?: AdminSecondFactor
-=======
   /**
    * The AES-256 key that seals confidential reports' attachments (config.ts: PROBITY_REPORTS_KEY, or
    * the data folder's generated key); null in production without one, when reports take no files. Not
    * given, a key for this process only: enough for tests and for commands that never read an attachment.
    */
   reportsKey?: Buffer | null
->>>>>>> f2a5bcb (Confidential reporting line (P18, first half): a public report page per force with receipt code and passphrase, two-way questions, the ACU caseworkers' queue, attachments stripped of metadata and encrypted, flood challenge, retention with counts)
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */

@@ -58,36 +58,6 @@ CREATE TABLE "confidential_reports" (
 	CONSTRAINT "confidential_reports_force_report" UNIQUE("force_id","id")
 );
 --> statement-breakpoint
-CREATE TABLE "passkeys" (
-	"id" text PRIMARY KEY NOT NULL,
-	"user_id" uuid NOT NULL,
-	"name" text NOT NULL,
-	"public_key" "bytea" NOT NULL,
-	"sign_count" bigint DEFAULT 0 NOT NULL,
-	"transports" text[] DEFAULT '{}' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"last_used_at" timestamp with time zone
-);
---> statement-breakpoint
-CREATE TABLE "recovery_codes" (
-	"user_id" uuid NOT NULL,
-	"code_hash" text NOT NULL,
-	"used_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "recovery_codes_user_id_code_hash_pk" PRIMARY KEY("user_id","code_hash")
-);
---> statement-breakpoint
-CREATE TABLE "totp_authenticators" (
-	"user_id" uuid PRIMARY KEY NOT NULL,
-	"secret" text NOT NULL,
-	"confirmed_at" timestamp with time zone,
-	"last_used_step" bigint,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
-ALTER TABLE "sessions" ADD COLUMN "signed_in_with" text DEFAULT 'password' NOT NULL;--> statement-breakpoint
-ALTER TABLE "sessions" ADD COLUMN "second_factor_due" text;--> statement-breakpoint
-ALTER TABLE "sessions" ADD COLUMN "passkey_challenge" text;--> statement-breakpoint
 ALTER TABLE "confidential_report_attachments" ADD CONSTRAINT "confidential_report_attachments_force_id_report_id_confidential_reports_force_id_id_fk" FOREIGN KEY ("force_id","report_id") REFERENCES "public"."confidential_reports"("force_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "confidential_report_counts" ADD CONSTRAINT "confidential_report_counts_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "confidential_report_form_tokens" ADD CONSTRAINT "confidential_report_form_tokens_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -97,13 +67,9 @@ ALTER TABLE "confidential_reporting_settings" ADD CONSTRAINT "confidential_repor
 ALTER TABLE "confidential_reports" ADD CONSTRAINT "confidential_reports_force_id_forces_id_fk" FOREIGN KEY ("force_id") REFERENCES "public"."forces"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "confidential_reports" ADD CONSTRAINT "confidential_reports_closed_by_users_id_fk" FOREIGN KEY ("closed_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "confidential_reports" ADD CONSTRAINT "confidential_reports_force_id_case_id_integrity_cases_force_id_id_fk" FOREIGN KEY ("force_id","case_id") REFERENCES "public"."integrity_cases"("force_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "passkeys" ADD CONSTRAINT "passkeys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "recovery_codes" ADD CONSTRAINT "recovery_codes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "totp_authenticators" ADD CONSTRAINT "totp_authenticators_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "confidential_report_attachments_report" ON "confidential_report_attachments" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "confidential_report_messages_report" ON "confidential_report_messages" USING btree ("report_id","seq");--> statement-breakpoint
 CREATE INDEX "confidential_reports_force_status" ON "confidential_reports" USING btree ("force_id","status","received_on");--> statement-breakpoint
-CREATE INDEX "passkeys_user_id" ON "passkeys" USING btree ("user_id");--> statement-breakpoint
 -- A force's own, and no one else's: not even the inspectorate reads a force's confidential reports.
 -- Within the force, the service lets only its anti-corruption caseworkers reach them; a reporter's
 -- visit (no sign-in) runs in the force's scope and reaches only the report its passphrase opened.

@@ -48,6 +48,18 @@ const gift = (donorName: string, offeredOn: string, donorType = 'supplier', valu
     outcome: 'accepted',
   })
 
+/** Every rule on, with offers from one donor counted 2 or more within 200 days. */
+const RULE_SETTINGS = {
+  'gift-from-employer-enabled': 'yes',
+  'gift-from-supplier-to-managing-unit-enabled': 'yes',
+  'media-hospitality-near-leak-investigation-enabled': 'yes',
+  'media-hospitality-near-leak-investigation-windowDays': '30',
+  'business-interest-in-supplier-enabled': 'yes',
+  'repeated-gifts-from-one-donor-enabled': 'yes',
+  'repeated-gifts-from-one-donor-threshold': '2',
+  'repeated-gifts-from-one-donor-windowDays': '200',
+}
+
 const openAlerts = async (rule: AlertRule) =>
   (await testApp.services.alerts.queue(alpha)).filter((alert) => alert.rule === rule)
 
@@ -145,26 +157,13 @@ describe('correlation rules', () => {
     const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
     const page = await admin.get('/alerts/rules')
     expect(page.statusCode).toBe(200)
-    const settings = {
-      'gift-from-employer-enabled': 'yes',
-      'gift-from-supplier-to-managing-unit-enabled': 'yes',
-      'media-hospitality-near-leak-investigation-enabled': 'yes',
-      'media-hospitality-near-leak-investigation-windowDays': '30',
-      'business-interest-in-supplier-enabled': 'yes',
-      'repeated-gifts-from-one-donor-enabled': 'yes',
-      'repeated-gifts-from-one-donor-threshold': '1',
-      'repeated-gifts-from-one-donor-windowDays': '365',
-    }
+    const settings = { ...RULE_SETTINGS, 'repeated-gifts-from-one-donor-threshold': '1' }
     const refused = await admin.post('/alerts/rules', settings)
     expect(refused.statusCode).toBe(400)
     expect(pageText(refused.body)).toContain('The number of offers must be 2 or more')
     expect((await caseworker.post('/alerts/rules', settings)).statusCode).toBe(403)
     // Two offers within 200 days: Evening Echo's (January and June) now raise one; Acme's 2012 alert stands.
-    const saved = await admin.post('/alerts/rules', {
-      ...settings,
-      'repeated-gifts-from-one-donor-threshold': '2',
-      'repeated-gifts-from-one-donor-windowDays': '200',
-    })
+    const saved = await admin.post('/alerts/rules', RULE_SETTINGS)
     expect(saved.statusCode).toBe(303)
     const repeated = await openAlerts('repeated-gifts-from-one-donor')
     expect(repeated.map((alert) => alert.reason.split(' offered')[0]).sort()).toEqual([
@@ -264,5 +263,17 @@ describe('correlation rules', () => {
     const run = await testApp.services.alerts.runAll(SYSTEM_CALLER)
     expect(run.reduce((sum, row) => sum + row.raised, 0)).toBe(0)
     expect((await alertAboutOffer())?.status).toBe('withdrawn')
+
+    // A rule the force turns off withdraws its open alerts; turned on again, they open again.
+    const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    const repeated = await openAlerts('repeated-gifts-from-one-donor')
+    expect(repeated).toHaveLength(2)
+    const off = { ...RULE_SETTINGS, 'repeated-gifts-from-one-donor-enabled': '' }
+    expect((await admin.post('/alerts/rules', off)).statusCode).toBe(303)
+    expect(await openAlerts('repeated-gifts-from-one-donor')).toEqual([])
+    expect((await admin.post('/alerts/rules', RULE_SETTINGS)).statusCode).toBe(303)
+    expect((await openAlerts('repeated-gifts-from-one-donor')).map((alert) => alert.id).sort()).toEqual(
+      repeated.map((alert) => alert.id).sort(),
+    )
   })
 })

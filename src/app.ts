@@ -50,6 +50,9 @@ import { rosterRoutes } from './modules/roster/routes.js'
 import { secondFactorRoutes } from './modules/second-factor/routes.js'
 import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
 import { signOffRoutes } from './modules/self-assessments/sign-off-routes.js'
+import { OidcClient } from './modules/single-sign-on/client.js'
+import { singleSignOnRoutes } from './modules/single-sign-on/routes.js'
+import type { SingleSignOnSettings } from './modules/single-sign-on/settings.js'
 import { surveysRoutes } from './modules/surveys/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
@@ -78,6 +81,8 @@ export interface AppOptions {
   now?: () => Date
   /** The demo's as-at day, which every page names; none on the real clock. */
   demoAsAt?: string | null
+  /** Sign-in through OpenID Connect providers, and whether local passwords stay on; none: passwords only. */
+  singleSignOn?: SingleSignOnSettings
 }
 
 /** Builds the HTTP app from the services: the server and every test make it the same way. */
@@ -129,7 +134,12 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(healthRoutes, { services })
   await app.register(homeRoutes)
   await app.register(forcesRoutes, { services })
-  await app.register(signInRoutes, { services })
+  const singleSignOn = options.singleSignOn
+  await app.register(signInRoutes, { services, singleSignOn })
+  await app.register(singleSignOnRoutes, {
+    services,
+    client: singleSignOn && new OidcClient(singleSignOn),
+  })
   await app.register(secondFactorRoutes, { services })
   await app.register(usersRoutes, { services })
   await app.register(apiTokensRoutes, { services })

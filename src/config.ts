@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import {
+  loadSingleSignOnSettings,
+  type SingleSignOnSettings,
+  SingleSignOnSettingsError,
+} from './modules/single-sign-on/settings.js'
 
 /**
  * Settings come only from the environment, validated once at start. Each variable carries the
@@ -112,9 +117,19 @@ export interface Config {
    * one takes reports without files (instances must share the key, so none is made up).
    */
   reportsKey: { key: Buffer } | { file: string } | { none: true }
+  singleSignOn?: SingleSignOnSettings
 }
 
 export class ConfigError extends Error {}
+
+function singleSignOnSettings(environment: NodeJS.ProcessEnv): SingleSignOnSettings | undefined {
+  try {
+    return loadSingleSignOnSettings(environment)
+  } catch (error) {
+    if (error instanceof SingleSignOnSettingsError) throw new ConfigError(error.message)
+    throw error
+  }
+}
 
 /** Reads the settings; an empty variable counts as unset, as shells and .env files often leave them. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
@@ -172,6 +187,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : production
         ? { none: true }
         : { file: path.join(path.resolve(settings.PROBITY_DATA_DIR), 'reports.key') },
+    singleSignOn: singleSignOnSettings(environment),
   }
 }
 

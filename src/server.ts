@@ -56,6 +56,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       changes: database.changes,
       now: clock.now,
       demoAsAt: clock.demoAsAt,
+      singleSignOn: config.singleSignOn,
     })
     await app.listen({ port: config.port, host: config.host })
     const checkpoints =

@@ -18,6 +18,7 @@ import { FrameworksService } from './modules/frameworks/service.js'
 import { GiftsHospitalityService } from './modules/gifts-hospitality/service.js'
 import { HealthService } from './modules/health/service.js'
 import { ApiTokensService } from './modules/identity/api-tokens-service.js'
+import { FederatedSignInService } from './modules/identity/federated-sign-in.js'
 import { SignInService } from './modules/identity/sign-in-service.js'
 import { UsersService } from './modules/identity/users-service.js'
 import { PendingImportsService } from './modules/imports/service.js'
@@ -63,6 +64,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
   const forces = new ForcesService(db, now)
   const audit = new AuditService(db, now)
   const secondFactors = new SecondFactorService(db, now, options.adminSecondFactor ?? 'optional')
+  const signIn = new SignInService(db, now, secondFactors)
   const pendingImports = new PendingImportsService(db, now, uploadLimits(options.uploadLimits))
   const roster = new RosterService(db, forces, pendingImports, audit, now)
   const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now)
@@ -126,7 +128,8 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     audit,
     users: new UsersService(db, forces, now),
     secondFactors,
-    signIn: new SignInService(db, now, secondFactors),
+    signIn,
+    federatedSignIn: new FederatedSignInService(db, now, signIn),
     apiTokens: new ApiTokensService(db, forces, now),
     pendingImports,
     roster,

@@ -12,7 +12,7 @@ export interface TestApp {
 }
 
 export type TestAppOptions = ServiceOptions &
-  Pick<AppOptions, 'trustProxy' | 'logger' | 'demoAsAt'> & {
+  Pick<AppOptions, 'trustProxy' | 'logger' | 'demoAsAt' | 'singleSignOn'> & {
     /** Data the database starts with beyond the migrations' own (see demo-app.ts). */
     seeded?: SeededDatabase
   }
@@ -31,6 +31,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     changes: database.changes,
     now: options.now,
     demoAsAt: options.demoAsAt,
+    singleSignOn: options.singleSignOn,
   })
   return {
     app,

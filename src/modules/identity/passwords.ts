@@ -10,7 +10,9 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS)
 }
 
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+/** False for an account with no password here (it signs in through an identity provider), as slowly. */
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  if (passwordHash === null) return verifyDecoy(password)
   try {
     return await verify(passwordHash, password)
   } catch {

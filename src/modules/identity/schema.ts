@@ -29,7 +29,8 @@ export const users = pgTable(
     forceId: integer().references(() => forces.id),
     /** The person's entry on their force's staff roster, for self-service (applying, declaring). */
     staffMemberId: uuid(),
-    passwordHash: text().notNull(),
+    /** Null for someone who only signs in through their organisation's identity provider. */
+    passwordHash: text(),
     /** Set while the password is one an administrator was shown: the person must choose their own. */
     mustChangePassword: boolean().notNull().default(false),
     failedSignIns: integer().notNull().default(0),

@@ -5,6 +5,7 @@ import { ROLE_LABELS } from '../../domain/roles.js'
 import type { Services } from '../../services.js'
 import { clearSessionCookie, setSessionCookie } from '../../web/authentication.js'
 import { formErrors, safeReturnPath } from '../../web/forms.js'
+import type { SingleSignOnSettings } from '../single-sign-on/settings.js'
 import { SIGN_IN_POLICY } from './sign-in-service.js'
 
 const signInForm = z.object({
@@ -21,13 +22,22 @@ const signInQuery = z.object({
 // Deliberately the same whatever went wrong, so it does not tell anyone which accounts exist.
 const SIGN_IN_FAILED = `Enter a correct email address and password. After ${SIGN_IN_POLICY.maxFailures} failed attempts in a row an account is locked for ${SIGN_IN_POLICY.lockMinutes} minutes.`
 
-export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const signInRoutes: FastifyPluginAsyncZod<{
+  services: Services
+  singleSignOn?: SingleSignOnSettings
+}> = async (app, { services, singleSignOn }) => {
+  const signInOptions = {
+    providers: singleSignOn?.providers.map(({ id, name }) => ({ id, name })) ?? [],
+    localPasswords: singleSignOn?.localPasswords ?? true,
+  }
+
   app.get(
     '/sign-in',
     { config: { access: 'public' }, schema: { hide: true, querystring: signInQuery } },
     async (request, reply) => {
       if (request.principal) return reply.redirect(safeReturnPath(request.query.returnTo), 303)
       return reply.render('identity/views/sign-in.njk', {
+        ...signInOptions,
         returnTo: safeReturnPath(request.query.returnTo),
         signedOut: request.query.signedOut === '1',
       })
@@ -43,13 +53,24 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request, reply) => {
       const { email, password } = request.body
       const returnTo = safeReturnPath(request.body.returnTo)
+      if (!signInOptions.localPasswords)
+        return reply.code(403).render('identity/views/sign-in.njk', {
+          ...signInOptions,
+          returnTo,
+          errors: formErrors({
+            email: 'Passwords are turned off here: sign in with your organisation’s account',
+          }),
+        })
       const missing: Record<string, string> = {}
       if (!email) missing.email = 'Enter your email address'
       if (!password) missing.password = 'Enter your password'
       if (Object.keys(missing).length) {
-        return reply
-          .code(400)
-          .render('identity/views/sign-in.njk', { email, returnTo, errors: formErrors(missing) })
+        return reply.code(400).render('identity/views/sign-in.njk', {
+          ...signInOptions,
+          email,
+          returnTo,
+          errors: formErrors(missing),
+        })
       }
       const result = await services.signIn.signIn(email, password, {
         ipAddress: request.ip,
@@ -57,6 +78,7 @@ export const signInRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       })
       if (!result.ok) {
         return reply.code(401).render('identity/views/sign-in.njk', {
+          ...signInOptions,
           email,
           returnTo,
           errors: formErrors({ email: SIGN_IN_FAILED }),

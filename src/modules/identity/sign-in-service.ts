@@ -165,6 +165,21 @@ export class SignInService {
     return { ok: true, token, principal: principalOf(user, secondFactorDue) }
   }
 
+  /**
+   * A session for someone an identity provider vouched for, in the caller's transaction. Their second
+   * factor is the provider's business, so the session owes none here.
+   */
+  async openSession(
+    tx: Transaction,
+    userId: string,
+    signedInWith: 'single-sign-on',
+    origin: RequestOrigin,
+  ): Promise<string> {
+    const token = newSecret('')
+    await tx.insert(sessions).values({ ...this.newSession(token, userId, origin, this.now()), signedInWith })
+    return token
+  }
+
   private newSession(token: string, userId: string, origin: RequestOrigin, now: Date) {
     return {
       tokenHash: secretHash(token),

@@ -35,6 +35,7 @@ import { integrityCasesImportRoutes } from './modules/integrity-cases/import-rou
 import { integrityCasesRoutes } from './modules/integrity-cases/routes.js'
 import { integrityPictureRoutes } from './modules/integrity-picture/routes.js'
 import { mediaContactsRoutes } from './modules/media-contacts/routes.js'
+import { notificationsRoutes } from './modules/notifications/routes.js'
 import { organisationsRoutes } from './modules/organisations/routes.js'
 import { acknowledgementsImportRoutes } from './modules/policies/import-routes.js'
 import { policiesRoutes } from './modules/policies/routes.js'
@@ -177,6 +178,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(documentImportsRoutes, { services })
   await app.register(pressReleaseSettingsRoutes, { services })
   await app.register(forceDashboardRoutes, { services })
+  await app.register(notificationsRoutes, { services })
   await app.register(apiDocsRoutes)
 
   await app.ready()

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import type { NotificationSettings } from './modules/notifications/service.js'
 import {
   loadSingleSignOnSettings,
   type SingleSignOnSettings,
@@ -70,9 +71,37 @@ const environmentSchema = z.object({
       message: '32 random bytes in base64 (e.g. from `openssl rand -base64 32`)',
     })
     .optional(),
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\//.test(value) && URL.canParse(value), {
+      message: 'an SMTP URL such as smtp://user:password@mail.example:587 or smtps://mail.example:465',
+    })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'an email address, optionally with a name: Probity <probity@force.example>')
+    .default('Probity <probity@localhost>'),
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+      message: 'the address people open Probity at, such as https://probity.force.example',
+    })
+    .optional(),
+  NOTIFICATIONS_POLL_SECONDS: z.coerce
+    .number({ error: 'a whole number of seconds from 1 to 3600' })
+    .int('a whole number of seconds from 1 to 3600')
+    .min(1, 'a whole number of seconds from 1 to 3600')
+    .max(3600, 'a whole number of seconds from 1 to 3600')
+    .default(10),
 })
 
-const SECRET_SETTINGS = ['DATABASE_URL', 'COOKIE_SECRET', 'PROBITY_AUDIT_KEY', 'PROBITY_REPORTS_KEY']
+const SECRET_SETTINGS = [
+  'DATABASE_URL',
+  'COOKIE_SECRET',
+  'PROBITY_AUDIT_KEY',
+  'PROBITY_REPORTS_KEY',
+  'SMTP_URL',
+]
 
 export type DatabaseSettings = { kind: 'embedded'; dataDir: string } | { kind: 'server'; url: string }
 
@@ -118,6 +147,10 @@ export interface Config {
    */
   reportsKey: { key: Buffer } | { file: string } | { none: true }
   singleSignOn?: SingleSignOnSettings
+  /** Email: SMTP (or, unset, the administrators' outbox), the From address and the links' base address. */
+  notifications: NotificationSettings
+  /** How often each instance's notifications worker looks for work. */
+  notificationsPollMs: number
 }
 
 export class ConfigError extends Error {}
@@ -188,6 +221,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         ? { none: true }
         : { file: path.join(path.resolve(settings.PROBITY_DATA_DIR), 'reports.key') },
     singleSignOn: singleSignOnSettings(environment),
+    notifications: {
+      smtpUrl: settings.SMTP_URL,
+      from: settings.MAIL_FROM,
+      baseUrl: settings.PUBLIC_BASE_URL ?? `http://localhost:${settings.PORT}`,
+    },
+    notificationsPollMs: settings.NOTIFICATIONS_POLL_SECONDS * 1000,
   }
 }
 

@@ -8,7 +8,7 @@ import { serviceClock } from './demo-clock.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { scheduleCheckpoints } from './modules/audit/checkpoint-schedule.js'
 import { loadCheckpointKey } from './modules/audit/checkpoints.js'
-import { createServices } from './services.js'
+import { createServices, type Services } from './services.js'
 import { createLogger } from './web/logging.js'
 
 export interface RunningServer {
@@ -40,6 +40,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       now: clock.now,
       adminSecondFactor: config.adminSecondFactor ?? (options.demo ? 'optional' : 'required'),
       reportsKey: loadReportsKey(config.reportsKey),
+      notifications: config.notifications,
     })
     // A key that cannot sign stops the start, like any wrong setting, before anything is served.
     const { folder, intervalMs } = config.auditCheckpoints
@@ -63,6 +64,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       folder && checkpointKey
         ? scheduleCheckpoints(services.audit, { folder, key: checkpointKey, intervalMs, log })
         : undefined
+    const notifications = startNotifications(services, config.notificationsPollMs, log)
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const url = `http://${shownHost}:${config.port}`
     const { version, commit } = services.health.buildInfo
@@ -75,6 +77,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     const stop = () => {
       stopping ??= (async () => {
         checkpoints?.stop()
+        await notifications.stop()
         await app.close()
         await database.close()
       })()
@@ -113,6 +116,31 @@ export async function startServer(config: Config, options: ServeOptions): Promis
     throw error
   }
 }
+
+/**
+ * Each instance runs a notifications worker (src/modules/notifications/worker.ts), which shares the queue
+ * with the others', and looks for reviews due and overdue acknowledgements once an hour.
+ */
+function startNotifications(services: Services, pollMs: number, log: Logger) {
+  let lastScan = 0
+  const worker = services.notifications.createWorker({
+    log,
+    beforeRound: async () => {
+      if (Date.now() - lastScan < SCAN_EVERY_MS) return
+      lastScan = Date.now()
+      await services.notifications.scanDue()
+    },
+  })
+  worker.start(pollMs)
+  log.info(
+    services.notifications.mailer.kind === 'smtp'
+      ? 'Notifications are sent by SMTP'
+      : 'Notifications go to the outbox page (SMTP_URL is not set)',
+  )
+  return worker
+}
+
+const SCAN_EVERY_MS = 60 * 60_000
 
 /**
  * The embedded database belongs to this one process, so it migrates on start. A server's schema is

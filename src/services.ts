@@ -26,6 +26,7 @@ import { InspectionsService } from './modules/inspections/service.js'
 import { IntegrityCasesService } from './modules/integrity-cases/service.js'
 import { IntegrityPictureService } from './modules/integrity-picture/service.js'
 import { MediaContactsService } from './modules/media-contacts/service.js'
+import { type NotificationSettings, NotificationsService } from './modules/notifications/service.js'
 import { OrganisationsService } from './modules/organisations/service.js'
 import { PoliciesService } from './modules/policies/service.js'
 import { DocumentImportsService } from './modules/press-releases/imports-service.js'
@@ -57,6 +58,8 @@ export interface ServiceOptions {
    * given, a key for this process only: enough for tests and for commands that never read an attachment.
    */
   reportsKey?: Buffer | null
+  /** Where notification emails go (SMTP or the outbox) and the address their links start with. */
+  notifications?: NotificationSettings
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
@@ -170,6 +173,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
       { inspections, frameworks, recommendationProgress, fieldwork, dataReturns, policies },
       now,
     ),
+    notifications: new NotificationsService(db, { businessInterests, policies }, now, options.notifications),
     forceDashboard: new ForceDashboardService(
       db,
       forces,

@@ -137,6 +137,11 @@ const AREAS = {
   users: { text: 'Users', href: '/admin/users', hint: 'who may sign in, and their roles' },
   apiTokens: { text: 'API tokens', href: '/admin/api-tokens', hint: 'machine access to the API' },
   audit: { text: 'Audit trail', href: '/admin/audit', hint: 'every change, sign-in and export' },
+  outbox: {
+    text: 'Email outbox',
+    href: '/admin/notifications',
+    hint: 'every notification email made, and whether it was sent',
+  },
   forceReference: {
     text: 'Regions and HM Inspectors',
     href: '/forces/reference',
@@ -231,6 +236,7 @@ export const NAVIGATION: Record<Role | Visitor, RoleNavigation> = {
         'users',
         'apiTokens',
         'audit',
+        'outbox',
         'giftSettings',
         'publishedRegisterSettings',
         'reportRetention',
@@ -247,7 +253,7 @@ export const NAVIGATION: Record<Role | Visitor, RoleNavigation> = {
     home: {
       ...INSPECTOR.home,
       Inspection: [...(INSPECTOR.home.Inspection ?? []), 'research'],
-      Administration: ['users', 'apiTokens', 'audit', 'forceReference'],
+      Administration: ['users', 'apiTokens', 'audit', 'outbox', 'forceReference'],
     },
   },
 }

@@ -17,6 +17,7 @@ import type { RowProblem } from '../../spreadsheets/validate.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { PendingImportsService, RegisterImport } from '../imports/service.js'
+import { type NotificationEvent, recordNotificationEvent } from '../notifications/events.js'
 import {
   type BusinessInterestRow,
   type BusinessInterestWithStaff,
@@ -52,6 +53,23 @@ import {
 import { businessInterests } from './schema.js'
 
 export const IMPORT_REGISTER = 'business-interests'
+
+/** The applicant is told of a decision (P18): the application's, or the appeal's. */
+function decisionEvent(row: BusinessInterestRow, appeal: boolean): NotificationEvent {
+  return {
+    forceId: row.forceId,
+    kind: 'decision-made',
+    eventKey: `${row.id}:${appeal ? 'appeal' : 'application'}`,
+    audience: 'staff',
+    staffMemberId: row.staffMemberId,
+    path: `/business-interests/${row.id}`,
+    details: {
+      nature: row.nature,
+      outcome: row.status,
+      ...(appeal ? { appeal: 'yes', appealOutcome: row.appealStatus ?? '' } : {}),
+    },
+  }
+}
 
 export interface BusinessInterestView {
   id: string
@@ -518,6 +536,8 @@ export class BusinessInterestsService {
         },
         this.now(),
       )
+      if (action === 'decide' || action === 'decide-appeal')
+        await recordNotificationEvent(tx, decisionEvent(after, action === 'decide-appeal'), this.now())
       return { row: after, staff: before.staff }
     })
     const [view] = await this.view([updated], caller)

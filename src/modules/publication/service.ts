@@ -9,6 +9,7 @@ import type { Role } from '../../domain/roles.js'
 import { DEFAULT_SUPPRESSION_THRESHOLD } from '../../domain/suppression.js'
 import { type AuditRecord, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
+import { recordNotificationEvent } from '../notifications/events.js'
 import type { FactsSources, ForceFacts, InspectionSummary, NationalFacts } from './facts.js'
 import {
   contentHash,
@@ -897,6 +898,18 @@ export class PublicationService {
         action: 'create',
         after: { versionId, comment: created.comment },
       })
+      await recordNotificationEvent(
+        tx,
+        {
+          forceId,
+          kind: 'draft-comment',
+          eventKey: created.id,
+          audience: 'inspectors',
+          path: `/publications/${versionId}`,
+          details: { title: version.title, forceName: version.force?.name ?? 'A force' },
+        },
+        created.createdAt,
+      )
       return created
     })
   }

@@ -12,6 +12,7 @@ import { parseOrThrow } from '../../domain/validation.js'
 import { type AuditEvent, type AuditService, appendAuditEvent, appendExportEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { IntegrityCasesService } from '../integrity-cases/service.js'
+import { recordNotificationEvent } from '../notifications/events.js'
 import { acceptSchema, newReferralSchema, noActionSchema } from './fields.js'
 import { referrals } from './schema.js'
 
@@ -155,6 +156,18 @@ export class ReferralsService {
         after: values.earlierDateReason
           ? { ...created, earlierDateReason: values.earlierDateReason }
           : created,
+      },
+      now,
+    )
+    await recordNotificationEvent(
+      tx,
+      {
+        forceId: force.id,
+        kind: 'referral-received',
+        eventKey: created.id,
+        audience: 'caseworkers',
+        path: `/referrals/${created.id}`,
+        details: { type: created.type, referredOn: created.referredOn },
       },
       now,
     )

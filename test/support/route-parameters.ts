@@ -51,6 +51,9 @@ const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   // The two-forces cast has no confidential report; src/modules/confidential-reports walks its routes with one of Alpha's.
   reportId: () => '00000000-0000-4000-8000-000000000000',
   attachmentId: () => '00000000-0000-4000-8000-000000000000',
+  // The two-forces cast's emails are made only when a worker runs; src/modules/notifications/notifications.test.ts
+  // opens one of Alpha's as Bravo's administrator and the inspectorate's.
+  messageId: () => '00000000-0000-4000-8000-000000000000',
   // A question's place in a policy version: the version (versionId) is what names Alpha's record.
   index: () => '0',
 }

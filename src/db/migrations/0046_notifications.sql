@@ -74,14 +74,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON notification_events, notification_items,
 ALTER TABLE notification_events ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 CREATE POLICY notification_events_record ON notification_events FOR INSERT TO probity_app
-  WITH CHECK ((current_setting('app.scope', true) = 'inspectorate' AND kind = 'referral-received')
+  WITH CHECK ((current_setting('app.scope', true) = 'inspectorate' AND kind <> 'alert-raised')
               OR (current_setting('app.scope', true) = 'force'
                   AND force_id = nullif(current_setting('app.force_id', true), '')::integer));
 --> statement-breakpoint
 -- INSERT … ON CONFLICT checks the row against the SELECT policies too, so each writer reads what it
--- may write: a force its own events, the inspectorate the referrals it makes (it reads every referral).
+-- may write: a force its own events, the inspectorate (which reads every force's records, and the command
+-- line acts in its scope) every event but alerts, which are a force's own (migration 0039).
 CREATE POLICY notification_events_recorded ON notification_events FOR SELECT TO probity_app
-  USING ((current_setting('app.scope', true) = 'inspectorate' AND kind = 'referral-received')
+  USING ((current_setting('app.scope', true) = 'inspectorate' AND kind <> 'alert-raised')
          OR (current_setting('app.scope', true) = 'force'
              AND force_id = nullif(current_setting('app.force_id', true), '')::integer));
 --> statement-breakpoint

@@ -44,6 +44,8 @@ const PUBLIC_PARAMETER: Record<string, (cast: TwoForces) => string> = {
   // Surveys are the inspectorate's alone (every route is for inspectorate roles): any survey and wave.
   surveyCode: () => 'public-attitudes-synthetic',
   waveCode: () => '2012',
+  // An OpenID Connect provider's id (none is configured in the shared test app, so its routes answer 404).
+  provider: () => 'cheshire',
   // The two-forces cast raises no alert; src/modules/alerts/alerts.test.ts walks its routes as Bravo with one of Alpha's.
   alertId: () => '00000000-0000-4000-8000-000000000000',
   // The two-forces cast has no change of monitoring state; src/modules/escalation/escalation.test.ts walks its routes as Bravo with one of Alpha's.

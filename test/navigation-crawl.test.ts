@@ -14,9 +14,19 @@ const visitor = 'visitor' as const
  * on any link that is broken or refused, and on any empty breadcrumb.
  */
 
+/** Page routes no link reaches, for anyone, and why. */
+const NOT_LINKED_FOR_ANYONE: Record<string, string> = {
+  '/sign-in/oidc/:provider':
+    'linked from the sign-in page for each identity provider configured; the demo configures none',
+  '/sign-in/oidc/:provider/callback': 'the identity provider sends people back here; no page links to it',
+}
+
 /** Page routes no link reaches, for anyone signed in, and why. */
 const NOT_LINKED_FOR_PEOPLE_SIGNED_IN: Record<string, string> = {
+  ...NOT_LINKED_FOR_ANYONE,
   '/sign-in': 'people signed in are not offered it again (it sends them on); visitors have it in the header',
+  '/sign-in/second-factor':
+    'asked for during sign-in, after the password, of people with an authenticator app; none of the demo’s people has one',
 }
 
 /** Page routes a role may open but that no link of the demo leads that role to, and why. */
@@ -71,7 +81,7 @@ const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
 
 /** The exceptions that apply to a role: its own and those of the roles it includes. */
 function exceptionsFor(role: Role | typeof visitor): Record<string, string> {
-  if (role === visitor) return {}
+  if (role === visitor) return { ...NOT_LINKED_FOR_ANYONE }
   const included = ROLES.filter((other) => hasRole(role, other))
   return Object.assign(
     { ...NOT_LINKED_FOR_PEOPLE_SIGNED_IN },

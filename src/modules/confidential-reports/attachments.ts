@@ -61,18 +61,19 @@ async function cleanImage(data: Buffer, kind: 'jpeg' | 'png', filename: string):
  * is refused.
  */
 async function cleanPdf(data: Buffer, filename: string): Promise<Buffer> {
-  let document: PDFDocument
+  // pdf-lib reads lazily: a PDF with no catalog or no page tree loads, and fails only when its parts
+  // are reached, so the whole cleaning is what may refuse it.
   try {
-    document = await PDFDocument.load(data, { updateMetadata: false })
+    const document = await PDFDocument.load(data, { updateMetadata: false })
+    document.context.trailerInfo.Info = undefined
+    document.catalog.delete(PDFName.of('Metadata'))
+    for (const page of document.getPages()) page.node.delete(PDFName.of('Metadata'))
+    return Buffer.from(await document.save({ updateFieldAppearances: false }))
   } catch {
     throw new AttachmentRefused(
       `${filename} could not be read as a PDF: it may be damaged or protected by a password`,
     )
   }
-  document.context.trailerInfo.Info = undefined
-  document.catalog.delete(PDFName.of('Metadata'))
-  for (const page of document.getPages()) page.node.delete(PDFName.of('Metadata'))
-  return Buffer.from(await document.save({ updateFieldAppearances: false }))
 }
 
 /** A Word document's properties parts, replaced by empty ones (Word expects the parts to be there). */
@@ -151,6 +152,18 @@ export async function cleanAttachment(file: ArrivedFile): Promise<CleanAttachmen
     mediaType: ATTACHMENT_MEDIA_TYPES[kind],
     data: await CLEANERS[kind](file.data, shownName),
   }
+}
+
+/**
+ * A report's or an answer's files, each cleaned as `cleanAttachment`: no more than the limit (the form
+ * reader lets one more through, so that too many is explained here rather than cut off).
+ */
+export async function cleanAttachments(files: ArrivedFile[]): Promise<CleanAttachment[]> {
+  if (files.length > ATTACHMENT_LIMITS.files)
+    throw new AttachmentRefused(`Send at most ${ATTACHMENT_LIMITS.files} files at a time`)
+  const cleaned: CleanAttachment[] = []
+  for (const file of files) cleaned.push(await cleanAttachment(file))
+  return cleaned
 }
 
 /** An attachment as stored: AES-256-GCM with a fresh 96-bit nonce per file and its 128-bit tag. */

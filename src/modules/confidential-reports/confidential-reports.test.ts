@@ -221,12 +221,39 @@ describe('a reporter coming back', () => {
     expect(messages.body).toContain('Which shift were you on when you saw this?')
     expect(messages.body).toContain('Leaks from the control room.')
 
-    const answered = await back.post(`/forces/${cast.alpha.code}/report/messages`, {
-      body: 'The night shift.',
-    })
-    expect(answered.statusCode).toBe(303)
+    expect(messages.body).toContain('enctype="multipart/form-data"')
+    // An answer takes files as a report does: the same limits, the same cleaning.
+    const refused = await back.uploadFiles(
+      `/forces/${cast.alpha.code}/report/messages`,
+      'attachments',
+      [{ filename: 'rota.exe', data: Buffer.from('MZ\x90\x00 not a document') }],
+      { body: 'The rota.' },
+    )
+    expect(refused.statusCode, loggedErrors()).toBe(400)
+    expect(refused.body).toContain('rota.exe is not a file the reporting line takes')
+    const answered = await back.uploadFiles(
+      `/forces/${cast.alpha.code}/report/messages`,
+      'attachments',
+      [{ filename: 'night-shift.jpg', data: await photoWithGps(), type: 'image/jpeg' }],
+      { body: 'The night shift.' },
+    )
+    expect(answered.statusCode, loggedErrors()).toBe(303)
+    expect((await back.get(`/forces/${cast.alpha.code}/report/messages`)).body).toContain('night-shift.jpg')
     const page = await alphaCaseworker.get(`/confidential-reports/${reportId}`)
     expect(page.body).toContain('The night shift.')
+    const [sentLater] = await db()
+      .select()
+      .from(confidentialReportAttachments)
+      .where(eq(confidentialReportAttachments.reportId, reportId))
+    expect(sentLater?.filename).toBe('night-shift.jpg')
+    expect(sentLater?.ciphertext.includes(Buffer.from('ReporterCam'))).toBe(false)
+    expect(page.body).toContain(`/attachments/${sentLater?.id}`)
+    const downloaded = await alphaCaseworker.get(
+      `/confidential-reports/${reportId}/attachments/${sentLater?.id}`,
+    )
+    expect(downloaded.statusCode).toBe(200)
+    expect((await sharp(downloaded.rawPayload).metadata()).exif).toBeUndefined()
+    expect(downloaded.rawPayload.includes(Buffer.from('Jane Whistleblower'))).toBe(false)
     expect(page.body).toContain('Which shift were you on when you saw this?')
     const queue = await alphaCaseworker.get('/confidential-reports')
     expect(queue.body).toContain(receipt.receiptCode)
@@ -376,6 +403,28 @@ describe('attachments', () => {
     ])
     expect(unsupported.statusCode).toBe(400)
     expect(unsupported.body).toContain('tool.exe is not a file the reporting line takes')
+
+    // A PDF with no page tree loads (pdf-lib reads lazily) and fails only as it is cleaned.
+    const pageless = await sendReport(reporter(), { identity: 'anonymous', account: 'Odd PDF.' }, [
+      {
+        filename: 'pageless.pdf',
+        data: Buffer.from(
+          '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+        ),
+      },
+    ])
+    expect(pageless.statusCode, loggedErrors()).toBe(400)
+    expect(pageless.body).toContain('pageless.pdf could not be read as a PDF')
+
+    const photo = { filename: 'one.jpg', data: await photoWithGps(), type: 'image/jpeg' }
+    const four = await sendReport(reporter(), { identity: 'anonymous', account: 'Four files.' }, [
+      photo,
+      photo,
+      photo,
+      photo,
+    ])
+    expect(four.statusCode, loggedErrors()).toBe(400)
+    expect(four.body).toContain('Send at most 3 files at a time')
 
     const broken = await sendReport(reporter(), { identity: 'anonymous', account: 'Broken photo.' }, [
       { filename: 'broken.jpg', data: Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x01]), type: 'image/jpeg' },

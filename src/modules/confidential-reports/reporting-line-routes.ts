@@ -6,6 +6,7 @@ import { ATTACHMENT_LIMITS, FORM_CHALLENGE } from '../../domain/confidential-rep
 import { ValidationError } from '../../domain/errors.js'
 import { orderedFieldErrors } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
+import { formatMegabytes } from '../../spreadsheets/limits.js'
 import { cookieName, cookieScope } from '../../web/cookie-names.js'
 import { formErrors } from '../../web/forms.js'
 import { formField } from '../../web/uploads.js'
@@ -35,6 +36,9 @@ const UPLOAD_OPTIONS = {
   limits: { files: ATTACHMENT_LIMITS.files + 1, fileSize: ATTACHMENT_LIMITS.bytes },
   throwFileSizeLimit: false,
 }
+
+/** What the report form and the answer form say of the files they take. */
+const ATTACHMENTS_HINT = `Up to ${ATTACHMENT_LIMITS.files} files: photos (JPEG or PNG), PDFs or Word documents (.docx), each up to ${formatMegabytes(ATTACHMENT_LIMITS.bytes)}`
 
 type MultipartBody = Record<string, MultipartFile | MultipartFile[] | MultipartValue | undefined>
 
@@ -75,7 +79,7 @@ export const reportingLineRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       errors: extra.errors && Object.keys(extra.errors).length ? formErrors(extra.errors) : undefined,
       token: reports.formToken(force, extra.token),
       challenge: FORM_CHALLENGE,
-      limits: ATTACHMENT_LIMITS,
+      attachmentsHint: ATTACHMENTS_HINT,
     })
 
   app.get(
@@ -176,6 +180,7 @@ export const reportingLineRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       values: extra.values ?? {},
       errors: extra.errors ? formErrors(extra.errors) : undefined,
       sent: request.query && (request.query as { sent?: string }).sent === '1',
+      attachmentsHint: ATTACHMENTS_HINT,
     })
 
   app.get(
@@ -192,23 +197,25 @@ export const reportingLineRoutes: FastifyPluginAsyncZod<{ services: Services }> 
     },
   )
 
+  // An answer may carry files, as a report does: the same limits, cleaning and sealing.
   app.post(
     '/forces/:code/report/messages',
     {
-      config: { access: 'public', rateLimit: VISIT_LIMIT },
-      schema: { hide: true, params: codeParams, body: form },
+      config: { access: 'public', rateLimit: SUBMIT_LIMIT, multipartOptions: UPLOAD_OPTIONS },
+      schema: { hide: true, params: codeParams },
     },
     async (request, reply) => {
       const force = await reports.force(request.params.code)
       const reportId = openedReport(request)
       if (!reportId) return reply.redirect(`/forces/${force.code}/report/return`, 303)
+      const values = fields(request, ['body'])
       try {
-        await reports.reply(force, reportId, request.body)
+        await reports.reply(force, reportId, values, await arrivedFiles(request))
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderMessages(request, reply.code(400), force, reportId, {
           errors: error.fieldErrors,
-          values: request.body,
+          values,
         })
       }
       return reply.redirect(`/forces/${force.code}/report/messages?sent=1`, 303)

@@ -30,7 +30,7 @@ import {
   type ArrivedFile,
   AttachmentRefused,
   type CleanAttachment,
-  cleanAttachment,
+  cleanAttachments,
   seal,
   unseal,
 } from './attachments.js'
@@ -118,6 +118,35 @@ export class ConfidentialReportsService {
     return this.key
   }
 
+  /** The files cleaned of their metadata, or the reason one is refused (as the form's error). */
+  private async cleaned(files: ArrivedFile[]): Promise<CleanAttachment[]> {
+    if (files.length) this.sealingKey()
+    try {
+      return await cleanAttachments(files)
+    } catch (error) {
+      if (error instanceof AttachmentRefused) throw new ValidationError({ attachments: error.message })
+      throw error
+    }
+  }
+
+  /** Seals and stores cleaned files with their report, in the report's transaction. */
+  private async keepAttachments(
+    tx: Transaction,
+    forceId: number,
+    reportId: string,
+    cleaned: CleanAttachment[],
+  ): Promise<void> {
+    for (const file of cleaned)
+      await tx.insert(confidentialReportAttachments).values({
+        reportId,
+        forceId,
+        filename: file.filename,
+        mediaType: file.mediaType,
+        bytes: file.data.length,
+        ...seal(this.sealingKey(), file.data, reportId),
+      })
+  }
+
   /** A force's reporting line; another's code or none is not found. */
   async force(code: string): Promise<ForceReference> {
     const force = (await this.forces.references()).find((candidate) => candidate.code === code)
@@ -168,14 +197,7 @@ export class ConfidentialReportsService {
   ): Promise<Receipt | undefined> {
     const now = this.now()
     const values = parseOrThrow(reportSchema, input)
-    const key = files.length ? this.sealingKey() : Buffer.alloc(0)
-    const cleaned: CleanAttachment[] = []
-    try {
-      for (const file of files) cleaned.push(await cleanAttachment(file))
-    } catch (error) {
-      if (error instanceof AttachmentRefused) throw new ValidationError({ attachments: error.message })
-      throw error
-    }
+    const cleaned = await this.cleaned(files)
     const passphrase = options.given?.passphrase ?? newPassphrase()
     const passphraseHash = await hashPassword(passphrase)
     const today = londonToday(now)
@@ -199,15 +221,7 @@ export class ConfidentialReportsService {
         // Spent with the report, or not at all: a form sent twice keeps only the first (the second rolls back).
         if (options.nonce && !(await spendFormToken(tx, force.id, options.nonce, today)))
           throw new ValidationError({ form: CHALLENGE_MESSAGES.spent })
-        for (const file of cleaned)
-          await tx.insert(confidentialReportAttachments).values({
-            reportId: taken.id,
-            forceId: force.id,
-            filename: file.filename,
-            mediaType: file.mediaType,
-            bytes: file.data.length,
-            ...seal(key, file.data, taken.id),
-          })
+        await this.keepAttachments(tx, force.id, taken.id, cleaned)
         await appendAuditEvent(
           tx,
           REPORTER,
@@ -271,9 +285,18 @@ export class ConfidentialReportsService {
     })
   }
 
-  /** The reporter answers (or adds to their report); refused once the report is closed. */
-  async reply(force: ForceReference, reportId: string, input: Record<string, unknown>): Promise<void> {
+  /**
+   * The reporter answers (or adds to their report), with files if they have more to show, cleaned and
+   * sealed as a report's are; refused once the report is closed.
+   */
+  async reply(
+    force: ForceReference,
+    reportId: string,
+    input: Record<string, unknown>,
+    files: ArrivedFile[] = [],
+  ): Promise<void> {
     const { body } = parseOrThrow(replySchema, input)
+    const cleaned = await this.cleaned(files)
     const now = this.now()
     await this.asReporter(force.id, async (tx) => {
       const report = await selectReport(tx, force.id, reportId)
@@ -283,10 +306,17 @@ export class ConfidentialReportsService {
       await tx
         .insert(confidentialReportMessages)
         .values({ reportId, forceId: force.id, author: 'reporter', body, sentOn: londonToday(now) })
+      await this.keepAttachments(tx, force.id, reportId, cleaned)
       await appendAuditEvent(
         tx,
         REPORTER,
-        { forceId: force.id, entityType: REPORT_ENTITY, entityId: reportId, action: 'answer' },
+        {
+          forceId: force.id,
+          entityType: REPORT_ENTITY,
+          entityId: reportId,
+          action: 'answer',
+          after: cleaned.length ? { attachments: cleaned.length } : undefined,
+        },
         now,
       )
     })

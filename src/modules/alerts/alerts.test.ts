@@ -9,8 +9,10 @@ import {
 } from '../../../test/support/imports.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
+import { queryRows } from '../../db/connection.js'
+import { inScope } from '../../db/tenancy.js'
 import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
-import type { AlertRule } from '../../domain/alert-rules.js'
+import { ALERT_RULE_NAMES, ALERT_RULES, ALERT_STATUSES, type AlertRule } from '../../domain/alert-rules.js'
 import { SUPPLIER_COLUMNS } from '../organisations/suppliers-import.js'
 import { staffMembers } from '../roster/schema.js'
 import { pageText } from '../roster/test-support.js'
@@ -274,6 +276,52 @@ describe('correlation rules', () => {
     expect((await admin.post('/alerts/rules', RULE_SETTINGS)).statusCode).toBe(303)
     expect((await openAlerts('repeated-gifts-from-one-donor')).map((alert) => alert.id).sort()).toEqual(
       repeated.map((alert) => alert.id).sort(),
+    )
+  })
+
+  it('shows the inspectorate each force’s alert counts by rule and status, never whose, and a force its own', async () => {
+    const inspector = await signedInAgent(testApp.app, cast.inspectorateAdmin.email)
+    const page = await inspector.get(`/forces/${cast.alpha.code}/monitoring`)
+    expect(page.statusCode).toBe(200)
+    const text = pageText(page.body)
+    // Each rule's row holds the counts the force's own queue shows, status by status.
+    const statusesOf = async (rule?: AlertRule) => {
+      const counts = []
+      for (const status of ALERT_STATUSES)
+        counts.push(
+          (await testApp.services.alerts.queue(alpha, status)).filter((alert) => !rule || alert.rule === rule)
+            .length,
+        )
+      return counts.join(' ')
+    }
+    for (const rule of ALERT_RULE_NAMES)
+      expect(text).toContain(`${ALERT_RULES[rule].title} ${await statusesOf(rule)}`)
+    const all = await statusesOf()
+    expect(all).not.toBe('0 0 0 0 0')
+    expect(text).toContain(`All rules ${all}`)
+    const open = (await testApp.services.alerts.queue(alpha)).length
+    expect(pageText((await inspector.get('/monitoring')).body)).toContain(
+      `Cheshire Constabulary Scan ${open} `,
+    )
+    // No one's name, number or reason: the inspectorate still reads no alert itself.
+    const reasons = (
+      await testApp.services.alerts.forStaffMember(alpha, cast.alpha.roster.staffMemberId)
+    ).map((alert) => alert.reason)
+    for (const secret of [member.name, member.staffNumber, ...reasons]) expect(text).not.toContain(secret)
+    const [readable] = await inScope(testApp.database.db, { kind: 'inspectorate' }, (tx) =>
+      queryRows<{ alerts: number }>(tx, sql`select count(*)::int as alerts from alerts`),
+    )
+    expect(readable?.alerts).toBe(0)
+    // Another force reads its own counts only, and not Alpha's page; the force's staff see no counts.
+    expect((await bravoCaseworker.get(`/forces/${cast.alpha.code}/monitoring`)).statusCode).toBe(404)
+    const bravoPage = pageText((await bravoCaseworker.get(`/forces/${cast.bravo.code}/monitoring`)).body)
+    expect(bravoPage).toContain('All rules 0 0 0 0 0')
+    const staff = await signedInAgent(testApp.app, cast.alpha.users.staff.email)
+    const staffPage = await staff.get(`/forces/${cast.alpha.code}/monitoring`)
+    expect(staffPage.statusCode).toBe(200)
+    expect(pageText(staffPage.body)).not.toContain('Alerts in the force’s queue')
+    expect(pageText((await caseworker.get(`/forces/${cast.alpha.code}/monitoring`)).body)).toContain(
+      `All rules ${all}`,
     )
   })
 })

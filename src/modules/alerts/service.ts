@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { type Database, queryRows } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { actingId, type Caller, requireRole, userIdOf } from '../../domain/access.js'
+import { actingId, type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
 import {
   ALERT_RULE_NAMES,
   ALERT_RULES,
@@ -38,6 +38,13 @@ export interface AlertView extends AlertRow {
   staffNumber: string
 }
 
+/** How many alerts of each status one rule has raised in a force. */
+export interface RuleCounts {
+  rule: AlertRule
+  title: string
+  counts: Record<AlertStatus, number>
+}
+
 export interface RuleSetting {
   rule: AlertRule
   title: string
@@ -45,6 +52,9 @@ export interface RuleSetting {
   threshold: number | null
   windowDays: number | null
 }
+
+const noAlerts = () =>
+  Object.fromEntries(ALERT_STATUSES.map((status) => [status, 0])) as Record<AlertStatus, number>
 
 const whole = (label: string, min: number, max: number) =>
   z.coerce
@@ -116,12 +126,45 @@ export class AlertsService {
         .where(eq(alerts.forceId, forceId))
         .groupBy(alerts.status),
     )
-    const counts = Object.fromEntries(ALERT_STATUSES.map((status) => [status, 0])) as Record<
-      AlertStatus,
-      number
-    >
+    const counts = noAlerts()
     for (const row of rows) counts[row.status] = row.count
     return counts
+  }
+
+  /** Whether the caller reads forces' alert counts: the inspectorate's inspectors, a force's keepers. */
+  readsCounts(caller: Caller): boolean {
+    if (caller.scope.kind === 'inspectorate') return callerHas(caller, ['inspector'])
+    return caller.scope.kind === 'force' && callerHas(caller, ALERT_KEEPERS)
+  }
+
+  /**
+   * How many alerts of each rule and status each force has, every rule listed: counts only, never
+   * whose or why (probity_alert_counts, migration 0048, which row-level security leaves the alerts
+   * themselves hidden behind). Every force's for the inspectorate, its own for a force's keepers.
+   */
+  async countsByForce(caller: Caller): Promise<Map<number, RuleCounts[]>> {
+    if (!this.readsCounts(caller)) throw new ForbiddenError('Only inspectors and a force’s caseworkers')
+    const rows = await inScope(
+      this.db,
+      caller.scope,
+      (tx) =>
+        queryRows<{ forceId: number; rule: string; status: AlertStatus; alerts: number }>(
+          tx,
+          sql`select force_id as "forceId", rule, status, alerts from probity_alert_counts()`,
+        ),
+      actingId(caller),
+    )
+    const byForce = new Map<number, RuleCounts[]>()
+    for (const row of rows) {
+      let rules = byForce.get(row.forceId)
+      if (!rules) {
+        rules = ALERT_RULE_NAMES.map((rule) => ({ rule, title: ALERT_RULES[rule].title, counts: noAlerts() }))
+        byForce.set(row.forceId, rules)
+      }
+      const own = rules.find((entry) => entry.rule === row.rule)
+      if (own) own.counts[row.status] = row.alerts
+    }
+    return byForce
   }
 
   async find(caller: Caller, id: string): Promise<AlertView> {

@@ -11,6 +11,7 @@ import {
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
+import { alertCountsTable, openAlertCount } from '../alerts/present.js'
 import { changeView, overviewRows, stateTag } from './present.js'
 
 const INSPECTORS: Access = ['inspector']
@@ -41,12 +42,16 @@ const TARGET_STATES = MONITORING_STATES.filter((state) => state !== 'scan').map(
 export const escalationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const escalation = services.escalation
 
-  app.get(OVERVIEW, { config: { access: INSPECTORS }, schema: { hide: true } }, async (request, reply) =>
-    reply.render('escalation/views/overview.njk', {
-      rows: overviewRows(await escalation.overview(request.caller)),
+  app.get(OVERVIEW, { config: { access: INSPECTORS }, schema: { hide: true } }, async (request, reply) => {
+    const alertCounts = await services.alerts.countsByForce(request.caller)
+    return reply.render('escalation/views/overview.njk', {
+      rows: overviewRows(await escalation.overview(request.caller)).map((row) => ({
+        ...row,
+        openAlerts: String(openAlertCount(alertCounts.get(row.force.id))),
+      })),
       states: MONITORING_STATES.map((state) => ({ label: STATE_LABELS[state], ...stateTag(state) })),
-    }),
-  )
+    })
+  })
 
   app.post(
     `${OVERVIEW}/evaluate`,
@@ -111,6 +116,10 @@ export const escalationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
   ) {
     const caller = request.caller
     const monitoring = await escalation.forForce(caller, request.params.forceCode)
+    // Counts only, for the inspectorate and the force's caseworkers: whose and why stay in the force's queue.
+    const alertCounts = services.alerts.readsCounts(caller)
+      ? alertCountsTable((await services.alerts.countsByForce(caller)).get(monitoring.force.id))
+      : null
     return reply.code(errors ? 400 : 200).render('escalation/views/force.njk', {
       force: monitoring.force,
       state: stateTag(monitoring.state),
@@ -118,6 +127,8 @@ export const escalationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       proposal: monitoring.proposal && changeView(monitoring.proposal),
       history: monitoring.history.filter((change) => change.status !== 'proposed').map(changeView),
       decides: escalation.decides(caller),
+      alertCounts,
+      keepsAlerts: caller.scope.kind === 'force',
       values: errors ? request.body : {},
       errors,
     })

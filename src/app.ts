@@ -63,6 +63,7 @@ import { setUpCsrf } from './web/csrf.js'
 import { setUpDateInputs } from './web/date-inputs.js'
 import { setUpErrorPages } from './web/errors.js'
 import { setUpFlash } from './web/flash.js'
+import { setUpLanguage } from './web/i18n/language.js'
 import { setUpInputChecks, setUpStrictApiBodies } from './web/input-checks.js'
 import { AuditSafeLogController, newRequestId, setUpRequestIds } from './web/logging.js'
 import { setUpResponseCache } from './web/response-cache.js'
@@ -114,6 +115,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
     changes: options.changes,
     now,
   })
+  setUpLanguage(app)
   setUpAuthorisation(app)
   setUpResponseCache(app, options.changes, now)
   setUpCsrf(app, { production, hmacKey: options.cookieSecret })

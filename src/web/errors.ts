@@ -10,17 +10,18 @@ function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url === '/healthz' || request.url === '/readyz'
 }
 
+/** Each status's page title (a catalogue key, src/web/i18n) and its HTTP reason phrase, which the API gives. */
 const STATUS: Record<number, { title: string; phrase: string }> = {
-  400: { title: 'There is a problem with your request', phrase: 'Bad Request' },
-  401: { title: 'Sign in to continue', phrase: 'Unauthorized' },
-  403: { title: 'You do not have permission to see this page', phrase: 'Forbidden' },
-  404: { title: 'Page not found', phrase: 'Not Found' },
-  405: { title: 'That action is not allowed here', phrase: 'Method Not Allowed' },
-  413: { title: 'The file or form you sent is too large', phrase: 'Payload Too Large' },
-  414: { title: 'The web address is too long', phrase: 'URI Too Long' },
-  415: { title: 'That kind of content is not accepted here', phrase: 'Unsupported Media Type' },
-  429: { title: 'Too many requests', phrase: 'Too Many Requests' },
-  500: { title: 'Sorry, there is a problem with the service', phrase: 'Internal Server Error' },
+  400: { title: 'error.title.400', phrase: 'Bad Request' },
+  401: { title: 'error.title.401', phrase: 'Unauthorized' },
+  403: { title: 'error.title.403', phrase: 'Forbidden' },
+  404: { title: 'error.title.404', phrase: 'Not Found' },
+  405: { title: 'error.title.405', phrase: 'Method Not Allowed' },
+  413: { title: 'error.title.413', phrase: 'Payload Too Large' },
+  414: { title: 'error.title.414', phrase: 'URI Too Long' },
+  415: { title: 'error.title.415', phrase: 'Unsupported Media Type' },
+  429: { title: 'error.title.429', phrase: 'Too Many Requests' },
+  500: { title: 'error.title.500', phrase: 'Internal Server Error' },
 }
 
 interface ErrorExtras {
@@ -58,7 +59,7 @@ function sendError(
   }
   if (status === 404) return reply.render('pages/not-found.njk')
   return reply.render('pages/error.njk', {
-    title: extras.title ?? known?.title,
+    title: extras.title ?? request.t(known?.title ?? 'error.title.400'),
     message,
     reference: status >= 500 ? request.id : undefined,
     // A refusal offers the way back to the page the person came from, when it was one of ours.
@@ -117,13 +118,9 @@ export function setUpErrorPages(app: FastifyInstance): void {
       return reply.redirect(`/sign-in${returnTo}`, 303)
     }
     if (error instanceof CsrfError) {
-      return sendError(
-        request,
-        reply,
-        403,
-        'The form you sent has expired or did not come from Probity, so nothing was changed. Go back, reload the page and try again.',
-        { title: 'Your form could not be sent' },
-      )
+      return sendError(request, reply, 403, request.t('error.formNotSentMessage'), {
+        title: request.t('error.formNotSent'),
+      })
     }
     if (MALFORMED_MULTIPART.has(error.message)) {
       return sendError(request, reply, 400, MALFORMED_UPLOAD)

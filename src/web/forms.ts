@@ -42,18 +42,30 @@ export function choicesOf(values: readonly string[]): { value: string; text: str
   return values.map((value) => ({ value, text: capitalised(value) }))
 }
 
-const longDay = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' })
-const longLondonDay = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' })
+/** Each locale's long day, of a stored day (UTC) and of a moment (the day in England and Wales). */
+const longDays = new Map<string, { day: Intl.DateTimeFormat; londonDay: Intl.DateTimeFormat }>()
+function longDaysIn(locale: string) {
+  let formats = longDays.get(locale)
+  if (!formats) {
+    formats = {
+      day: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }),
+      londonDay: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'Europe/London' }),
+    }
+    longDays.set(locale, formats)
+  }
+  return formats
+}
 
 /**
- * A date as people read it everywhere in Probity: 27 March 2012. Takes a day as stored (2012-03-27),
- * or a moment (a Date or an ISO timestamp), whose day is the one in England and Wales; nothing for no
- * date.
+ * A date as people read it everywhere in Probity: 27 March 2012 (in Welsh, with `cy-GB`, 27 Mawrth
+ * 2012). Takes a day as stored (2012-03-27), or a moment (a Date or an ISO timestamp), whose day is
+ * the one in England and Wales; nothing for no date.
  */
-export function formatDay(value: string | Date | null | undefined): string {
+export function formatDay(value: string | Date | null | undefined, locale = 'en-GB'): string {
   if (value === null || value === undefined || value === '') return ''
+  const formats = longDaysIn(locale)
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
-    return longDay.format(new Date(`${value}T00:00:00Z`))
+    return formats.day.format(new Date(`${value}T00:00:00Z`))
   const moment = new Date(value)
-  return Number.isNaN(moment.getTime()) ? String(value) : longLondonDay.format(moment)
+  return Number.isNaN(moment.getTime()) ? String(value) : formats.londonDay.format(moment)
 }

@@ -168,6 +168,32 @@ export type AreaName = keyof typeof AREAS
 
 type Section = 'Your records' | 'Force registers' | 'Inspection' | 'Administration' | 'Published'
 
+/** The catalogue key of each section of the home page (src/web/i18n). */
+const SECTION_KEYS: Record<Section, string> = {
+  'Your records': 'nav.section.yourRecords',
+  'Force registers': 'nav.section.forceRegisters',
+  Inspection: 'nav.section.inspection',
+  Administration: 'nav.section.administration',
+  Published: 'nav.section.published',
+}
+
+/** Puts the areas' and sections' words in another language: by catalogue key, from the English. */
+export type TranslateArea = (key: string) => string
+
+/** The English catalogue's messages for the areas and sections (src/web/i18n/catalogue.ts). */
+export function navigationMessages(): Record<string, string> {
+  const messages: Record<string, string> = {}
+  for (const [name, area] of Object.entries(AREAS) as [AreaName, Area][]) {
+    messages[`nav.${name}`] = area.text
+    messages[`nav.${name}.hint`] = area.hint
+  }
+  for (const [section, key] of Object.entries(SECTION_KEYS)) messages[key] = section
+  return messages
+}
+
+const ENGLISH = navigationMessages()
+const inEnglish: TranslateArea = (key) => ENGLISH[key] ?? key
+
 interface RoleNavigation {
   /** The working areas the header shows, in order; it must fit one line on a desktop screen. */
   header: readonly AreaName[]
@@ -284,31 +310,44 @@ function currentArea(currentPath: string, names: readonly AreaName[]): AreaName 
  * The header's items for the person, in GOV.UK service navigation's shape: the area the page is in is
  * `active` (aria-current="true"), or `current` (aria-current="page") when the page is the area's own.
  */
-export function headerNavigation(currentPath: string, principal: Principal | undefined) {
+export function headerNavigation(
+  currentPath: string,
+  principal: Principal | undefined,
+  translate: TranslateArea = inEnglish,
+) {
   const names = navigationOf(principal).header
   const here = currentArea(currentPath, names)
   return names.map((name) => {
-    const { text, href } = AREAS[name]
+    const { href } = AREAS[name]
+    const text = translate(`nav.${name}`)
     return { text, href, current: name === here && currentPath === href, active: name === here }
   })
 }
 
 /** For the inspectorate, one force's registers: those the home page lists, each narrowed to the force. */
-export function forceRegisterLinks(principal: Principal | undefined, forceCode: string) {
+export function forceRegisterLinks(
+  principal: Principal | undefined,
+  forceCode: string,
+  translate: TranslateArea = inEnglish,
+) {
   if (principal?.forceId !== null) return []
-  return (navigationOf(principal).home['Force registers'] ?? []).map((name) => {
-    const { text, href, hint } = AREAS[name]
-    return { text, href: `${href}?force=${encodeURIComponent(forceCode)}`, hint }
-  })
+  return (navigationOf(principal).home['Force registers'] ?? []).map((name) => ({
+    text: translate(`nav.${name}`),
+    href: `${AREAS[name].href}?force=${encodeURIComponent(forceCode)}`,
+    hint: translate(`nav.${name}.hint`),
+  }))
 }
 
 /** Everything the person works with, grouped as the home page lists it. */
-export function homeSections(principal: Principal | undefined) {
-  return Object.entries(navigationOf(principal).home).map(([heading, names]) => ({
-    heading,
-    links: (names ?? []).map((name) => {
-      const { text, href, hint } = AREAS[name]
-      return { text, href, hint }
+export function homeSections(principal: Principal | undefined, translate: TranslateArea = inEnglish) {
+  return (Object.entries(navigationOf(principal).home) as [Section, readonly AreaName[]][]).map(
+    ([section, names]) => ({
+      heading: translate(SECTION_KEYS[section]),
+      links: names.map((name) => ({
+        text: translate(`nav.${name}`),
+        href: AREAS[name].href,
+        hint: translate(`nav.${name}.hint`),
+      })),
     }),
-  }))
+  )
 }

@@ -31,10 +31,13 @@ interface KeptResponse {
   contentType: string
 }
 
-/** The caller is part of the key: two people may be allowed to see different rows at the same URL. */
+/**
+ * The caller is part of the key (two people may be allowed to see different rows at the same URL), and
+ * so is the language the page is in (src/web/i18n/language.ts).
+ */
 function keyOf(request: FastifyRequest): string {
   const principal = request.principal
-  return `${principal ? `${principal.kind}:${principal.id}` : 'anonymous'} ${request.url}`
+  return `${principal ? `${principal.kind}:${principal.id}` : 'anonymous'} ${request.language} ${request.url}`
 }
 
 /**

@@ -6,6 +6,9 @@ import nunjucks from 'nunjucks'
 import { datePartsForInput, datePartsInError } from '../domain/date-input.js'
 import { takeFlash } from './flash.js'
 import { formatDay } from './forms.js'
+import { type Language, LOCALES, type MessageParams, translate } from './i18n/catalogue.js'
+import { govukI18n } from './i18n/govuk-frontend.js'
+import { languageSwitchHref } from './i18n/language.js'
 import { headerNavigation } from './navigation.js'
 
 declare module 'fastify' {
@@ -47,6 +50,23 @@ templatePrototype.getExported = function keptExported(this: nunjucks.Template, .
   })
 }
 
+/**
+ * The language of the page being rendered. Rendering is synchronous (one page at a time in the
+ * process), so the catalogue's global `t`, the date and number filters and GOV.UK Frontend's words read
+ * it from here, inside every template and macro, however imported.
+ */
+let renderingLanguage: Language = 'en'
+
+function renderIn<T>(language: Language, render: () => T): T {
+  const outer = renderingLanguage
+  renderingLanguage = language
+  try {
+    return render()
+  } finally {
+    renderingLanguage = outer
+  }
+}
+
 export function createViewEnvironment(): nunjucks.Environment {
   const environment = nunjucks.configure(
     [path.join(here, 'views'), path.join(here, '..', 'modules'), govukFrontendDist],
@@ -62,18 +82,34 @@ export function createViewEnvironment(): nunjucks.Environment {
     const trimmed = value === undefined || value === null ? '' : String(value).trim()
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed
   })
-  const numberFormat = new Intl.NumberFormat('en-GB')
-  const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/London',
+  // The interface's words in the page's language: `t(key, { name: value })` (src/web/i18n).
+  environment.addGlobal('t', (key: string, params?: MessageParams) => {
+    const text = translate(renderingLanguage, key, params)
+    return key.endsWith('Html') ? new nunjucks.runtime.SafeString(text) : text
   })
+  // A GOV.UK Frontend component's own words in the page's language: `govukX(params | govukI18n("x"))`.
+  environment.addFilter('govukI18n', (params: Record<string, unknown>, component: string) =>
+    govukI18n(renderingLanguage, component, params),
+  )
+  const numberFormats = { en: new Intl.NumberFormat(LOCALES.en), cy: new Intl.NumberFormat(LOCALES.cy) }
+  const dateTimeFormats = Object.fromEntries(
+    (['en', 'cy'] as const).map((language) => [
+      language,
+      new Intl.DateTimeFormat(LOCALES[language], {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone: 'Europe/London',
+      }),
+    ]),
+  ) as Record<Language, Intl.DateTimeFormat>
   environment.addFilter('formatDateTime', (value: unknown) =>
-    value instanceof Date || typeof value === 'string' ? dateTimeFormat.format(new Date(value)) : value,
+    value instanceof Date || typeof value === 'string'
+      ? dateTimeFormats[renderingLanguage].format(new Date(value))
+      : value,
   )
   // Every date a page shows reads "27 March 2012" (src/web/forms.ts).
   environment.addFilter('formatDate', (value: unknown) =>
-    value instanceof Date || typeof value === 'string' ? formatDay(value) : value,
+    value instanceof Date || typeof value === 'string' ? formatDay(value, LOCALES[renderingLanguage]) : value,
   )
   // The items of a GOV.UK date input (views/macros/date-input.njk): what was typed or stored, and
   // which of the three fields the error is about.
@@ -89,11 +125,15 @@ export function createViewEnvironment(): nunjucks.Environment {
     }))
   })
   environment.addFilter('formatNumber', (value: unknown) =>
-    typeof value === 'number' ? numberFormat.format(value) : value,
+    typeof value === 'number' ? numberFormats[renderingLanguage].format(value) : value,
   )
   // A list's total, which is a lower bound when the list stopped counting (src/db/counting.ts).
   environment.addFilter('listTotal', (value: unknown, exact: unknown) =>
-    typeof value === 'number' ? `${exact === false ? 'more than ' : ''}${numberFormat.format(value)}` : value,
+    typeof value === 'number'
+      ? translate(renderingLanguage, exact === false ? 'list.moreThan' : 'list.exactly', {
+          count: numberFormats[renderingLanguage].format(value),
+        })
+      : value,
   )
   return environment
 }
@@ -111,18 +151,26 @@ export function setUpViews(app: FastifyInstance, options: { demoAsAt?: string | 
   // On the demo's clock, every page says which day its data is as at (layout.njk).
   const demoAsAt = options.demoAsAt ?? null
   app.decorateReply('render', function render(this: FastifyReply, template: string, context = {}) {
-    const currentPath = this.request.url.split('?')[0] ?? '/'
-    const principal = this.request.principal
-    const html = environment.render(template, {
-      demoAsAt,
-      navigation: headerNavigation(currentPath, principal),
-      currentPath,
-      principal,
-      // Called by templates that have a form (src/web/csrf.ts).
-      csrfToken: () => this.csrfToken(),
-      flash: takeFlash(this.request, this),
-      ...context,
-    })
+    const request = this.request
+    const currentPath = request.url.split('?')[0] ?? '/'
+    const principal = request.principal
+    const language = request.language
+    const other = language === 'cy' ? 'en' : 'cy'
+    const html = renderIn(language, () =>
+      environment.render(template, {
+        demoAsAt,
+        navigation: headerNavigation(currentPath, principal, (key) => request.t(key)),
+        currentPath,
+        principal,
+        // The html element's lang, which GOV.UK's template sets, and the header's switch to the other.
+        htmlLang: language === 'en' ? undefined : language,
+        languageSwitch: { language: other, href: languageSwitchHref(request.url, other) },
+        // Called by templates that have a form (src/web/csrf.ts).
+        csrfToken: () => this.csrfToken(),
+        flash: takeFlash(request, this),
+        ...context,
+      }),
+    )
     return this.type('text/html; charset=utf-8').send(html)
   })
 }

@@ -184,7 +184,7 @@ export const forcesRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       const monitoring = await services.escalation.forcePage(request.caller, force.code)
       return reply.render('forces/views/show.njk', {
         force,
-        registers: forceRegisterLinks(request.principal, force.code),
+        registers: forceRegisterLinks(request.principal, force.code, (key) => request.t(key)),
         monitoring: {
           state: monitoring.own && stateTag(monitoring.own.state),
           proposal: !!monitoring.own?.proposal,

@@ -1,0 +1,94 @@
+import fs from 'node:fs'
+import nunjucks from 'nunjucks'
+import { navigationMessages } from '../navigation.js'
+
+/**
+ * The interface's words, in English and Welsh (the four Welsh forces' public pages must be available
+ * in Welsh). Each catalogue is a flat map from a key to a message; a message is text with `{name}`
+ * placeholders, or, for a count, one text per plural category of the language (Intl.PluralRules: Welsh
+ * has zero, one, two, few, many and other). A key ending in `Html` holds markup: its placeholders are
+ * escaped and its text is not. The header's and home page's working areas come from one table
+ * (src/web/navigation.ts), whose English is the catalogue's.
+ */
+
+export const LANGUAGES = ['en', 'cy'] as const
+export type Language = (typeof LANGUAGES)[number]
+
+export type PluralMessage = Partial<Record<Intl.LDMLPluralRule, string>>
+export type Message = string | PluralMessage
+export type Catalogue = Record<string, Message>
+export type MessageParams = Record<string, unknown>
+
+/** The locale each language formats numbers, dates and plurals in. */
+export const LOCALES: Record<Language, string> = { en: 'en-GB', cy: 'cy-GB' }
+
+export function isLanguage(value: unknown): value is Language {
+  return (LANGUAGES as readonly unknown[]).includes(value)
+}
+
+function load(language: Language): Catalogue {
+  const file = new URL(`./${language}.json`, import.meta.url)
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue
+}
+
+export const CATALOGUES: Record<Language, Catalogue> = {
+  en: { ...navigationMessages(), ...load('en') },
+  cy: load('cy'),
+}
+
+const pluralRules = Object.fromEntries(
+  LANGUAGES.map((language) => [language, new Intl.PluralRules(LOCALES[language])]),
+) as Record<Language, Intl.PluralRules>
+const numberFormats = Object.fromEntries(
+  LANGUAGES.map((language) => [language, new Intl.NumberFormat(LOCALES[language])]),
+) as Record<Language, Intl.NumberFormat>
+
+/** The plural categories a language's messages for a count must give. */
+export function pluralCategories(language: Language): Intl.LDMLPluralRule[] {
+  return pluralRules[language].resolvedOptions().pluralCategories
+}
+
+/** The names of a message's `{placeholders}`, in every form of it. */
+export function placeholdersOf(message: Message): string[] {
+  const texts = typeof message === 'string' ? [message] : Object.values(message)
+  return [
+    ...new Set(texts.flatMap((text) => [...(text ?? '').matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''))),
+  ]
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\\': '&#92;',
+}
+
+/** As Nunjucks' autoescape does it, so a page's English stays byte for byte what it was. */
+function escapeHtml(value: string): string {
+  return value.replace(/[&"'<>\\]/g, (character) => HTML_ESCAPES[character] ?? character)
+}
+
+/**
+ * The message for `key` in `language` with its placeholders filled; a key the language lacks falls
+ * back to English, and a key no catalogue has is shown as itself (the catalogue test finds both).
+ */
+export function translate(language: Language, key: string, params: MessageParams = {}): string {
+  const message = CATALOGUES[language][key] ?? CATALOGUES.en[key]
+  if (message === undefined) return key
+  let text: string
+  if (typeof message === 'string') text = message
+  else {
+    const count = Number(params.count)
+    const category = Number.isFinite(count) ? pluralRules[language].select(count) : 'other'
+    text = message[category] ?? message.other ?? key
+  }
+  const markup = key.endsWith('Html')
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in params)) return whole
+    const value = params[name]
+    const shown = typeof value === 'number' ? numberFormats[language].format(value) : String(value ?? '')
+    return markup && !(value instanceof nunjucks.runtime.SafeString) ? escapeHtml(shown) : shown
+  })
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent } from '../../../test/support/agent.js'
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { CATALOGUES, LANGUAGES, placeholdersOf, pluralCategories, translate } from './catalogue.js'
+import { preferredLanguage } from './language.js'
+
+const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+function filesUnder(folder: string, extension: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith(extension))
+    .map((file) => path.join(folder, file))
+}
+
+describe('the message catalogues', () => {
+  it('have every key in both languages, with the same placeholders and every plural form', () => {
+    const problems: string[] = []
+    const keys = new Set(LANGUAGES.flatMap((language) => Object.keys(CATALOGUES[language])))
+    for (const key of keys) {
+      const english = CATALOGUES.en[key]
+      for (const language of LANGUAGES) {
+        const message = CATALOGUES[language][key]
+        if (message === undefined || english === undefined) {
+          problems.push(`${key} is missing in ${language}`)
+          continue
+        }
+        if (placeholdersOf(message).sort().join() !== placeholdersOf(english).sort().join())
+          problems.push(`${key} in ${language} has placeholders ${placeholdersOf(message)}`)
+        if (typeof message !== typeof english) problems.push(`${key} is a plural in one language only`)
+        if (typeof message === 'object') {
+          const missing = pluralCategories(language).filter((category) => !message[category])
+          if (missing.length) problems.push(`${key} in ${language} lacks the plural forms ${missing}`)
+        } else if (!message.trim()) problems.push(`${key} is empty in ${language}`)
+      }
+    }
+    expect(keys.size).toBeGreaterThan(50)
+    expect(problems).toEqual([])
+  })
+
+  it('have every key the templates and code ask for', () => {
+    const used = new Set<string>()
+    const files = [...filesUnder(src, '.njk'), ...filesUnder(src, '.ts')].filter(
+      (file) => !file.endsWith('.test.ts'),
+    )
+    for (const file of files)
+      for (const [, key] of fs.readFileSync(file, 'utf8').matchAll(/\bt\(\s*["']([\w.-]+)["']\s*[,)]/g))
+        used.add(key ?? '')
+    expect(used.size).toBeGreaterThan(20)
+    expect([...used].filter((key) => CATALOGUES.en[key] === undefined)).toEqual([])
+  })
+
+  it('fill placeholders, escape them in markup and choose Welsh plural forms', () => {
+    expect(translate('cy', 'layout.demoAsAt', { day: '27 Mawrth 2012' })).toContain('27 Mawrth 2012')
+    expect(translate('en', 'no.such.key')).toBe('no.such.key')
+    const plural = {
+      zero: 'z {count}',
+      one: 'o {count}',
+      two: 't {count}',
+      few: 'f {count}',
+      many: 'm {count}',
+      other: 'x {count}',
+    }
+    CATALOGUES.cy['test.plural'] = plural
+    try {
+      expect([0, 1, 2, 3, 6, 7, 1000].map((count) => translate('cy', 'test.plural', { count }))).toEqual([
+        'z 0',
+        'o 1',
+        't 2',
+        'f 3',
+        'm 6',
+        'x 7',
+        'x 1,000',
+      ])
+      CATALOGUES.cy['test.markupHtml'] = '<strong>{name}</strong>'
+      expect(translate('cy', 'test.markupHtml', { name: '<script>' })).toBe('<strong>&lt;script&gt;</strong>')
+    } finally {
+      delete CATALOGUES.cy['test.plural']
+      delete CATALOGUES.cy['test.markupHtml']
+    }
+  })
+})
+
+describe('choosing the language', () => {
+  let testApp: TestApp
+  beforeAll(async () => {
+    testApp = await createTestApp()
+  })
+  afterAll(() => testApp.close())
+
+  it('takes the browser’s preference, by quality, among English and Welsh', () => {
+    expect(preferredLanguage(undefined)).toBe('en')
+    expect(preferredLanguage('cy-GB,cy;q=0.9,en;q=0.5')).toBe('cy')
+    expect(preferredLanguage('en-GB,en;q=0.9,cy;q=0.8')).toBe('en')
+    expect(preferredLanguage('fr-FR,cy;q=0.4')).toBe('cy')
+    expect(preferredLanguage('de')).toBe('en')
+  })
+
+  it('shows Welsh to a browser that prefers it, with lang="cy" and a switch to English', async () => {
+    const page = await new Agent(testApp.app).get('/forces', { headers: { 'accept-language': 'cy' } })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('>Heddluoedd</a>')
+    expect(page.body).toContain('href="/forces?lang=en" hreflang="en" lang="en">English</a>')
+  })
+
+  it('keeps the choice made with the header’s switch, over the browser’s preference', async () => {
+    const agent = new Agent(testApp.app)
+    const english = await agent.get('/forces?region=Wales', { headers: { 'accept-language': 'cy' } })
+    expect(english.body).toMatch(/<html lang="cy"/)
+    const switched = await agent.get('/forces?region=Wales&lang=en', { headers: { 'accept-language': 'cy' } })
+    expect(switched.statusCode).toBe(303)
+    expect(switched.headers.location).toBe('/forces?region=Wales')
+    const after = await agent.get('/forces?region=Wales', { headers: { 'accept-language': 'cy' } })
+    expect(after.body).toMatch(/<html lang="en"/)
+    expect(after.body).toContain(
+      'href="/forces?region=Wales&amp;lang=cy" hreflang="cy" lang="cy">Cymraeg</a>',
+    )
+    // An unknown language is no choice: the page answers as it would without it.
+    const unknown = await agent.get('/forces?lang=fr')
+    expect(unknown.statusCode).toBe(200)
+  })
+})

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { cookieName, cookieScope } from '../cookie-names.js'
+import { isLanguage, type Language, type MessageParams, translate } from './catalogue.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The language the pages are shown in: the one chosen in the header, else the browser's. */
+    language: Language
+    /** A catalogue message in the request's language (src/web/i18n/catalogue.ts). */
+    t(key: string, params?: MessageParams): string
+  }
+}
+
+/** The choice made with the header's switch, kept for a year. */
+const LANGUAGE_COOKIE = 'probity_language'
+const KEEP_CHOICE_SECONDS = 365 * 24 * 60 * 60
+/** The query parameter of the header's switch: `?lang=cy` or `?lang=en` on any page. */
+const SWITCH_PARAMETER = 'lang'
+
+/** The language the browser prefers most among ours (Accept-Language, by quality), else English. */
+export function preferredLanguage(acceptLanguage: string | undefined): Language {
+  let best: { language: Language; quality: number } | undefined
+  for (const range of (acceptLanguage ?? '').split(',').slice(0, 20)) {
+    const [tag = '', ...parameters] = range.trim().toLowerCase().split(';')
+    const primary = tag.split('-')[0]
+    if (!isLanguage(primary)) continue
+    const q = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    const quality = q ? Number(q.slice(2)) : 1
+    if (Number.isFinite(quality) && quality > 0 && quality > (best?.quality ?? 0))
+      best = { language: primary, quality }
+  }
+  return best?.language ?? 'en'
+}
+
+/** The page's address without the switch parameter: where the switch sends the browser back to. */
+function withoutSwitch(url: URL): string {
+  url.searchParams.delete(SWITCH_PARAMETER)
+  return url.pathname + url.search
+}
+
+/** The header's link to the other language: this page's address with `lang` set. */
+export function languageSwitchHref(requestUrl: string, language: Language): string {
+  const url = new URL(requestUrl, 'http://probity.invalid')
+  url.searchParams.set(SWITCH_PARAMETER, language)
+  return url.pathname + url.search
+}
+
+/**
+ * Chooses each request's language: a `?lang=` on a page stores the choice in a cookie and sends the
+ * browser back to the page without it (so addresses, and what the response cache keeps, stay one per
+ * page); otherwise the stored choice, otherwise the browser's Accept-Language. Registered after the
+ * cookie parser (src/web/authentication.ts).
+ */
+export function setUpLanguage(app: FastifyInstance): void {
+  app.decorateRequest('language', 'en')
+  app.decorateRequest('t', function t(this: FastifyRequest, key: string, params?: MessageParams) {
+    return translate(this.language, key, params)
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' && request.url.includes(`${SWITCH_PARAMETER}=`)) {
+      const url = new URL(request.url, 'http://probity.invalid')
+      const asked = url.searchParams.get(SWITCH_PARAMETER)
+      if (isLanguage(asked)) {
+        reply.setCookie(cookieName(request, LANGUAGE_COOKIE), asked, {
+          ...cookieScope(request),
+          httpOnly: true,
+          sameSite: 'lax',
+          maxAge: KEEP_CHOICE_SECONDS,
+        })
+        return reply.redirect(withoutSwitch(url), 303)
+      }
+    }
+    const chosen = request.cookies[cookieName(request, LANGUAGE_COOKIE)]
+    request.language = isLanguage(chosen) ? chosen : preferredLanguage(request.headers['accept-language'])
+  })
+}

@@ -5,6 +5,7 @@ import type { TestApp } from '../test/support/test-app.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
 import { callerFor, SYSTEM_CALLER } from './domain/access.js'
 import { ALERT_RULE_NAMES } from './domain/alert-rules.js'
+import { ESCALATION_RULE_NAMES, type EscalationRule } from './domain/escalation.js'
 import { auditEvents } from './modules/audit/schema.js'
 import { REVISIT_2012 } from './modules/inspections/demo.js'
 
@@ -75,6 +76,24 @@ describe('the demo dataset on a later start', () => {
     expect((await escalation.forForce(SYSTEM_CALLER, 'greater-manchester')).proposal?.toState).toBe('engage')
     const publicPage = (await testApp.app.inject('/forces/cleveland')).body
     expect(publicPage).toContain('Scan to Engage')
+  })
+
+  it('shows every monitoring rule firing: each rule’s reason in a change the demo proposed', async () => {
+    const reasons = []
+    for (const code of ['cleveland', 'greater-manchester'])
+      for (const change of (await testApp.services.escalation.forForce(SYSTEM_CALLER, code)).history)
+        reasons.push(...change.reasons)
+    const wordsOf: Record<EscalationRule, string> = {
+      'overdue-recommendations': 'not implemented more than 90 days after',
+      judgement: 'headline judgement of Revisiting police relationships (2012) is “some improvements”',
+      'data-return-missing': 'The data return for Revisiting police relationships (2012) still lacks',
+      'awareness-below-line': 'Staff awareness of the latest policy is below 50%',
+    }
+    for (const rule of ESCALATION_RULE_NAMES)
+      expect(
+        reasons.find((reason) => reason.includes(wordsOf[rule])),
+        `${rule} among ${reasons.join(' | ')}`,
+      ).toBeDefined()
   })
 
   it('shows every correlation rule firing, in each demo force’s alert queue (the demo seeded above)', async () => {

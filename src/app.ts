@@ -55,6 +55,7 @@ import { OidcClient } from './modules/single-sign-on/client.js'
 import { singleSignOnRoutes } from './modules/single-sign-on/routes.js'
 import type { SingleSignOnSettings } from './modules/single-sign-on/settings.js'
 import { surveysRoutes } from './modules/surveys/routes.js'
+import { translationsRoutes } from './modules/translations/routes.js'
 import type { Services } from './services.js'
 import { setUpStaticAssets } from './web/assets.js'
 import { setUpAuthentication } from './web/authentication.js'
@@ -164,6 +165,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(referralOutcomesImportRoutes, { services })
   await app.register(deskResearchRoutes, { services })
   await app.register(surveysRoutes, { services })
+  await app.register(translationsRoutes, { services })
   await app.register(acuStaffingRoutes, { services })
   await app.register(acuStaffingImportRoutes, { services })
   await app.register(frameworksRoutes, { services })

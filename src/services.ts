@@ -43,6 +43,7 @@ import { SelfAssessmentsService } from './modules/self-assessments/service.js'
 import { SignOffService } from './modules/self-assessments/sign-off.js'
 import { SettingsService } from './modules/settings/service.js'
 import { SurveysService } from './modules/surveys/service.js'
+import { TranslationsService } from './modules/translations/service.js'
 import { type UploadLimits, uploadLimits } from './spreadsheets/limits.js'
 
 export interface ServiceOptions {
@@ -128,6 +129,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     forces,
     health: new HealthService(db),
     settings: new SettingsService(db, now),
+    translations: new TranslationsService(db, now),
     audit,
     users: new UsersService(db, forces, now),
     secondFactors,

@@ -142,6 +142,11 @@ const AREAS = {
     href: '/admin/notifications',
     hint: 'every notification email made, and whether it was sent',
   },
+  translations: {
+    text: 'Welsh translations',
+    href: '/admin/translations',
+    hint: 'the Welsh interface’s strings, to review and approve',
+  },
   forceReference: {
     text: 'Regions and HM Inspectors',
     href: '/forces/reference',
@@ -279,7 +284,7 @@ export const NAVIGATION: Record<Role | Visitor, RoleNavigation> = {
     home: {
       ...INSPECTOR.home,
       Inspection: [...(INSPECTOR.home.Inspection ?? []), 'research'],
-      Administration: ['users', 'apiTokens', 'audit', 'outbox', 'forceReference'],
+      Administration: ['users', 'apiTokens', 'audit', 'outbox', 'forceReference', 'translations'],
     },
   },
 }

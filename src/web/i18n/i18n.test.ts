@@ -2,8 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
+import { Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { TEST_PASSWORD } from '../../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
+import { messageText } from '../../modules/translations/service.js'
 import { CATALOGUES, LANGUAGES, placeholdersOf, pluralCategories, translate } from './catalogue.js'
 import { preferredLanguage } from './language.js'
 
@@ -84,13 +87,13 @@ describe('the message catalogues', () => {
   })
 })
 
-describe('choosing the language', () => {
-  let testApp: TestApp
-  beforeAll(async () => {
-    testApp = await createTestApp()
-  })
-  afterAll(() => testApp.close())
+let testApp: TestApp
+beforeAll(async () => {
+  testApp = await createTestApp()
+})
+afterAll(() => testApp.close())
 
+describe('choosing the language', () => {
   it('takes the browser’s preference, by quality, among English and Welsh', () => {
     expect(preferredLanguage(undefined)).toBe('en')
     expect(preferredLanguage('cy-GB,cy;q=0.9,en;q=0.5')).toBe('cy')
@@ -122,5 +125,63 @@ describe('choosing the language', () => {
     // An unknown language is no choice: the page answers as it would without it.
     const unknown = await agent.get('/forces?lang=fr')
     expect(unknown.statusCode).toBe(200)
+  })
+})
+
+describe('the review of the Welsh strings', () => {
+  const admin = { email: 'reviewer@inspectorate.example', role: 'inspectorate-admin' as const }
+  const forceAdmin = { email: 'admin@gwent.example', role: 'force-admin' as const, forceCode: 'gwent' }
+  beforeAll(async () => {
+    for (const user of [admin, forceAdmin])
+      await testApp.services.users.create(SYSTEM_CALLER, {
+        ...user,
+        name: user.email,
+        password: TEST_PASSWORD,
+      })
+  })
+
+  const forReview = (html: string) =>
+    [...html.matchAll(/<tr class="govuk-table__row" id="([^"]+)">/g)].map((m) => m[1])
+
+  it('marks every string for review until an administrator approves it as worded, in the audit trail', async () => {
+    const agent = await signedInAgent(testApp.app, admin.email)
+    const before = await agent.get('/admin/translations')
+    expect(before.statusCode).toBe(200)
+    expect(forReview(before.body)).toEqual(Object.keys(CATALOGUES.cy))
+
+    const welsh = messageText(CATALOGUES.cy['forces.title'])
+    // Words other than the catalogue's (changed since the page was shown) approve nothing.
+    const stale = await agent.post('/admin/translations/approve', { key: 'forces.title', welsh: 'Heddlu' })
+    expect(stale.statusCode).toBe(400)
+    expect(stale.body).toContain('has changed since the page was shown')
+    const approved = await agent.post('/admin/translations/approve', { key: 'forces.title', welsh })
+    expect(approved.statusCode).toBe(303)
+
+    const after = await agent.get('/admin/translations')
+    expect(after.body).toContain('The Welsh for forces.title approved')
+    expect(forReview(after.body)).toEqual(Object.keys(CATALOGUES.cy).filter((key) => key !== 'forces.title'))
+    const [event] = await testApp.services.audit.history(SYSTEM_CALLER, 'welsh-translation', 'forces.title')
+    expect(event).toMatchObject({
+      action: 'approve',
+      actorLabel: `${admin.email} <${admin.email}>`,
+      after: { welsh },
+    })
+
+    // A translation whose words change goes back for review by itself.
+    const original = CATALOGUES.cy['forces.title']
+    CATALOGUES.cy['forces.title'] = 'Heddluoedd (newydd)'
+    try {
+      expect(forReview((await agent.get('/admin/translations')).body)).toContain('forces.title')
+    } finally {
+      CATALOGUES.cy['forces.title'] = original ?? ''
+    }
+  })
+
+  it('is for the inspectorate’s administrators only', async () => {
+    const agent = await signedInAgent(testApp.app, forceAdmin.email)
+    expect((await agent.get('/admin/translations')).statusCode).toBe(403)
+    const post = await agent.post('/admin/translations/approve', { key: 'forces.title', welsh: 'Heddluoedd' })
+    expect(post.statusCode).toBe(403)
+    expect((await new Agent(testApp.app).get('/admin/translations')).statusCode).toBe(303)
   })
 })

@@ -1,5 +1,6 @@
 import { count } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signedInAgent } from '../test/support/agent.js'
 import { createDemoTestApp, DEMO_APP_TIMEOUT_MS } from '../test/support/demo-app.js'
 import type { TestApp } from '../test/support/test-app.js'
 import { DEMO_PASSWORD, seedDemoData } from './demo-data.js'
@@ -109,6 +110,21 @@ describe('the demo dataset on a later start', () => {
         'Radio Systems plc',
         'Radio Systems plc',
       ])
+    }
+  })
+
+  it('shows each demo force’s administrator, on the outbox page, a caseworker’s daily digest sent on the demo’s day', async () => {
+    for (const code of ['cheshire', 'cleveland']) {
+      const admin = await signedInAgent(testApp.app, `psd.head@${code}.example`, DEMO_PASSWORD)
+      const outbox = await admin.get('/admin/notifications')
+      expect(outbox.statusCode).toBe(200)
+      const digests = [
+        ...outbox.body.matchAll(/href="\/admin\/notifications\/([^"]+)">Probity: \d+ things? for you</g),
+      ]
+      expect(digests.length, code).toBeGreaterThan(0)
+      const message = await admin.get(`/admin/notifications/${digests[0]?.[1]}`)
+      expect(message.body).toContain('that you asked to hear of in a daily digest')
+      expect(message.body).toMatch(/A new alert from the correlation rules \(\d+\)|falling due \(\d+\)/)
     }
   })
 })

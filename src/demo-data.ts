@@ -11,6 +11,7 @@ import { seedDemoGifts } from './modules/gifts-hospitality/demo.js'
 import { seedDemoInspections } from './modules/inspections/demo.js'
 import { seedDemoCases } from './modules/integrity-cases/demo.js'
 import { seedDemoMediaContacts } from './modules/media-contacts/demo.js'
+import { seedDemoNotifications } from './modules/notifications/demo.js'
 import { seedDemoPolicies } from './modules/policies/demo.js'
 import { seedDemoPublications } from './modules/publication/demo.js'
 import { linkDemoUser, seedDemoRoster } from './modules/roster/demo.js'
@@ -97,6 +98,8 @@ export async function seedDemoData(services: Services): Promise<{ added: number 
   await seedDemoSurveys(services)
   await seedDemoPublications(services)
   await seedDemoMonitoring(services)
+  // Last: it hands out the events every step above recorded.
+  await seedDemoNotifications(services)
   await services.settings.set(SYSTEM_CALLER, DEMO_DATASET_ENTERED, true)
   return { added }
 }

@@ -36,8 +36,6 @@ const NOT_LINKED_FOR: Partial<Record<Role, Record<string, string>>> = {
       'linked from one’s own refused or conditional application on “Your second jobs”; the demo’s caseworkers and administrators have none (its officer does)',
   },
   'force-admin': {
-    '/admin/notifications/:messageId':
-      'linked from each email on the outbox page; the demo runs no notifications worker, so its outbox is empty',
     '/policies/versions/:versionId/questions/:index/remove':
       'linked from each question of a draft version; the demo’s policy versions are published',
     '/self-assessments/sign-off/delegations/:delegationId/revoke':

@@ -1,8 +1,10 @@
+import { once } from 'node:events'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Agent } from '../../../test/support/agent.js'
 import { signedInAgent } from '../../../test/support/agent.js'
 import { createImportTestApp, forceUserCaller } from '../../../test/support/imports.js'
+import { spawnTypeScript } from '../../../test/support/processes.js'
 import { TestMailServer } from '../../../test/support/smtp.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
@@ -297,6 +299,56 @@ describe('notifications', () => {
     const rows = (await messages()).filter((row) => row.to_address === email('staff') && row.attempts === 2)
     expect(rows.map((row) => row.status)).toEqual(['sent', 'sent'])
   })
+
+  // A process of its own needs a database another process can reach: PostgreSQL (CI runs this file on both).
+  it.skipIf(!process.env.DATABASE_URL)(
+    'sends a message once when the process of the worker sending it is killed (SIGKILL) mid-send',
+    async () => {
+      const before = mail.received.length
+      await record({
+        kind: 'decision-made',
+        eventKey: 'killed-process',
+        audience: 'staff',
+        staffMemberId: cast.alpha.roster.staffMemberId,
+        path: '/killed/process',
+      })
+      const settings = testApp.database.settings
+      if (settings.kind !== 'server') throw new Error('a server database was expected')
+      const child = spawnTypeScript('test/children/notification-worker.ts', [
+        settings.url,
+        mail.url,
+        BASE_URL,
+        String(clock.getTime()),
+      ])
+      const exited = once(child, 'exit')
+      // The server has the message's text when the process dies, and, the connection lost before it
+      // took the message, keeps nothing.
+      const cut = new Promise<string>((resolve) =>
+        mail.answers.push((arrived) => {
+          child.kill('SIGKILL')
+          resolve(arrived.text)
+          return new Error('421 the connection was lost')
+        }),
+      )
+      let stderr = ''
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk
+      })
+      // Had the worker died of itself, what it said is shown.
+      const firstOut = await Promise.race([cut, exited.then(() => `exited first: ${stderr}`)])
+      expect(firstOut).toContain(`${BASE_URL}/killed/process`)
+      expect((await exited)[1]).toBe('SIGKILL')
+      const [claimed] = (await messages()).filter((row) => row.status === 'sending')
+      expect(claimed).toMatchObject({ to_address: email('staff'), attempts: 1 })
+      // Its claim holds until the lease runs out; then another instance sends it, once.
+      expect((await worker('survivor').runOnce()).sent).toBe(0)
+      later(2 * MINUTE + 1000)
+      expect((await worker('survivor').runOnce()).sent).toBe(1)
+      const arrived = mail.received.slice(before)
+      expect(arrived.map((m) => m.text.includes(`${BASE_URL}/killed/process`))).toEqual([true])
+      expect(arrived[0]?.messageId).toBe(messageIdOf(String(claimed?.id), BASE_URL))
+    },
+  )
 
   it('shares the queue between workers running at once: each message goes once', async () => {
     const before = mail.received.length

@@ -67,7 +67,7 @@ export class NotificationsService {
   constructor(
     private readonly db: Database,
     private readonly sources: DueSources,
-    private readonly now: () => Date,
+    readonly now: () => Date,
     readonly settings: NotificationSettings = DEFAULT_NOTIFICATION_SETTINGS,
   ) {
     this.mailer = createMailer(settings)

@@ -48,6 +48,7 @@ import { recommendationProgressRoutes } from './modules/recommendation-progress/
 import { referralOutcomesImportRoutes } from './modules/referrals/import-routes.js'
 import { referralsRoutes } from './modules/referrals/routes.js'
 import { rosterRoutes } from './modules/roster/routes.js'
+import { passkeyRoutes } from './modules/second-factor/passkey-routes.js'
 import { secondFactorRoutes } from './modules/second-factor/routes.js'
 import { selfAssessmentsRoutes } from './modules/self-assessments/routes.js'
 import { signOffRoutes } from './modules/self-assessments/sign-off-routes.js'
@@ -145,6 +146,7 @@ export async function createApp(services: Services, options: AppOptions): Promis
     client: singleSignOn && new OidcClient(singleSignOn),
   })
   await app.register(secondFactorRoutes, { services })
+  await app.register(passkeyRoutes, { services })
   await app.register(usersRoutes, { services })
   await app.register(apiTokensRoutes, { services })
   await app.register(auditRoutes, { services })

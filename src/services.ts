@@ -38,6 +38,7 @@ import { PublishedRegistersService } from './modules/published-registers/service
 import { RecommendationProgressService } from './modules/recommendation-progress/service.js'
 import { ReferralsService } from './modules/referrals/service.js'
 import { RosterService } from './modules/roster/service.js'
+import { PasskeyService } from './modules/second-factor/passkeys.js'
 import { type AdminSecondFactor, SecondFactorService } from './modules/second-factor/service.js'
 import { SelfAssessmentsService } from './modules/self-assessments/service.js'
 import { SignOffService } from './modules/self-assessments/sign-off.js'
@@ -133,6 +134,7 @@ export function createServices(db: Database, { now = () => new Date(), ...option
     audit,
     users: new UsersService(db, forces, now),
     secondFactors,
+    passkeys: new PasskeyService(db, now, secondFactors),
     signIn,
     federatedSignIn: new FederatedSignInService(db, now, signIn),
     apiTokens: new ApiTokensService(db, forces, now),

@@ -49,7 +49,6 @@ const SECOND_FACTOR_ROUTES = {
       '/account/second-factor',
       '/account/second-factor/authenticator-app',
       '/account/second-factor/passkeys',
-      '/account/second-factor/passkeys/options',
       '/sign-out',
     ]),
   },

@@ -76,6 +76,8 @@ export const sessions = pgTable(
     secondFactorDue: text({ enum: ['verify', 'enrol'] }),
     /** The WebAuthn challenge this browser was last given, which its passkey must sign. */
     passkeyChallenge: text(),
+    /** When that challenge stops being accepted (a page left open for long must be reloaded). */
+    passkeyChallengeExpiresAt: timestamp({ withTimezone: true }),
   },
   (table) => [index('sessions_user_id').on(table.userId)],
 )

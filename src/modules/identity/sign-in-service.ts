@@ -263,32 +263,6 @@ export class SignInService {
     })
   }
 
-  /** The WebAuthn challenge this session was given (kept with the session, so it is single use). */
-  async setPasskeyChallenge(token: string, challenge: string | null): Promise<void> {
-    await asAuthenticator(this.db, (tx) =>
-      tx
-        .update(sessions)
-        .set({ passkeyChallenge: challenge })
-        .where(eq(sessions.tokenHash, secretHash(token))),
-    )
-  }
-
-  /** Takes the session's WebAuthn challenge, which can then not be answered twice. */
-  async takePasskeyChallenge(token: string): Promise<string | undefined> {
-    return asAuthenticator(this.db, async (tx) => {
-      const [before] = await tx
-        .select({ challenge: sessions.passkeyChallenge })
-        .from(sessions)
-        .where(eq(sessions.tokenHash, secretHash(token)))
-        .for('update')
-      await tx
-        .update(sessions)
-        .set({ passkeyChallenge: null })
-        .where(eq(sessions.tokenHash, secretHash(token)))
-      return before?.challenge ?? undefined
-    })
-  }
-
   /**
    * Replaces the person's password after checking their current one. Their other sessions end: a
    * password change is what someone does when they fear another has their password. Returns the

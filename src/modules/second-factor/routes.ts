@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { Principal } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
-import { clearSessionCookie, setSessionCookie } from '../../web/authentication.js'
 import { formErrors, safeReturnPath } from '../../web/forms.js'
-import { SIGN_IN_POLICY } from '../identity/sign-in-service.js'
+import { refuseSecondFactor, renderManage, renderVerify, settleSecondFactor, signedIn } from './pages.js'
 
 const codeForm = z.object({
   code: z.string().max(64, 'Codes are 6 digits, or 10 letters and numbers').default(''),
@@ -14,50 +12,11 @@ const codeForm = z.object({
 })
 const returnQuery = z.object({ returnTo: z.string().max(2000).optional() })
 
-/** The signed-in person and their session, which every route here acts on (the access rule ensures both). */
-function signedIn(request: FastifyRequest): { principal: Principal; token: string } {
-  const { principal, sessionToken } = request
-  if (principal?.kind !== 'user' || !sessionToken)
-    throw new ValidationError({
-      code: 'Sign in with your password in a browser to manage your second factor',
-    })
-  return { principal, token: sessionToken }
-}
-
-const originOf = (request: FastifyRequest) => ({
-  ipAddress: request.ip,
-  userAgent: request.headers['user-agent'] ?? null,
-})
-
-/**
- * Ends what a session owed (the second factor given or set up): the session goes on under a new
- * cookie. Returns whether it owed anything.
- */
-export async function settleSecondFactor(
-  services: Services,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<boolean> {
-  const { principal, token } = signedIn(request)
-  if (!principal.secondFactorDue) return false
-  setSessionCookie(
-    request,
-    reply,
-    await services.signIn.completeSecondFactor(token, principal, originOf(request)),
-  )
-  return true
-}
-
 export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
   const secondFactors = services.secondFactors
-
-  const renderVerify = async (request: FastifyRequest, reply: FastifyReply, extra: object = {}) => {
-    const status = await secondFactors.status(signedIn(request).principal)
-    return reply.render('second-factor/views/verify.njk', { status, ...extra })
-  }
 
   app.get(
     '/sign-in/second-factor',
@@ -65,7 +24,7 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
     async (request, reply) => {
       const returnTo = safeReturnPath(request.query.returnTo)
       if (request.principal?.secondFactorDue !== 'verify') return reply.redirect(returnTo, 303)
-      return renderVerify(request, reply, { returnTo })
+      return renderVerify(services, request, reply, { returnTo })
     },
   )
 
@@ -77,12 +36,12 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
     },
     async (request, reply) => {
       const returnTo = safeReturnPath(request.body.returnTo)
-      const { principal, token } = signedIn(request)
+      const { principal } = signedIn(request)
       if (principal.secondFactorDue !== 'verify') return reply.redirect(returnTo, 303)
       const code = request.body.code.trim()
       if (!code) {
         reply.code(400)
-        return renderVerify(request, reply, {
+        return renderVerify(services, request, reply, {
           returnTo,
           errors: formErrors({ code: 'Enter the code from your authenticator app, or a recovery code' }),
         })
@@ -91,17 +50,7 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         await settleSecondFactor(services, request, reply)
         return reply.redirect(returnTo, 303)
       }
-      if ((await services.signIn.secondFactorFailed(token, principal, request.ip)) === 'locked') {
-        clearSessionCookie(reply)
-        return reply.code(401).render('identity/views/sign-in.njk', {
-          returnTo,
-          errors: formErrors({
-            email: `Too many wrong codes: your account is locked for ${SIGN_IN_POLICY.lockMinutes} minutes. Then sign in again.`,
-          }),
-        })
-      }
-      reply.code(401)
-      return renderVerify(request, reply, {
+      return refuseSecondFactor(services, request, reply, {
         returnTo,
         errors: formErrors({
           code: 'The code is not right. Enter the code your app shows now, or a recovery code you have not used.',
@@ -113,14 +62,8 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
   app.get(
     '/account/second-factor',
     { config: { access: 'signed-in' }, schema: { hide: true, querystring: returnQuery } },
-    async (request, reply) => {
-      const { principal } = signedIn(request)
-      return reply.render('second-factor/views/manage.njk', {
-        status: await secondFactors.status(principal),
-        mustEnrol: principal.secondFactorDue === 'enrol',
-        returnTo: safeReturnPath(request.query.returnTo),
-      })
-    },
+    async (request, reply) =>
+      renderManage(services, request, reply, { returnTo: safeReturnPath(request.query.returnTo) }),
   )
 
   const renderSetUp = async (request: FastifyRequest, reply: FastifyReply, returnTo: string, extra = {}) => {
@@ -156,7 +99,7 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         return renderSetUp(request, reply, returnTo, { errors: formErrors(error.fieldErrors) })
       }
       await settleSecondFactor(services, request, reply)
-      return reply.render('second-factor/views/recovery-codes.njk', { codes, returnTo, justAdded: true })
+      return reply.render('second-factor/views/recovery-codes.njk', { codes, returnTo, added: 'app' })
     },
   )
 
@@ -169,8 +112,8 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         await secondFactors.removeAuthenticatorApp(principal, request.ip)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
-        return reply.code(400).render('second-factor/views/manage.njk', {
-          status: await secondFactors.status(principal),
+        reply.code(400)
+        return renderManage(services, request, reply, {
           returnTo: '/',
           errors: formErrors(error.fieldErrors),
         })
@@ -185,12 +128,13 @@ export const secondFactorRoutes: FastifyPluginAsyncZod<{ services: Services }> =
     async (request, reply) => {
       const { principal } = signedIn(request)
       const status = await secondFactors.status(principal)
-      if (!status.authenticatorApp && status.passkeys.length === 0)
-        return reply.code(400).render('second-factor/views/manage.njk', {
-          status,
+      if (!status.authenticatorApp && status.passkeys.length === 0) {
+        reply.code(400)
+        return renderManage(services, request, reply, {
           returnTo: '/',
           errors: formErrors({ recoveryCodes: 'Set up an authenticator app or a passkey first' }),
         })
+      }
       const codes = await secondFactors.newRecoveryCodes(principal, request.ip)
       return reply.render('second-factor/views/recovery-codes.njk', {
         codes,

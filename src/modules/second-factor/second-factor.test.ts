@@ -7,7 +7,7 @@ import { buildTwoForces, TEST_PASSWORD } from '../../../test/support/two-forces.
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { Role } from '../../domain/roles.js'
 import { auditEvents } from '../audit/schema.js'
-import { recoveryCodes } from './schema.js'
+import { passkeys, recoveryCodes } from './schema.js'
 
 // The only double: a clock the tests move, which the codes are checked against.
 let clock = new Date('2012-06-01T09:00:00Z')
@@ -178,5 +178,70 @@ describe('signing in with an authenticator app', () => {
     const refused = await agent.post('/account/second-factor/authenticator-app/remove')
     expect(refused.statusCode).toBe(400)
     expect(refused.body).toContain('administrators must keep a second factor')
+  })
+})
+
+// Adding and using a passkey needs a browser's authenticator: test/e2e/passkeys-and-single-sign-on.test.ts.
+describe('passkeys', () => {
+  it('answers a form without a browser’s passkey with a clear 4xx', async () => {
+    const admin = await addUser('force-admin')
+    const agent = await signIn(admin.email)
+    const page = await agent.get('/account/second-factor')
+    expect(page.body).toContain('data-passkey-options=')
+    const cases: [form: Record<string, string>, expected: string][] = [
+      [{ credential: '' }, 'No passkey came from your browser'],
+      [{ credential: '{"id":' }, 'No passkey came from your browser'],
+      [{ credential: JSON.stringify({ id: 'x', type: 'public-key' }) }, 'No passkey came'],
+      [{ credential: 'x'.repeat(20_001) }, ''],
+      [{ name: 'n'.repeat(61), credential: '' }, 'Name must be 60 characters or fewer'],
+    ]
+    for (const [form, expected] of cases) {
+      const refused = await agent.post('/account/second-factor/passkeys', form)
+      expect(refused.statusCode).toBe(400)
+      expect(refused.body).toContain(expected)
+    }
+    // Still owing a second factor, and without one.
+    expect((await agent.get('/roster')).headers.location).toBe('/account/second-factor?returnTo=%2Froster')
+  })
+
+  it('counts as an administrator’s second factor, and is removed (audited) only by its owner', async () => {
+    const admin = await addUser('force-admin')
+    const staff = await addUser('staff')
+    const key = (id: string, userId: string) => ({
+      id,
+      userId,
+      name: `Key of ${userId.slice(0, 4)}`,
+      publicKey: Buffer.from('not used by these tests'),
+    })
+    // Signed in before the passkeys exist, so this session owes no second factor.
+    const staffAgent = await signIn(staff.email)
+    await testApp.database.db
+      .insert(passkeys)
+      .values([key('admin-key', admin.id), key('staff-key', staff.id)])
+
+    const adminAgent = await signIn(admin.email)
+    expect((await adminAgent.get('/account')).headers.location).toBe(
+      '/sign-in/second-factor?returnTo=%2Faccount',
+    )
+    const verify = await adminAgent.get('/sign-in/second-factor')
+    expect(verify.body).toContain('Use your passkey')
+    expect(verify.body).toContain('admin-key')
+    const junk = await adminAgent.post('/sign-in/second-factor/passkey', { credential: '' })
+    expect(junk.statusCode).toBe(400)
+    expect(junk.body).toContain('No passkey came from your browser')
+
+    const notTheirs = await staffAgent.post('/account/second-factor/passkeys/remove', { id: 'admin-key' })
+    expect(notTheirs.statusCode).toBe(404)
+    const removed = await staffAgent.post('/account/second-factor/passkeys/remove', { id: 'staff-key' })
+    expect(removed.statusCode).toBe(303)
+    expect((await staffAgent.get('/account/second-factor')).body).toContain('Your passkey ‘Key of')
+    const left = await testApp.database.db.select({ id: passkeys.id }).from(passkeys)
+    expect(left.map((row) => row.id)).toContain('admin-key')
+    expect(left.map((row) => row.id)).not.toContain('staff-key')
+    const [event] = await testApp.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'remove-passkey'))
+    expect(event).toMatchObject({ entityId: staff.id, before: { id: 'staff-key' } })
   })
 })

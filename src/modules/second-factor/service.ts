@@ -77,13 +77,18 @@ export class SecondFactorService {
     tx: Transaction,
     user: { id: string; role: Role },
   ): Promise<'verify' | 'enrol' | null> {
+    if (await this.hasSecondFactor(tx, user.id)) return 'verify'
+    return this.needsOne(user.role) ? 'enrol' : null
+  }
+
+  /** Whether the person has a confirmed authenticator app or a passkey. */
+  async hasSecondFactor(tx: Transaction, userId: string): Promise<boolean> {
     const [app] = await tx
       .select({ userId: totpAuthenticators.userId })
       .from(totpAuthenticators)
-      .where(and(eq(totpAuthenticators.userId, user.id), isNotNull(totpAuthenticators.confirmedAt)))
-    const [keys] = await tx.select({ total: count() }).from(passkeys).where(eq(passkeys.userId, user.id))
-    if (app || (keys?.total ?? 0) > 0) return 'verify'
-    return this.needsOne(user.role) ? 'enrol' : null
+      .where(and(eq(totpAuthenticators.userId, userId), isNotNull(totpAuthenticators.confirmedAt)))
+    const [keys] = await tx.select({ total: count() }).from(passkeys).where(eq(passkeys.userId, userId))
+    return !!app || (keys?.total ?? 0) > 0
   }
 
   async status(principal: Principal): Promise<SecondFactorStatus> {
@@ -234,7 +239,8 @@ export class SecondFactorService {
     return lastUsedStep !== null && step <= lastUsedStep ? undefined : step
   }
 
-  private async replaceRecoveryCodes(tx: Transaction, userId: string): Promise<string[]> {
+  /** A fresh set of recovery codes in place of any the person had (also when a passkey is their first factor). */
+  async replaceRecoveryCodes(tx: Transaction, userId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode)
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId))
     await tx.insert(recoveryCodes).values(
@@ -247,11 +253,18 @@ export class SecondFactorService {
     return codes
   }
 
-  private audit(tx: Transaction, principal: Principal, ipAddress: string | null, action: string) {
+  /** An event of the person's own second factor, in its transaction (`details`: what it was about). */
+  audit(
+    tx: Transaction,
+    principal: Principal,
+    ipAddress: string | null,
+    action: string,
+    details?: { before?: unknown; after?: unknown },
+  ) {
     return appendAuditEvent(
       tx,
       actorOf(principal, ipAddress),
-      { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action },
+      { forceId: principal.forceId, entityType: 'user', entityId: principal.id, action, ...details },
       this.now(),
     )
   }

@@ -7,15 +7,17 @@ import {
   type TestOidcProvider,
 } from '../../../test/support/oidc-provider.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
-import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
+import { buildTwoForces, TEST_PASSWORD, type TwoForces } from '../../../test/support/two-forces.js'
+import { createApp } from '../../app.js'
 import { sessions, users } from '../identity/schema.js'
-import { loadSingleSignOnSettings } from './settings.js'
+import { loadSingleSignOnSettings, type SingleSignOnSettings } from './settings.js'
 
 const PUBLIC_URL = 'http://localhost:3000'
 
 let provider: TestOidcProvider
 let testApp: TestApp
 let cast: TwoForces
+let singleSignOn: SingleSignOnSettings
 
 beforeAll(async () => {
   provider = await startOidcProvider({
@@ -34,7 +36,7 @@ beforeAll(async () => {
     },
   })
   // The providers configured as the environment would configure them.
-  const singleSignOn = loadSingleSignOnSettings({
+  const settings = loadSingleSignOnSettings({
     PROBITY_PUBLIC_URL: PUBLIC_URL,
     PROBITY_OIDC_PROVIDERS: 'force,hmic',
     PROBITY_OIDC_FORCE_ISSUER: provider.issuer,
@@ -48,6 +50,8 @@ beforeAll(async () => {
     PROBITY_OIDC_HMIC_ROLE_CLAIM: 'probity_roles',
     PROBITY_OIDC_HMIC_CREATE_USERS: 'true',
   })
+  if (!settings) throw new Error('no single sign-on settings')
+  singleSignOn = settings
   testApp = await createTestApp({ adminSecondFactor: 'required', singleSignOn })
   cast = await buildTwoForces(testApp.services)
 })
@@ -136,6 +140,42 @@ describe('signing in through an OpenID Connect provider', () => {
     expect(page.body).toContain('href="/sign-in/oidc/force?returnTo=%2F"')
     expect(page.body).toContain('Sign in with Cheshire Constabulary account')
     expect(page.body).toContain('name="password"')
+  })
+})
+
+describe('with local passwords turned off (PROBITY_LOCAL_PASSWORDS=off)', () => {
+  it('refuses the password form and its POST with a clear message, while the provider still signs people in', async () => {
+    // The same services and database, served as the app is with the switch off.
+    const app = await createApp(testApp.services, {
+      cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters',
+      changes: testApp.database.changes,
+      singleSignOn: { ...singleSignOn, localPasswords: false },
+    })
+    try {
+      const agent = new Agent(app)
+      const page = await agent.get('/sign-in')
+      expect(page.statusCode).toBe(200)
+      expect(page.body).not.toContain('name="password"')
+      expect(page.body).toContain('Probity’s own passwords are turned off here')
+      expect(page.body).toContain('Sign in with Cheshire Constabulary account')
+      // The page has no form now, so the CSRF token comes from another signed-out form.
+      await agent.get('/forces/cheshire/report')
+      const refused = await agent.post('/sign-in', {
+        email: cast.alpha.users.staff.email,
+        password: TEST_PASSWORD,
+      })
+      expect(refused.statusCode).toBe(403)
+      expect(refused.body).toContain(
+        'Passwords are turned off here: sign in with your organisation’s account',
+      )
+      expect(agent.hasCookie('probity_session')).toBe(false)
+
+      const { agent: signedIn, response } = await signInWith('force', 'alpha-admin', agent)
+      expect(response.statusCode).toBe(303)
+      expect((await signedIn.get('/account')).statusCode).toBe(200)
+    } finally {
+      await app.close()
+    }
   })
 })
 

@@ -102,6 +102,34 @@ describe('organisations resolved from the registers', () => {
     expect(page).toMatch(/1 February 2012 Second job .* RADIO SYSTEMS LIMITED Weekend radio fitter/)
   })
 
+  it('makes one organisation of a media outlet a media contact names and a gift from the media', async () => {
+    await testApp.services.mediaContacts.create(alpha, {
+      staffNumber,
+      journalist: 'Jo Reporter',
+      outlet: 'Valley Gazette Ltd',
+      contactOn: '2012-03-05',
+      method: 'telephone',
+      purpose: 'Appeal for witnesses',
+      discussed: 'The appeal',
+    })
+    await testApp.services.giftsHospitality.record(alpha, {
+      staffNumber,
+      kind: 'hospitality',
+      description: 'Lunch with the editor',
+      donorName: 'VALLEY GAZETTE',
+      donorType: 'media',
+      estimatedValue: '30',
+      offeredOn: '2012-04-02',
+      outcome: 'accepted',
+    })
+    const [gazette, ...others] = await testApp.services.organisations.list(alpha, 'valley gazette')
+    expect(others).toEqual([])
+    expect(gazette).toMatchObject({ name: 'Valley Gazette Ltd', mediaContacts: 1, gifts: 1, secondJobs: 0 })
+    const page = pageText((await caseworker.get(`/organisations/${gazette?.id}`)).body)
+    expect(page).toMatch(/5 March 2012 Media contact .* Valley Gazette Ltd Jo Reporter: Appeal for witnesses/)
+    expect(page).toContain('2 April 2012 Gift or hospitality')
+  })
+
   it('links the records kept before the migration, by the backfill the migration runs', async () => {
     const db = testApp.database.db
     await db.delete(organisations).where(eq(organisations.forceId, alphaId))
@@ -119,6 +147,7 @@ describe('organisations resolved from the registers', () => {
     const names = (await testApp.services.organisations.list(alpha)).map((row) => row.name)
     expect(names).toEqual(expect.arrayContaining(['Radio Systems plc', 'Northwest Uniform Supplies Ltd']))
     expect(names).toContain(`${cast.alpha.marker} Driving School`)
+    expect(names).toContain(`${cast.alpha.marker} Evening News`)
   })
 
   it('proposes alike names; a caseworker keeps two apart or merges them, each audited', async () => {

@@ -5,6 +5,7 @@ import { type Database, openDatabase, queryRows } from '../../db/connection.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { createServices, type Services } from '../../services.js'
 import { generatedGiftRow, giftsCsv } from '../gifts-hospitality/test-support.js'
+import { publishedSocialMediaPolicy } from '../policies/test-support.js'
 
 /**
  * `probity gifts import`, `probity alerts run` and `probity escalation run` as the real commands over
@@ -68,23 +69,7 @@ beforeAll(async () => {
       paid: 'yes',
       conflictDeclaration: 'None',
     })
-    const policy = await services.policies.createPolicy(
-      SYSTEM_CALLER,
-      { area: 'social-media', title: 'Social media policy' },
-      forceId,
-    )
-    const version = await services.policies.createVersion(SYSTEM_CALLER, policy.id, {
-      title: 'Use of social media',
-      body: 'Never post about operations or victims.',
-      effectiveDate: '2012-01-01',
-      owner: 'Head of Professional Standards',
-      nationalGuidance: 'no',
-    })
-    await services.policies.publish(SYSTEM_CALLER, version.id, {
-      audience: 'all',
-      deadline: '2099-12-31',
-      restricted: 'no',
-    })
+    await publishedSocialMediaPolicy(services, forceId, '2099-12-31')
   })
 }, 120_000)
 afterAll(() => cli.remove())

@@ -4,6 +4,7 @@ import { openDatabase } from '../../db/connection.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { createServices } from '../../services.js'
+import { publishedSocialMediaPolicy } from './test-support.js'
 
 let cli: CliFolder
 const probity = (args: string[]) => cli.probity(args)
@@ -36,27 +37,13 @@ beforeAll(async () => {
       })),
     })
     const forceId = plan.force.id
-    const policy = await services.policies.createPolicy(
-      SYSTEM_CALLER,
-      { area: 'social-media', title: 'Social media policy' },
-      forceId,
-    )
-    const version = await services.policies.createVersion(SYSTEM_CALLER, policy.id, {
-      title: 'Use of social media',
-      body: 'Do not post about operations.',
-      effectiveDate: '2012-03-01',
-      owner: 'Head of PSD',
+    const versionId = await publishedSocialMediaPolicy(services, forceId, '2012-03-31', {
+      at: new Date('2012-03-01T10:00:00Z'),
     })
-    await services.policies.publish(
-      SYSTEM_CALLER,
-      version.id,
-      { audience: 'all', deadline: '2012-03-31' },
-      { at: new Date('2012-03-01T10:00:00Z') },
-    )
     const amy = await services.roster.findByStaffNumber(SYSTEM_CALLER, forceId, 'P1')
     await services.policies.acknowledge(
       SYSTEM_CALLER,
-      version.id,
+      versionId,
       { read: 'yes' },
       { staffMemberId: amy?.id, at: new Date('2012-03-10T10:00:00Z') },
     )

@@ -14,6 +14,7 @@ import {
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
 import type { Role } from '../../domain/roles.js'
+import { wholeNumberField } from '../../domain/validation.js'
 import { appendAuditEvent } from '../audit/service.js'
 import type { IntegrityCasesService } from '../integrity-cases/service.js'
 import { staffMembers } from '../roster/schema.js'
@@ -55,13 +56,6 @@ export interface RuleSetting {
 
 const noAlerts = () =>
   Object.fromEntries(ALERT_STATUSES.map((status) => [status, 0])) as Record<AlertStatus, number>
-
-const whole = (label: string, min: number, max: number) =>
-  z.coerce
-    .number(`${label} must be a whole number`)
-    .int(`${label} must be a whole number`)
-    .min(min, `${label} must be ${min} or more`)
-    .max(max, `${label} must be ${max} or fewer`)
 
 const decisionSchema = z.object({
   action: z.enum(['assess', 'dismiss', 'case'], 'Choose what to do with the alert'),
@@ -273,7 +267,7 @@ export class AlertsService {
       const defaults = ALERT_RULES[rule]
       const number = (field: 'threshold' | 'windowDays', label: string, min: number, max: number) => {
         if (defaults[field] === null) return null
-        const parsed = whole(label, min, max).safeParse(input[`${rule}-${field}`])
+        const parsed = wholeNumberField(label, min, max).safeParse(input[`${rule}-${field}`])
         if (!parsed.success) errors[`${rule}-${field}`] = parsed.error.issues[0]?.message ?? `Check ${label}`
         return parsed.success ? parsed.data : null
       }

@@ -88,6 +88,23 @@ describe('signing in through an OpenID Connect provider', () => {
     expect(session?.secondFactorDue).toBeNull()
   })
 
+  it('finds a linked person by the provider’s subject once their email here differs, keeping the role given in Probity', async () => {
+    const admin = cast.alpha.users['force-admin']
+    await signInWith('force', 'alpha-admin')
+    await testApp.database.db
+      .update(users)
+      .set({ email: 'renamed.admin@cheshire.example' })
+      .where(eq(users.id, admin.id))
+    try {
+      const { agent, response } = await signInWith('force', 'alpha-admin')
+      expect(response.statusCode).toBe(303)
+      const me = await agent.get('/api/me')
+      expect(JSON.parse(me.body)).toMatchObject({ id: admin.id, role: 'force-admin', forceCode: 'cheshire' })
+    } finally {
+      await testApp.database.db.update(users).set({ email: admin.email }).where(eq(users.id, admin.id))
+    }
+  })
+
   it('creates a user from a provider trusted to, with the role its claim gives', async () => {
     const { agent, response } = await signInWith('hmic', 'new-inspector')
     expect(response.statusCode).toBe(303)

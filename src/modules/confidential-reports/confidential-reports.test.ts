@@ -7,6 +7,7 @@ import { Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { buildTwoForces, type TwoForces } from '../../../test/support/two-forces.js'
 import { zip } from '../../../test/support/zip.js'
+import { inScope } from '../../db/tenancy.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ZipArchive } from '../../spreadsheets/zip.js'
 import { createLogger } from '../../web/logging.js'
@@ -488,6 +489,20 @@ describe('the queue', () => {
       const anonymous = await request(new Agent(testApp.app), route)
       expect([401, 303], `${route.method} ${route.path}`).toContain(anonymous.statusCode)
     }
+    // Below the service, row-level security: in Bravo's scope, none of Alpha's reporting rows exist.
+    const tables = [
+      confidentialReports,
+      confidentialReportMessages,
+      confidentialReportAttachments,
+      confidentialReportCounts,
+    ]
+    const forces = await testApp.services.forces.references()
+    const visible = (code: string) =>
+      inScope(db(), { kind: 'force', forceId: forces.find((f) => f.code === code)?.id ?? 0 }, (tx) =>
+        Promise.all(tables.map(async (table) => (await tx.select().from(table)).length)),
+      )
+    expect((await visible(cast.alpha.code)).slice(0, 3).every((rows) => rows > 0)).toBe(true)
+    expect(await visible(cast.bravo.code)).toEqual([0, 0, 0, 0])
     const page = await alphaCaseworker.get(`/confidential-reports/${reportId}`)
     expect(page.body).toContain('For the access walk.')
     expect(

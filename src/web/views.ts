@@ -6,7 +6,7 @@ import nunjucks from 'nunjucks'
 import { datePartsForInput, datePartsInError } from '../domain/date-input.js'
 import { takeFlash } from './flash.js'
 import { formatDay } from './forms.js'
-import { type Language, LOCALES, type MessageParams, translate } from './i18n/catalogue.js'
+import { CATALOGUES, type Language, LOCALES, type MessageParams, translate } from './i18n/catalogue.js'
 import { govukI18n } from './i18n/govuk-frontend.js'
 import { languageSwitchHref } from './i18n/language.js'
 import { headerNavigation } from './navigation.js'
@@ -87,6 +87,19 @@ export function createViewEnvironment(): nunjucks.Environment {
     const text = translate(renderingLanguage, key, params)
     return key.endsWith('Html') ? new nunjucks.runtime.SafeString(text) : text
   })
+  // A value from one of the registers' closed lists (`approved`, `Constable`) in the page's language,
+  // where the catalogue has it as `value.<the value>`; anything else (what people typed) as it is.
+  environment.addFilter('inLanguage', (value: unknown) => {
+    const key = `value.${String(value)}`
+    return typeof value === 'string' && CATALOGUES.en[key] !== undefined
+      ? translate(renderingLanguage, key)
+      : value
+  })
+  // On a page in Welsh, marks content that exists only in English (a published document, its title),
+  // so that screen readers pronounce it as English: ` lang="en"`, and nothing on an English page.
+  environment.addGlobal('englishOnly', () =>
+    renderingLanguage === 'en' ? '' : new nunjucks.runtime.SafeString(' lang="en"'),
+  )
   // A GOV.UK Frontend component's own words in the page's language: `govukX(params | govukI18n("x"))`.
   environment.addFilter('govukI18n', (params: Record<string, unknown>, component: string) =>
     govukI18n(renderingLanguage, component, params),

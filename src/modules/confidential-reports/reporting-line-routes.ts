@@ -38,7 +38,11 @@ const UPLOAD_OPTIONS = {
 }
 
 /** What the report form and the answer form say of the files they take. */
-const ATTACHMENTS_HINT = `Up to ${ATTACHMENT_LIMITS.files} files: photos (JPEG or PNG), PDFs or Word documents (.docx), each up to ${formatMegabytes(ATTACHMENT_LIMITS.bytes)}`
+const attachmentsHint = (request: FastifyRequest) =>
+  request.t('report.filesHint', {
+    files: ATTACHMENT_LIMITS.files,
+    size: formatMegabytes(ATTACHMENT_LIMITS.bytes),
+  })
 
 type MultipartBody = Record<string, MultipartFile | MultipartFile[] | MultipartValue | undefined>
 
@@ -79,7 +83,7 @@ export const reportingLineRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       errors: extra.errors && Object.keys(extra.errors).length ? formErrors(extra.errors) : undefined,
       token: reports.formToken(force, extra.token),
       challenge: FORM_CHALLENGE,
-      attachmentsHint: ATTACHMENTS_HINT,
+      attachmentsHint: attachmentsHint(reply.request),
     })
 
   app.get(
@@ -180,7 +184,7 @@ export const reportingLineRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       values: extra.values ?? {},
       errors: extra.errors ? formErrors(extra.errors) : undefined,
       sent: request.query && (request.query as { sent?: string }).sent === '1',
-      attachmentsHint: ATTACHMENTS_HINT,
+      attachmentsHint: attachmentsHint(request),
     })
 
   app.get(

@@ -7,7 +7,6 @@ import type { Language } from './catalogue.js'
  * components keep their own English, byte for byte.
  */
 const WELSH: Record<string, Record<string, unknown>> = {
-  skipLink: { text: 'Neidio i’r prif gynnwys' },
   serviceNavigation: { menuButtonText: 'Dewislen', navigationLabel: 'Dewislen' },
   breadcrumbs: { labelText: 'Briwsion bara' },
   backLink: { text: 'Yn ôl' },

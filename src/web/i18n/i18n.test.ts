@@ -87,9 +87,10 @@ describe('the message catalogues', () => {
   })
 })
 
+let clock = new Date('2012-12-31T10:00:00Z')
 let testApp: TestApp
 beforeAll(async () => {
-  testApp = await createTestApp()
+  testApp = await createTestApp({ now: () => clock })
 })
 afterAll(() => testApp.close())
 
@@ -183,5 +184,192 @@ describe('the review of the Welsh strings', () => {
     const post = await agent.post('/admin/translations/approve', { key: 'forces.title', welsh: 'Heddluoedd' })
     expect(post.statusCode).toBe(403)
     expect((await new Agent(testApp.app).get('/admin/translations')).statusCode).toBe(303)
+  })
+})
+
+/**
+ * What a page says to its reader: its text nodes and aria-labels, leaving out scripts, styles and any
+ * element marked lang="en" (content that exists only in English, such as a published document, which
+ * says so to screen readers), with entities decoded and white space collapsed.
+ */
+function textsOf(html: string): string[] {
+  const VOID = new Set([
+    'area',
+    'base',
+    'br',
+    'col',
+    'embed',
+    'hr',
+    'img',
+    'input',
+    'link',
+    'meta',
+    'source',
+    'wbr',
+  ])
+  const texts: string[] = []
+  const stack: { tag: string; skip: boolean }[] = []
+  const decode = (text: string) =>
+    text
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)))
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim()
+  const body = html.slice(html.indexOf('<body'))
+  for (const [, closing, tag = '', attributes = '', text] of body.matchAll(
+    /<(\/?)([a-zA-Z][\w-]*)([^>]*)>|([^<]+)/g,
+  )) {
+    const skipping = stack.at(-1)?.skip ?? false
+    if (text !== undefined) {
+      if (!skipping && decode(text)) texts.push(decode(text))
+      continue
+    }
+    const name = tag.toLowerCase()
+    if (closing) {
+      const at = stack.map((entry) => entry.tag).lastIndexOf(name)
+      if (at >= 0) stack.length = at
+      continue
+    }
+    const label = attributes.match(/aria-label="([^"]*)"/)?.[1]
+    if (label && !skipping) texts.push(decode(label))
+    if (VOID.has(name) || attributes.trim().endsWith('/')) continue
+    const skip = skipping || name === 'script' || name === 'style' || /\slang="en"/.test(attributes)
+    stack.push({ tag: name, skip })
+  }
+  return texts
+}
+
+/** Words of English's interface that Welsh never uses, as whole words. */
+const ENGLISH_WORDS = [
+  'the',
+  'and',
+  'of',
+  'to',
+  'your',
+  'you',
+  'is',
+  'are',
+  'for',
+  'with',
+  'this',
+  'not',
+  'no',
+  'by',
+  'has',
+  'have',
+  'from',
+  'there',
+  'what',
+  'page',
+  'report',
+  'force',
+  'forces',
+  'published',
+  'download',
+]
+
+/** The English catalogue's text that Welsh words differently, in the pieces between placeholders. */
+const englishFragments = [
+  ...new Set(
+    Object.entries(CATALOGUES.en)
+      .filter(([key, message]) => messageText(CATALOGUES.cy[key]) !== messageText(message))
+      .flatMap(([, message]) => (typeof message === 'string' ? [message] : Object.values(message)))
+      .flatMap((text) => (text ?? '').replace(/<[^>]+>/g, '{}').split(/\{\w*\}/))
+      .map((fragment) => fragment.trim())
+      .filter((fragment) => fragment.length >= 4 && /[a-z]{3}/i.test(fragment)),
+  ),
+]
+
+/** What a page shows in English where its language is Welsh, with the data it shows (names) taken out. */
+function untranslated(html: string, data: string[]): string[] {
+  const found: string[] = []
+  for (const original of textsOf(html)) {
+    let text = original
+    for (const value of data) text = text.split(value).join(' ')
+    const words = text.toLowerCase().split(/[^a-z’']+/)
+    const english = ENGLISH_WORDS.filter((word) => words.includes(word))
+    const fragment = englishFragments.find((candidate) => text.includes(candidate))
+    if (english.length || fragment) found.push(`${original} (${fragment ?? english.join(', ')})`)
+  }
+  return found
+}
+
+describe('a Welsh force’s public pages in Welsh', () => {
+  it('show no English string of the interface, where the same pages in English show them', async () => {
+    const code = 'gwent'
+    const forces = await testApp.services.forces.list()
+    // What the pages show of the data: the forces' and regions' names as recorded (in English).
+    const data = [...forces.flatMap((force) => [force.name, force.region.name, force.region.hmi ?? '']), code]
+      .filter(Boolean)
+      .sort((a, b) => b.length - a.length)
+    const welsh = new Agent(testApp.app)
+    const english = new Agent(testApp.app)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    expect((await english.get('/?lang=en')).statusCode).toBe(303)
+
+    const pages: Record<string, { cy: string; en: string }> = {}
+    const open = async (path: string) => {
+      const [cy, en] = [await welsh.get(path), await english.get(path)]
+      expect([path, cy.statusCode, cy.body]).toEqual([
+        path,
+        en.statusCode,
+        expect.stringMatching(/<html lang="cy"/),
+      ])
+      pages[path] = { cy: cy.body, en: en.body }
+    }
+    for (const path of [
+      '/',
+      '/forces',
+      '/forces?region=Wales%2FWestern',
+      '/forces?region=Nowhere',
+      `/forces/${code}`,
+      `/forces/${code}/published-registers`,
+      `/forces/${code}/published-registers/business-interests`,
+      `/forces/${code}/published-registers/gifts-hospitality`,
+      `/forces/${code}/report`,
+      `/forces/${code}/report/return`,
+      `/forces/${code}/report/return?left=1`,
+      '/publications',
+      '/no-such-page',
+    ])
+      await open(path)
+
+    // A report sent in Welsh: its receipt, then the reporter's page when they come back with the code.
+    const reporter = new Agent(testApp.app)
+    await reporter.get('/?lang=cy')
+    const form = await reporter.get(`/forces/${code}/report`)
+    const token = form.body.match(/name="token" value="([^"]+)"/)?.[1] ?? ''
+    clock = new Date(clock.getTime() + 30_000)
+    const receipt = await reporter.uploadFiles(`/forces/${code}/report`, 'attachments', [], {
+      token,
+      identity: 'anonymous',
+      account: 'Mae rhingyll yn gwerthu cofnodion y ddalfa i newyddiadurwr.',
+    })
+    expect(receipt.statusCode).toBe(200)
+    const receiptCode = receipt.body.match(/R-[0-9A-Z]{4}-[0-9A-Z]{4}/)?.[0] ?? ''
+    const passphrase = receipt.body.match(/\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}\b/)?.[0] ?? ''
+    const back = await reporter.post(`/forces/${code}/report/return`, { receiptCode, passphrase })
+    expect(back.statusCode).toBe(303)
+    const messages = await reporter.get(`/forces/${code}/report/messages`)
+    expect(messages.statusCode).toBe(200)
+    const reporterPages = { receipt: receipt.body, messages: messages.body }
+    expect(messages.body).toContain(receiptCode)
+
+    const problems = [
+      ...Object.entries(pages).flatMap(([path, { cy }]) =>
+        untranslated(cy, data).map((text) => `${path}: ${text}`),
+      ),
+      ...Object.entries(reporterPages).flatMap(([page, html]) =>
+        untranslated(html, [...data, receiptCode, passphrase]).map((text) => `${page}: ${text}`),
+      ),
+    ]
+    expect(problems).toEqual([])
+    // The check finds the interface's English on every one of the same pages in English, so it cannot pass for want of looking.
+    for (const [path, { en }] of Object.entries(pages))
+      expect([path, untranslated(en, data).length > 0]).toEqual([path, true])
   })
 })

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runProbity } from '../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../test/support/migrated-snapshot.js'
-import { freePort, kill, run, spawnTypeScript, waitForOutput } from '../test/support/processes.js'
+import { freePort, kill, spawnTypeScript, waitForOutput } from '../test/support/processes.js'
 
 const folders: string[] = []
 function tempDataDir(): string {
@@ -64,7 +64,8 @@ describe('probity CLI', { timeout: 120_000 }, () => {
     const forces = await fetch(`http://127.0.0.1:${port}/api/forces`)
     expect(((await forces.json()) as { forces: unknown[] }).forces).toHaveLength(44)
 
-    const blocked = await run('bin/probity.js', ['migrate'], env)
+    // The lock names another process, so this one is refused as a second process would be.
+    const blocked = await runProbity(['migrate'], { env })
     expect(blocked.code).toBe(1)
     expect(blocked.stderr).toMatch(/^probity: The data folder .* is in use by process \d+/)
 

@@ -1,7 +1,7 @@
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { BUSINESS_INTEREST_CRITERIA } from '../../domain/registers.js'
 import type { Services } from '../../services.js'
-import { addDays, londonDay } from './rules.js'
+import { addDays } from './rules.js'
 
 const PREFIX: Record<string, string> = { cheshire: 'CH', cleveland: 'CL' }
 
@@ -17,7 +17,8 @@ const noConcerns = Object.fromEntries(
  */
 export async function seedDemoBusinessInterests(services: Services): Promise<void> {
   const { businessInterests } = services
-  const today = londonDay(new Date())
+  // The services' clock: the demo's own day on a demo database, so the review falls due within its window.
+  const today = businessInterests.today()
   for (const [forceCode, prefix] of Object.entries(PREFIX)) {
     const force = (await services.forces.references()).find((candidate) => candidate.code === forceCode)
     if (!force) continue

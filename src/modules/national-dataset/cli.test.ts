@@ -53,14 +53,5 @@ describe('probity seed --national', () => {
     }
   }, 180_000)
 
-  it('still adds the demo dataset with --demo alone', async () => {
-    // A folder of its own, already migrated like the other (migrating an empty one is tested in src/cli.test.ts).
-    const demo = new CliFolder('national-cli-demo')
-    const result = await demo.probity(['seed', '--demo']).finally(() => demo.remove())
-    expect(result.stderr).not.toContain('probity:')
-    expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(
-      /Added the demo dataset: \d+ users, each with the password probity-demo-2012\./,
-    )
-  }, 240_000)
+  // `seed --demo` alone, beside these options, is src/modules/identity/cli.test.ts's subject.
 })

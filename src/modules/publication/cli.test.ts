@@ -1,11 +1,9 @@
 import fs, { existsSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runProbity } from '../../../test/support/cli-runner.js'
+import { CliFolder } from '../../../test/support/processes.js'
 import { buildTwoForces } from '../../../test/support/two-forces.js'
 import { openDatabase } from '../../db/connection.js'
-import { migrateDatabase } from '../../db/migrate.js'
 import { createServices } from '../../services.js'
 import { CHROMIUM_PATH } from './pdf.js'
 
@@ -15,25 +13,21 @@ const chromium = existsSync(CHROMIUM_PATH)
 if (!chromium && process.env.PROBITY_E2E !== 'required')
   console.warn(`Skipping the PDF part of the publish command's test: ${CHROMIUM_PATH} is missing`)
 
-let folder: string
-let dataDir: string
+// An already migrated folder, like the other commands' (migrating an empty one is tested in src/cli.test.ts).
+let cli: CliFolder
 
 beforeAll(async () => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'probity-publish-cli-'))
-  dataDir = path.join(folder, 'data')
-  const database = await openDatabase({ kind: 'embedded', dataDir })
+  cli = new CliFolder('publish-cli')
+  const database = await openDatabase({ kind: 'embedded', dataDir: cli.dataDir })
   try {
-    await migrateDatabase(database)
     await buildTwoForces(createServices(database.db))
   } finally {
     await database.close()
   }
 }, 120_000)
-afterAll(() => fs.rmSync(folder, { recursive: true, force: true }))
+afterAll(() => cli.remove())
 
-async function probity(args: string[]) {
-  return runProbity(args, { env: { DATABASE_URL: '', PROBITY_DATA_DIR: dataDir, NODE_ENV: '' } })
-}
+const probity = (args: string[]) => cli.probity(args)
 
 describe('probity publish', () => {
   it('refuses an inspection that does not exist', async () => {
@@ -42,7 +36,7 @@ describe('probity publish', () => {
       '--inspection',
       'no-such-inspection',
       '--out',
-      path.join(folder, 'x'),
+      path.join(cli.folder, 'x'),
       '--no-pdf',
     ])
     expect(result.code).toBe(1)
@@ -52,7 +46,7 @@ describe('probity publish', () => {
   it('writes every force’s press release and report, the national review and the open data', {
     timeout: 180_000,
   }, async () => {
-    const out = path.join(folder, 'out')
+    const out = path.join(cli.folder, 'out')
     const result = await probity([
       'publish',
       '--inspection',

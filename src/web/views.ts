@@ -177,7 +177,7 @@ export function setUpViews(app: FastifyInstance, options: { demoAsAt?: string | 
         principal,
         // The html element's lang, which GOV.UK's template sets, and the header's switch to the other.
         htmlLang: language === 'en' ? undefined : language,
-        languageSwitch: { language: other, href: languageSwitchHref(request.url, other) },
+        languageSwitch: { language: other, href: languageSwitchHref(request.url, other, this.statusCode) },
         // Called by templates that have a form (src/web/csrf.ts).
         csrfToken: () => this.csrfToken(),
         flash: takeFlash(request, this),

@@ -127,6 +127,13 @@ describe('choosing the language', () => {
     const unknown = await agent.get('/forces?lang=fr')
     expect(unknown.statusCode).toBe(200)
   })
+
+  it('does not write the address a refused or missing page was asked for into its switch', async () => {
+    const missing = await new Agent(testApp.app).get('/forces/no-such-force-b7c9?x=1')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.body).not.toContain('no-such-force-b7c9')
+    expect(missing.body).toContain('href="?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>')
+  })
 })
 
 describe('the review of the Welsh strings', () => {

@@ -38,8 +38,13 @@ function withoutSwitch(url: URL): string {
   return url.pathname + url.search
 }
 
-/** The header's link to the other language: this page's address with `lang` set. */
-export function languageSwitchHref(requestUrl: string, language: Language): string {
+/**
+ * The header's link to the other language: this page's address with `lang` set. A refusal or error
+ * page does not write the address it was asked for into itself (it may name another force's record):
+ * its link is the query alone, which the browser resolves against the address it is on.
+ */
+export function languageSwitchHref(requestUrl: string, language: Language, statusCode = 200): string {
+  if (statusCode >= 400) return `?${SWITCH_PARAMETER}=${language}`
   const url = new URL(requestUrl, 'http://probity.invalid')
   url.searchParams.set(SWITCH_PARAMETER, language)
   return url.pathname + url.search

@@ -11,7 +11,7 @@ import { embargoFrom } from './embargo.js'
 import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
 import { missingFrom } from './missing.js'
-import { dictionaryCsv, openDataCsv, openDataJson, openDataOf, suppressionWording } from './open-data.js'
+import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
 import { PdfUnavailableError, pdfAvailable } from './pdf.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
 import { PUBLICATION_KINDS, type PublicationKind } from './schema.js'
@@ -226,7 +226,6 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       const items = DATA_RETURN_ITEMS.filter((item) => item.kind === 'count' || item.kind === 'fte-change')
       return reply.render('publication/views/compare.njk', {
         data,
-        suppressionRule: suppressionWording(data.suppressUpTo),
         items,
         inspectionId: request.params.inspectionId,
       })

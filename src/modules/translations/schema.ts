@@ -2,8 +2,9 @@ import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { users } from '../identity/schema.js'
 
 /**
- * The Welsh catalogue's strings an administrator has approved (src/web/i18n/cy.json). A string is
- * approved only as worded when approved: a row whose `welsh` differs from the catalogue's current text
+ * The Welsh catalogue's strings an administrator has approved (src/web/i18n/cy.json and each module's
+ * messages.cy.json). A string is approved only as worded when approved: a row whose `welsh` differs
+ * from the catalogue's current text
  * approves nothing, so a changed translation goes back for review by itself.
  */
 export const welshTranslationApprovals = pgTable('welsh_translation_approvals', {

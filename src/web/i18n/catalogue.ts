@@ -8,7 +8,8 @@ import { navigationMessages } from '../navigation.js'
  * placeholders, or, for a count, one text per plural category of the language (Intl.PluralRules: Welsh
  * has zero, one, two, few, many and other). A key ending in `Html` holds markup: its placeholders are
  * escaped and its text is not. The header's and home page's working areas come from one table
- * (src/web/navigation.ts), whose English is the catalogue's.
+ * (src/web/navigation.ts), whose English is the catalogue's. The shared words are in this folder; a
+ * module's own are beside it (src/modules/<module>/messages.<language>.json).
  */
 
 export const LANGUAGES = ['en', 'cy'] as const
@@ -26,13 +27,35 @@ export function isLanguage(value: unknown): value is Language {
   return (LANGUAGES as readonly unknown[]).includes(value)
 }
 
-function load(language: Language): Catalogue {
-  const file = new URL(`./${language}.json`, import.meta.url)
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue
+const SHARED_FOLDER = new URL('./', import.meta.url)
+const MODULES_FOLDER = new URL('../../modules/', import.meta.url)
+
+/** Each module's own words sit beside it, as `messages.en.json` and `messages.cy.json`. */
+function catalogueFiles(language: Language): URL[] {
+  const modules = fs
+    .readdirSync(MODULES_FOLDER, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => new URL(`${entry.name}/messages.${language}.json`, MODULES_FOLDER))
+    .filter((file) => fs.existsSync(file))
+  return [new URL(`${language}.json`, SHARED_FOLDER), ...modules]
+}
+
+/** One language's catalogue: the shared words and every module's, a key defined twice refused. */
+function load(language: Language, base: Catalogue = {}): Catalogue {
+  const catalogue: Catalogue = { ...base }
+  for (const file of catalogueFiles(language)) {
+    const messages = JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue
+    for (const [key, message] of Object.entries(messages)) {
+      if (key in catalogue)
+        throw new Error(`The ${language} catalogue defines ${key} twice (again in ${file.pathname})`)
+      catalogue[key] = message
+    }
+  }
+  return catalogue
 }
 
 export const CATALOGUES: Record<Language, Catalogue> = {
-  en: { ...navigationMessages(), ...load('en') },
+  en: load('en', navigationMessages()),
   cy: load('cy'),
 }
 

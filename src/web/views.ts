@@ -5,8 +5,16 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import nunjucks from 'nunjucks'
 import { datePartsForInput, datePartsInError } from '../domain/date-input.js'
 import { takeFlash } from './flash.js'
+import type { FormErrors } from './forms.js'
 import { formatDay } from './forms.js'
-import { CATALOGUES, type Language, LOCALES, type MessageParams, translate } from './i18n/catalogue.js'
+import {
+  CATALOGUES,
+  inLanguageOf,
+  type Language,
+  LOCALES,
+  type MessageParams,
+  translate,
+} from './i18n/catalogue.js'
 import { govukI18n } from './i18n/govuk-frontend.js'
 import { languageSwitchHref } from './i18n/language.js'
 import { headerNavigation } from './navigation.js'
@@ -87,13 +95,15 @@ export function createViewEnvironment(): nunjucks.Environment {
     const text = translate(renderingLanguage, key, params)
     return key.endsWith('Html') ? new nunjucks.runtime.SafeString(text) : text
   })
-  // A value from one of the registers' closed lists (`approved`, `Constable`) in the page's language,
-  // where the catalogue has it as `value.<the value>`; anything else (what people typed) as it is.
+  // Words from code in the page's language: a value from one of the registers' closed lists
+  // (`approved`, `Constable`) where the catalogue has it as `value.<the value>`, or English the catalogue
+  // has (a view model's label); anything else (what people typed) as it is.
   environment.addFilter('inLanguage', (value: unknown) => {
-    const key = `value.${String(value)}`
-    return typeof value === 'string' && CATALOGUES.en[key] !== undefined
+    if (typeof value !== 'string') return value
+    const key = `value.${value}`
+    return CATALOGUES.en[key] !== undefined
       ? translate(renderingLanguage, key)
-      : value
+      : inLanguageOf(renderingLanguage, value)
   })
   // On a page in Welsh, marks content that exists only in English (a published document, its title),
   // so that screen readers pronounce it as English: ` lang="en"`, and nothing on an English page.
@@ -180,10 +190,39 @@ export function setUpViews(app: FastifyInstance, options: { demoAsAt?: string | 
         languageSwitch: { language: other, href: languageSwitchHref(request.url, other, this.statusCode) },
         // Called by templates that have a form (src/web/csrf.ts).
         csrfToken: () => this.csrfToken(),
-        flash: takeFlash(request, this),
         ...context,
+        ...inPageLanguage(language, takeFlash(request, this), context.errors),
       }),
     )
     return this.type('text/html; charset=utf-8').send(html)
   })
+}
+
+/**
+ * What code said to the page in English, in its language: the success banner a write left, and a
+ * form's errors (from the services' rules, src/web/forms.ts).
+ */
+function inPageLanguage(language: Language, flash: string | undefined, errors: unknown) {
+  const said = (text: string) => inLanguageOf(language, text)
+  const shown: { flash?: string; errors?: FormErrors } = {
+    flash: flash === undefined ? undefined : said(flash),
+  }
+  if (isFormErrors(errors))
+    shown.errors = {
+      summary: errors.summary.map((entry) => ({ ...entry, text: said(entry.text) })),
+      fields: Object.fromEntries(
+        Object.entries(errors.fields).map(([field, entry]) => [field, { ...entry, text: said(entry.text) }]),
+      ),
+    }
+  return shown
+}
+
+function isFormErrors(value: unknown): value is FormErrors {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'summary' in value &&
+    'fields' in value &&
+    Array.isArray(value.summary)
+  )
 }

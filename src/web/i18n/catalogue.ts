@@ -115,3 +115,51 @@ export function translate(language: Language, key: string, params: MessageParams
     return markup && !(value instanceof nunjucks.runtime.SafeString) ? escapeHtml(shown) : shown
   })
 }
+
+interface EnglishPattern {
+  key: string
+  pattern: RegExp
+  names: string[]
+}
+
+/**
+ * Words that code says in English (a service's error for a field, a write's success banner, a label in
+ * a view model) are found in the English catalogue by their text, as gettext finds a message by its
+ * English: a text with no placeholders by itself, else by its pattern, the placeholders' values kept.
+ */
+const englishIndex = (() => {
+  const exact = new Map<string, string>()
+  const patterns: EnglishPattern[] = []
+  for (const [key, message] of Object.entries(CATALOGUES.en)) {
+    if (typeof message !== 'string' || key.endsWith('Html')) continue
+    const names = placeholdersOf(message)
+    if (!names.length) {
+      if (!exact.has(message)) exact.set(message, key)
+      continue
+    }
+    const source = message
+      .split(/(\{\w+\})/)
+      .map((piece) => (/^\{\w+\}$/.test(piece) ? '(.+?)' : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('')
+    const order = [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '')
+    patterns.push({ key, pattern: new RegExp(`^${source}$`, 's'), names: order })
+  }
+  return { exact, patterns }
+})()
+
+/**
+ * English that code said, in `language`: the catalogue's words for it where the English catalogue has
+ * it, else the English as it is (the catalogue test and the Welsh walk find what is missing).
+ */
+export function inLanguageOf(language: Language, english: string): string {
+  if (language === 'en') return english
+  const key = englishIndex.exact.get(english)
+  if (key) return translate(language, key)
+  for (const { key: patternKey, pattern, names } of englishIndex.patterns) {
+    const match = pattern.exec(english)
+    if (!match) continue
+    const params = Object.fromEntries(names.map((name, index) => [name, match[index + 1]]))
+    return translate(language, patternKey, params)
+  }
+  return english
+}

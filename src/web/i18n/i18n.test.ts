@@ -7,7 +7,14 @@ import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { TEST_PASSWORD } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { messageText } from '../../modules/translations/service.js'
-import { CATALOGUES, LANGUAGES, placeholdersOf, pluralCategories, translate } from './catalogue.js'
+import {
+  CATALOGUES,
+  inLanguageOf,
+  LANGUAGES,
+  placeholdersOf,
+  pluralCategories,
+  translate,
+} from './catalogue.js'
 import { preferredLanguage } from './language.js'
 
 const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -84,6 +91,19 @@ describe('the message catalogues', () => {
       delete CATALOGUES.cy['test.plural']
       delete CATALOGUES.cy['test.markupHtml']
     }
+  })
+})
+
+describe('English said by code', () => {
+  it('is found in the catalogue by its text, placeholders and all, and otherwise left as it is', () => {
+    const english = messageText(CATALOGUES.en['layout.demoAsAt'])
+    const said = english.replace('{day}', '27 March 2012')
+    expect(inLanguageOf('cy', said)).toBe(translate('cy', 'layout.demoAsAt', { day: '27 March 2012' }))
+    expect(inLanguageOf('cy', said)).not.toBe(said)
+    const plain = messageText(CATALOGUES.en['home.title'])
+    expect(inLanguageOf('cy', plain)).toBe(messageText(CATALOGUES.cy['home.title']))
+    expect(inLanguageOf('en', plain)).toBe(plain)
+    expect(inLanguageOf('cy', 'A sentence no catalogue has')).toBe('A sentence no catalogue has')
   })
 })
 

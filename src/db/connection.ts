@@ -8,10 +8,13 @@ import pg from 'pg'
 import type { DatabaseSettings } from '../config.js'
 import { DATA_CHANGED_CHANNEL, DataChanges, type StartWatching } from './data-changes.js'
 import { lockDataDir } from './data-dir-lock.js'
-import * as schema from './schema.js'
 
-/** The one type every query is written against, whichever engine is underneath. */
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
+/**
+ * The one type every query is written against, whichever engine is underneath. Queries name their
+ * tables (src/db/schema.ts) themselves: Drizzle is given no schema, since with one it builds a
+ * relational query builder for each of the hundred-odd tables on every transaction, which nothing uses.
+ */
+export type Database = PgDatabase<PgQueryResultHKT>
 
 export interface DatabaseHandle {
   db: Database
@@ -52,7 +55,7 @@ export async function openDatabase(
     pool.on('error', (error) => log.warn({ err: error }, 'an idle database connection failed'))
     const url = new URL(settings.url)
     return {
-      db: drizzlePostgres({ client: pool, schema, casing: 'snake_case' }),
+      db: drizzlePostgres({ client: pool, casing: 'snake_case' }),
       settings,
       kind: 'server',
       location: `postgres://${url.host}${url.pathname}`,
@@ -101,7 +104,7 @@ export function embeddedHandle(
     }
   })
   return {
-    db: drizzlePglite({ client, schema, casing: 'snake_case' }),
+    db: drizzlePglite({ client, casing: 'snake_case' }),
     settings,
     kind: 'embedded',
     location: settings.dataDir.startsWith('memory://') ? 'memory' : settings.dataDir,

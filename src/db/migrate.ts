@@ -8,7 +8,6 @@ import { migrate as migrateEmbedded } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import { loadShippedForceReference } from '../modules/forces/reference-data.js'
 import { type Database, type DatabaseHandle, queryRows } from './connection.js'
-import type * as schema from './schema.js'
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
@@ -35,7 +34,7 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<Migration
       await client.end()
     }
   } else {
-    await migrateEmbedded(handle.db as PgliteDatabase<typeof schema>, config)
+    await migrateEmbedded(handle.db as PgliteDatabase, config)
   }
   await loadShippedForceReference(handle.db)
   return migrationStatus(handle.db)

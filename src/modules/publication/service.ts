@@ -147,6 +147,17 @@ const suppressionSchema = z
       })
   })
 
+/** Made once: a format costs more to make than to use, and the demo's clock reads one each time it is read. */
+const LONDON_MINUTE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour12: false,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+})
+
 /** A date and time in England and Wales ("2012-12-11" and "00:01") as an instant. */
 export function londonInstant(day: string, time: string): Date | undefined {
   const dayMatch = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim())
@@ -158,15 +169,7 @@ export function londonInstant(day: string, time: string): Date | undefined {
   if (date > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined
   const guess = Date.UTC(year, month - 1, date, hour, minute)
   // London's offset at that moment (GMT or BST), read back through Intl.
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour12: false,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(guess))
+  const parts = LONDON_MINUTE.formatToParts(new Date(guess))
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value)
   const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'))
   return new Date(guess - (shown - guess))

@@ -7,10 +7,10 @@ import { passkeys } from '../../src/modules/second-factor/schema.js'
 import { loadSingleSignOnSettings } from '../../src/modules/single-sign-on/settings.js'
 import {
   expectAccessible,
-  launchBrowser,
   newContext,
   shouldSkipBrowserTests,
   textOf,
+  workerChromium,
 } from '../support/browser.js'
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js'
 import { createTestApp, type TestApp } from '../support/test-app.js'
@@ -66,15 +66,14 @@ describe.skipIf(shouldSkipBrowserTests())('passkeys and single sign-on in a brow
     testApp = await createTestApp({ now, adminSecondFactor: 'required', singleSignOn })
     cast = await buildTwoForces(testApp.services)
     await testApp.app.listen({ host: '127.0.0.1', port })
-    browser = await launchBrowser()
+    browser = await workerChromium()
   })
-  // Each test in a browser of its own, signed out.
+  // Each test in a browser context of its own, signed out.
   beforeEach(async () => {
     page = await (await newContext(browser, publicUrl)).newPage()
   })
   afterEach(() => page.context().close())
   afterAll(async () => {
-    await browser?.close()
     await testApp?.close()
     await provider?.close()
   })

@@ -27,7 +27,7 @@ export function shouldSkipBrowserTests(): boolean {
 }
 
 /** Headless Chromium with nothing that talks to the network on its own or needs a GPU or a sandbox. */
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `Browser tests need Chromium at ${chromiumPath} (apt-get install chromium fonts-liberation)`,
@@ -48,6 +48,21 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   })
+}
+
+let workerBrowser: Promise<Browser> | undefined
+
+/**
+ * The Chromium of this test worker, launched by the first browser test that runs in it (a launch costs
+ * about two seconds of CPU, and a worker runs many browser files in turn). Tests share nothing through
+ * it: each session has a context of its own (cookies, storage, pages). Playwright closes it when the
+ * worker ends; one that has died is launched again.
+ */
+export async function workerChromium(): Promise<Browser> {
+  const running = await workerBrowser?.catch(() => undefined)
+  if (running?.isConnected()) return running
+  workerBrowser = launchBrowser()
+  return workerBrowser
 }
 
 /**
@@ -116,7 +131,7 @@ export async function startBrowserSession(
   const testApp = await createApp()
   await testApp.app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = testApp.app.server.address() as AddressInfo
-  const browser = await launchBrowser().catch(async (error) => {
+  const browser = await workerChromium().catch(async (error) => {
     await testApp.close()
     throw error
   })
@@ -125,7 +140,7 @@ export async function startBrowserSession(
     testApp,
     page: await context.newPage(),
     async close() {
-      await browser.close()
+      await context.close()
       await testApp.close()
     },
   }

@@ -107,6 +107,13 @@ describe('English said by code', () => {
     expect(inLanguageOf('cy', plain)).toBe(messageText(CATALOGUES.cy['home.title']))
     expect(inLanguageOf('en', plain)).toBe(plain)
     expect(inLanguageOf('cy', 'A sentence no catalogue has')).toBe('A sentence no catalogue has')
+    // A message that is little but placeholders (`{count}`) is not what any English is taken for.
+    const failed =
+      'Enter a correct email address and password. After 5 failed attempts in a row an account is locked for 15 minutes.'
+    expect(inLanguageOf('cy', failed)).toBe(
+      translate('cy', 'identity.signIn.failed', { failures: '5', minutes: '15' }),
+    )
+    expect(inLanguageOf('cy', 'Gwent to Dyfed-Powys')).toBe('Gwent to Dyfed-Powys')
   })
 })
 

@@ -117,7 +117,9 @@ export async function createApp(services: Services, options: AppOptions): Promis
     changes: options.changes,
     now,
   })
-  setUpLanguage(app)
+  setUpLanguage(app, (principal, language, ipAddress) =>
+    services.signIn.chooseLanguage(principal, language, ipAddress),
+  )
   setUpAuthorisation(app)
   setUpResponseCache(app, options.changes, now)
   setUpCsrf(app, { production, hmacKey: options.cookieSecret })

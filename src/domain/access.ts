@@ -18,6 +18,8 @@ export interface Principal {
    * ('verify') or setting one up ('enrol'). Absent means nothing.
    */
   secondFactorDue?: 'verify' | 'enrol'
+  /** The language the person chose for the pages, kept with their account. Absent until they choose. */
+  language?: 'en' | 'cy'
   /** When an API token stops being accepted; null if never. Absent for people, whose sessions are checked on each request. */
   expiresAt?: Date | null
 }

@@ -1,10 +1,15 @@
+import cookie from '@fastify/cookie'
 import { sql } from 'drizzle-orm'
+import Fastify from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createRegisterTestApp } from '../../test/support/registers.js'
 import type { TestApp } from '../../test/support/test-app.js'
 import type { TwoForces } from '../../test/support/two-forces.js'
+import { DataChanges } from '../db/data-changes.js'
 import { SYSTEM_CALLER } from '../domain/access.js'
+import { setUpLanguage } from './i18n/language.js'
+import { setUpResponseCache } from './response-cache.js'
 
 // What the app keeps in memory: register list answers and checked API tokens, dropped on any change.
 const DAY = 86_400_000
@@ -153,5 +158,43 @@ describe('API tokens taken on trust', () => {
     expect((await read(token)).statusCode).toBe(200)
     clock = new Date(clock.getTime() + 2000)
     expect((await read(token)).statusCode).toBe(401)
+  })
+})
+
+describe('pages kept in memory', () => {
+  it('are kept apart by their language, however it was chosen, and say so to caches beyond', async () => {
+    // A page route marked to be kept, in an app with only the language and the cache set up, so that it
+    // shows whether an answer came from memory (the count) and in which language.
+    const changes = new DataChanges(async (watched) => {
+      watched.hearing(true)
+      return async () => {}
+    })
+    const app = Fastify()
+    await app.register(cookie)
+    setUpLanguage(app, async () => {})
+    setUpResponseCache(app, changes, () => new Date())
+    let rendered = 0
+    app.get('/page', { config: { keepResponses: true } }, (request, reply) =>
+      reply.type('text/html; charset=utf-8').send(`${request.language} ${++rendered}`),
+    )
+    await changes.watch()
+    const get = (headers: Record<string, string>) => app.inject({ method: 'GET', url: '/page', headers })
+    try {
+      const english = await get({ 'accept-language': 'en' })
+      expect(english.body).toBe('en 1')
+      expect((await get({ 'accept-language': 'en-GB' })).body).toBe('en 1')
+      const welsh = await get({ 'accept-language': 'cy' })
+      expect(welsh.body).toBe('cy 2')
+      // Chosen with the header's switch, over what the browser prefers: still the Welsh page.
+      const chosen = await get({ 'accept-language': 'en', cookie: 'probity_language=cy' })
+      expect(chosen.body).toBe('cy 2')
+      expect((await get({ 'accept-language': 'cy', cookie: 'probity_language=en' })).body).toBe('en 1')
+      for (const response of [english, welsh, chosen])
+        expect(String(response.headers.vary).split(/,\s*/)).toEqual(
+          expect.arrayContaining(['Accept-Encoding', 'Accept-Language', 'Cookie']),
+        )
+    } finally {
+      await app.close()
+    }
   })
 })

@@ -3,6 +3,7 @@ import { gzip } from 'node:zlib'
 import { Negotiator } from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type DataChanges, KeptUntilDataChanges } from '../db/data-changes.js'
+import { addVary } from './i18n/language.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -33,7 +34,9 @@ interface KeptResponse {
 
 /**
  * The caller is part of the key (two people may be allowed to see different rows at the same URL), and
- * so is the language the page is in (src/web/i18n/language.ts).
+ * so is the language the page is in, however it was chosen (the person's account, the browser's cookie
+ * or its Accept-Language: src/web/i18n/language.ts), so a page kept in one language is never given to
+ * someone who chose the other.
  */
 function keyOf(request: FastifyRequest): string {
   const principal = request.principal
@@ -60,7 +63,8 @@ export function setUpResponseCache(app: FastifyInstance, changes: DataChanges, n
     const key = keyOf(request)
     const response = kept.get(key)
     if (response) {
-      reply.type(response.contentType).header('vary', 'accept-encoding')
+      reply.type(response.contentType)
+      addVary(reply, 'Accept-Encoding')
       const accepted = request.headers['accept-encoding']
       if (accepted && encodings.negotiate(accepted) === 'gzip')
         return reply.header('content-encoding', 'gzip').send(response.gzipped)
@@ -77,7 +81,7 @@ export function setUpResponseCache(app: FastifyInstance, changes: DataChanges, n
       const body = Buffer.from(payload)
       const response = { body, gzipped: await gzipped(body), contentType }
       kept.set(toKeep.key, response, toKeep.generation, new Date(now().getTime() + KEEP_FOR_MS))
-      reply.header('vary', 'accept-encoding')
+      addVary(reply, 'Accept-Encoding')
       return body
     }
     return payload

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -75,10 +76,28 @@ function renderIn<T>(language: Language, render: () => T): T {
   }
 }
 
+const ownViews = path.join(here, 'views')
+
+/**
+ * Finds templates in our views, then the modules', then GOV.UK Frontend's; a GOV.UK template we keep a
+ * file of the same name for (src/web/views/govuk) is ours however it is asked for, also by a GOV.UK
+ * component's relative import (the input's `../error-message/macro.njk`), which the plain loader
+ * resolves to the package's file itself.
+ */
+class ShadowingLoader extends nunjucks.FileSystemLoader {
+  override resolve(from: string, to: string): string {
+    const resolved = path.resolve(path.dirname(from), to)
+    const inPackage = path.relative(govukFrontendDist, resolved)
+    if (inPackage.startsWith('..') || path.isAbsolute(inPackage)) return resolved
+    const shadow = path.join(ownViews, inPackage)
+    return fs.existsSync(shadow) ? shadow : resolved
+  }
+}
+
 export function createViewEnvironment(): nunjucks.Environment {
-  const environment = nunjucks.configure(
-    [path.join(here, 'views'), path.join(here, '..', 'modules'), govukFrontendDist],
-    { autoescape: true, throwOnUndefined: false, noCache: false },
+  const environment = new nunjucks.Environment(
+    new ShadowingLoader([ownViews, path.join(here, '..', 'modules'), govukFrontendDist], { noCache: false }),
+    { autoescape: true, throwOnUndefined: false },
   )
   // Nunjucks' own trim, `replace(/^\s*|\s*$/g, '')`, backtracks through every run of white space, so its
   // cost grows with the square of each run's length; GOV.UK Frontend's macros trim the whole HTML their
@@ -142,7 +161,7 @@ export function createViewEnvironment(): nunjucks.Environment {
     return (['day', 'month', 'year'] as const).map((part) => ({
       id: part === 'day' ? name : `${name}-${part}`,
       name: part,
-      label: part.charAt(0).toUpperCase() + part.slice(1),
+      label: translate(renderingLanguage, `dateInput.${part}`),
       value: parts[part],
       classes: `govuk-input--width-${part === 'year' ? 4 : 2}${wrong.includes(part) ? ' govuk-input--error' : ''}`,
     }))

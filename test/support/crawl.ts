@@ -65,6 +65,15 @@ export interface CrawlResult {
 
 const VISITS_PER_ROUTE = 12
 
+export interface CrawlOptions {
+  /** How many of a route's pages to open at most (12 unless said). */
+  visitsPerRoute?: number
+  /** Whether to follow a link (all same-origin links unless said). */
+  follow?: (path: string) => boolean
+  /** Called with every page opened that answered 200 with HTML. */
+  onPage?: (path: string, html: string) => void
+}
+
 function linksOf(html: string, from: string): string[] {
   const base = new URL(from, 'http://probity.test')
   const links: string[] = []
@@ -78,7 +87,13 @@ function linksOf(html: string, from: string): string[] {
   return links
 }
 
-export async function crawl(agent: Agent, routes: Route[], start = '/'): Promise<CrawlResult> {
+export async function crawl(
+  agent: Agent,
+  routes: Route[],
+  start = '/',
+  options: CrawlOptions = {},
+): Promise<CrawlResult> {
+  const { visitsPerRoute = VISITS_PER_ROUTE, follow = () => true, onPage } = options
   const routeOf = routeMatcher(routes)
   const reached = new Set<string>()
   const problems: string[] = []
@@ -99,7 +114,7 @@ export async function crawl(agent: Agent, routes: Route[], start = '/'): Promise
     // Downloads count as reached by the link; only pages are opened and read.
     if (!isPage(route)) continue
     const visits = visitsOf.get(route.url) ?? 0
-    if (visits >= VISITS_PER_ROUTE) continue
+    if (visits >= visitsPerRoute) continue
     visitsOf.set(route.url, visits + 1)
     const response = await agent.get(path)
     visited.push({ path, from })
@@ -109,10 +124,11 @@ export async function crawl(agent: Agent, routes: Route[], start = '/'): Promise
       continue
     }
     if (!String(response.headers['content-type']).startsWith('text/html')) continue
+    onPage?.(path, response.body)
     if (breadcrumbsOf(response.body).some((crumb) => crumb === ''))
       problems.push(`${path} has an empty breadcrumb: ${JSON.stringify(breadcrumbsOf(response.body))}`)
     for (const link of linksOf(response.body, path)) {
-      if (seen.has(link)) continue
+      if (seen.has(link) || !follow(link)) continue
       seen.add(link)
       queue.push({ path: link, from: path })
     }

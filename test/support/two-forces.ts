@@ -55,7 +55,8 @@ export interface TwoForces {
   alphaDocument: { documentId: string }
 }
 
-async function buildForce(services: Services, code: string, marker: string): Promise<ForceFixture> {
+/** One force's cast: a user in every force role, an API token, and a record or more in every register. */
+export async function buildForce(services: Services, code: string, marker: string): Promise<ForceFixture> {
   const users = {} as ForceFixture['users']
   for (const role of ['force-admin', 'force-caseworker', 'staff'] as const satisfies Role[]) {
     const email = `${role}.${marker}@${code}.example`

@@ -6,7 +6,7 @@ import type { Services } from '../../services.js'
 import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
-import { formatDay, formErrors } from '../../web/forms.js'
+import { formErrors } from '../../web/forms.js'
 import { uploadedFile } from '../../web/uploads.js'
 import {
   documentRows,
@@ -56,7 +56,7 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
   app.get(LIST, { config: { access: READERS }, schema: { hide: true } }, async (request, reply) => {
     const rows = await frameworks.list(request.caller)
     return reply.render('frameworks/views/list.njk', {
-      frameworks: rows.map((row) => ({ ...row, published: formatDay(row.publishedOn) })),
+      frameworks: rows,
       isAdmin: isAdmin(request),
     })
   })
@@ -151,13 +151,12 @@ export const frameworksRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     const forces = new Map((await services.forces.references()).map((force) => [force.id, force]))
     const areaTitles = new Map(detail.areas.map((area) => [area.id, area.title]))
     return reply.code(extra.errors ? 400 : 200).render('frameworks/views/show.njk', {
-      framework: { ...detail.framework, published: formatDay(detail.framework.publishedOn) },
+      framework: detail.framework,
       areas: areasOf(detail),
       recommendations: detail.recommendations.map((r) => ({
         ...r,
         area: r.areaId ? (areaTitles.get(r.areaId) ?? '') : '',
         force: r.forceId ? (forces.get(r.forceId)?.name ?? '') : '',
-        due: formatDay(r.dueDate),
       })),
       previous,
       mappingCount: mappings.length,

@@ -33,6 +33,8 @@ export const users = pgTable(
     passwordHash: text(),
     /** Set while the password is one an administrator was shown: the person must choose their own. */
     mustChangePassword: boolean().notNull().default(false),
+    /** The language the person chose for the pages (src/web/i18n); null: their browser's, or the header's switch. */
+    language: text({ enum: ['en', 'cy'] }),
     failedSignIns: integer().notNull().default(0),
     lockedUntil: timestamp({ withTimezone: true }),
     disabledAt: timestamp({ withTimezone: true }),
@@ -51,6 +53,7 @@ export const users = pgTable(
       'users_force_role',
       sql`(${table.role}::text in ('inspectorate-admin', 'inspector', 'researcher')) = (${table.forceId} is null)`,
     ),
+    check('users_language', sql`${table.language} in ('en', 'cy')`),
   ],
 )
 

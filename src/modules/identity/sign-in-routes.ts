@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
@@ -145,19 +146,50 @@ export const signInRoutes: FastifyPluginAsyncZod<{
 
   const accountQuery = z.object({ passwordChanged: z.literal('1').optional() })
 
+  const accountPage = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const principal = request.principal
+    const force = principal?.forceId
+      ? (await services.forces.references()).find((candidate) => candidate.id === principal.forceId)
+      : undefined
+    return {
+      roleLabel: principal ? ROLE_LABELS[principal.role] : '',
+      force,
+      language: request.language,
+      ...extra,
+    }
+  }
+
   app.get(
     '/account',
     { config: { access: 'signed-in' }, schema: { hide: true, querystring: accountQuery } },
+    async (request, reply) =>
+      reply.render(
+        'identity/views/account.njk',
+        await accountPage(request, { passwordChanged: request.query.passwordChanged === '1' }),
+      ),
+  )
+
+  // Anything may arrive as the choice: the service refuses what is not a language, as a form's error.
+  const languageForm = z.object({ language: z.string().max(100).default('') })
+
+  app.post(
+    '/account/language',
+    { config: { access: 'signed-in' }, schema: { hide: true, body: languageForm } },
     async (request, reply) => {
       const principal = request.principal
-      const force = principal?.forceId
-        ? (await services.forces.references()).find((candidate) => candidate.id === principal.forceId)
-        : undefined
-      return reply.render('identity/views/account.njk', {
-        roleLabel: principal ? ROLE_LABELS[principal.role] : '',
-        force,
-        passwordChanged: request.query.passwordChanged === '1',
-      })
+      if (principal?.kind !== 'user') throw new ForbiddenError('Only a person can choose a language')
+      try {
+        await services.signIn.chooseLanguage(principal, request.body.language, request.ip)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        return reply
+          .code(400)
+          .render(
+            'identity/views/account.njk',
+            await accountPage(request, { errors: formErrors(error.fieldErrors) }),
+          )
+      }
+      return reply.flash('Your language has been saved').redirect('/account', 303)
     },
   )
 

@@ -52,6 +52,7 @@ function principalOf(
 ): Principal {
   return {
     ...(secondFactorDue ? { secondFactorDue } : {}),
+    ...(user.language ? { language: user.language } : {}),
     kind: 'user',
     id: user.id,
     label: `${user.name} <${user.email}>`,
@@ -302,6 +303,20 @@ export class SignInService {
       await this.auditOwn(tx, principal, origin.ipAddress, 'change-password', now)
     })
     return rotated
+  }
+
+  /**
+   * Keeps the language the person chose with their account, so that it follows them to any browser
+   * and wins over the browser's own preference (src/web/i18n/language.ts).
+   */
+  async chooseLanguage(principal: Principal, language: string, ipAddress: string | null): Promise<void> {
+    if (language !== 'en' && language !== 'cy')
+      throw new ValidationError({ language: 'Select the language you want the pages in' })
+    const now = this.now()
+    await asAuthenticator(this.db, async (tx) => {
+      await tx.update(users).set({ language, updatedAt: now }).where(eq(users.id, principal.id))
+      await this.auditOwn(tx, principal, ipAddress, 'choose-language', now, { language })
+    })
   }
 
   async signOut(token: string, principal: Principal, ipAddress: string | null): Promise<void> {

@@ -5,7 +5,8 @@ import { ValidationError } from '../../domain/errors.js'
 import { SELF_ASSESSMENT_STATUSES } from '../../domain/inspections.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
-import { capitalised, choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { type Language, LOCALES, translate } from '../../web/i18n/catalogue.js'
 import { INSPECTION_READERS, INSPECTION_STATUSES, type InspectionRow } from './service.js'
 
 const READERS: Access = INSPECTION_READERS
@@ -26,15 +27,19 @@ export const STATUS_TAG: Record<string, string> = {
   closed: 'govuk-tag--green',
 }
 
-function period(inspection: InspectionRow) {
+/** An inspection's periods in words, in the page's language. */
+function period(inspection: InspectionRow, language: Language) {
+  const day = (value: string) => formatDay(value, LOCALES[language])
+  const span = (from: string, to: string) =>
+    translate(language, 'inspections.period', { from: day(from), to: day(to) })
   return {
     ...inspection,
-    data: `${formatDay(inspection.dataFrom)} to ${formatDay(inspection.dataTo)}`,
-    census: formatDay(inspection.censusDate),
+    data: span(inspection.dataFrom, inspection.dataTo),
+    census: day(inspection.censusDate),
     fieldwork:
       inspection.fieldworkFrom && inspection.fieldworkTo
-        ? `${formatDay(inspection.fieldworkFrom)} to ${formatDay(inspection.fieldworkTo)}`
-        : 'None',
+        ? span(inspection.fieldworkFrom, inspection.fieldworkTo)
+        : translate(language, 'inspections.none'),
     statusTag: STATUS_TAG[inspection.status],
   }
 }
@@ -104,7 +109,10 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     const rows = await inspections.list(request.caller)
     const used = await frameworks.byIds(request.caller, [...new Set(rows.map((row) => row.frameworkId))])
     return reply.render('inspections/views/list.njk', {
-      inspections: rows.map((row) => ({ ...period(row), framework: used.get(row.frameworkId) })),
+      inspections: rows.map((row) => ({
+        ...period(row, request.language),
+        framework: used.get(row.frameworkId),
+      })),
       isAdmin: isAdmin(request),
     })
   })
@@ -180,7 +188,7 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       // Judgements are the inspectorate's until published: the map is empty for anyone else.
       const judgements = await fieldwork.judgementsFor(request.caller, inspection.id)
       return reply.render('inspections/views/show.njk', {
-        inspection: period(inspection),
+        inspection: period(inspection, request.language),
         framework,
         revisits,
         rows: table
@@ -218,28 +226,23 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
   )
 
-  /** The parts of a force's assessment other modules add, shown in the hub when their page exists. */
+  /**
+   * The parts of a force's assessment other modules add, shown in the hub when their page exists; each
+   * one's title and hint are the catalogue's `inspections.part.<path>.title` and `.hint`.
+   */
   const PARTS = [
     {
       path: 'self-assessment',
-      title: 'Self-assessment',
-      hint: 'The force answers each question with a rating and evidence, and a chief officer signs it off.',
     },
     {
       path: 'data-return',
-      title: 'Data return',
-      hint: 'Figures for the data period and census date, computed from the force’s records or uploaded.',
     },
     {
       path: 'fieldwork',
-      title: 'Fieldwork and findings',
-      hint: 'Evidence notes, findings and the headline judgement.',
       inspectorateOnly: true,
     },
     {
       path: 'recommendations',
-      title: 'Progress against recommendations',
-      hint: 'Where the force stands on each recommendation.',
     },
   ]
 
@@ -256,19 +259,24 @@ export const inspectionsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           (!part.inspectorateOnly || request.caller.scope.kind === 'inspectorate') &&
           app.hasRoute({ method: 'GET', url: `${LIST}/:inspectionId/forces/:forceCode/${part.path}` }),
       ).map((part) => ({
-        title: { text: part.title },
-        hint: { text: part.hint },
+        title: { text: request.t(`inspections.part.${part.path}.title`) },
+        hint: { text: request.t(`inspections.part.${part.path}.hint`) },
         href: `${base}/${part.path}`,
         status:
           part.path === 'self-assessment'
             ? self.status === 'submitted'
-              ? { text: 'Submitted' }
-              : { tag: { text: capitalised(self.status), classes: STATUS_TAG[self.status] } }
-            : { text: 'View' },
+              ? { text: request.t('inspections.status.submitted') }
+              : {
+                  tag: {
+                    text: request.t(`inspections.status.${self.status}`),
+                    classes: STATUS_TAG[self.status],
+                  },
+                }
+            : { text: request.t('inspections.view') },
       }))
       return reply.render('inspections/views/hub.njk', {
         assessment,
-        inspection: period(assessment.inspection),
+        inspection: period(assessment.inspection, request.language),
         tasks,
         self,
       })

@@ -116,6 +116,9 @@ export function translate(language: Language, key: string, params: MessageParams
   })
 }
 
+/** The fewest letters, besides its placeholders, by which a message with placeholders is found by its text. */
+const MIN_LETTERS_TO_FIND = 8
+
 interface EnglishPattern {
   key: string
   pattern: RegExp
@@ -137,6 +140,9 @@ const englishIndex = (() => {
       if (!exact.has(message)) exact.set(message, key)
       continue
     }
+    // A message that is mostly placeholders (`{count}`, `{from} to {to}`) would match any English at
+    // all: it is said through its key, never found by its text.
+    if ((message.replace(/\{\w+\}/g, '').match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS_TO_FIND) continue
     const source = message
       .split(/(\{\w+\})/)
       .map((piece) => (/^\{\w+\}$/.test(piece) ? '(.+?)' : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))

@@ -11,6 +11,7 @@ const WELSH: Record<string, Record<string, unknown>> = {
   breadcrumbs: { labelText: 'Briwsion bara' },
   backLink: { text: 'Yn ôl' },
   errorSummary: { titleText: 'Mae problem wedi codi' },
+  errorMessage: { visuallyHiddenText: 'Gwall' },
   notificationBanner: { titleText: 'Llwyddiant' },
   warningText: { iconFallbackText: 'Rhybudd' },
   pagination: { landmarkLabel: 'Canlyniadau' },
@@ -39,14 +40,28 @@ const WELSH: Record<string, Record<string, unknown>> = {
   },
 }
 
-/** A component's parameters with its own words in the language (Welsh wins over nothing, not over the page's). */
+/**
+ * GOV.UK's own English that pages pass as it is, rather than leaving it out: "There is a problem" is the
+ * title of every error summary (src/web/views/govuk/components shadows the macros to translate it).
+ */
+const GOVUK_ENGLISH: Record<string, Record<string, unknown>> = {
+  errorSummary: { titleText: 'There is a problem' },
+}
+
+/**
+ * A component's parameters with its own words in the language: Welsh wins over nothing, and over
+ * GOV.UK's own English where a page passed it, but not over the page's own words.
+ */
 export function govukI18n(
   language: Language,
   component: string,
   params: Record<string, unknown> = {},
 ): Record<string, unknown> {
   if (language === 'en') return params
-  return { ...WELSH[component], ...params }
+  const own = Object.fromEntries(
+    Object.entries(params).filter(([name, value]) => GOVUK_ENGLISH[component]?.[name] !== value),
+  )
+  return { ...WELSH[component], ...own }
 }
 
 /** The components whose words are translated, for the catalogue test. */

@@ -1,10 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { TEST_PASSWORD } from '../../../test/support/two-forces.js'
+import { untranslated } from '../../../test/support/untranslated.js'
+import { queryRows } from '../../db/connection.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { messageText } from '../../modules/translations/service.js'
 import {
@@ -104,6 +107,13 @@ describe('English said by code', () => {
     expect(inLanguageOf('cy', plain)).toBe(messageText(CATALOGUES.cy['home.title']))
     expect(inLanguageOf('en', plain)).toBe(plain)
     expect(inLanguageOf('cy', 'A sentence no catalogue has')).toBe('A sentence no catalogue has')
+    // A message that is little but placeholders (`{count}`) is not what any English is taken for.
+    const failed =
+      'Enter a correct email address and password. After 5 failed attempts in a row an account is locked for 15 minutes.'
+    expect(inLanguageOf('cy', failed)).toBe(
+      translate('cy', 'identity.signIn.failed', { failures: '5', minutes: '15' }),
+    )
+    expect(inLanguageOf('cy', 'Gwent to Dyfed-Powys')).toBe('Gwent to Dyfed-Powys')
   })
 })
 
@@ -153,6 +163,81 @@ describe('choosing the language', () => {
     expect(missing.statusCode).toBe(404)
     expect(missing.body).not.toContain('no-such-force-b7c9')
     expect(missing.body).toContain('href="?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>')
+  })
+})
+
+describe('a person’s own choice of language', () => {
+  const person = { email: 'dewis@gwent.example', role: 'force-caseworker' as const, forceCode: 'gwent' }
+  beforeAll(async () => {
+    await testApp.services.users.create(SYSTEM_CALLER, {
+      ...person,
+      name: 'Dewi Sant',
+      password: TEST_PASSWORD,
+    })
+  })
+  const storedLanguage = async () =>
+    (
+      await queryRows<{ language: string | null }>(
+        testApp.database.db,
+        sql`select language from users where email = ${person.email}`,
+      )
+    )[0]?.language
+
+  it('is kept with their account from the header’s switch, and follows them to a new browser over its own', async () => {
+    const first = await signedInAgent(testApp.app, person.email)
+    expect((await first.get('/account?lang=cy')).statusCode).toBe(303)
+    expect(await storedLanguage()).toBe('cy')
+
+    // Another browser, no cookie of the choice, preferring English: the person's choice wins.
+    const elsewhere = new Agent(testApp.app, { headers: { 'accept-language': 'en-GB,en' } })
+    await elsewhere.signIn(person.email, TEST_PASSWORD)
+    expect(elsewhere.hasCookie('probity_language')).toBe(false)
+    const account = await elsewhere.get('/account')
+    expect(account.body).toMatch(/<html lang="cy"/)
+    expect(account.body).toMatch(/<input[^>]*name="language"[^>]*value="cy" checked/)
+    // Signed out, the browser goes back to its own preference.
+    await elsewhere.signOut()
+    expect((await elsewhere.get('/forces')).body).toMatch(/<html lang="en"/)
+  })
+
+  it('is chosen on their account page, and anything but English or Welsh is refused', async () => {
+    const agent = await signedInAgent(testApp.app, person.email)
+    const chosen = await agent.post('/account/language', { language: 'en' })
+    expect(chosen.statusCode).toBe(303)
+    expect(await storedLanguage()).toBe('en')
+    const account = await agent.get('/account', { headers: { 'accept-language': 'cy' } })
+    expect(account.body).toMatch(/<html lang="en"/)
+    expect(account.body).toContain('Your language has been saved')
+
+    for (const language of ['fr', '', 'cy-GB']) {
+      const refused = await agent.post('/account/language', { language })
+      expect([language, refused.statusCode]).toEqual([language, 400])
+      expect(refused.body).toContain('govuk-error-summary')
+      expect(refused.body).toMatch(/href="#language"[^>]*>Select the language you want the pages in</)
+      expect(refused.body).toContain('govuk-form-group--error')
+    }
+    expect(await storedLanguage()).toBe('en')
+
+    // The same refusal in Welsh, GOV.UK's own words too.
+    await agent.post('/account/language', { language: 'cy' })
+    const welsh = await agent.post('/account/language', { language: 'xx' })
+    expect(welsh.statusCode).toBe(400)
+    expect(welsh.body).toContain('Mae problem wedi codi')
+    expect(welsh.body).toContain('<span class="govuk-visually-hidden">Gwall:</span>')
+    expect(welsh.body).not.toContain('Select the language you want the pages in')
+    expect(await storedLanguage()).toBe('cy')
+  })
+
+  it('marks every page with what its language depends on, and a kept page is never given in the other language', async () => {
+    const agent = await signedInAgent(testApp.app, person.email)
+    const page = await agent.get('/account')
+    expect(String(page.headers.vary).split(/,\s*/)).toEqual(
+      expect.arrayContaining(['Accept-Language', 'Cookie']),
+    )
+    const visitor = await new Agent(testApp.app).get('/forces')
+    expect(String(visitor.headers.vary).split(/,\s*/)).toEqual(
+      expect.arrayContaining(['Accept-Language', 'Cookie']),
+    )
   })
 })
 
@@ -213,117 +298,6 @@ describe('the review of the Welsh strings', () => {
     expect((await new Agent(testApp.app).get('/admin/translations')).statusCode).toBe(303)
   })
 })
-
-/**
- * What a page says to its reader: its text nodes and aria-labels, leaving out scripts, styles and any
- * element marked lang="en" (content that exists only in English, such as a published document, which
- * says so to screen readers), with entities decoded and white space collapsed.
- */
-function textsOf(html: string): string[] {
-  const VOID = new Set([
-    'area',
-    'base',
-    'br',
-    'col',
-    'embed',
-    'hr',
-    'img',
-    'input',
-    'link',
-    'meta',
-    'source',
-    'wbr',
-  ])
-  const texts: string[] = []
-  const stack: { tag: string; skip: boolean }[] = []
-  const decode = (text: string) =>
-    text
-      .replace(/&nbsp;/g, ' ')
-      .replace(/&#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)))
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      .replace(/\s+/g, ' ')
-      .trim()
-  const body = html.slice(html.indexOf('<body'))
-  for (const [, closing, tag = '', attributes = '', text] of body.matchAll(
-    /<(\/?)([a-zA-Z][\w-]*)([^>]*)>|([^<]+)/g,
-  )) {
-    const skipping = stack.at(-1)?.skip ?? false
-    if (text !== undefined) {
-      if (!skipping && decode(text)) texts.push(decode(text))
-      continue
-    }
-    const name = tag.toLowerCase()
-    if (closing) {
-      const at = stack.map((entry) => entry.tag).lastIndexOf(name)
-      if (at >= 0) stack.length = at
-      continue
-    }
-    const label = attributes.match(/aria-label="([^"]*)"/)?.[1]
-    if (label && !skipping) texts.push(decode(label))
-    if (VOID.has(name) || attributes.trim().endsWith('/')) continue
-    const skip = skipping || name === 'script' || name === 'style' || /\slang="en"/.test(attributes)
-    stack.push({ tag: name, skip })
-  }
-  return texts
-}
-
-/** Words of English's interface that Welsh never uses, as whole words. */
-const ENGLISH_WORDS = [
-  'the',
-  'and',
-  'of',
-  'to',
-  'your',
-  'you',
-  'is',
-  'are',
-  'for',
-  'with',
-  'this',
-  'not',
-  'no',
-  'by',
-  'has',
-  'have',
-  'from',
-  'there',
-  'what',
-  'page',
-  'report',
-  'force',
-  'forces',
-  'published',
-  'download',
-]
-
-/** The English catalogue's text that Welsh words differently, in the pieces between placeholders. */
-const englishFragments = [
-  ...new Set(
-    Object.entries(CATALOGUES.en)
-      .filter(([key, message]) => messageText(CATALOGUES.cy[key]) !== messageText(message))
-      .flatMap(([, message]) => (typeof message === 'string' ? [message] : Object.values(message)))
-      .flatMap((text) => (text ?? '').replace(/<[^>]+>/g, '{}').split(/\{\w*\}/))
-      .map((fragment) => fragment.trim())
-      .filter((fragment) => fragment.length >= 4 && /[a-z]{3}/i.test(fragment)),
-  ),
-]
-
-/** What a page shows in English where its language is Welsh, with the data it shows (names) taken out. */
-function untranslated(html: string, data: string[]): string[] {
-  const found: string[] = []
-  for (const original of textsOf(html)) {
-    let text = original
-    for (const value of data) text = text.split(value).join(' ')
-    const words = text.toLowerCase().split(/[^a-z’']+/)
-    const english = ENGLISH_WORDS.filter((word) => words.includes(word))
-    const fragment = englishFragments.find((candidate) => text.includes(candidate))
-    if (english.length || fragment) found.push(`${original} (${fragment ?? english.join(', ')})`)
-  }
-  return found
-}
 
 describe('a Welsh force’s public pages in Welsh', () => {
   it('show no English string of the interface, where the same pages in English show them', async () => {

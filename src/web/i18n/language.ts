@@ -1,10 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Principal } from '../../domain/access.js'
 import { cookieName, cookieScope } from '../cookie-names.js'
 import { isLanguage, type Language, type MessageParams, translate } from './catalogue.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The language the pages are shown in: the one chosen in the header, else the browser's. */
+    /**
+     * The language the pages are shown in: the one the person signed in chose, else the one chosen in
+     * the header's switch in this browser, else the browser's.
+     */
     language: Language
     /** A catalogue message in the request's language (src/web/i18n/catalogue.ts). */
     t(key: string, params?: MessageParams): string
@@ -50,18 +54,33 @@ export function languageSwitchHref(requestUrl: string, language: Language, statu
   return url.pathname + url.search
 }
 
+/** Adds names to a response's Vary header, keeping those already there. */
+export function addVary(reply: FastifyReply, ...names: string[]): void {
+  const present = String(reply.getHeader('vary') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+  const lower = present.map((name) => name.toLowerCase())
+  const added = names.filter((name) => !lower.includes(name.toLowerCase()))
+  if (added.length) reply.header('vary', [...present, ...added].join(', '))
+}
+
+/** Keeps a signed-in person's choice with their account (SignInService.chooseLanguage). */
+export type RememberLanguage = (principal: Principal, language: Language, ipAddress: string) => Promise<void>
+
 /**
- * Chooses each request's language: a `?lang=` on a page stores the choice in a cookie and sends the
- * browser back to the page without it (so addresses, and what the response cache keeps, stay one per
- * page); otherwise the stored choice, otherwise the browser's Accept-Language. Registered after the
- * cookie parser (src/web/authentication.ts).
+ * Chooses each request's language: a `?lang=` on a page stores the choice in a cookie, and with the
+ * account of the person signed in, and sends the browser back to the page without it (so addresses,
+ * and what the response cache keeps, stay one per page); otherwise the person's choice, then the
+ * browser's, then its Accept-Language. Registered after authentication (src/web/authentication.ts).
  */
-export function setUpLanguage(app: FastifyInstance): void {
+export function setUpLanguage(app: FastifyInstance, remember: RememberLanguage): void {
   app.decorateRequest('language', 'en')
   app.decorateRequest('t', function t(this: FastifyRequest, key: string, params?: MessageParams) {
     return translate(this.language, key, params)
   })
   app.addHook('onRequest', async (request, reply) => {
+    const principal = request.principal
     if (request.method === 'GET' && request.url.includes(`${SWITCH_PARAMETER}=`)) {
       const url = new URL(request.url, 'http://probity.invalid')
       const asked = url.searchParams.get(SWITCH_PARAMETER)
@@ -72,10 +91,22 @@ export function setUpLanguage(app: FastifyInstance): void {
           sameSite: 'lax',
           maxAge: KEEP_CHOICE_SECONDS,
         })
+        // A person who has not finished signing in (a second factor owed) changes only this browser.
+        if (principal?.kind === 'user' && !principal.secondFactorDue && principal.language !== asked)
+          await remember(principal, asked, request.ip)
         return reply.redirect(withoutSwitch(url), 303)
       }
     }
     const chosen = request.cookies[cookieName(request, LANGUAGE_COOKIE)]
-    request.language = isLanguage(chosen) ? chosen : preferredLanguage(request.headers['accept-language'])
+    request.language =
+      principal?.language ??
+      (isLanguage(chosen) ? chosen : preferredLanguage(request.headers['accept-language']))
+  })
+  // A page's words depend on the person's cookies and their browser's languages: a cache between here
+  // and them (a browser's, a proxy's) must not give a page kept in one language to a request for the other.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+      addVary(reply, 'Accept-Language', 'Cookie')
+    return payload
   })
 }

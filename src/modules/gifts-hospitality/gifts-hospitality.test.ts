@@ -541,6 +541,7 @@ describe('in Welsh', () => {
     expect(record.body).toContain('Gwerth amcangyfrifedig')
     expect(record.body).toContain('Cofnodi’r gymeradwyaeth a beth ddigwyddodd iddo')
     expect(record.body).not.toMatch(/Estimated value|Record approval|>History</)
+    expect(record.body).toContain('beth ddigwyddodd iddo: – → rhoddwyd')
 
     const form = await welshCaseworker.get('/gifts-hospitality/new')
     expect(form.body).toContain('Cofnodi datganiad ar ran aelod o staff')

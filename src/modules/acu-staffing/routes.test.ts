@@ -103,6 +103,11 @@ describe('in Welsh', () => {
     expect(refused.body).toContain('Rhowch y dyddiad y mae’r ffigurau ar ei gyfer')
     expect(refused.body).toContain('Rhowch y swyddi a ariennir fel cyfwerth ag amser llawn, fel 6 neu 5.5')
     expect(refused.body).not.toMatch(/Enter the posts|Enter the date/)
+    const recorded = await welsh.post('/acu-staffing', figures('31', '3', '2009', '4', '3'))
+    expect(recorded.statusCode).toBe(303)
+    expect((await welsh.get('/acu-staffing')).body).toContain(
+      'Staffio fel ag yr oedd ar 31 Mawrth 2009 wedi’i gofnodi',
+    )
     const upload = await welsh.get('/acu-staffing/import')
     expect(upload.body).toContain('<h1 class="govuk-heading-l">Mewnforio staffio’r uned gwrth-lygredd</h1>')
     expect(upload.body).toContain('Un rhes ar gyfer pob dyddiad')

@@ -88,3 +88,36 @@ describe('anti-corruption unit staffing pages', () => {
     )
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the staffing page, its errors and the import pages in Welsh', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const page = await welsh.get('/acu-staffing')
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('<h1 class="govuk-heading-xl">Staffio’r uned gwrth-lygredd</h1>')
+    expect(page.body).toContain('Newid rhwng dau ddyddiad')
+    expect(page.body).not.toMatch(/Change between two dates|Record staffing|Figures recorded/)
+    const refused = await welsh.post('/acu-staffing', { postsFunded: 'lots' })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('Rhowch y dyddiad y mae’r ffigurau ar ei gyfer')
+    expect(refused.body).toContain('Rhowch y swyddi a ariennir fel cyfwerth ag amser llawn, fel 6 neu 5.5')
+    expect(refused.body).not.toMatch(/Enter the posts|Enter the date/)
+    const recorded = await welsh.post('/acu-staffing', figures('31', '3', '2009', '4', '3'))
+    expect(recorded.statusCode).toBe(303)
+    expect((await welsh.get('/acu-staffing')).body).toContain(
+      'Staffio fel ag yr oedd ar 31 Mawrth 2009 wedi’i gofnodi',
+    )
+    const upload = await welsh.get('/acu-staffing/import')
+    expect(upload.body).toContain('<h1 class="govuk-heading-l">Mewnforio staffio’r uned gwrth-lygredd</h1>')
+    expect(upload.body).toContain('Un rhes ar gyfer pob dyddiad')
+    expect(upload.body).not.toMatch(/One row for each date|Check the file|Download the template/)
+    const preview = await welsh.upload('/acu-staffing/import', {
+      filename: 'staffing.csv',
+      data: 'as_of,posts_funded,posts_filled,notes\n2010-03-31,6,5,\n',
+    })
+    expect(preview.body).toContain('Gwirio mewnforio staffing.csv')
+    expect(preview.body).toContain('Ychwanegu')
+    expect(preview.body).not.toMatch(/Would be written|>Add</)
+  })
+})

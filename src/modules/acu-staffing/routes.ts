@@ -9,6 +9,7 @@ import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formatDay, formErrors } from '../../web/forms.js'
+import { LOCALES } from '../../web/i18n/catalogue.js'
 import type { StaffingRow, StaffingView } from './service.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
@@ -146,7 +147,9 @@ export const acuStaffingRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     async (request, reply) => {
       try {
         const row = await staffing.record(request.caller, request.body)
-        return reply.flash(`Staffing as at ${formatDay(row.asOf)} recorded`).redirect(PAGE, 303)
+        // Worded in the page's language here, as the day in it is (the English is the catalogue's).
+        const day = formatDay(row.asOf, LOCALES[request.language])
+        return reply.flash(request.t('acu.flash.recorded', { day })).redirect(PAGE, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         return renderPage(request, reply, { errors: formErrors(error.fieldErrors), values: request.body })

@@ -392,3 +392,20 @@ describe('checking the trail from the audit page', () => {
     expect(broken.body).toMatch(/event 2\b/)
   })
 })
+
+describe('the audit trail in Welsh', () => {
+  it('shows a force admin their force’s events, filters, paging and errors in Welsh', async () => {
+    const welsh = await signedIn(cast.alpha.users['force-admin'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const page = await welsh.get('/admin/audit')
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('<h1 class="govuk-heading-xl">Trywydd archwilio</h1>')
+    expect(page.body).toContain('Hidlo’r digwyddiadau')
+    expect(page.body).toContain('Nesaf<span class="govuk-visually-hidden"> tudalen</span>')
+    expect(page.body).toContain('27 Maw 2012')
+    expect(page.body).not.toMatch(/Filter events|Audit trail<|Events \d+ to|>Before<|27 Mar 2012/)
+    const refused = await welsh.get('/admin/audit?from=2012-03-27&to=2012-03-01')
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('Rhaid i’r dyddiad hyd at fod yr un fath â’r dyddiad o neu ar ei ôl')
+  })
+})

@@ -7,6 +7,8 @@ import { firstMessages } from '../../domain/validation.js'
 import type { Services } from '../../services.js'
 import { sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
+import { LANGUAGES, type Language, LOCALES } from '../../web/i18n/catalogue.js'
+import { paginationIn } from '../../web/i18n/lists.js'
 import { typedValues } from '../../web/lists.js'
 import type { ForceReference } from '../forces/service.js'
 import { describeProblem } from './chain.js'
@@ -19,15 +21,20 @@ const ADMINS: readonly Role[] = ['force-admin', 'inspectorate-admin']
 const FILTER_FIELDS = ['force', 'entityType', 'action', 'actor', 'from', 'to'] as const
 
 /** To the second, in UK time: an audit trail needs the order of events within a minute. */
-const auditTime = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZone: 'Europe/London',
-})
+const auditTimes = Object.fromEntries(
+  LANGUAGES.map((language) => [
+    language,
+    new Intl.DateTimeFormat(LOCALES[language], {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZone: 'Europe/London',
+    }),
+  ]),
+) as Record<Language, Intl.DateTimeFormat>
 
 const auditPageSchema = z.object({
   events: z.array(auditEventSchema),
@@ -98,14 +105,14 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       filtered: Object.values(values).some((value) => value !== ''),
       eventRows: result.events.map((event) => ({
         ...event,
-        time: auditTime.format(new Date(event.occurredAt)),
+        time: auditTimes[request.language].format(new Date(event.occurredAt)),
         // Break points, so a 64-character hash wraps in a narrow column.
         hashChunks: event.hash.match(/.{1,16}/g) ?? [],
         changes: changesOf(event.before, event.after),
       })),
       first: (result.page - 1) * AUDIT_PAGE_SIZE + 1,
       last: (result.page - 1) * AUDIT_PAGE_SIZE + result.events.length,
-      pagination: paginationFor(result.page, result.totalPages, hrefFor),
+      pagination: paginationIn(request.language, paginationFor(result.page, result.totalPages, hrefFor)),
       firstPageHref: hrefFor(1),
       downloadHref: hrefFor(1).replace('/admin/audit', '/admin/audit.csv'),
     })

@@ -374,3 +374,51 @@ describe('actions that cannot be undone', () => {
     expect((await bravoCaseworker.get(`${url}/withdraw`)).statusCode).toBe(404)
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the list, an application, the forms and their errors in Welsh', async () => {
+    const welsh = await signedIn(cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const welshStaff = await signedIn(cast.alpha.users.staff.email)
+    await welshStaff.get('/?lang=cy')
+
+    const list = await welsh.get('/business-interests')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).toMatch(/<html lang="cy"/)
+    expect(list.body).toContain('<h1 class="govuk-heading-l">Ail swyddi a buddiannau busnes</h1>')
+    expect(list.body).toContain('Hidlo’r ceisiadau')
+    expect(list.body).toContain('>Ymgeisydd</a>')
+    expect(list.body).not.toMatch(/Filter applications|Second jobs and business interests|>Applicant</)
+
+    const made = await welsh.post('/business-interests/record', {
+      staffNumber: 'sup0001',
+      submittedOn: '2012-02-01',
+      nature: 'Hyfforddwr gyrru',
+      category: 'teaching or training',
+      paid: 'yes',
+      conflictDeclaration: 'Dim',
+    })
+    expect(made.statusCode).toBe(303)
+    const url = String(made.headers.location)
+    const refused = await welsh.post(`${url}/decision`, { ...noConcerns, decision: 'refused' })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('Rhowch y rheswm dros wrthod')
+    expect(refused.body).toContain('Asesu a phenderfynu')
+    expect(refused.body).toContain('Didueddrwydd: a yw’n codi pryder?')
+    expect(refused.body).toContain('Addysgu neu hyfforddi')
+    expect(refused.body).not.toMatch(
+      /Enter the reason for refusing|Assess and decide|does it raise a concern/,
+    )
+
+    const form = await welshStaff.post('/business-interests/apply', { nature: '' })
+    expect(form.statusCode).toBe(400)
+    expect(form.body).toContain(
+      '<h1 class="govuk-heading-l">Gwneud cais am ail swydd neu fuddiant busnes</h1>',
+    )
+    expect(form.body).toContain('Disgrifiwch y buddiant busnes')
+    expect(form.body).not.toMatch(/Describe the business interest|What is the business interest/)
+
+    const due = await welsh.get('/business-interests/reviews-due')
+    expect(due.body).toContain('Adolygiadau a dyddiadau dod i ben sy’n ddyledus')
+  })
+})

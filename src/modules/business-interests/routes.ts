@@ -16,7 +16,8 @@ import { staffMemberReferenceJson } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { capitalised, choicesOf, formErrors, safeReturnPath } from '../../web/forms.js'
-import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
+import { listNavigationIn } from '../../web/i18n/lists.js'
+import { PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import type { ForceReference } from '../forces/service.js'
 import { SORTS } from './queries.js'
@@ -402,7 +403,12 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
       total,
       exact,
       interests: items.map((interest) => ({ ...interest, tag: statusTag(interest.status) })),
-      ...listNavigation(LIST, values, SORT_COLUMNS, { ...query, total, exact, rows: items.length }),
+      ...listNavigationIn(request, LIST, values, SORT_COLUMNS, {
+        ...query,
+        total,
+        exact,
+        rows: items.length,
+      }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canDecide: callerHas(request.caller, ['force-caseworker']),
     })

@@ -16,6 +16,8 @@ export interface Figure {
   /** Said to screen readers after the figure in the link: what the number counts. */
   hidden?: string
   tag?: { text: string; classes: string }
+  /** A day the value is as at, for the page to write in its language (the value is the English). */
+  asOf?: string
 }
 
 export interface Card {
@@ -209,7 +211,7 @@ export function cardsOf(dashboard: ForceDashboard, caller: Caller): Card[] {
       hrefText: 'Unit staffing',
       figures: staffing
         ? [
-            { key: 'Latest figures', value: `As at ${formatDay(staffing.asOf)}` },
+            { key: 'Latest figures', value: `As at ${formatDay(staffing.asOf)}`, asOf: staffing.asOf },
             { key: 'Posts funded (FTE)', value: count(staffing.postsFunded) },
             { key: 'Posts filled (FTE)', value: count(staffing.postsFilled) },
           ]

@@ -162,3 +162,23 @@ describe('GET /api/dashboard', () => {
     expect(openapi.paths['/api/dashboard'].get.tags).toEqual(['force dashboard'])
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the dashboard’s cards, figures and links in Welsh', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const response = await welsh.get('/dashboard')
+    expect(response.body).toMatch(/<html lang="cy"/)
+    const text = pageText(response.body)
+    expect(text).toContain('Dangosfwrdd yr heddlu')
+    expect(text).toContain('Ffigurau fel ag yr oeddent ar 15 Mehefin 2012.')
+    expect(text).toContain('Rhoddion a lletygarwch, blwyddyn ariannol 2012 i 2013')
+    expect(rowText(response.body, 'Yn aros am benderfyniad')).toMatch(
+      /^Yn aros am benderfyniad 2 ceisiadau sy’n aros am benderfyniad/,
+    )
+    expect(text).toContain('Fel ag yr oedd ar 31 Mawrth 2012')
+    expect(text).not.toMatch(
+      /Awaiting a decision|Figures as at|Integrity cases|financial year|Latest figures/,
+    )
+  })
+})

@@ -4,7 +4,7 @@ import { CASE_TYPES } from '../../domain/cases.js'
 import { ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
 import { problemJson, problemOf } from '../../web/api.js'
-import { cardsOf, caseTypeRows, formatDay } from './present.js'
+import { cardsOf, caseTypeRows } from './present.js'
 import { DASHBOARD_READERS, type ForceDashboard } from './service.js'
 
 const dashboardQuery = z.object({
@@ -86,7 +86,6 @@ export const forceDashboardRoutes: FastifyPluginAsyncZod<{ services: Services }>
         choosesForce,
         forces: choosesForce ? await dashboards.choices() : [],
         chosen: dashboard?.force.code ?? '',
-        asAtText: dashboard ? formatDay(dashboard.asAt) : '',
         cards: dashboard ? cardsOf(dashboard, caller) : [],
         caseTypes: dashboard ? caseTypeRows(dashboard, caller) : [],
       })

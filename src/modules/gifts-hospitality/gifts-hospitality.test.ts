@@ -517,3 +517,51 @@ describe('counts and the public register’s read', () => {
     })
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the register, a record, the forms and their errors in Welsh, with no English of the interface', async () => {
+    const welshCaseworker = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welshCaseworker.get('/?lang=cy')).statusCode).toBe(303)
+    const welshStaff = await signedInAgent(testApp.app, cast.alpha.users.staff.email)
+    await welshStaff.get('/?lang=cy')
+
+    const list = await welshCaseworker.get('/gifts-hospitality')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).toMatch(/<html lang="cy"/)
+    expect(list.body).toContain('<h1 class="govuk-heading-xl">Rhoddion a lletygarwch</h1>')
+    expect(list.body).toContain('Hidlo’r rhestr')
+    expect(list.body).toContain('Rhoddwr a nodwyd: cyfryngau')
+    expect(list.body).toContain('Nesaf<span class="govuk-visually-hidden"> tudalen</span>')
+    expect(list.body).not.toMatch(
+      /Apply filters|Member of staff<|Gifts and hospitality<|Declarations \d|>Next</,
+    )
+
+    const id = list.body.match(/href="\/gifts-hospitality\/([0-9a-f-]{36})"/)?.[1]
+    const record = await welshCaseworker.get(`/gifts-hospitality/${id}`)
+    expect(record.body).toContain('Gwerth amcangyfrifedig')
+    expect(record.body).toContain('Cofnodi’r gymeradwyaeth a beth ddigwyddodd iddo')
+    expect(record.body).not.toMatch(/Estimated value|Record approval|>History</)
+    expect(record.body).toContain('beth ddigwyddodd iddo: – → rhoddwyd')
+
+    const form = await welshCaseworker.get('/gifts-hospitality/new')
+    expect(form.body).toContain('Cofnodi datganiad ar ran aelod o staff')
+    expect(form.body).toContain('A wnaethon nhw ei dderbyn neu ei wrthod?')
+
+    const refused = await welshStaff.post('/gifts-hospitality/declare', {
+      kind: '',
+      description: '',
+      donorName: '',
+      estimatedValue: 'lots',
+      offeredOn: '',
+      outcome: '',
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('<title>Gwall: Datgan rhodd neu letygarwch – Probity</title>')
+    expect(refused.body).toContain('Rhowch ddisgrifiad o’r rhodd neu’r lletygarwch')
+    expect(refused.body).toContain('Rhowch y gwerth amcangyfrifedig fel swm mewn punnoedd, fel 25 neu 25.50')
+    expect(refused.body).not.toMatch(/Enter a description|Select whether|Was it a gift/)
+
+    const badFilter = await welshCaseworker.get('/gifts-hospitality?valueFrom=lots')
+    expect(badFilter.body).toContain('Rhowch y gwerth isaf fel swm mewn punnoedd, fel 25')
+  })
+})

@@ -10,8 +10,9 @@ import { problemJson, problemOf, staffMemberReferenceJson, staffMemberReferenceO
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { listNavigationIn } from '../../web/i18n/lists.js'
 import { registerImportPages } from '../../web/import-routes.js'
-import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
+import { PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { historyOf } from '../audit/present.js'
 import { personFromForm } from '../roster/picker.js'
 import { IMPORT_COLUMNS } from './fields.js'
@@ -188,7 +189,7 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
       total,
       exact,
       gifts: rows.map((gift) => ({ ...forPage(gift), forceName: forcesById.get(gift.forceId) })),
-      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
+      ...listNavigationIn(request, LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',
       isAdmin: request.principal?.role === 'force-admin',

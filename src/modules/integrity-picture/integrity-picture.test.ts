@@ -253,3 +253,30 @@ async function pictureViews(): Promise<number> {
     )
   return rows.length
 }
+
+describe('in Welsh', () => {
+  it('shows the picture, its indicators and timeline, and the lines with their errors in Welsh', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const picture = await welsh.get(pictureOf)
+    expect(picture.body).toMatch(/<html lang="cy"/)
+    const text = pageText(picture.body)
+    expect(text).toContain('Dangosyddion ymyrraeth gynnar')
+    expect(text).toContain('cynnig o rodd neu letygarwch yn ystod y 12 mis diwethaf')
+    expect(text).toContain('Rhodd a gynigiwyd')
+    expect(text).not.toMatch(/Early-intervention indicators|offers of gifts|Gift offered|Who viewed/)
+    const welshAdmin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    await welshAdmin.get('/?lang=cy')
+    const refused = await welshAdmin.post('/early-intervention', linesForm({ 'gifts-threshold': '' }))
+    expect(refused.statusCode).toBe(400)
+    const errors = pageText(refused.body)
+    expect(errors).toContain('Rhowch y llinell ar gyfer rhoddion a lletygarwch a gynigiwyd')
+    expect(errors).toContain('Llinellau ymyrraeth gynnar')
+    expect(errors).not.toMatch(/Enter the line|Early-intervention lines|Flag at this many/)
+    const bravoSettings = await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email)
+    await bravoSettings.get('/?lang=cy')
+    expect(pageText((await bravoSettings.get('/early-intervention')).body)).toContain(
+      'Caiff ei nodi ar 4 neu fwy yn ystod y 12 mis diwethaf.',
+    )
+  })
+})

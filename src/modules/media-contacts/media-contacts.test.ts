@@ -208,3 +208,29 @@ describe('the JSON API', () => {
     expect(made.json()).toMatchObject({ contactOn: '2012-02-14', staffMember: { staffNumber: 'ALPHA0001' } })
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the register, a contact, the form and its errors in Welsh', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const made = await welsh.post('/media-contacts/new', { ...contact, staffNumber: 'ALPHA0001' })
+    expect(made.statusCode).toBe(303)
+    const record = await welsh.get(String(made.headers.location))
+    expect(record.body).toMatch(/<html lang="cy"/)
+    expect(record.body).toContain('Cysylltiad â’r cyfryngau wedi’i gofnodi')
+    expect(record.body).toContain('Dros y ffôn')
+    expect(record.body).not.toMatch(/Media contact logged|What was discussed|Telephone/)
+
+    const list = await welsh.get('/media-contacts')
+    expect(list.body).toContain('<h1 class="govuk-heading-xl">Cysylltiadau â’r cyfryngau</h1>')
+    expect(list.body).toContain('>Newyddiadurwr</a>')
+    expect(list.body).not.toMatch(/Apply filters|>Journalist<|Media contacts \d/)
+
+    const refused = await welsh.post('/media-contacts/new', { staffNumber: 'ALPHA0001', method: '' })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('<title>Gwall: Cofnodi cysylltiad â’r cyfryngau – Probity</title>')
+    expect(refused.body).toContain('Rhowch enw’r newyddiadurwr')
+    expect(refused.body).toContain('Dewiswch sut y gwnaed y cysylltiad')
+    expect(refused.body).not.toMatch(/Enter the journalist|How was the contact made/)
+  })
+})

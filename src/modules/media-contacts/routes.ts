@@ -10,8 +10,9 @@ import { problemJson, problemOf, staffMemberReferenceJson, staffMemberReferenceO
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { listNavigationIn } from '../../web/i18n/lists.js'
 import { registerImportPages } from '../../web/import-routes.js'
-import { listNavigation, PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
+import { PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { historyOf } from '../audit/present.js'
 import { FILTER_FIELDS, IMPORT_COLUMNS, type MediaQuery, mediaQuerySchema } from './fields.js'
 import type { MediaContactFilter } from './queries.js'
@@ -146,7 +147,7 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       total,
       exact,
       contacts: rows.map((contact) => ({ ...forPage(contact), forceName: forcesById.get(contact.forceId) })),
-      ...listNavigation(LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
+      ...listNavigationIn(request, LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',
     })

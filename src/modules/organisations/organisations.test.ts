@@ -301,3 +301,38 @@ describe('the supplier list', () => {
     ])
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the organisations, an organisation, the proposed matches and the supplier list in Welsh', async () => {
+    await gift('Welsh Radio Systems Ltd', '2012-08-01')
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const list = await welsh.get('/organisations')
+    expect(list.body).toMatch(/<html lang="cy"/)
+    const text = pageText(list.body)
+    expect(text).toContain('Sefydliadau')
+    expect(text).toContain('Mae’r enw’n cynnwys')
+    expect(text).not.toMatch(/Name contains|Company number|Check proposed matches/)
+    const one = pageText(
+      (await welsh.get(`/organisations/${await organisationIdOf('Welsh Radio Systems Ltd')}`)).body,
+    )
+    expect(one).toContain('Cofnodion sy’n ei enwi')
+    expect(one).toContain('Rhodd neu letygarwch')
+    expect(one).not.toMatch(/Records that name it|Gift or hospitality|Contracts with the force/)
+    const matches = await welsh.get('/organisations/matches')
+    const refused = await welsh.post('/organisations/matches', {
+      first: matches.body.match(/name="first" value="([^"]+)"/)?.[1] ?? '',
+      second: matches.body.match(/name="second" value="([^"]+)"/)?.[1] ?? '',
+      decision: '',
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(pageText(refused.body)).toContain('Dewiswch a ydynt yr un sefydliad')
+    expect(pageText(refused.body)).toContain('Parau arfaethedig')
+    expect(pageText(refused.body)).not.toMatch(/Proposed matches|The same organisation|Choose whether/)
+    const suppliers = pageText((await welsh.get('/organisations/suppliers')).body)
+    expect(suppliers).toContain('Rhestr cyflenwyr')
+    const upload = pageText((await welsh.get('/organisations/suppliers/import')).body)
+    expect(upload).toContain('Mewnforio’r rhestr cyflenwyr')
+    expect(upload).not.toMatch(/One row for each contract|Import the supplier list/)
+  })
+})

@@ -325,3 +325,32 @@ describe('what other modules call', () => {
     expect(await roster.search(await callerOf(cast.inspectorateAdmin.email), 'officer')).toEqual([])
   })
 })
+
+describe('in Welsh', () => {
+  it('shows the roster, a member of staff and the import form in Welsh', async () => {
+    const welsh = await caseworker()
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const list = await welsh.get('/roster')
+    expect(list.body).toMatch(/<html lang="cy"/)
+    const text = pageText(list.body)
+    expect(text).toContain('Rhestr y staff')
+    expect(text).toContain('Hidlo’r staff')
+    expect(text).toContain('Yn dal i wasanaethu')
+    expect(list.body).toContain('Nesaf<span class="govuk-visually-hidden"> tudalen</span>')
+    expect(text).not.toMatch(/Filter staff|Still serving|Grade or rank|Staff \d+ to/)
+    const id = list.body.match(/href="\/roster\/([0-9a-f-]{36})"/)?.[1]
+    const member = pageText((await welsh.get(`/roster/${id}`)).body)
+    expect(member).toContain(
+      'Does dim wedi newid ers iddynt gael eu hychwanegu at y rhestr ar 1 Mehefin 2012',
+    )
+    expect(member).not.toMatch(/Nothing has changed|Start date|On the roster since/)
+    const refused = await welsh.get('/roster?status=nobody')
+    expect(refused.statusCode).toBe(400)
+    expect(pageText(refused.body)).toContain('Dewiswch staff presennol, y rhai sydd wedi gadael neu bawb')
+    const admin = await as(cast.alpha.users['force-admin'].email)
+    await admin.get('/?lang=cy')
+    const upload = pageText((await admin.get('/roster/import')).body)
+    expect(upload).toContain('Mewnforio rhestr staff')
+    expect(upload).not.toMatch(/Import a roster|Roster file/)
+  })
+})

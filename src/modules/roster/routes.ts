@@ -9,7 +9,8 @@ import type { Column } from '../../spreadsheets/write.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formatDay, formErrors } from '../../web/forms.js'
-import { listNavigation, listQuery, pagedJson, pageOf } from '../../web/lists.js'
+import { listNavigationIn } from '../../web/i18n/lists.js'
+import { listQuery, pagedJson, pageOf } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import { PICTURE_READERS } from '../integrity-picture/service.js'
 import { FIELD_LABELS, ROSTER_FIELDS } from './rows.js'
@@ -185,7 +186,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         startDateText: formatDay(member.startDate),
         leaveDateText: formatDay(member.leaveDate),
       })),
-      ...listNavigation('/roster', values, SORT_COLUMNS, {
+      ...listNavigationIn(request, '/roster', values, SORT_COLUMNS, {
         sort: query.sort,
         order: query.order,
         page: result.page,

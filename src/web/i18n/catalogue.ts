@@ -136,9 +136,6 @@ const englishIndex = (() => {
   for (const [key, message] of Object.entries(CATALOGUES.en)) {
     if (typeof message !== 'string' || key.endsWith('Html')) continue
     const names = placeholdersOf(message)
-    // A message that is mostly placeholders ("{count}", "{start} to {end}") would match text it never
-    // said, so it is found by its key only: a pattern needs a few words of its own.
-    if (names.length && (message.replace(/\{\w+\}/g, '').match(/\p{L}/gu) ?? []).length < 8) continue
     if (!names.length) {
       if (!exact.has(message)) exact.set(message, key)
       continue

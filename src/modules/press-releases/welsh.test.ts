@@ -1,0 +1,216 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
+import { numberInWords } from '../../domain/number-words.js'
+import { checkPressReleaseFacts, type PressReleaseFacts } from '../../domain/press-release-facts.js'
+import { translate } from '../../web/i18n/catalogue.js'
+import { shippedForces } from './forces.js'
+import { defaultPressReleaseTemplate, renderPressRelease, renderWelshPressRelease } from './renderer.js'
+import { factsArbitrary } from './test-support.js'
+import { formatWelshPeriod, hasWelshPressRelease, softMutation, WELSH_FORCES, welshRegion } from './welsh.js'
+
+const forces = shippedForces()
+const template = defaultPressReleaseTemplate()
+
+/** The Welsh forces and their names in Welsh, as the forces themselves write them. */
+const WELSH_NAMES: Record<string, string> = {
+  gwent: 'Heddlu Gwent',
+  'dyfed-powys': 'Heddlu Dyfed-Powys',
+  'north-wales': 'Heddlu Gogledd Cymru',
+  'south-wales': 'Heddlu De Cymru',
+}
+const welshForces = forces.filter((force) => force.code in WELSH_NAMES)
+
+// ---------------------------------------------------------------------------------------------------
+// Reading the numbers a text states, in each language, without the renderer's help.
+
+const ENGLISH_NUMBER_WORDS = new Map(
+  Array.from({ length: 99 }, (_, index) => [numberInWords(index + 1), index + 1] as const),
+)
+/** Welsh numerals as the release may write them before a noun or "ohonynt", radical and softened. */
+const WELSH_NUMBER_WORDS = new Map([
+  ['un', 1],
+  ['dau', 2],
+  ['ddau', 2],
+  ['tri', 3],
+  ['dri', 3],
+  ['chwe', 6],
+  ['chwech', 6],
+])
+/** "yr un ohonynt" (none of them), "pob un" (every one), "y ddau" (both): words, not counts. */
+const NOT_A_COUNT = new Set(['yr un', 'pob un', 'bob un', 'y ddau', 'y dau'])
+
+function numbersIn(text: string, language: 'en' | 'cy'): number[] {
+  const tokens = [...text.matchAll(/\d{1,3}(?:,\d{3})+(?!\d)|\d+|[\p{L}]+(?:-[\p{L}]+)*/gu)].map((m) => m[0])
+  const found: number[] = []
+  for (const [index, token] of tokens.entries()) {
+    const word = token.toLowerCase()
+    const value = /^\d/.test(token)
+      ? Number(token.replace(/,/g, ''))
+      : language === 'en'
+        ? ENGLISH_NUMBER_WORDS.get(word)
+        : NOT_A_COUNT.has(`${tokens[index - 1]?.toLowerCase()} ${word}`)
+          ? undefined
+          : WELSH_NUMBER_WORDS.get(word)
+    if (value !== undefined) found.push(value)
+  }
+  return found.sort((a, b) => a - b)
+}
+
+/** The release before its notes to editors (which are the inspectorate's settings, not the force's facts). */
+const body = (markdown: string, notesHeading: string) => markdown.slice(0, markdown.indexOf(notesHeading))
+const bullets = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('- '))
+const negated = (line: string, language: 'en' | 'cy') =>
+  language === 'en' ? /\b(not|no|none)\b|n't/.test(line) : /\b(Nid|nid|Ni|ni|dim)\b/.test(line)
+
+const monthYear = new Intl.DateTimeFormat('cy-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+const ENGLISH_MONTHS =
+  /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/
+
+/** Every fact the English release states is in the Welsh one: checked from the facts and the two texts. */
+function expectSameFacts(facts: PressReleaseFacts, force: { code: string; name: string }) {
+  const english = renderPressRelease(template, { facts, force, hmiHonours: 'QPM' })
+  const welsh = renderWelshPressRelease({ facts, force, hmiHonours: 'QPM' })
+  const en = body(english, '## Notes to editors')
+  const cy = body(welsh, '## Nodiadau i olygyddion')
+  const context = JSON.stringify(facts)
+
+  // Every number (counts, parts, changes, days and years) in both, as many times each.
+  expect([context, numbersIn(cy, 'cy')]).toEqual([context, numbersIn(en, 'en')])
+  // The same findings, one for one, each saying or denying the same thing.
+  const [enBullets, cyBullets] = [bullets(en), bullets(cy)]
+  expect([context, cyBullets.length]).toEqual([context, enBullets.length])
+  for (const [index, line] of enBullets.entries())
+    expect([context, line, negated(cyBullets[index] as string, 'cy')]).toEqual([
+      context,
+      line,
+      negated(line, 'en'),
+    ])
+  // The force by its Welsh name; the headline judgement in Welsh; the inspector and region.
+  expect(cy).toContain(WELSH_NAMES[force.code])
+  const title = welsh.split('\n')[0] as string
+  if (facts.headline) expect(title).toContain(translate('cy', `press-releases.headline.${facts.headline}`))
+  else expect(title).toContain('HMIC yn adrodd')
+  if (facts.hmi) expect(cy.includes(facts.hmi)).toBe(en.includes(facts.hmi))
+  if (facts.hmiRegion)
+    expect(cy.includes(welshRegion(facts.hmiRegion) as string)).toBe(en.includes(facts.hmiRegion))
+  // Dates with Welsh months, and no English month anywhere.
+  for (const day of [facts.period?.from, facts.period?.to])
+    if (day && en.includes(day.slice(0, 4)))
+      expect(cy).toContain(monthYear.format(new Date(`${day}T00:00:00Z`)))
+  expect(welsh).not.toMatch(ENGLISH_MONTHS)
+}
+
+describe('a Welsh force’s press release in Welsh', () => {
+  it('is for the four Welsh forces only', () => {
+    expect([...WELSH_FORCES].sort()).toEqual(Object.keys(WELSH_NAMES).sort())
+    expect(welshForces.map((force) => force.code).sort()).toEqual(Object.keys(WELSH_NAMES).sort())
+    for (const force of forces) expect(hasWelshPressRelease(force.code)).toBe(force.code in WELSH_NAMES)
+  })
+
+  it('states the same facts as the English, for the facts of the real 2012 releases', () => {
+    const names = fs.readdirSync(PRESS_RELEASE_FIXTURES).filter((name) => name.endsWith('.json'))
+    expect(names.length).toBeGreaterThanOrEqual(3)
+    for (const name of names) {
+      const checked = checkPressReleaseFacts(
+        JSON.parse(fs.readFileSync(path.join(PRESS_RELEASE_FIXTURES, name), 'utf8')),
+        forces,
+      )
+      if (!checked.success) throw new Error(JSON.stringify(checked.problems))
+      // The same facts, as if about each Welsh force.
+      for (const force of welshForces)
+        expectSameFacts({ ...checked.facts, force: force.name, forceCode: force.code }, force)
+    }
+  })
+
+  it('states the same facts as the English, for any facts', () => {
+    const cases = fc
+      .constantFrom(...welshForces)
+      .chain((force) => factsArbitrary(force).map((facts) => ({ force, facts })))
+    fc.assert(
+      fc.property(cases, ({ force, facts }) => expectSameFacts(facts, force)),
+      { numRuns: 400 },
+    )
+  })
+
+  it('writes counts with the Welsh plural forms, softened where the grammar asks', () => {
+    const force = welshForces.find((entry) => entry.code === 'gwent') as (typeof welshForces)[number]
+    const release = (applications: number, approved: number | null) =>
+      renderWelshPressRelease({
+        force,
+        facts: {
+          ...checkedEmpty(force),
+          secondJobApplications: { applications, approved },
+        },
+      })
+    // Intl.PluralRules('cy'): one, two, few (3), many (6), other; the object of "gwnaeth" softened.
+    expect(release(1, 1)).toContain('gwnaeth swyddogion a staff un cais am ganiatâd')
+    expect(release(2, 2)).toContain(
+      'ddau gais am ganiatâd i gael ail swydd, ac roedd y ddau wedi’u cymeradwyo',
+    )
+    expect(release(3, 0)).toContain('dri chais am ganiatâd i gael ail swydd, ac nid oedd yr un ohonynt')
+    expect(release(6, null)).toContain('chwe chais am ganiatâd i gael ail swydd.')
+    expect(release(76, 72)).toContain('76 o geisiadau am ganiatâd i gael ail swydd, ac roedd 72 ohonynt')
+    expect(release(1204, 1204)).toContain('1,204 o geisiadau')
+    expect(release(0, 0)).toContain('ni chafodd yr heddlu unrhyw geisiadau')
+  })
+
+  it('writes periods with Welsh months', () => {
+    expect(formatWelshPeriod({ from: '2011-09-01', to: '2012-05-31' })).toBe(
+      'rhwng mis Medi 2011 a mis Mai 2012',
+    )
+    expect(formatWelshPeriod({ from: '2011-09-03', to: '2012-05-31' })).toBe(
+      'o 3 Medi 2011 hyd at ddiwedd mis Mai 2012',
+    )
+    expect(formatWelshPeriod({ from: '2011-09-01', to: '2012-11-15' })).toBe(
+      'o fis Medi 2011 hyd at 15 Tachwedd 2012',
+    )
+    expect(formatWelshPeriod({ from: '2011-04-01', to: null })).toBe('ers mis Ebrill 2011')
+    expect(formatWelshPeriod({ from: null, to: '2012-08-31' })).toBe('hyd at ddiwedd mis Awst 2012')
+    expect(softMutation('Tri chais')).toBe('Dri chais')
+    expect(softMutation('chwe chais')).toBe('chwe chais')
+    expect(softMutation('llyfr')).toBe('lyfr')
+  })
+
+  it('has its quote and notes in Welsh, where the inspectorate’s settings are the default ones', () => {
+    const force = welshForces[0] as (typeof welshForces)[number]
+    const welsh = renderWelshPressRelease({
+      force,
+      facts: {
+        ...checkedEmpty(force),
+        headline: 'good progress',
+        hmi: 'Dru Sharpling',
+        counterCorruptionPlan: false,
+      },
+    })
+    expect(welsh).toContain(`Mae ${WELSH_NAMES[force.code]} wedi gwneud cynnydd da`)
+    expect(welsh).toContain(translate('cy', 'press-releases.improvement.counterCorruptionPlan'))
+    expect(welsh).toContain(translate('cy', 'press-releases.nationalFinding.1'))
+    expect(welsh).toContain(translate('cy', 'press-releases.notesToEditors.6'))
+    // A note an administrator wrote has no Welsh: it stays as written.
+    const edited = renderWelshPressRelease({
+      force,
+      facts: checkedEmpty(force),
+      settings: { nationalFinding: ['A finding.'], notesToEditors: ['A note of our own.'] },
+    })
+    expect(edited).toContain('1. A note of our own.')
+  })
+})
+
+function checkedEmpty(force: { code: string; name: string }): PressReleaseFacts {
+  return {
+    force: force.name,
+    forceCode: force.code,
+    headline: null,
+    hmi: null,
+    hmiRegion: null,
+    period: { from: '2011-09-01', to: '2012-05-31' },
+    integrityHealthCheck: null,
+    mediaDisclosureInvestigations: null,
+    socialMediaCasesReferred: null,
+    secondJobApplications: null,
+    antiCorruptionUnitStaffChange: null,
+  }
+}

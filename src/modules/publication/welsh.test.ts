@@ -5,7 +5,9 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import { shippedFramework2011 } from '../frameworks/shipped.js'
 import { expectSameStatements } from '../press-releases/test-support.js'
 import type { ForceFacts } from './facts.js'
-import type { VersionView } from './service.js'
+import { pdfAvailable } from './pdf.js'
+import { PublicationPdfs } from './pdf-store.js'
+import { inLanguage, PUBLIC_CALLER, type VersionView } from './service.js'
 import { withoutSources } from './sources.js'
 
 /**
@@ -224,6 +226,47 @@ describe('a Welsh force’s published press release', () => {
     expect(page.body).not.toContain('Read this press release in English')
     expect(JSON.parse((await english.get(`/api/publications/${report.id}`)).body).welsh).toBeNull()
   })
+})
+
+describe('a Welsh force’s press release as PDFs', () => {
+  // Queued printing waits for an installation that can print (Chromium), though this test's printer is its own.
+  it.skipIf(!pdfAvailable())(
+    'is printed in each language, with and without source links, and each served as printed',
+    async () => {
+      const { version } = await publication().version(
+        SYSTEM_CALLER,
+        (await latest('gwent', 'press-release')).id,
+      )
+      // A printer that gives back the HTML it was given, so the stored bytes say what was printed.
+      const printed: string[] = []
+      const pdfs = new PublicationPdfs(
+        testApp.database.db,
+        publication(),
+        () => clock,
+        async (documents) => {
+          printed.push(...documents)
+          return documents.map((html) => Buffer.from(html))
+        },
+      )
+      pdfs.prepare([version.id])
+      await pdfs.idle()
+      expect(printed.map((html) => html.match(/<html lang="([^"]+)"/)?.[1]).sort()).toEqual([
+        'cy',
+        'cy',
+        'en-GB',
+        'en-GB',
+      ])
+      expect(
+        (await pdfs.status(SYSTEM_CALLER, inspectionId)).find((s) => s.version.id === version.id)?.state,
+      ).toBe('ready')
+      for (const language of ['en', 'cy'] as const) {
+        const pdf = await pdfs.pdf(PUBLIC_CALLER, inLanguage(version, language), { sourceLinks: false })
+        expect(pdf.toString()).toContain(language === 'cy' ? '<html lang="cy"' : '<html lang="en-GB"')
+      }
+      // Served from the store: nothing printed again.
+      expect(printed).toHaveLength(4)
+    },
+  )
 })
 
 /** The page's English, where its language is Welsh: the interface's words and the English release's. */

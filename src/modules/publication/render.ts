@@ -430,26 +430,18 @@ export function standaloneHtml(input: {
   language?: Language
 }): string {
   const language = input.language ?? 'en'
-  const footer =
-    language === 'en'
-      ? {
-          version: `Version ${input.version}.`,
-          when: input.publishedAt
-            ? `Published ${londonDateTime('en').format(input.publishedAt)}`
-            : `${capitalise(input.status)} (not published)`,
-          hash: 'SHA-256 of the Markdown:',
-        }
-      : {
-          version: translate(language, 'publication.document.version', { version: input.version }),
-          when: input.publishedAt
-            ? translate(language, 'publication.document.published', {
-                when: londonDateTime(language).format(input.publishedAt),
-              })
-            : translate(language, 'publication.document.notPublished', {
-                status: translate(language, `publication.status.${input.status}`),
-              }),
-          hash: translate(language, 'publication.document.hash'),
-        }
+  // The English status as it always read ("Draft (not published)"); the Welsh from the catalogue.
+  const status =
+    language === 'en' ? capitalise(input.status) : translate(language, `publication.status.${input.status}`)
+  const footer = {
+    version: translate(language, 'publication.document.version', { version: input.version }),
+    when: input.publishedAt
+      ? translate(language, 'publication.document.published', {
+          when: londonDateTime(language).format(input.publishedAt),
+        })
+      : translate(language, 'publication.document.notPublished', { status }),
+    hash: translate(language, 'publication.document.hash'),
+  }
   return `<!DOCTYPE html>
 <html lang="${language === 'en' ? 'en-GB' : language}" class="govuk-template govuk-template--rebranded">
 <head>

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
-import { shippedFramework2011 } from '../frameworks/shipped.js'
 import { expectSameStatements } from '../press-releases/test-support.js'
 import type { ForceFacts } from './facts.js'
 import { pdfAvailable } from './pdf.js'
 import { PublicationPdfs } from './pdf-store.js'
 import { inLanguage, PUBLIC_CALLER, type VersionView } from './service.js'
 import { withoutSources } from './sources.js'
+import { buildWelshInspection, publishDraft } from './test-support.js'
 
 /**
  * A Welsh force's press release is published in Welsh as well as English (issue P19): one version holds
@@ -24,47 +24,7 @@ const publication = () => testApp.services.publication
 
 beforeAll(async () => {
   testApp = await createTestApp({ now: () => clock })
-  const { services } = testApp
-  const framework = await services.frameworks.loadFramework(SYSTEM_CALLER, shippedFramework2011())
-  const inspection = await services.inspections.create(SYSTEM_CALLER, {
-    code: 'welsh-revisit-2012',
-    title: 'Welsh revisit',
-    frameworkId: framework.id,
-    dataFrom: '2011-09-01',
-    dataTo: '2012-05-31',
-    censusDate: '2012-05-31',
-    fieldworkFrom: '2012-07-01',
-    fieldworkTo: '2012-08-31',
-    status: 'open',
-    forces: ['gwent', 'cheshire'],
-  })
-  inspectionId = inspection.id
-  // Gwent's HMI, confirmed, so that its release names them and may be approved.
-  await services.forces.saveReference(SYSTEM_CALLER, 'gwent', {
-    effectiveFrom: '2012-01-01',
-    region: 'Wales/Western',
-    hmiName: 'Dru Sharpling',
-    hmiHonours: 'QPM',
-    confirmed: 'yes',
-    sourceNote: 'The 2012 report on Gwent Police',
-  })
-  for (const code of ['gwent', 'cheshire']) {
-    await services.dataReturns.refresh(SYSTEM_CALLER, inspectionId, code)
-    for (const [item, value] of [
-      ['second-job-applications', '76'],
-      ['second-job-approvals', '72'],
-      ['media-disclosure-investigations', '3'],
-      ['media-disclosure-continuing', '1'],
-      ['social-media-referrals', '2'],
-      ['acu-staff-change', '-6'],
-    ])
-      await services.dataReturns.override(SYSTEM_CALLER, inspectionId, code, {
-        item,
-        value,
-        reason: 'Figures the force gave the inspection',
-      })
-  }
-  await publication().generate(SYSTEM_CALLER, inspectionId)
+  inspectionId = await buildWelshInspection(testApp.services)
 })
 afterAll(() => testApp.close())
 
@@ -75,11 +35,7 @@ async function latest(forceCode: string | null, kind: string): Promise<VersionVi
   return document.latest
 }
 
-async function publish(versionId: string): Promise<VersionView> {
-  await publication().sendForCheck(SYSTEM_CALLER, versionId)
-  await publication().approve(SYSTEM_CALLER, versionId)
-  return publication().publish(SYSTEM_CALLER, versionId)
-}
+const publish = (versionId: string) => publishDraft(testApp.services, versionId)
 
 describe('generating a Welsh force’s press release', () => {
   it('writes it in Welsh as well, stating the same facts; every other document in English only', async () => {

@@ -3,10 +3,15 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PRESS_RELEASE_FIXTURES } from '../../../test/support/fixtures.js'
-import { checkPressReleaseFacts, type PressReleaseFacts } from '../../domain/press-release-facts.js'
-import { translate } from '../../web/i18n/catalogue.js'
+import {
+  checkPressReleaseFacts,
+  HEADLINE_JUDGEMENTS,
+  type PressReleaseFacts,
+} from '../../domain/press-release-facts.js'
+import { inLanguageOf, translate } from '../../web/i18n/catalogue.js'
 import { shippedForces } from './forces.js'
 import { defaultPressReleaseTemplate, renderPressRelease, renderWelshPressRelease } from './renderer.js'
+import { DEFAULT_PRESS_RELEASE_SETTINGS, IMPROVEMENTS } from './settings.js'
 import { expectSameStatements, factsArbitrary, WELSH_NAMES } from './test-support.js'
 import { formatWelshPeriod, hasWelshPressRelease, softMutation, WELSH_FORCES } from './welsh.js'
 
@@ -117,6 +122,19 @@ describe('a Welsh force’s press release in Welsh', () => {
       settings: { nationalFinding: ['A finding.'], notesToEditors: ['A note of our own.'] },
     })
     expect(edited).toContain('1. A note of our own.')
+  })
+
+  it('finds in the catalogues the Welsh of every English sentence the code and the default settings give', () => {
+    for (const text of [
+      ...DEFAULT_PRESS_RELEASE_SETTINGS.nationalFinding,
+      ...DEFAULT_PRESS_RELEASE_SETTINGS.notesToEditors,
+      ...IMPROVEMENTS.map(([, english]) => english),
+    ])
+      expect([text, inLanguageOf('cy', text) !== text]).toEqual([text, true])
+    for (const [field, english] of IMPROVEMENTS)
+      expect(translate('en', `press-releases.improvement.${field}`)).toBe(english)
+    for (const headline of HEADLINE_JUDGEMENTS)
+      expect(translate('en', `press-releases.headline.${headline}`)).toBe(`made ${headline}`)
   })
 })
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Agent } from '../../../test/support/agent.js'
+import { Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
+import { TEST_PASSWORD } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import { expectSameStatements } from '../press-releases/test-support.js'
 import type { ForceFacts } from './facts.js'
@@ -61,6 +62,28 @@ describe('generating a Welsh force’s press release', () => {
       const version = await latest(force, kind)
       expect([force, kind, version.welshContent, version.welshTitle]).toEqual([force, kind, null, null])
     }
+  })
+
+  it('is listed for the inspectorate as in both languages', async () => {
+    const email = 'inspector@inspectorate.example'
+    await testApp.services.users.create(SYSTEM_CALLER, {
+      email,
+      name: 'An inspector',
+      role: 'inspector',
+      password: TEST_PASSWORD,
+    })
+    const inspector = await signedInAgent(testApp.app, email)
+    const page = await inspector.get(`/publications/inspections/${inspectionId}/manage`)
+    expect(page.statusCode).toBe(200)
+    const rows = [...page.body.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].map((m) =>
+      (m[1] as string)
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    expect(rows.filter((row) => row.includes('(in English and Welsh)'))).toEqual([
+      expect.stringMatching(/^Gwent Police Press release \(in English and Welsh\)/),
+    ])
   })
 
   it('changes nothing when generated again from the same records', async () => {

@@ -31,6 +31,8 @@ const PUBLISHER_ACCESS: Access = PUBLISHERS
 const WORKFLOW_READERS: Access = [...PUBLISHERS, ...CHECKERS]
 const form = z.record(z.string(), z.string().max(200_000))
 const versionParams = z.object({ publicationVersionId: z.string().max(100) })
+/** The language of a document's file: English unless Welsh is asked for (`?language=cy`). */
+const documentQuery = z.object({ language: z.enum(LANGUAGES).optional() })
 const inspectionParams = z.object({ inspectionId: z.string().max(100) })
 const commentParams = z.object({ commentId: z.string().max(100) })
 const kindParams = z.object({ kind: z.string().max(50) })
@@ -218,16 +220,17 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     })
   }
 
-  // Each language's files: `document.pdf` in English, `document.cy.pdf` in Welsh (where there is Welsh).
-  for (const [extension, language] of (['md', 'txt', 'html', 'pdf'] as const).flatMap((extension) =>
-    LANGUAGES.map((language) => [extension, language] as const),
-  )) {
-    const file = language === 'en' ? `document.${extension}` : `document.${language}.${extension}`
+  // Each language's files: `document.pdf` in English, `document.pdf?language=cy` in Welsh (where there is Welsh).
+  for (const extension of ['md', 'txt', 'html', 'pdf'] as const) {
     app.get(
-      `/publications/:publicationVersionId/${file}`,
-      { config: { access: 'public' }, schema: { hide: true, params: versionParams } },
+      `/publications/:publicationVersionId/document.${extension}`,
+      {
+        config: { access: 'public' },
+        schema: { hide: true, params: versionParams, querystring: documentQuery },
+      },
       async (request, reply) => {
         const read = await publication().version(request.caller, request.params.publicationVersionId)
+        const language = request.query.language ?? 'en'
         if (!languagesOf(read.version).includes(language))
           throw new NotFoundError('This document is not published in that language')
         const version = inLanguage(read.version, language)

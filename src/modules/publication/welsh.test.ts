@@ -141,10 +141,10 @@ describe('a Welsh force’s published press release', () => {
         (m) => m[1] as string,
       )
       expect(downloads).toEqual([
-        'document.cy.md',
-        'document.cy.txt',
-        'document.cy.html',
-        ...(downloads.includes('document.cy.pdf') ? ['document.cy.pdf'] : []),
+        'document.md?language=cy',
+        'document.txt?language=cy',
+        'document.html?language=cy',
+        ...(downloads.includes('document.pdf?language=cy') ? ['document.pdf?language=cy'] : []),
         'document.md',
         'document.txt',
         'document.html',
@@ -167,7 +167,7 @@ describe('a Welsh force’s published press release', () => {
         `<a class="govuk-link" href="/publications/${versionId}?lang=cy" hreflang="cy" lang="cy">Darllenwch y datganiad hwn i’r wasg yn Gymraeg</a>`,
       )
       expect(page.body).toContain(`href="/publications/${versionId}/document.md"`)
-      expect(page.body).toContain(`href="/publications/${versionId}/document.cy.md"`)
+      expect(page.body).toContain(`href="/publications/${versionId}/document.md?language=cy"`)
       // The check of the Welsh page finds the English of this one: it cannot pass for want of looking.
       expect(untranslated(page.body).length).toBeGreaterThan(5)
     }
@@ -175,18 +175,18 @@ describe('a Welsh force’s published press release', () => {
 
   it('gives each language’s files to anyone, the Welsh marked as Welsh', async () => {
     const { version } = await publication().publicVersion(versionId)
-    const md = await english.get(`/publications/${versionId}/document.cy.md`)
+    const md = await english.get(`/publications/${versionId}/document.md?language=cy`)
     expect(md.statusCode).toBe(200)
     expect(md.body).toBe(version.welshContent)
     expect(md.headers['x-content-sha256']).toBe(version.welshContentHash)
     expect(md.headers['content-disposition']).toContain('gwent-press-release-v1.cy.md')
-    const html = await english.get(`/publications/${versionId}/document.cy.html`)
+    const html = await english.get(`/publications/${versionId}/document.html?language=cy`)
     expect(html.body).toMatch(/<html lang="cy"/)
     expect(html.body).toContain('Fersiwn 1. Cyhoeddwyd 1 Rhagfyr 2012')
     expect(html.body).toContain(`SHA-256 y Markdown: <code>${version.welshContentHash}</code>`)
     // The public's copy has the figures without their links to the inspectorate's pages.
     expect(html.body).not.toContain('/data-return#item-')
-    const text = await english.get(`/publications/${versionId}/document.cy.txt`)
+    const text = await english.get(`/publications/${versionId}/document.txt?language=cy`)
     expect(text.body).toContain('Nodiadau i olygyddion')
     const englishHtml = await english.get(`/publications/${versionId}/document.html`)
     expect(englishHtml.body).toMatch(/<html lang="en-GB"/)
@@ -197,7 +197,10 @@ describe('a Welsh force’s published press release', () => {
     const report = await publish((await latest('cheshire', 'press-release')).id)
     expect((await english.get(`/publications/${report.id}/document.md`)).statusCode).toBe(200)
     for (const extension of ['md', 'txt', 'html', 'pdf'])
-      expect((await english.get(`/publications/${report.id}/document.cy.${extension}`)).statusCode).toBe(404)
+      expect(
+        (await english.get(`/publications/${report.id}/document.${extension}?language=cy`)).statusCode,
+      ).toBe(404)
+    expect((await english.get(`/publications/${report.id}/document.md?language=fr`)).statusCode).toBe(400)
     const page = await welsh.get(`/publications/${report.id}`, { headers: { 'accept-language': 'cy' } })
     expect(page.body).toMatch(/<html lang="cy"/)
     // English content on a Welsh page says it is English; no link to a Welsh version there is not.

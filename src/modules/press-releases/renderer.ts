@@ -38,7 +38,7 @@ export function defaultPressReleaseTemplate(): string {
 }
 
 /** The Welsh template, for a Welsh force's release in Welsh: shipped with the code, not edited as data. */
-export const WELSH_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release.cy.md.njk', import.meta.url)
+const WELSH_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release.cy.md.njk', import.meta.url)
 let welshTemplate: string | undefined
 function welshPressReleaseTemplate(): string {
   welshTemplate ??= fs.readFileSync(WELSH_PRESS_RELEASE_TEMPLATE, 'utf8')

@@ -20,6 +20,14 @@ import { type Source, sourced } from '../publication/sources.js'
 import { escapeMarkdown, markdownToHtml, markdownToText } from './markdown.js'
 import { formatPeriod } from './periods.js'
 import { DEFAULT_PRESS_RELEASE_SETTINGS, type PressReleaseSettings, quoteFor } from './settings.js'
+import {
+  createWelshEnvironment,
+  inWelsh,
+  welshForceName,
+  welshProgress,
+  welshQuoteFor,
+  welshRegion,
+} from './welsh.js'
 
 /** The default template, shipped with the code; an inspectorate admin edits a copy kept in the database. */
 export const DEFAULT_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release.md.njk', import.meta.url)
@@ -27,6 +35,14 @@ export const DEFAULT_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release
 /** The source of the default press release template. */
 export function defaultPressReleaseTemplate(): string {
   return fs.readFileSync(DEFAULT_PRESS_RELEASE_TEMPLATE, 'utf8')
+}
+
+/** The Welsh template, for a Welsh force's release in Welsh: shipped with the code, not edited as data. */
+const WELSH_PRESS_RELEASE_TEMPLATE = new URL('./templates/press-release.cy.md.njk', import.meta.url)
+let welshTemplate: string | undefined
+function welshPressReleaseTemplate(): string {
+  welshTemplate ??= fs.readFileSync(WELSH_PRESS_RELEASE_TEMPLATE, 'utf8')
+  return welshTemplate
 }
 
 export const PRESS_RELEASE_FORMATS = ['markdown', 'text', 'html'] as const
@@ -139,16 +155,17 @@ export function createPressOfficeEnvironment(): nunjucks.Environment {
   return environment
 }
 
-const environment = createPressOfficeEnvironment()
+const environments = { en: createPressOfficeEnvironment(), cy: createWelshEnvironment() }
 
-/** Compiled templates by source: the default and a few admins' copies are rendered again and again. */
+/** Compiled templates by language and source: the defaults and a few admins' copies are rendered again and again. */
 const compiled = new Map<string, nunjucks.Template>()
-function compile(source: string): nunjucks.Template {
-  let template = compiled.get(source)
+function compile(source: string, language: 'en' | 'cy'): nunjucks.Template {
+  const key = `${language}:${source}`
+  let template = compiled.get(key)
   if (!template) {
-    template = nunjucks.compile(source, environment)
+    template = nunjucks.compile(source, environments[language])
     if (compiled.size >= 20) compiled.delete(compiled.keys().next().value as string)
-    compiled.set(source, template)
+    compiled.set(key, template)
   }
   return template
 }
@@ -180,22 +197,59 @@ export function renderPressRelease(
   const names = forceNameForms(context.force.name)
   const settings = context.settings ?? DEFAULT_PRESS_RELEASE_SETTINGS
   const quote = context.quote ?? quoteFor(context.facts, names.subject, settings.nationalFinding)
-  const hmi = context.facts.hmi && [context.facts.hmi, context.hmiHonours?.trim()].filter(Boolean).join(' ')
-  const data = {
+  return run(templateSource, 'en', format, {
+    ...commonData(context),
     force: escapeStrings({ code: context.force.code, name: context.force.name, ...names }),
+    quote: escapeStrings(quote.filter((paragraph) => paragraph.trim() !== '')),
+    // The inspectorate writes its notes in Markdown (the titles of reports in italics).
+    notes: settings.notesToEditors.filter((note) => note.trim() !== ''),
+  })
+}
+
+/**
+ * A Welsh force's press release in Welsh, from the shipped Welsh template: the same facts as the English
+ * one, the force's names, the quote and the notes in Welsh (notes and national finding an administrator
+ * has reworded have no Welsh in the catalogue and stay as written).
+ */
+export function renderWelshPressRelease(
+  context: Omit<PressReleaseContext, 'quote'>,
+  format: PressReleaseFormat = 'markdown',
+): string {
+  const name = welshForceName(context.force.code, context.force.name)
+  const settings = context.settings ?? DEFAULT_PRESS_RELEASE_SETTINGS
+  const quote = welshQuoteFor(context.facts, name, settings.nationalFinding)
+  return run(welshPressReleaseTemplate(), 'cy', format, {
+    ...commonData(context),
+    force: escapeStrings({ code: context.force.code, name, subject: name, inText: name }),
+    progress: context.facts.headline ? welshProgress(context.facts.headline) : null,
+    region: context.facts.hmiRegion ? escapeMarkdown(welshRegion(context.facts.hmiRegion) ?? '') : null,
+    quote: escapeStrings(quote.filter((paragraph) => paragraph.trim() !== '')),
+    notes: inWelsh(settings.notesToEditors.filter((note) => note.trim() !== '')),
+  })
+}
+
+/** What both languages' templates are given alike. */
+function commonData(context: Omit<PressReleaseContext, 'quote'>) {
+  const hmi = context.facts.hmi && [context.facts.hmi, context.hmiHonours?.trim()].filter(Boolean).join(' ')
+  return {
     facts: escapeStrings(orderedFacts(context.facts)),
     findings: escapeStrings([...(context.findings ?? [])].filter((finding) => finding.trim() !== '')),
     hmi: hmi ? escapeMarkdown(hmi) : null,
-    quote: escapeStrings(quote.filter((paragraph) => paragraph.trim() !== '')),
     // A URL is printed as written: escaping would put backslashes into it.
     reportUrl: context.reportUrl?.trim() || null,
-    // The inspectorate writes its notes in Markdown (the titles of reports in italics).
-    notes: settings.notesToEditors.filter((note) => note.trim() !== ''),
     sources: context.sources ?? {},
   }
+}
+
+function run(
+  templateSource: string,
+  language: 'en' | 'cy',
+  format: PressReleaseFormat,
+  data: Record<string, unknown>,
+): string {
   let markdown: string
   try {
-    markdown = tidy(compile(templateSource).render(data))
+    markdown = tidy(compile(templateSource, language).render(data))
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     throw new PressReleaseTemplateError(message.replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' '))

@@ -54,22 +54,42 @@ const PROGRESS: Record<HeadlineJudgement, string> = {
 }
 
 /**
+ * The areas for improvement a release's quote may name, in the order of its bullets: the fact that,
+ * when false, names it, and the sentence (the Welsh is in the catalogue under the fact's name).
+ */
+export const IMPROVEMENTS: readonly [
+  (
+    | 'integrityHealthCheck'
+    | 'counterCorruptionPlan'
+    | 'policiesReviewed'
+    | 'staffToldOfPolicyChanges'
+    | 'mediaPolicyInLineWithGuidance'
+    | 'informationSecurityChecks'
+    | 'socialMediaPolicy'
+  ),
+  string,
+][] = [
+  ['integrityHealthCheck', 'It has still to carry out its own integrity health check.'],
+  ['counterCorruptionPlan', 'It has still to draw up a counter-corruption plan.'],
+  ['policiesReviewed', 'It has still to review its policies on integrity.'],
+  [
+    'staffToldOfPolicyChanges',
+    'However, it still needs to do more to make sure its staff know about the changes it has made.',
+  ],
+  [
+    'mediaPolicyInLineWithGuidance',
+    'Its media policy has still to be brought into line with national guidance.',
+  ],
+  ['informationSecurityChecks', 'It has still to put checks on information security in place.'],
+  ['socialMediaPolicy', 'It has still to give its staff a policy on how to behave on social media.'],
+]
+
+/**
  * The force's main area for improvement, as the facts state it: the first thing the release says is
  * not yet done, in the order of its bullets. Null when the facts state none.
  */
 export function mainImprovement(facts: PressReleaseFacts): string | null {
-  if (facts.integrityHealthCheck === false) return 'It has still to carry out its own integrity health check.'
-  if (facts.counterCorruptionPlan === false) return 'It has still to draw up a counter-corruption plan.'
-  if (facts.policiesReviewed === false) return 'It has still to review its policies on integrity.'
-  if (facts.staffToldOfPolicyChanges === false)
-    return 'However, it still needs to do more to make sure its staff know about the changes it has made.'
-  if (facts.mediaPolicyInLineWithGuidance === false)
-    return 'Its media policy has still to be brought into line with national guidance.'
-  if (facts.informationSecurityChecks === false)
-    return 'It has still to put checks on information security in place.'
-  if (facts.socialMediaPolicy === false)
-    return 'It has still to give its staff a policy on how to behave on social media.'
-  return null
+  return IMPROVEMENTS.find(([field]) => facts[field] === false)?.[1] ?? null
 }
 
 /**

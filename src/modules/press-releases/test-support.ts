@@ -1,4 +1,6 @@
 import fc from 'fast-check'
+import { expect } from 'vitest'
+import { numberInWords } from '../../domain/number-words.js'
 import {
   type ForceNaming,
   HEADLINE_JUDGEMENTS,
@@ -6,7 +8,9 @@ import {
   type OptionalStatement,
   type PressReleaseFacts,
 } from '../../domain/press-release-facts.js'
+import { translate } from '../../web/i18n/catalogue.js'
 import { shippedForces } from './forces.js'
+import { welshRegion } from './welsh.js'
 
 /** fast-check generators of press release facts for the forces of the reference list (tests only). */
 
@@ -195,4 +199,94 @@ export function breakLines(text: string): string {
       return out.join('\n')
     })
     .join('\n')
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A Welsh force's release in both languages
+
+/** The Welsh forces and their names in Welsh, as the forces themselves write them. */
+export const WELSH_NAMES: Record<string, string> = {
+  gwent: 'Heddlu Gwent',
+  'dyfed-powys': 'Heddlu Dyfed-Powys',
+  'north-wales': 'Heddlu Gogledd Cymru',
+  'south-wales': 'Heddlu De Cymru',
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading the numbers a text states, in each language, without the renderer's help.
+
+const ENGLISH_NUMBER_WORDS = new Map(
+  Array.from({ length: 99 }, (_, index) => [numberInWords(index + 1), index + 1] as const),
+)
+/** Welsh numerals as the release may write them before a noun or "ohonynt", radical and softened. */
+const WELSH_NUMBER_WORDS = new Map([
+  ['un', 1],
+  ['dau', 2],
+  ['ddau', 2],
+  ['tri', 3],
+  ['dri', 3],
+  ['chwe', 6],
+  ['chwech', 6],
+])
+/** "yr un ohonynt" (none of them), "pob un" (every one), "y ddau" (both): words, not counts. */
+const NOT_A_COUNT = new Set(['yr un', 'pob un', 'bob un', 'y ddau', 'y dau'])
+
+function numbersIn(text: string, language: 'en' | 'cy'): number[] {
+  const tokens = [...text.matchAll(/\d{1,3}(?:,\d{3})+(?!\d)|\d+|[\p{L}]+(?:-[\p{L}]+)*/gu)].map((m) => m[0])
+  const found: number[] = []
+  for (const [index, token] of tokens.entries()) {
+    const word = token.toLowerCase()
+    const value = /^\d/.test(token)
+      ? Number(token.replace(/,/g, ''))
+      : language === 'en'
+        ? ENGLISH_NUMBER_WORDS.get(word)
+        : NOT_A_COUNT.has(`${tokens[index - 1]?.toLowerCase()} ${word}`)
+          ? undefined
+          : WELSH_NUMBER_WORDS.get(word)
+    if (value !== undefined) found.push(value)
+  }
+  return found.sort((a, b) => a - b)
+}
+
+/** The release before its notes to editors (which are the inspectorate's settings, not the force's facts). */
+const body = (markdown: string, notesHeading: string) => markdown.slice(0, markdown.indexOf(notesHeading))
+const bullets = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('- '))
+const negated = (line: string, language: 'en' | 'cy') =>
+  language === 'en' ? /\b(not|no|none)\b|n't/.test(line) : /\b(Nid|nid|Ni|ni|dim)\b/.test(line)
+
+const monthYear = new Intl.DateTimeFormat('cy-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+const ENGLISH_MONTHS =
+  /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/
+
+/**
+ * Every fact a force's English press release states is in its Welsh one: every number (counts, parts,
+ * changes, days and years) as often, the same findings one for one each saying or denying the same
+ * thing, the force by its Welsh name, the judgement, the inspector and region, the dates with Welsh
+ * months. Checked from the facts and the two texts (Markdown, or as the public reads them), not from
+ * the renderer's words.
+ */
+export function expectSameStatements(english: string, welsh: string, facts: PressReleaseFacts): void {
+  const en = body(english, '## Notes to editors')
+  const cy = body(welsh, '## Nodiadau i olygyddion')
+  const context = JSON.stringify(facts)
+  expect([context, numbersIn(cy, 'cy')]).toEqual([context, numbersIn(en, 'en')])
+  const [enBullets, cyBullets] = [bullets(en), bullets(cy)]
+  expect([context, cyBullets.length]).toEqual([context, enBullets.length])
+  for (const [index, line] of enBullets.entries())
+    expect([context, line, negated(cyBullets[index] as string, 'cy')]).toEqual([
+      context,
+      line,
+      negated(line, 'en'),
+    ])
+  expect(cy).toContain(WELSH_NAMES[facts.forceCode])
+  const title = cy.split('\n')[0] as string
+  if (facts.headline) expect(title).toContain(translate('cy', `press-releases.headline.${facts.headline}`))
+  else expect(title).toContain('HMIC yn adrodd')
+  if (facts.hmi) expect(cy.includes(facts.hmi)).toBe(en.includes(facts.hmi))
+  if (facts.hmiRegion)
+    expect(cy.includes(welshRegion(facts.hmiRegion) as string)).toBe(en.includes(facts.hmiRegion))
+  for (const day of [facts.period?.from, facts.period?.to])
+    if (day && en.includes(day.slice(0, 4)))
+      expect(cy).toContain(monthYear.format(new Date(`${day}T00:00:00Z`)))
+  expect(welsh).not.toMatch(ENGLISH_MONTHS)
 }

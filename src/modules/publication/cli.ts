@@ -9,7 +9,7 @@ import { withServices } from '../../services.js'
 import { fileName, versionDocument, versionText } from './files.js'
 import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
 import { pdfAvailable, printPdfs } from './pdf.js'
-import type { VersionView } from './service.js'
+import { inLanguage, languagesOf, type VersionView } from './service.js'
 
 interface PublishOptions {
   inspection: string
@@ -67,9 +67,13 @@ export function publishCommand(): Command {
           const folder = path.join(out, version.force?.code ?? 'national')
           await fs.mkdir(folder, { recursive: true })
           if (version.kind === 'press-release') {
-            await fs.writeFile(path.join(folder, fileName(version, 'md')), version.content)
-            await fs.writeFile(path.join(folder, fileName(version, 'txt')), versionText(version))
-            written += 2
+            // A Welsh force's release in each language: `gwent-press-release-v1.md` and `….cy.md`.
+            for (const language of languagesOf(version)) {
+              const release = inLanguage(version, language)
+              await fs.writeFile(path.join(folder, fileName(release, 'md')), release.content)
+              await fs.writeFile(path.join(folder, fileName(release, 'txt')), versionText(release))
+              written += 2
+            }
           } else {
             await fs.writeFile(path.join(folder, fileName(version, 'html')), versionDocument(version))
             written += 1

@@ -38,6 +38,7 @@ export function versionDocument(
     status: version.status,
     publishedAt: version.publishedAt,
     govukCss: govukStylesheet(),
+    language: version.language,
   })
 }
 
@@ -45,7 +46,8 @@ export function versionText(version: VersionView): string {
   return markdownAsText(version.content)
 }
 
-/** A file name for a version's download: `cheshire-press-release-v1.pdf`. */
+/** A file name for a version's download: `cheshire-press-release-v1.pdf`, `gwent-press-release-v1.cy.pdf` in Welsh. */
 export function fileName(version: VersionView, extension: string): string {
-  return `${version.force?.code ?? 'national'}-${version.kind}-v${version.version}.${extension}`
+  const language = version.language === 'en' ? '' : `.${version.language}`
+  return `${version.force?.code ?? 'national'}-${version.kind}-v${version.version}${language}.${extension}`
 }

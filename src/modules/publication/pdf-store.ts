@@ -3,11 +3,12 @@ import type { Database } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError } from '../../domain/errors.js'
+import type { Language } from '../../web/i18n/catalogue.js'
 import { versionDocument } from './files.js'
 import { pdfAvailable, printPdfs } from './pdf.js'
 import { contentHash } from './render.js'
 import { publicationPdfs } from './schema.js'
-import { PUBLISHERS, type PublicationService, type VersionView } from './service.js'
+import { inLanguage, languagesOf, PUBLISHERS, type PublicationService, type VersionView } from './service.js'
 
 /** Prints whole HTML documents to PDFs, in order: headless Chromium (pdf.ts), or a wrapper of it in tests. */
 export type PdfPrinter = (documents: readonly string[]) => Promise<Buffer[]>
@@ -61,6 +62,7 @@ export class PublicationPdfs {
    * not theirs to read): stored, or printed and stored now.
    */
   async pdf(caller: Caller, version: VersionView, options: { sourceLinks: boolean }): Promise<Buffer> {
+    const { language } = version
     const html = versionDocument(version, options)
     const documentSha256 = contentHash(html)
     // Read in the caller's own scope: the table's row-level security follows the version's.
@@ -72,13 +74,16 @@ export class PublicationPdfs {
           and(
             eq(publicationPdfs.versionId, version.id),
             eq(publicationPdfs.sourceLinks, options.sourceLinks),
+            eq(publicationPdfs.language, language),
           ),
         ),
     )
     if (stored && stored.documentSha256 === documentSha256) return stored.pdf
     const [pdf] = await this.printer([html])
     if (!pdf) throw new Error('the printer returned no PDF')
-    await this.store([{ versionId: version.id, sourceLinks: options.sourceLinks, documentSha256, pdf }])
+    await this.store([
+      { versionId: version.id, sourceLinks: options.sourceLinks, language, documentSha256, pdf },
+    ])
     return pdf
   }
 
@@ -163,12 +168,18 @@ export class PublicationPdfs {
     await this.store(jobs.map((job, index) => ({ ...job, pdf: pdfs[index] as Buffer })))
   }
 
-  /** The variants of a version whose stored PDF is missing or was printed from other HTML. */
+  /** The variants of a version, in each of its languages, whose stored PDF is missing or was printed from other HTML. */
   private missing(version: VersionView, stored: Map<string, string>) {
-    return VARIANTS.map((sourceLinks) => {
-      const html = versionDocument(version, { sourceLinks })
-      return { versionId: version.id, sourceLinks, html, documentSha256: contentHash(html) }
-    }).filter((job) => stored.get(`${job.versionId}:${job.sourceLinks}`) !== job.documentSha256)
+    return languagesOf(version)
+      .flatMap((language) =>
+        VARIANTS.map((sourceLinks) => {
+          const html = versionDocument(inLanguage(version, language), { sourceLinks })
+          return { versionId: version.id, sourceLinks, language, html, documentSha256: contentHash(html) }
+        }),
+      )
+      .filter(
+        (job) => stored.get(`${job.versionId}:${job.sourceLinks}:${job.language}`) !== job.documentSha256,
+      )
   }
 
   private async storedHashes(versionIds: string[]): Promise<Map<string, string>> {
@@ -178,26 +189,35 @@ export class PublicationPdfs {
         .select({
           versionId: publicationPdfs.versionId,
           sourceLinks: publicationPdfs.sourceLinks,
+          language: publicationPdfs.language,
           documentSha256: publicationPdfs.documentSha256,
         })
         .from(publicationPdfs)
         .where(inArray(publicationPdfs.versionId, versionIds)),
     )
-    return new Map(rows.map((row) => [`${row.versionId}:${row.sourceLinks}`, row.documentSha256]))
+    return new Map(
+      rows.map((row) => [`${row.versionId}:${row.sourceLinks}:${row.language}`, row.documentSha256]),
+    )
   }
 
   /** Stores printed PDFs in the inspectorate's scope (the only one that writes them), replacing older prints. */
   private async store(
-    printed: { versionId: string; sourceLinks: boolean; documentSha256: string; pdf: Buffer }[],
+    printed: {
+      versionId: string
+      sourceLinks: boolean
+      language: Language
+      documentSha256: string
+      pdf: Buffer
+    }[],
   ): Promise<void> {
     const renderedAt = this.now()
     await inScope(this.db, SYSTEM_CALLER.scope, async (tx) => {
-      for (const { versionId, sourceLinks, documentSha256, pdf } of printed)
+      for (const { versionId, sourceLinks, language, documentSha256, pdf } of printed)
         await tx
           .insert(publicationPdfs)
-          .values({ versionId, sourceLinks, documentSha256, pdf, renderedAt })
+          .values({ versionId, sourceLinks, language, documentSha256, pdf, renderedAt })
           .onConflictDoUpdate({
-            target: [publicationPdfs.versionId, publicationPdfs.sourceLinks],
+            target: [publicationPdfs.versionId, publicationPdfs.sourceLinks, publicationPdfs.language],
             set: { documentSha256, pdf, renderedAt },
           })
     })

@@ -6,6 +6,7 @@ import { ValidationError } from '../../domain/errors.js'
 import { STATEMENT_ITEMS } from '../../domain/inspections.js'
 import { capitalise } from '../../domain/number-words.js'
 import { OPTIONAL_STATEMENTS } from '../../domain/press-release-facts.js'
+import { type Language, LOCALES, translate } from '../../web/i18n/catalogue.js'
 import { escapeMarkdown, markdownToText } from '../press-releases/markdown.js'
 import {
   createPressOfficeEnvironment,
@@ -13,8 +14,10 @@ import {
   forceNameForms,
   type PressReleaseSources,
   renderPressRelease,
+  renderWelshPressRelease,
 } from '../press-releases/renderer.js'
 import { DEFAULT_PRESS_RELEASE_SETTINGS } from '../press-releases/settings.js'
+import { hasWelshPressRelease } from '../press-releases/welsh.js'
 import { chartWithTable } from './charts.js'
 import {
   type ForceFacts,
@@ -24,7 +27,7 @@ import {
   recommendationProgressNationally,
 } from './facts.js'
 import { nationalNarrative, wholePercent } from './national-narrative.js'
-import type { PublicationKind } from './schema.js'
+import type { PublicationKind, PublicationStatus } from './schema.js'
 import { type Source, sources, withoutLinks, withSourcesAppendix } from './sources.js'
 
 /** The default templates, shipped with the code; an inspectorate admin's edits are kept in the database. */
@@ -234,20 +237,46 @@ export function renderMarkdown(kind: PublicationKind, source: string, facts: Doc
     return withSourcesAppendix(run(source, nationalData(facts as NationalFacts)))
   const force = facts as ForceFacts
   if (kind === 'force-report') return withSourcesAppendix(run(source, forceReportData(force)))
+  return asTemplateError(() =>
+    withSourcesAppendix(
+      renderPressRelease(source, {
+        ...pressReleaseContext(force),
+        // Fieldwork findings are for the report: the release states the facts the inspectorate publishes.
+        quote: force.quote,
+      }),
+    ),
+  )
+}
+
+/**
+ * The document in Welsh as well, for a Welsh force's press release (from the shipped Welsh template and
+ * the same facts); null for every other document, published in English only.
+ */
+export function renderWelshMarkdown(kind: PublicationKind, facts: DocumentFacts): string | null {
+  if (kind !== 'press-release') return null
+  const force = facts as ForceFacts
+  if (!hasWelshPressRelease(force.force.code)) return null
+  return asTemplateError(() => withSourcesAppendix(renderWelshPressRelease(pressReleaseContext(force)), 'cy'))
+}
+
+/** What a force's release is written from, in either language. */
+function pressReleaseContext(force: ForceFacts) {
+  return {
+    facts: force.pressRelease,
+    force: { code: force.force.code, name: force.force.name },
+    hmiHonours: force.hmiHonours ?? null,
+    settings: force.notesToEditors && {
+      ...DEFAULT_PRESS_RELEASE_SETTINGS,
+      notesToEditors: force.notesToEditors,
+    },
+    sources: pressReleaseSources(force),
+  }
+}
+
+/** The press office's template error as the publication's. */
+function asTemplateError(render: () => string): string {
   try {
-    const release = renderPressRelease(source, {
-      facts: force.pressRelease,
-      force: { code: force.force.code, name: force.force.name },
-      // Fieldwork findings are for the report: the release states the facts the inspectorate publishes.
-      quote: force.quote,
-      hmiHonours: force.hmiHonours ?? null,
-      settings: force.notesToEditors && {
-        ...DEFAULT_PRESS_RELEASE_SETTINGS,
-        notesToEditors: force.notesToEditors,
-      },
-      sources: pressReleaseSources(force),
-    })
-    return withSourcesAppendix(release)
+    return render()
   } catch (error) {
     if (error instanceof ValidationError)
       throw new TemplateError(
@@ -387,22 +416,34 @@ const PRINT_CSS = fs.readFileSync(new URL('./assets/publication.css', import.met
 
 /**
  * A whole HTML document for download and for printing to PDF: GOV.UK Frontend's stylesheet (inlined,
- * so the file stands alone) and our print rules, with the content hash in the footer.
+ * so the file stands alone) and our print rules, with the content hash in the footer, in the
+ * document's language.
  */
 export function standaloneHtml(input: {
   title: string
   body: string
   hash: string
   version: number
-  status: string
+  status: PublicationStatus
   publishedAt: Date | null
   govukCss: string
+  language?: Language
 }): string {
-  const when = input.publishedAt
-    ? `Published ${new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/London' }).format(input.publishedAt)}`
-    : `${capitalise(input.status)} (not published)`
+  const language = input.language ?? 'en'
+  // The English status as it always read ("Draft (not published)"); the Welsh from the catalogue.
+  const status =
+    language === 'en' ? capitalise(input.status) : translate(language, `publication.status.${input.status}`)
+  const footer = {
+    version: translate(language, 'publication.document.version', { version: input.version }),
+    when: input.publishedAt
+      ? translate(language, 'publication.document.published', {
+          when: londonDateTime(language).format(input.publishedAt),
+        })
+      : translate(language, 'publication.document.notPublished', { status }),
+    hash: translate(language, 'publication.document.hash'),
+  }
   return `<!DOCTYPE html>
-<html lang="en-GB" class="govuk-template govuk-template--rebranded">
+<html lang="${language === 'en' ? 'en-GB' : language}" class="govuk-template govuk-template--rebranded">
 <head>
 <meta charset="utf-8">
 <title>${escapeHtml(input.title)}</title>
@@ -413,13 +454,22 @@ export function standaloneHtml(input: {
 <main class="govuk-main-wrapper govuk-width-container probity-document" id="main-content">
 ${input.body}
 <footer class="probity-document__footer govuk-body-s">
-<p>Version ${input.version}. ${escapeHtml(when)}.</p>
-<p>SHA-256 of the Markdown: <code>${escapeHtml(input.hash)}</code></p>
+<p>${escapeHtml(footer.version)} ${escapeHtml(footer.when)}.</p>
+<p>${escapeHtml(footer.hash)} <code>${escapeHtml(input.hash)}</code></p>
 </footer>
 </main>
 </body>
 </html>
 `
+}
+
+/** A moment as the footer of a document gives it, in London time. */
+function londonDateTime(language: Language): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(LOCALES[language], {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'Europe/London',
+  })
 }
 
 export const PUBLICATION_CSS = PRINT_CSS

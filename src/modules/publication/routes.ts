@@ -7,6 +7,9 @@ import { DEFAULT_SUPPRESSION_THRESHOLD } from '../../domain/suppression.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
+import { LANGUAGES, translate } from '../../web/i18n/catalogue.js'
+import { languageSwitchHref } from '../../web/i18n/language.js'
+import { welshForceName } from '../press-releases/welsh.js'
 import { embargoFrom } from './embargo.js'
 import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
@@ -15,12 +18,21 @@ import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-dat
 import { PdfUnavailableError, pdfAvailable } from './pdf.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
 import { PUBLICATION_KINDS, type PublicationKind } from './schema.js'
-import { CHECKERS, PUBLISHERS, TEMPLATE_EDITORS, type VersionView } from './service.js'
+import {
+  CHECKERS,
+  inLanguage,
+  languagesOf,
+  PUBLISHERS,
+  TEMPLATE_EDITORS,
+  type VersionView,
+} from './service.js'
 
 const PUBLISHER_ACCESS: Access = PUBLISHERS
 const WORKFLOW_READERS: Access = [...PUBLISHERS, ...CHECKERS]
 const form = z.record(z.string(), z.string().max(200_000))
 const versionParams = z.object({ publicationVersionId: z.string().max(100) })
+/** The language of a document's file: English unless Welsh is asked for (`?language=cy`). */
+const documentQuery = z.object({ language: z.enum(LANGUAGES).optional() })
 const inspectionParams = z.object({ inspectionId: z.string().max(100) })
 const commentParams = z.object({ commentId: z.string().max(100) })
 const kindParams = z.object({ kind: z.string().max(50) })
@@ -43,6 +55,10 @@ const versionJson = z
     publishedAt: z.string().nullable(),
     embargoUntil: z.string().nullable(),
     content: z.string().meta({ description: 'The document as Markdown' }),
+    welsh: z.object({ title: z.string(), content: z.string(), contentHash: z.string() }).nullable().meta({
+      description:
+        'A Welsh force’s press release in Welsh, published with the English: the same facts, its own Markdown and SHA-256',
+    }),
     facts: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'PublicationVersion' })
@@ -61,8 +77,13 @@ function toJson(version: VersionView): z.infer<typeof versionJson> {
     publishedAt: version.publishedAt?.toISOString() ?? null,
     embargoUntil: version.embargoUntil?.toISOString() ?? null,
     content: version.content,
+    welsh: languagesOf(version).includes('cy') ? welshOf(inLanguage(version, 'cy')) : null,
     facts: version.facts as unknown as Record<string, unknown>,
   }
+}
+
+function welshOf({ title, content, contentHash }: VersionView) {
+  return { title, content, contentHash }
 }
 
 function isKind(value: string): value is PublicationKind {
@@ -155,15 +176,34 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     extra: { errors?: ReturnType<typeof formErrors>; values?: Record<string, string>; status?: number } = {},
   ) {
     const detail = await publication().version(request.caller, versionId)
-    const { version } = detail
+    // A Welsh force's press release in the reader's language, with a link to the other; a Welsh force
+    // by its Welsh name on a page in Welsh.
+    const shown = inLanguage(detail.version, request.language)
+    const version =
+      shown.force && request.language === 'cy'
+        ? { ...shown, force: { ...shown.force, name: welshForceName(shown.force.code, shown.force.name) } }
+        : shown
+    const languages = languagesOf(version)
+    const other = languages.find((language) => language !== version.language)
     const scope = request.caller.scope.kind
     const works = scope === 'inspectorate' && !version.isPublic
     const isLatest = detail.document.latest?.id === version.id
     const latestPublished = detail.document.versions.find((entry) => entry.status === 'published')
     return reply.code(extra.status ?? (extra.errors ? 400 : 200)).render('publication/views/show.njk', {
       version,
+      languages,
+      otherLanguage: other && {
+        language: other,
+        // The page itself in the other language (a form's error page is at the form's address).
+        href: languageSwitchHref(`/publications/${version.id}`, other),
+        text: translate(other, 'publication.language.readThis'),
+      },
       body: versionHtml(version, { sourceLinks: followsSources(request) }),
-      document: detail.document,
+      // The other versions' titles and hashes in the language the page shows the document in.
+      document: {
+        ...detail.document,
+        versions: detail.document.versions.map((entry) => inLanguage(entry, version.language)),
+      },
       comments: detail.comments,
       isLatest,
       superseded:
@@ -180,12 +220,20 @@ export const publicationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     })
   }
 
+  // Each language's files: `document.pdf` in English, `document.pdf?language=cy` in Welsh (where there is Welsh).
   for (const extension of ['md', 'txt', 'html', 'pdf'] as const) {
     app.get(
       `/publications/:publicationVersionId/document.${extension}`,
-      { config: { access: 'public' }, schema: { hide: true, params: versionParams } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, params: versionParams, querystring: documentQuery },
+      },
       async (request, reply) => {
-        const { version } = await publication().version(request.caller, request.params.publicationVersionId)
+        const read = await publication().version(request.caller, request.params.publicationVersionId)
+        const language = request.query.language ?? 'en'
+        if (!languagesOf(read.version).includes(language))
+          throw new NotFoundError('This document is not published in that language')
+        const version = inLanguage(read.version, language)
         reply.header('content-disposition', `attachment; filename="${fileName(version, extension)}"`)
         reply.header('x-content-sha256', version.contentHash)
         if (extension === 'md') return reply.type('text/markdown; charset=utf-8').send(version.content)

@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm'
 import {
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -67,6 +69,13 @@ export const publicationVersions = pgTable(
     title: text().notNull(),
     /** The document as Markdown, from which HTML, text and PDF are made. */
     content: text().notNull(),
+    /**
+     * A Welsh force's press release in Welsh as well (the same facts, published with the English): its
+     * title, Markdown and SHA-256, all three or none.
+     */
+    welshTitle: text(),
+    welshContent: text(),
+    welshContentHash: text(),
     /** The figures and facts the content states, as the open data publishes them. */
     facts: jsonb().$type<Record<string, unknown>>().notNull(),
     /** SHA-256 of the content, shown with a published version so anyone can check a copy. */
@@ -84,6 +93,10 @@ export const publicationVersions = pgTable(
   (table) => [
     unique('publication_versions_number').on(table.publicationId, table.version),
     index('publication_versions_status').on(table.status, table.embargoUntil),
+    check(
+      'publication_versions_welsh_whole',
+      sql`(${table.welshContent} IS NULL) = (${table.welshTitle} IS NULL) AND (${table.welshContent} IS NULL) = (${table.welshContentHash} IS NULL)`,
+    ),
   ],
 )
 
@@ -127,7 +140,7 @@ export const openDataSettings = pgTable('open_data_settings', {
 
 /**
  * A version's PDF, printed once (when it is approved or published, or at its first download) and served
- * from here after. Two per version: with the figures' links to the inspectorate's pages, and without
+ * from here after. Two per version and language: with the figures' links to the inspectorate's pages, and without
  * them for forces and the public. `documentSha256` is the SHA-256 of the HTML that was printed: a PDF
  * whose HTML no longer matches the version's (say, printed while approved, now published) is printed again.
  */
@@ -138,9 +151,13 @@ export const publicationPdfs = pgTable(
       .notNull()
       .references(() => publicationVersions.id, { onDelete: 'cascade' }),
     sourceLinks: boolean().notNull(),
+    /** The language of the document printed: a Welsh force's press release has a PDF in each. */
+    language: text({ enum: ['en', 'cy'] })
+      .notNull()
+      .default('en'),
     documentSha256: text().notNull(),
     pdf: bytea().notNull(),
     renderedAt: timestamp({ withTimezone: true }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.versionId, table.sourceLinks] })],
+  (table) => [primaryKey({ columns: [table.versionId, table.sourceLinks, table.language] })],
 )

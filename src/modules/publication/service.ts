@@ -7,6 +7,7 @@ import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/acce
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
 import { DEFAULT_SUPPRESSION_THRESHOLD } from '../../domain/suppression.js'
+import type { Language } from '../../web/i18n/catalogue.js'
 import { type AuditRecord, appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
 import { recordNotificationEvent } from '../notifications/events.js'
@@ -17,6 +18,7 @@ import {
   defaultTemplate,
   KIND_LABELS,
   renderMarkdown,
+  renderWelshMarkdown,
   TemplateError,
   titleOf,
 } from './render.js'
@@ -30,6 +32,32 @@ import {
   publicationTemplates,
   publicationVersions,
 } from './schema.js'
+
+/** A document's Markdown in English and, for a Welsh force's press release, in Welsh too. */
+export interface DocumentText {
+  markdown: string
+  welsh: string | null
+}
+
+/**
+ * The version as read in a language: its Welsh title, Markdown and hash where it has them and Welsh
+ * is asked for, else as it is (in English).
+ */
+export function inLanguage(version: VersionView, language: Language): VersionView {
+  if (language !== 'cy' || version.welshContent === null || version.welshTitle === null) return version
+  return {
+    ...version,
+    language: 'cy',
+    title: version.welshTitle,
+    content: version.welshContent,
+    contentHash: version.welshContentHash ?? contentHash(version.welshContent),
+  }
+}
+
+/** The languages a version is published in: English, and Welsh for a Welsh force's press release. */
+export function languagesOf(version: VersionView): Language[] {
+  return version.welshContent === null ? ['en'] : ['en', 'cy']
+}
 
 // The package is CommonJS whose types declare an ES default export; at run time the import is the function.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined
@@ -57,6 +85,11 @@ export type CommentRow = typeof factualAccuracyComments.$inferSelect
 
 export interface VersionView extends Omit<VersionRow, 'facts'> {
   facts: DocumentFacts
+  /**
+   * The language of `title`, `content` and `contentHash`: English, or Welsh for a Welsh force's press
+   * release read in Welsh (`inLanguage`).
+   */
+  language: Language
   kind: PublicationKind
   kindLabel: string
   statusLabel: string
@@ -417,6 +450,7 @@ export class PublicationService {
     return rows.map(({ version, publication }) => ({
       ...version,
       facts: version.facts as unknown as DocumentFacts,
+      language: 'en' as const,
       kind: publication.kind,
       kindLabel: KIND_LABELS[publication.kind],
       statusLabel:
@@ -581,7 +615,7 @@ export class PublicationService {
         index: number
         force: { id: number; code: string; name: string } | null
         kind: PublicationKind
-        markdown: string
+        text: DocumentText
         facts: DocumentFacts
       }[] = []
       const add = (
@@ -589,9 +623,12 @@ export class PublicationService {
         kind: PublicationKind,
         facts: DocumentFacts,
       ) => {
-        const markdown = renderMarkdown(kind, templates[kind], facts)
-        const standing = this.standing(latest.get(`${force?.id ?? ''}:${kind}`), force, kind, markdown, facts)
-        if (!standing) writes.push({ index: outcomes.length, force, kind, markdown, facts })
+        const text = {
+          markdown: renderMarkdown(kind, templates[kind], facts),
+          welsh: renderWelshMarkdown(kind, facts),
+        }
+        const standing = this.standing(latest.get(`${force?.id ?? ''}:${kind}`), force, kind, text, facts)
+        if (!standing) writes.push({ index: outcomes.length, force, kind, text, facts })
         outcomes.push(standing as GenerateOutcome)
       }
       for (const force of forceKinds.length ? forces : []) {
@@ -608,17 +645,8 @@ export class PublicationService {
       }
       if (writes.length)
         await inScope(this.db, caller.scope, async (tx) => {
-          for (const { index, force, kind, markdown, facts } of writes)
-            outcomes[index] = await this.store(
-              caller,
-              inspection,
-              force,
-              kind,
-              markdown,
-              facts,
-              undefined,
-              tx,
-            )
+          for (const { index, force, kind, text, facts } of writes)
+            outcomes[index] = await this.store(caller, inspection, force, kind, text, facts, undefined, tx)
         })
     }
     return outcomes
@@ -648,7 +676,7 @@ export class PublicationService {
     latest: VersionRow | undefined,
     force: { id: number; code: string; name: string } | null,
     kind: PublicationKind,
-    markdown: string,
+    text: DocumentText,
     facts: DocumentFacts,
   ): GenerateOutcome | undefined {
     if (!latest) return undefined
@@ -662,7 +690,7 @@ export class PublicationService {
         reason: `version ${latest.version} is ${latest.status}: correct it to change it`,
       }
     if (
-      latest.contentHash === contentHash(markdown) &&
+      sameText(latest, text) &&
       canonicalize(latest.facts) === canonicalize(JSON.parse(JSON.stringify(facts)))
     )
       return { versionId: latest.id, kind, force: reference, result: 'unchanged' }
@@ -691,13 +719,19 @@ export class PublicationService {
     inspection: InspectionSummary,
     force: { id: number; code: string; name: string } | null,
     kind: PublicationKind,
-    markdown: string,
+    text: DocumentText,
     facts: DocumentFacts,
     changeNote?: string,
     within?: Transaction,
   ): Promise<GenerateOutcome> {
+    const { markdown, welsh } = text
     const hash = contentHash(markdown)
     const title = titleOf(markdown, `${KIND_LABELS[kind]}${force ? `: ${force.name}` : ''}`)
+    const welshColumns = {
+      welshTitle: welsh === null ? null : titleOf(welsh, title),
+      welshContent: welsh,
+      welshContentHash: welsh === null ? null : contentHash(welsh),
+    }
     const reference = force ? { id: force.id, code: force.code, name: force.name } : null
     const inTransaction = (work: (tx: Transaction) => Promise<GenerateOutcome>) =>
       within ? work(within) : inScope(this.db, caller.scope, work)
@@ -740,11 +774,11 @@ export class PublicationService {
         }
       }
       if (latest && latest.status !== 'published' && latest.status !== 'approved') {
-        if (latest.contentHash === hash && canonicalize(latest.facts) === canonicalize(factsJson))
+        if (sameText(latest, text) && canonicalize(latest.facts) === canonicalize(factsJson))
           return { versionId: latest.id, kind, force: reference, result: 'unchanged' as const }
         const [updated] = await tx
           .update(publicationVersions)
-          .set({ title, content: markdown, facts: factsJson, contentHash: hash })
+          .set({ title, content: markdown, facts: factsJson, contentHash: hash, ...welshColumns })
           .where(eq(publicationVersions.id, latest.id))
           .returning()
         await this.audit(tx, caller, {
@@ -752,8 +786,12 @@ export class PublicationService {
           entityType: PUBLICATION_ENTITY,
           entityId: latest.id,
           action: 'regenerate',
-          before: { contentHash: latest.contentHash },
-          after: { contentHash: updated?.contentHash, version: latest.version },
+          before: { contentHash: latest.contentHash, welshContentHash: latest.welshContentHash },
+          after: {
+            contentHash: updated?.contentHash,
+            welshContentHash: updated?.welshContentHash ?? null,
+            version: latest.version,
+          },
         })
         return { versionId: latest.id, kind, force: reference, result: 'regenerated' as const }
       }
@@ -768,6 +806,7 @@ export class PublicationService {
           content: markdown,
           facts: factsJson,
           contentHash: hash,
+          ...welshColumns,
           changeNote: changeNote ?? null,
           createdBy: userIdOf(caller),
           createdByLabel: caller.actor.label,
@@ -780,7 +819,14 @@ export class PublicationService {
         entityType: PUBLICATION_ENTITY,
         entityId: created.id,
         action: changeNote === undefined ? 'generate' : 'correct',
-        after: { kind, version: created.version, title, contentHash: hash, changeNote: created.changeNote },
+        after: {
+          kind,
+          version: created.version,
+          title,
+          contentHash: hash,
+          welshContentHash: created.welshContentHash,
+          changeNote: created.changeNote,
+        },
       })
       return { versionId: created.id, kind, force: reference, result: 'created' as const }
     })
@@ -1065,16 +1111,11 @@ export class PublicationService {
     let facts: DocumentFacts
     if (version.kind === 'national-review') facts = await this.nationalFacts(caller, inspection.id)
     else facts = await this.sources.forceFacts(caller, inspection.id, (version.force as ForceReference).code)
-    const markdown = renderMarkdown(version.kind, templates[version.kind], facts)
-    return this.store(
-      caller,
-      inspection,
-      version.force,
-      version.kind,
-      markdown,
-      facts,
-      parsed.data.changeNote,
-    )
+    const text = {
+      markdown: renderMarkdown(version.kind, templates[version.kind], facts),
+      welsh: renderWelshMarkdown(version.kind, facts),
+    }
+    return this.store(caller, inspection, version.force, version.kind, text, facts, parsed.data.changeNote)
   }
 
   /** The service's refusal to change a published version's content, in the same words as the workflow's. */
@@ -1101,6 +1142,14 @@ export class PublicationService {
     )
     return this.view(rows.filter((row) => this.isPublic(row.version)))
   }
+}
+
+/** Whether a version already holds this text, in each of its languages. */
+function sameText(row: VersionRow, text: DocumentText): boolean {
+  return (
+    row.contentHash === contentHash(text.markdown) &&
+    row.welshContentHash === (text.welsh === null ? null : contentHash(text.welsh))
+  )
 }
 
 /** Versions of documents, each beside its document, for a `.where` to choose from. */

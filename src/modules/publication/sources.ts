@@ -89,12 +89,23 @@ export function withoutLinks(markdown: string): string {
 }
 
 export const SOURCES_HEADING = 'Sources'
+/** The appendix's heading and lead in a Welsh document (the pages' titles are the inspectorate's, in English). */
+const APPENDIX = {
+  en: {
+    heading: SOURCES_HEADING,
+    lead: 'Each figure above links to the records or the return item it counts:',
+  },
+  cy: {
+    heading: 'Ffynonellau',
+    lead: 'Mae pob ffigur uchod yn cysylltu â’r cofnodion neu’r eitem yn y ffurflen ddata y mae’n ei chyfrif:',
+  },
+}
 
 /**
  * The Markdown with a "Sources" appendix listing, for each page a figure links to, the page and the
  * figures that link to it. Nothing is added when the document links no figure.
  */
-export function withSourcesAppendix(markdown: string): string {
+export function withSourcesAppendix(markdown: string, language: 'en' | 'cy' = 'en'): string {
   const byHref = new Map<string, { title: string; texts: string[] }>()
   for (const link of linksIn(markdown)) {
     const entry = byHref.get(link.href) ?? { title: link.title || link.href, texts: [] }
@@ -106,7 +117,8 @@ export function withSourcesAppendix(markdown: string): string {
     ([href, entry]) =>
       `- [${entry.title.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`)}](${href}): ${entry.texts.join('; ')}`,
   )
-  return `${markdown.trimEnd()}\n\n## ${SOURCES_HEADING}\n\nEach figure above links to the records or the return item it counts:\n\n${lines.join('\n')}\n`
+  const { heading, lead } = APPENDIX[language]
+  return `${markdown.trimEnd()}\n\n## ${heading}\n\n${lead}\n\n${lines.join('\n')}\n`
 }
 
 /**
@@ -114,7 +126,9 @@ export function withSourcesAppendix(markdown: string): string {
  * without their links, and without the Sources appendix that lists them.
  */
 export function withoutSources(markdown: string): string {
-  const appendix = markdown.lastIndexOf(`\n## ${SOURCES_HEADING}\n`)
+  const appendix = Math.max(
+    ...Object.values(APPENDIX).map(({ heading }) => markdown.lastIndexOf(`\n## ${heading}\n`)),
+  )
   const body = appendix === -1 ? markdown : `${markdown.slice(0, appendix).trimEnd()}\n`
   return withoutLinks(body)
 }

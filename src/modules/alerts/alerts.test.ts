@@ -210,6 +210,30 @@ describe('correlation rules', () => {
     expect((await caseworker.get('/alerts?status=nonsense')).statusCode).toBe(404)
   })
 
+  it('shows the alerts, an alert and the rules in Welsh when Welsh is chosen, the found reasons marked as English', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    expect((await welsh.get('/alerts?lang=cy')).statusCode).toBe(303)
+    const queue = await welsh.get('/alerts?status=assessed')
+    expect(queue.body).toMatch(/<html lang="cy"/)
+    expect(queue.body).toContain('<h1 class="govuk-heading-xl">Rhybuddion</h1>')
+    expect(queue.body).toContain('Rhodd gan gyflenwr y mae uned y derbynnydd yn rheoli ei gontract')
+    expect(queue.body).toMatch(/<td class="govuk-table__cell"\s*lang="en">/)
+    expect(queue.body).not.toContain('Member of staff')
+    const [alert] = await testApp.services.alerts.queue(alpha, 'assessed')
+    const page = await welsh.get(`/alerts/${alert?.id}`)
+    expect(page.body).toContain('Beth ydych chi am ei wneud?')
+    const empty = await welsh.post(`/alerts/${alert?.id}`, { action: 'dismiss', note: '' })
+    expect(empty.statusCode).toBe(400)
+    expect(empty.body).toContain('Rhowch y rheswm dros wrthod y rhybudd')
+    const rules = await welsh.post('/alerts/rules', {
+      ...RULE_SETTINGS,
+      'repeated-gifts-from-one-donor-threshold': '1',
+    })
+    expect(rules.statusCode).toBe(400)
+    expect(rules.body).toContain('Rhaid i nifer y cynigion fod yn 2 neu fwy')
+    expect(rules.body).not.toContain('Alert rules')
+  })
+
   it('keeps another force out: 404 for Bravo, 403 for the inspectorate and staff', async () => {
     const [alert] = await testApp.services.alerts.queue(alpha, 'assessed')
     expect((await bravoCaseworker.get(`/alerts/${alert?.id}`)).statusCode).toBe(404)

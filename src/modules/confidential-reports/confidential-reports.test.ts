@@ -475,6 +475,35 @@ describe('the queue', () => {
           retentionDays: '90',
         })
 
+  it('is in Welsh for a caseworker who chooses Welsh: the queue, a report, its errors and banners', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/confidential-reports?lang=cy')).statusCode).toBe(303)
+    const queue = await welsh.get('/confidential-reports')
+    expect(queue.body).toMatch(/<html lang="cy"/)
+    expect(queue.body).toContain('<h1 class="govuk-heading-xl">Adroddiadau cyfrinachol</h1>')
+    expect(queue.body).toContain('Heb ei ateb eto')
+    expect(queue.body).toContain('Dienw')
+    expect(queue.body).not.toContain('Not yet answered')
+    const page = await welsh.get(`/confidential-reports/${reportId}`)
+    expect(page.body).toContain('Cwestiynau ac atebion')
+    expect(page.body).toContain('Datgelu amhriodol i’r cyfryngau')
+    expect(page.body).not.toContain('Questions and answers')
+    const empty = await welsh.post(`/confidential-reports/${reportId}/questions`, { body: '' })
+    expect(empty.statusCode).toBe(400)
+    expect(empty.body).toContain('Rhowch eich cwestiwn')
+    const asked = await welsh.post(`/confidential-reports/${reportId}/questions`, { body: 'Pryd?' })
+    expect(asked.statusCode).toBe(303)
+    expect((await welsh.get(`/confidential-reports/${reportId}`)).body).toContain(
+      'Mae eich cwestiwn wedi’i anfon',
+    )
+    const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    await admin.get('/confidential-reports/settings?lang=cy')
+    const settings = await admin.post('/confidential-reports/settings', { retentionDays: 'many' })
+    expect(settings.statusCode).toBe(400)
+    expect(settings.body).toContain('Rhowch nifer y diwrnodau fel rhif cyfan')
+    expect(settings.body).not.toContain('How long to keep confidential reports')
+  })
+
   it('is refused to another force’s caseworker (404 for the report) and to anyone not a caseworker (403)', async () => {
     expect(queueRoutes().length).toBeGreaterThanOrEqual(7)
     const bravo = await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email)

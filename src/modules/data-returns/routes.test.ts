@@ -146,6 +146,33 @@ describe('a force’s data return pages', () => {
   })
 })
 
+describe('a force’s data return pages in Welsh', () => {
+  it('say their headings, sources, values, errors and banners in Welsh, the items’ definitions marked as English', async () => {
+    const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    expect((await admin.get(`${path}?lang=cy`)).statusCode).toBe(303)
+    const page = await admin.get(path)
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('Ffurflen ddata: Cheshire Constabulary')
+    expect(page.body).toContain('Ailgyfrifo o’r cofnodion')
+    expect(rowOf(page.body, 'workforce')).toContain('Wedi’i gyfrifo: 1')
+    expect(rowOf(page.body, 'workforce')).toContain('<span lang="en">')
+    expect(page.body).not.toContain('Recalculate from records')
+
+    const override = await admin.get(`${path}/override?item=workforce`)
+    expect(override.body).toContain('Diystyru’r gwerth')
+    const bad = await admin.post(`${path}/override`, { item: 'workforce', value: 'lots', reason: '' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Rhowch y rheswm dros ddiystyru’r gwerth')
+    expect(bad.body).not.toContain('Enter the reason for overriding the value')
+
+    const supply = await admin.get(`${path}/supply`)
+    expect(supply.body).toContain('<h1 class="govuk-heading-l">Gwerthoedd a gyflenwir</h1>')
+    const upload = await admin.get(`${path}/upload`)
+    expect(upload.body).toContain('Gwirio’r ffeil')
+    expect(upload.body).not.toContain('Upload a completed data return')
+  })
+})
+
 describe('the data return API', () => {
   it('gives each item’s value, source, computed value, override and reason, and overrides with a reason', async () => {
     const headers = { authorization: `Bearer ${cast.alpha.apiToken.token}` }

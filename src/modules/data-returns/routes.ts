@@ -10,6 +10,7 @@ import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { formatDay, formErrors } from '../../web/forms.js'
+import { LOCALES } from '../../web/i18n/catalogue.js'
 import { sortableHead } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import { chartOf } from './charts.js'
@@ -308,6 +309,7 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     const history = await dataReturns.history(request.caller, inspectionId, forceCode)
     const path = base(inspectionId, forceCode)
     const abilities = dataReturns.abilities(request.caller)
+    const locale = LOCALES[request.language]
     // What was published from this return: the force's documents of the inspection that the public reads.
     const documents = await services.publication.documents(request.caller, {
       inspectionId: view.assessment.inspection.id,
@@ -327,9 +329,12 @@ export const dataReturnsRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         tag: item.source ? SOURCE_TAGS[item.source] : undefined,
         detailText: detailText(item),
       })),
-      census: formatDay(view.assessment.inspection.censusDate),
-      revisitsCensus: formatDay(view.assessment.revisits?.censusDate ?? null),
-      period: `${formatDay(view.assessment.inspection.dataFrom)} to ${formatDay(view.assessment.inspection.dataTo)}`,
+      census: formatDay(view.assessment.inspection.censusDate, locale),
+      revisitsCensus: formatDay(view.assessment.revisits?.censusDate ?? null, locale),
+      period: request.t('dataReturns.periodValue', {
+        from: formatDay(view.assessment.inspection.dataFrom, locale),
+        to: formatDay(view.assessment.inspection.dataTo, locale),
+      }),
       history: history.map((event) => ({
         at: event.occurredAt,
         who: event.actorLabel,

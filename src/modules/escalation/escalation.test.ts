@@ -117,6 +117,19 @@ describe('monitoring states of forces', () => {
     expect(pageText(again.body)).toContain('This change was already confirmed')
   })
 
+  it('shows the force its monitoring state in Welsh when Welsh is chosen, the reasons marked as English', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get(`${alphaPage()}?lang=cy`)).statusCode).toBe(303)
+    const page = await welsh.get(alphaPage())
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('<h1 class="govuk-heading-l">Cyflwr monitro</h1>')
+    expect(pageText(page.body)).toContain('Ymgysylltu ers 31 Rhagfyr 2012')
+    expect(pageText(page.body)).toContain('Sganio i Ymgysylltu')
+    expect(page.body).toContain('<ul class="govuk-list govuk-list--bullet" lang="en">')
+    expect(page.body).toContain('Pob rheol')
+    expect(page.body).not.toContain('Monitoring state')
+  })
+
   it('shows a change on the force’s public page only when the inspectorate publishes it', async () => {
     const [change] = (await testApp.services.escalation.forForce(inspectorate, cast.alpha.code)).history
     expect((await caseworker.post(`${alphaPage()}/${change?.id}/publish`, {})).statusCode).toBe(403)

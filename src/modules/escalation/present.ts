@@ -43,6 +43,11 @@ export function changeView(change: ChangeRow) {
         ? `${formatDay(change.decidedAt)} by ${change.decidedByLabel}`
         : null,
     decidedOn: change.decidedAt ? formatDay(change.decidedAt) : null,
+    // The moments and people apart, for a page that says "on … by …" in its own language.
+    proposedAt: change.proposedAt,
+    proposedBy: change.proposedByLabel,
+    decidedAt: change.decidedAt,
+    decidedBy: change.decidedByLabel,
     note: change.decisionNote,
     published: change.published,
     publishable: change.status === 'confirmed' && !change.published,

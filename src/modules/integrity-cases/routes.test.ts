@@ -234,3 +234,63 @@ describe('linking a register entry found by words, never by its identifier (issu
     expect((await caseworker.get(find(confidentialCaseId, 'q=dinner'))).statusCode).toBe(200)
   })
 })
+
+describe('the cases’ pages in Welsh', () => {
+  it('say their headings, labels, values, errors and banners in Welsh, with no English heading left', async () => {
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/cases?lang=cy')).statusCode).toBe(303)
+
+    const list = await welsh.get('/cases')
+    expect(list.body).toMatch(/<html lang="cy"/)
+    expect(list.body).toContain('<h1 class="govuk-heading-xl">Achosion uniondeb</h1>')
+    expect(list.body).toContain('Defnyddio’r hidlyddion')
+    expect(list.body).toContain('Cudd-wybodaeth am lygredd')
+    expect(list.body).not.toContain('Integrity cases')
+    expect(list.body).not.toContain('Apply filters')
+
+    const bad = await welsh.post('/cases/new', {
+      type: 'corruption intelligence',
+      source: 'internal',
+      summary: '',
+      ...date('openedOn', '31', '2', '2012'),
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Rhaid i’r dyddiad agor fod yn ddyddiad go iawn')
+    expect(bad.body).toContain('Rhowch grynodeb o’r achos')
+    expect(bad.body).toContain('<h1 class="govuk-heading-l">Agor achos</h1>')
+    expect(bad.body).not.toContain('Enter a summary of the case')
+
+    const opened = await welsh.post('/cases/new', {
+      type: 'corruption intelligence',
+      source: 'internal',
+      summary: 'Gwybodaeth am werthu cofnodion',
+      ...date('openedOn', '3', '10', '2011'),
+      confidential: 'no',
+    })
+    expect(opened.statusCode).toBe(303)
+    const caseId = String(opened.headers.location).split('/').pop() as string
+    const page = await welsh.get(`/cases/${caseId}`)
+    expect(page.body).toMatch(/Achos IC\/2011\/\d{4} wedi’i agor/)
+    expect(page.body).toContain('Llinell amser')
+    expect(page.body).toContain('Cudd-wybodaeth am lygredd')
+    expect(page.body).toContain('3 Hydref 2011')
+    expect(page.body).not.toContain('Timeline')
+    expect(page.body).not.toContain('Run the case')
+
+    const close = await welsh.get(`/cases/${caseId}/close`)
+    expect(close.body).toContain('Dewiswch ganlyniad')
+    expect(close.body).toContain('Dim achos i’w ateb')
+    const closed = await welsh.post(`/cases/${caseId}/close`, {
+      outcome: 'no case to answer',
+      ...date('closedOn', '1', '11', '2011'),
+    })
+    expect(closed.statusCode).toBe(303)
+    expect((await welsh.get(`/cases/${caseId}`)).body).toContain('Achos wedi’i gau: dim achos i’w ateb')
+
+    const counts = await welsh.get('/cases/counts')
+    expect(counts.body).toContain('Diwrnod cyntaf y cyfnod')
+    expect(counts.body).not.toContain('Case counts')
+    const overdue = await welsh.get('/cases/overdue')
+    expect(overdue.body).toContain('<h1 class="govuk-heading-xl">Achosion hwyr</h1>')
+  })
+})

@@ -191,11 +191,11 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     const linkQuery = { ...kept, sort: query.sort, order: query.order }
     const forcesById = new Map((await services.forces.references()).map((force) => [force.id, force.name]))
     const columns = [
-      { key: 'reference', text: 'Reference' },
-      { key: 'type', text: 'Type' },
-      { key: 'opened', text: 'Opened' },
-      { key: 'status', text: 'Status' },
-      { key: 'target', text: 'Target date' },
+      { key: 'reference', text: request.t('cases.field.reference') },
+      { key: 'type', text: request.t('cases.field.type') },
+      { key: 'opened', text: request.t('cases.field.opened') },
+      { key: 'status', text: request.t('cases.field.status') },
+      { key: 'target', text: request.t('cases.field.targetDate') },
     ]
     return reply.render('integrity-cases/views/list.njk', {
       ...common,

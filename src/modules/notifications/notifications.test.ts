@@ -399,6 +399,41 @@ describe('notifications', () => {
     expect((await inspectorate.get('/admin/notifications/not-a-message')).statusCode).toBe(404)
   })
 
+  it('shows the preferences and the outbox in Welsh when Welsh is chosen, the emails marked as English', async () => {
+    const staff = await signedInAgent(testApp.app, email('staff'))
+    expect((await staff.get('/account/notifications?lang=cy')).statusCode).toBe(303)
+    const page = await staff.get('/account/notifications')
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('<h1 class="govuk-heading-l">Eich dewisiadau e-bost</h1>')
+    expect(page.body).toContain('Penderfyniad ar eich cais am ail swydd neu eich apêl')
+    expect(page.body).toContain('Mewn crynodeb dyddiol')
+    expect(page.body).not.toContain('Your email preferences')
+    const bad = await staff.post('/account/notifications', { 'decision-made': 'hourly' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain(
+      'Dewiswch sut i glywed am benderfyniad ar eich cais am ail swydd neu eich apêl',
+    )
+    const saved = await staff.post('/account/notifications', {
+      'decision-made': 'off',
+      'acknowledgement-overdue': 'digest',
+    })
+    expect(saved.statusCode).toBe(303)
+    expect((await staff.get('/account/notifications')).body).toContain(
+      'Mae eich dewisiadau e-bost wedi’u cadw',
+    )
+
+    const admin = await signedInAgent(testApp.app, email('force-admin'))
+    await admin.get('/admin/notifications?lang=cy')
+    const outbox = await admin.get('/admin/notifications')
+    expect(outbox.body).toContain('<h1 class="govuk-heading-xl">Blwch e-byst allan</h1>')
+    expect(outbox.body).toContain('Yn y blwch allan (nid oes gweinydd SMTP wedi’i osod)')
+    expect(outbox.body).not.toContain('Email outbox')
+    const [held] = (await messages()).filter((row) => row.status === 'outbox')
+    const message = await admin.get(`/admin/notifications/${held?.id}`)
+    expect(message.body).toContain('Yr e-bost')
+    expect(message.body).toMatch(/<pre class="govuk-body app-email-text" lang="en">/)
+  })
+
   it('keeps each force’s notification rows from another force by row-level security', async () => {
     const bravoId = (await testApp.services.forces.references()).find((f) => f.code === cast.bravo.code)?.id
     const tables = [

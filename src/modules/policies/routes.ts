@@ -10,6 +10,7 @@ import type { Column } from '../../spreadsheets/write.js'
 import type { Access } from '../../web/authorisation.js'
 import { sendExport } from '../../web/exports.js'
 import { type FormErrors, formatDay, formErrors } from '../../web/forms.js'
+import { inLanguageOf, LOCALES } from '../../web/i18n/catalogue.js'
 import { MAX_DOCUMENT_BYTES } from './fields.js'
 import type { VersionFigures } from './present.js'
 import { describeAudience, percent, trendChartSvg } from './rules.js'
@@ -106,6 +107,10 @@ const policyJson = z
   })
   .meta({ id: 'Policy' })
 
+/** A day as the page's language writes it: 27 March 2012, 27 Mawrth 2012. */
+const dayIn = (request: FastifyRequest, value: string | Date | null | undefined) =>
+  formatDay(value, LOCALES[request.language])
+
 type Part = MultipartFile | MultipartValue
 const isPart = (value: unknown): value is Part =>
   typeof value === 'object' && value !== null && 'type' in value && 'fieldname' in value
@@ -179,8 +184,8 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           latest: area.latestPublished
             ? {
                 ...area.latestPublished,
-                published: formatDay(area.latestPublished.publishedOn),
-                review: formatDay(area.latestPublished.reviewDate),
+                published: dayIn(request, area.latestPublished.publishedOn),
+                review: dayIn(request, area.latestPublished.reviewDate),
               }
             : null,
           drafts: area.versions.filter((version) => version.status === 'draft').length,
@@ -225,7 +230,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
 
   app.get('/policies/mine', { config: { access: STAFF }, schema: { hide: true } }, async (request, reply) => {
     const { linked, policies: mine } = await policies.mine(request.caller)
-    const shown = mine.map((entry) => ({ ...entry, due: formatDay(entry.dueOn) }))
+    const shown = mine.map((entry) => ({ ...entry, due: dayIn(request, entry.dueOn) }))
     return reply.render('policies/views/mine.njk', {
       linked,
       overdue: shown.filter((entry) => entry.state === 'overdue'),
@@ -247,14 +252,14 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const areas = await policies.awarenessByArea(request.caller, choice.forceId, census)
       return reply.render('policies/views/awareness.njk', {
         ...choice,
-        census: formatDay(census),
+        census: dayIn(request, census),
         csvHref: `/policies/awareness.csv${choice.showForce ? `?force=${encodeURIComponent(choice.forceCode)}` : ''}`,
         areas: areas.map((area) => ({ ...area, percent: percent(area.rate) })),
         rows: rows.map((row) => ({
           ...row,
           percent: percent(row.rate),
-          published: formatDay(row.publishedOn),
-          due: formatDay(row.deadline),
+          published: dayIn(request, row.publishedOn),
+          due: dayIn(request, row.deadline),
           audienceText: describeAudience(row.audience),
         })),
       })
@@ -289,7 +294,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         total: entries.length,
         groups: [...byUnit].map(([name, list]) => ({
           unit: name,
-          entries: list.map((entry) => ({ ...entry, due: formatDay(entry.dueOn) })),
+          entries: list.map((entry) => ({ ...entry, due: dayIn(request, entry.dueOn) })),
         })),
       })
     },
@@ -307,9 +312,9 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         manages: policies.manages(request.caller),
         versions: versions.map((version) => ({
           ...version,
-          effective: formatDay(version.effectiveDate),
-          published: formatDay(version.publishedOn),
-          due: formatDay(version.deadline),
+          effective: dayIn(request, version.effectiveDate),
+          published: dayIn(request, version.publishedOn),
+          due: dayIn(request, version.deadline),
           audienceText: describeAudience(version.audience),
         })),
       })
@@ -390,10 +395,10 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       ...view,
       version: {
         ...version,
-        effective: formatDay(version.effectiveDate),
-        review: formatDay(version.reviewDate),
-        published: formatDay(version.publishedOn),
-        due: formatDay(version.deadline),
+        effective: dayIn(request, version.effectiveDate),
+        review: dayIn(request, version.reviewDate),
+        published: dayIn(request, version.publishedOn),
+        due: dayIn(request, version.deadline),
         audienceText: describeAudience(version.audience),
         sizeKb: version.documentSize ? Math.max(1, Math.round(version.documentSize / 1024)) : 0,
       },
@@ -401,7 +406,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter(Boolean),
-      request: view.request ? { ...view.request, due: formatDay(view.request.dueOn) } : null,
+      request: view.request ? { ...view.request, due: dayIn(request, view.request.dueOn) } : null,
       units: choices.units.map((unit) => ({
         value: unit,
         text: unit,
@@ -557,19 +562,23 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         request.caller,
         request.params.versionId,
       )
-      const title = `${figures.policyTitle}, version ${figures.number}: share of staff asked who acknowledged it, by day`
+      const title = request.t('policies.chart.title', { title: figures.policyTitle, number: figures.number })
       return reply.render('policies/views/version-awareness.njk', {
         policy: view.policy,
         figures: {
           ...figures,
           percent: percent(figures.rate),
-          published: formatDay(figures.publishedOn),
-          due: formatDay(figures.deadline),
+          published: dayIn(request, figures.publishedOn),
+          due: dayIn(request, figures.deadline),
           audienceText: describeAudience(figures.audience),
         },
         overdueByUnit,
-        chart: trendChartSvg('trend', title, trend),
-        trend: trend.map((point) => ({ ...point, day: formatDay(point.day), percent: percent(point.rate) })),
+        chart: trendChartSvg('trend', title, trend, (english) => inLanguageOf(request.language, english)),
+        trend: trend.map((point) => ({
+          ...point,
+          day: dayIn(request, point.day),
+          percent: percent(point.rate),
+        })),
       })
     },
   )

@@ -100,7 +100,13 @@ const escapeXml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#$
  * The trend as an inline SVG line chart, drawn on the server (no script): `role="img"` with a title and
  * a description that states the figures, so the picture says the same as the table beside it.
  */
-export function trendChartSvg(id: string, title: string, points: TrendPoint[]): string {
+export function trendChartSvg(
+  id: string,
+  title: string,
+  points: TrendPoint[],
+  /** The description in the page's language, from its English. */
+  say: (english: string) => string = (english) => english,
+): string {
   const width = 640
   const height = 260
   const left = 48
@@ -114,10 +120,11 @@ export function trendChartSvg(id: string, title: string, points: TrendPoint[]): 
   const y = (rate: number) => top + plotHeight - rate * plotHeight
   const first = points[0]
   const final = points[points.length - 1]
-  const description =
+  const description = say(
     first && final
       ? `From ${first.day} to ${final.day} the share of staff asked who acknowledged went from ${percent(first.rate)} to ${percent(final.rate)} (${final.acknowledged} of ${final.applicable}).`
-      : 'No figures yet.'
+      : 'No figures yet.',
+  )
   const grid = [0, 0.25, 0.5, 0.75, 1]
     .map(
       (rate) =>

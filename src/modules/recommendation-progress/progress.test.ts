@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signedInAgent } from '../../../test/support/agent.js'
 import { buildFieldworkCast, type FieldworkCast } from '../../../test/support/fieldwork-cast.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
@@ -203,5 +204,32 @@ describe('recommendation progress', () => {
       rows: 7,
       filters: { inspection: 'fieldwork-revisit' },
     })
+  })
+})
+
+describe('recommendation progress in Welsh', () => {
+  it('shows a force’s recommendations and one recommendation in Welsh, the framework’s text marked as English', async () => {
+    const base = `/inspections/${fw.revisit.id}/forces/cheshire/recommendations`
+    const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get(`${base}?lang=cy`)).statusCode).toBe(303)
+    const page = await welsh.get(base)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toMatch(/<html lang="cy"/)
+    expect(page.body).toContain('Argymhellion: Cheshire Constabulary')
+    expect(page.body).toContain('Cofnodi diweddariad')
+    expect(page.body).toContain('Hunan-adroddedig')
+    expect(page.body).not.toContain('Progress by recommendation')
+    const bad = await welsh.post(base, { recommendation: 'REC-2', status: 'finished' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Dewiswch y statws')
+    const recorded = await welsh.post(base, { recommendation: 'REC-2', status: 'implemented' })
+    expect(recorded.statusCode).toBe(303)
+    const after = await welsh.get(String(recorded.headers.location))
+    expect(after.body).toContain('Diweddariad cynnydd wedi’i gofnodi fel hunan-adroddedig')
+    expect(after.body).toContain('Wedi’i weithredu')
+    const one = after.body.match(new RegExp(`href="(${base}/[^"]+)"`))?.[1] ?? ''
+    const recommendation = await welsh.get(one)
+    expect(recommendation.body).toContain('Statws presennol')
+    expect(recommendation.body).not.toContain('Current status')
   })
 })

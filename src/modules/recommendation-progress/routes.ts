@@ -9,6 +9,7 @@ import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { type ExportFormat, sendExport } from '../../web/exports.js'
 import { choicesOf, formatDay, formErrors } from '../../web/forms.js'
+import { LOCALES } from '../../web/i18n/catalogue.js'
 import { nationalQuerySchema } from './fields.js'
 import {
   type ForceProgress,
@@ -182,7 +183,7 @@ export const recommendationProgressRoutes: FastifyPluginAsyncZod<{ services: Ser
       assessment: page.assessment,
       records: page.records,
       item: recommendation,
-      due: formatDay(recommendation.recommendation.dueDate),
+      due: formatDay(recommendation.recommendation.dueDate, LOCALES[request.language]),
       ...common(p),
       values: posted?.values ?? {},
       errors,

@@ -134,6 +134,38 @@ describe('an inspectorate referral round trip', () => {
   })
 })
 
+describe('the referrals’ pages in Welsh', () => {
+  it('say their headings, statuses, types, errors and banners in Welsh, the findings marked as English', async () => {
+    const created = await inspector.post('/referrals/new', {
+      force: 'cheshire',
+      type: 'social-media misconduct',
+      finding: 'A post about a custody suite',
+      evidence: 'Screenshot',
+      referredOn: '2012-05-20',
+    })
+    const referralId = idFrom(created.headers.location)
+    const welsh = await signIn(cast.alpha.users['force-caseworker'].email)
+    expect((await welsh.get('/referrals?lang=cy')).statusCode).toBe(303)
+    const list = await welsh.get('/referrals')
+    expect(list.body).toMatch(/<html lang="cy"/)
+    expect(list.body).toContain('<h1 class="govuk-heading-xl">Atgyfeiriadau</h1>')
+    expect(list.body).toContain('Camymddwyn ar y cyfryngau cymdeithasol')
+    expect(list.body).toContain('Yn aros am ymateb')
+    expect(list.body).not.toContain('Apply filters')
+    const page = await welsh.get(`/referrals/${referralId}`)
+    expect(page.body).toContain('Derbyn i achos newydd')
+    expect(page.body).toContain('<span lang="en">A post about a custody suite</span>')
+    const missing = await welsh.post(`/referrals/${referralId}/no-action`, { reason: ' ' })
+    expect(missing.statusCode).toBe(400)
+    expect(missing.body).toContain('Rhowch pam na fydd camau’n cael eu cymryd')
+    const recorded = await welsh.post(`/referrals/${referralId}/no-action`, { reason: 'Nid ein swyddog' })
+    expect(recorded.statusCode).toBe(303)
+    const after = await welsh.get(`/referrals/${referralId}`)
+    expect(after.body).toContain('Cofnodwyd dim camau')
+    expect(after.body).not.toContain('No action recorded')
+  })
+})
+
 describe('a case opened from a referral for work begun before it was recorded (P20 #3)', () => {
   it('may be dated earlier than today with a reason, never before the referral nor in the future', async () => {
     const created = await inspector.post('/referrals/new', {

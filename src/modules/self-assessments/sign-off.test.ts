@@ -66,6 +66,42 @@ beforeAll(async () => {
 })
 afterAll(() => testApp.close())
 
+describe('the self-assessment’s pages in Welsh', () => {
+  it('say their headings, ratings, statuses and errors in Welsh, the framework’s English marked as such', async () => {
+    const admin = await signIn(cast.alpha.users['force-admin'].email)
+    expect((await admin.get(`${base}?lang=cy`)).statusCode).toBe(303)
+    const overview = await admin.get(base)
+    expect(overview.body).toMatch(/<html lang="cy"/)
+    expect(overview.body).toContain('<h1 class="govuk-heading-l">Hunanasesiad</h1>')
+    expect(overview.body).toContain('Wedi’i fodloni’n llawn')
+    expect(overview.body).toContain('Gwirio a chyflwyno')
+    expect(overview.body).not.toContain('Check and submit')
+
+    const areaPath = overview.body.match(/href="([^"]+\/self-assessment\/areas\/[^"]+)"/)?.[1] ?? ''
+    const area = await admin.get(areaPath)
+    expect(area.body).toContain('Cadw fel drafft')
+    expect(area.body).toMatch(/<h1 class="govuk-heading-l" lang="en">/)
+    const rating = area.body.match(/name="(rating-[^"]+)"/)?.[1] ?? ''
+    const bad = await admin.post(areaPath, { [rating]: 'brilliant', action: 'draft' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('Dewiswch sgôr o’r rhestr')
+
+    const submit = await admin.get(`${base}/submit`)
+    expect(submit.body).toContain('<h1 class="govuk-heading-l">Cyflwyno’r hunanasesiad</h1>')
+    const unsigned = await admin.post(`${base}/submit`, {})
+    expect(unsigned.statusCode).toBe(400)
+    expect(unsigned.body).toContain('Dewiswch y prif swyddog sy’n cymeradwyo')
+
+    const signOff = await admin.get('/self-assessments/sign-off')
+    expect(signOff.body).toContain('Pwy all gymeradwyo heddiw')
+    expect(signOff.body).not.toContain('Who can sign off today')
+    const delegate = await admin.post('/self-assessments/sign-off/delegate', { q: '' })
+    expect(delegate.statusCode).toBe(400)
+    expect(delegate.body).toContain('Dewiswch yr aelod o staff a gaiff gymeradwyo')
+    expect(delegate.body).toContain('Rhowch y dyddiad dechrau')
+  })
+})
+
 describe('signing off a self-assessment', () => {
   it('refuses a constable, whether chosen from the roster or typed as the rank', async () => {
     const constable = await alphaAdmin.post(`${base}/submit`, {

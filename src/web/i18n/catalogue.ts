@@ -123,6 +123,8 @@ interface EnglishPattern {
   key: string
   pattern: RegExp
   names: string[]
+  /** How many letters the message has outside its placeholders. */
+  literal: number
 }
 
 /**
@@ -147,9 +149,14 @@ const englishIndex = (() => {
       .split(/(\{\w+\})/)
       .map((piece) => (/^\{\w+\}$/.test(piece) ? '(.+?)' : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('')
+    // A message that is all placeholders ("{count}") would match any text, so it finds nothing.
+    const literal = message.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length
+    if (!literal) continue
     const order = [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '')
-    patterns.push({ key, pattern: new RegExp(`^${source}$`, 's'), names: order })
+    patterns.push({ key, pattern: new RegExp(`^${source}$`, 's'), names: order, literal })
   }
+  // The most specific pattern first: "Case {reference} opened" before "Case {reference}".
+  patterns.sort((a, b) => b.literal - a.literal)
   return { exact, patterns }
 })()
 

@@ -144,14 +144,12 @@ const englishIndex = (() => {
     }
     // A message that is mostly placeholders (`{count}`, `{from} to {to}`) would match any English at
     // all: it is said through its key, never found by its text.
-    if ((message.replace(/\{\w+\}/g, '').match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS_TO_FIND) continue
+    const literal = message.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length
+    if (literal < MIN_LETTERS_TO_FIND) continue
     const source = message
       .split(/(\{\w+\})/)
       .map((piece) => (/^\{\w+\}$/.test(piece) ? '(.+?)' : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('')
-    // A message that is all placeholders ("{count}") would match any text, so it finds nothing.
-    const literal = message.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length
-    if (!literal) continue
     const order = [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '')
     patterns.push({ key, pattern: new RegExp(`^${source}$`, 's'), names: order, literal })
   }

@@ -108,6 +108,20 @@ const englishFragments = [
   ),
 ]
 
+const LETTER = /\p{L}/u
+
+/** Whether `text` has `piece` not as part of a longer word: "Open" is not in "OpenDocument". */
+function containsAsWords(text: string, piece: string): boolean {
+  for (let at = text.indexOf(piece); at !== -1; at = text.indexOf(piece, at + 1)) {
+    const before = text[at - 1] ?? ''
+    const after = text[at + piece.length] ?? ''
+    const startsWord = LETTER.test(piece[0] ?? '') && LETTER.test(before)
+    const endsWord = LETTER.test(piece.at(-1) ?? '') && LETTER.test(after)
+    if (!startsWord && !endsWord) return true
+  }
+  return false
+}
+
 /**
  * What a page shows in English where its language is Welsh, with the data it shows (names, what people
  * typed) taken out: each text that has an English word of the interface or a piece of the English
@@ -124,7 +138,7 @@ export function untranslated(html: string, data: readonly string[]): string[] {
     for (const value of shown) text = text.split(value).join(' ')
     const words = text.toLowerCase().split(/[^a-z’']+/)
     const english = ENGLISH_WORDS.filter((word) => words.includes(word))
-    const fragment = englishFragments.find((candidate) => text.includes(candidate))
+    const fragment = englishFragments.find((candidate) => containsAsWords(text, candidate))
     if (english.length || fragment) found.push(`${original} (${fragment ?? english.join(', ')})`)
   }
   return found

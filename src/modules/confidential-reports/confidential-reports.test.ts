@@ -502,6 +502,9 @@ describe('the queue', () => {
     expect(settings.statusCode).toBe(400)
     expect(settings.body).toContain('Rhowch nifer y diwrnodau fel rhif cyfan')
     expect(settings.body).not.toContain('How long to keep confidential reports')
+    // The choice is kept with each account: the other tests read these people's pages in English.
+    expect((await welsh.get('/confidential-reports?lang=en')).statusCode).toBe(303)
+    expect((await admin.get('/confidential-reports/settings?lang=en')).statusCode).toBe(303)
   })
 
   it('is refused to another force’s caseworker (404 for the report) and to anyone not a caseworker (403)', async () => {

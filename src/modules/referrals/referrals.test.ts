@@ -163,6 +163,8 @@ describe('the referrals’ pages in Welsh', () => {
     const after = await welsh.get(`/referrals/${referralId}`)
     expect(after.body).toContain('Cofnodwyd dim camau')
     expect(after.body).not.toContain('No action recorded')
+    // The choice is kept with the account: the other tests read this caseworker's pages in English.
+    expect((await welsh.get('/referrals?lang=en')).statusCode).toBe(303)
   })
 })
 

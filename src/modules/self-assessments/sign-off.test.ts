@@ -99,6 +99,8 @@ describe('the self-assessment’s pages in Welsh', () => {
     expect(delegate.statusCode).toBe(400)
     expect(delegate.body).toContain('Dewiswch yr aelod o staff a gaiff gymeradwyo')
     expect(delegate.body).toContain('Rhowch y dyddiad dechrau')
+    // The choice is kept with the account: the other tests read this administrator's pages in English.
+    expect((await admin.get(`${base}?lang=en`)).statusCode).toBe(303)
   })
 })
 

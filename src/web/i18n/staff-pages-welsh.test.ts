@@ -79,14 +79,15 @@ async function storedData(app: TestApp): Promise<string[]> {
     sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
   )
   const values = new Set<string>()
-  // A code or reference (a force's `avon-and-somerset`) is data, though it looks like a closed list's value.
-  const collect = (value: unknown, column = ''): void => {
+  // A code or reference (a force's `avon-and-somerset`) is data, though it looks like a closed list's value;
+  // so is the forces' reference data (a force's name as recorded), though a Welsh release names it in Welsh.
+  const collect = (value: unknown, column = '', reference = false): void => {
     if (typeof value === 'string') {
-      const code = /(^|_)(code|reference)$/.test(column)
+      const code = reference || /(^|_)(code|reference)$/.test(column)
       if (value.length >= 3 && value.length <= 2000 && (code || !isInterfaceWord(value))) values.add(value)
-    } else if (Array.isArray(value)) for (const item of value) collect(item, column)
+    } else if (Array.isArray(value)) for (const item of value) collect(item, column, reference)
     else if (value && typeof value === 'object')
-      for (const [name, item] of Object.entries(value)) collect(item, name)
+      for (const [name, item] of Object.entries(value)) collect(item, name, reference)
   }
   for (const { name } of tables) {
     const rows = await queryRows<{ row: Record<string, unknown> }>(
@@ -94,7 +95,8 @@ async function storedData(app: TestApp): Promise<string[]> {
       sql`select to_jsonb(t) as row from ${sql.identifier(name)} t`,
     )
     for (const { row } of rows)
-      if (row.force_id === undefined || row.force_id === null || row.force_id === force?.id) collect(row)
+      if (row.force_id === undefined || row.force_id === null || row.force_id === force?.id)
+        collect(row, '', name === 'forces')
   }
   return [...values]
 }

@@ -238,7 +238,7 @@ describe('GET /admin/audit', () => {
   it('shows before and after readably, escaping what was recorded', async () => {
     const body = (await agents.inspectorate?.get('/admin/audit?entityType=gift&actor=clerk%2054'))?.body ?? ''
     expect(body).toContain('Events 1 to 1 of 1')
-    expect(body).toContain('donor (changed)')
+    expect(body).toContain('<code>donor</code> (changed)')
     expect(body).toContain('Old donor')
     expect(body).toContain('&lt;script&gt;alert(&quot;alphamarker&quot;)&lt;/script&gt;')
     expect(body).not.toContain('<script>alert(')

@@ -238,7 +238,7 @@ describe('GET /admin/audit', () => {
   it('shows before and after readably, escaping what was recorded', async () => {
     const body = (await agents.inspectorate?.get('/admin/audit?entityType=gift&actor=clerk%2054'))?.body ?? ''
     expect(body).toContain('Events 1 to 1 of 1')
-    expect(body).toContain('donor (changed)')
+    expect(body).toContain('<code>donor</code> (changed)')
     expect(body).toContain('Old donor')
     expect(body).toContain('&lt;script&gt;alert(&quot;alphamarker&quot;)&lt;/script&gt;')
     expect(body).not.toContain('<script>alert(')
@@ -404,8 +404,25 @@ describe('the audit trail in Welsh', () => {
     expect(page.body).toContain('Nesaf<span class="govuk-visually-hidden"> tudalen</span>')
     expect(page.body).toContain('27 Maw 2012')
     expect(page.body).not.toMatch(/Filter events|Audit trail<|Events \d+ to|>Before<|27 Mar 2012/)
+    // The identifiers one filters by are shown as they are, marked as English for screen readers.
+    expect(page.body).toContain(
+      'Er enghraifft, <code lang="en">user</code> neu <code lang="en">api-token</code>',
+    )
+    expect(page.body).toContain('<code lang="en">create</code>')
     const refused = await welsh.get('/admin/audit?from=2012-03-27&to=2012-03-01')
     expect(refused.statusCode).toBe(400)
     expect(refused.body).toContain('Rhaid i’r dyddiad hyd at fod yr un fath â’r dyddiad o neu ar ei ôl')
+  })
+
+  it('tells an inspectorate admin the outcome of a check of the trail in Welsh', async () => {
+    const welsh = await signedIn(cast.inspectorateAdmin.email)
+    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    const checked = await welsh.post('/admin/audit/verify')
+    expect(checked.body).toMatch(/<html lang="cy"/)
+    expect(checked.body).toContain('Gwirio’r trywydd archwilio')
+    expect(checked.body).toMatch(
+      /Mae’r trywydd archwilio’n gyfan|Mae rhywun wedi ymyrryd â’r trywydd archwilio/,
+    )
+    expect(checked.body).not.toMatch(/audit trail is intact|tampered with|Back to the audit trail/)
   })
 })

@@ -264,7 +264,11 @@ describe('in Welsh', () => {
     expect(text).toContain('Dangosyddion ymyrraeth gynnar')
     expect(text).toContain('cynnig o rodd neu letygarwch yn ystod y 12 mis diwethaf')
     expect(text).toContain('Rhodd a gynigiwyd')
-    expect(text).not.toMatch(/Early-intervention indicators|offers of gifts|Gift offered|Who viewed/)
+    // A record's line is the catalogue's words around the record's own: the donor and value in place.
+    expect(text).toContain('Driving lessons voucher gan alphamarker Driving School, £30.00')
+    expect(text).not.toMatch(
+      /Early-intervention indicators|offers of gifts|Gift offered|Who viewed| from alphamarker/,
+    )
     const welshAdmin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
     await welshAdmin.get('/?lang=cy')
     const refused = await welshAdmin.post('/early-intervention', linesForm({ 'gifts-threshold': '' }))

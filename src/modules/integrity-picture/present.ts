@@ -1,12 +1,25 @@
 import { formatDay } from '../../web/forms.js'
+import { CATALOGUES, inLanguageOf, type Language, LOCALES, translate } from '../../web/i18n/catalogue.js'
 import type { StaffRequestRow } from '../policies/queries.js'
+
+/**
+ * A part of what an entry says: data as it was typed, a closed list's value or English said by code
+ * (`{ value }`), a day, or a sum of money; each shown in the page's language.
+ */
+type Part = string | { value: string } | { day: string } | { money: number }
+
+/** What an entry says: the catalogue's words for it, with its parts. */
+export interface Said {
+  key: string
+  parts: Record<string, Part>
+}
 
 /** One record on a person's timeline, as the page shows it: newest first, each linking to its record. */
 export interface TimelineEntry {
   /** ISO day: when it happened (applied, offered, contacted, opened, acknowledged or asked, found). */
   date: string
   kind: string
-  text: string
+  says: Said
   href: string
   status: { text: string; classes: string } | null
 }
@@ -33,7 +46,33 @@ const tag = (status: string) => ({
   classes: TAG_CLASSES[status] ?? 'govuk-tag--blue',
 })
 
-const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' })
+const moneyFormats = Object.fromEntries(
+  Object.entries(LOCALES).map(([language, locale]) => [
+    language,
+    new Intl.NumberFormat(locale, { style: 'currency', currency: 'GBP' }),
+  ]),
+) as Record<Language, Intl.NumberFormat>
+
+/** A closed list's value (`value.<value>`), or English said by code, in `language`; as the inLanguage filter. */
+const valueIn = (language: Language, value: string) =>
+  CATALOGUES.en[`value.${value}`] !== undefined
+    ? translate(language, `value.${value}`)
+    : inLanguageOf(language, value)
+
+function partIn(language: Language, part: Part): string {
+  if (typeof part === 'string') return part
+  if ('value' in part) return valueIn(language, part.value)
+  if ('day' in part) return formatDay(part.day, LOCALES[language])
+  return moneyFormats[language].format(part.money)
+}
+
+/** What an entry says in `language`, its connecting words from the catalogue and its parts in place. */
+export function sayIn(language: Language, said: Said): string {
+  const params = Object.fromEntries(
+    Object.entries(said.parts).map(([name, part]) => [name, partIn(language, part)]),
+  )
+  return translate(language, said.key, params)
+}
 
 export interface PersonRecords {
   secondJobs: { id: string; submittedOn: string; nature: string; employer: string | null; status: string }[]
@@ -61,20 +100,20 @@ export interface PersonRecords {
 
 /** A policy request's entry: acknowledged on a day, or asked and still waiting (overdue past its due day). */
 function policyEntry(request: StaffRequestRow, today: string): TimelineEntry {
-  const name = `${request.policyTitle}, version ${request.number}`
+  const name = { policy: request.policyTitle, number: String(request.number) }
   const href = `/policies/versions/${request.versionId}`
   if (request.acknowledgedOn)
     return {
       date: request.acknowledgedOn,
       kind: 'Policy acknowledged',
-      text: name,
+      says: { key: 'ip.entry.policy', parts: name },
       href,
       status: tag('acknowledged'),
     }
   return {
     date: request.requestedOn,
     kind: 'Policy to acknowledge',
-    text: `${name} (due ${formatDay(request.dueOn)})`,
+    says: { key: 'ip.entry.policyDue', parts: { ...name, due: { day: request.dueOn } } },
     href,
     status: tag(request.dueOn < today ? 'overdue' : 'waiting'),
   }
@@ -83,31 +122,48 @@ function policyEntry(request: StaffRequestRow, today: string): TimelineEntry {
 /** Every register's records about the person on one timeline, newest first. */
 export function timelineOf(records: PersonRecords, today: string): TimelineEntry[] {
   const entries: TimelineEntry[] = [
-    ...records.secondJobs.map((job) => ({
-      date: job.submittedOn,
-      kind: 'Second job',
-      text: job.employer ? `${job.nature} (${job.employer})` : job.nature,
-      href: `/business-interests/${job.id}`,
-      status: tag(job.status),
-    })),
+    ...records.secondJobs.map(
+      (job): TimelineEntry => ({
+        date: job.submittedOn,
+        kind: 'Second job',
+        says: job.employer
+          ? { key: 'ip.entry.secondJob', parts: { nature: job.nature, employer: job.employer } }
+          : { key: 'ip.entry.secondJobNature', parts: { nature: job.nature } },
+        href: `/business-interests/${job.id}`,
+        status: tag(job.status),
+      }),
+    ),
     ...records.gifts.map((gift) => ({
       date: gift.offeredOn,
       kind: gift.kind === 'hospitality' ? 'Hospitality offered' : 'Gift offered',
-      text: `${gift.description} from ${gift.donorName}, ${money.format(gift.estimatedValue)}`,
+      says: {
+        key: 'ip.entry.gift',
+        parts: {
+          description: gift.description,
+          donor: gift.donorName,
+          value: { money: gift.estimatedValue },
+        },
+      },
       href: `/gifts-hospitality/${gift.id}`,
       status: tag(gift.outcome),
     })),
     ...records.mediaContacts.map((contact) => ({
       date: contact.contactOn,
       kind: 'Media contact',
-      text: `${contact.journalist}, ${contact.outlet}: ${contact.purpose}`,
+      says: {
+        key: 'ip.entry.mediaContact',
+        parts: { journalist: contact.journalist, outlet: contact.outlet, purpose: contact.purpose },
+      },
       href: `/media-contacts/${contact.id}`,
       status: null,
     })),
     ...records.cases.map((found) => ({
       date: found.openedOn,
       kind: 'Case as a subject',
-      text: `${found.reference}: ${found.type}${found.readable ? '' : ' (confidential)'}`,
+      says: {
+        key: found.readable ? 'ip.entry.case' : 'ip.entry.caseConfidential',
+        parts: { reference: found.reference, type: { value: found.type } },
+      },
       href: `/cases/${found.id}`,
       status: tag(found.status),
     })),
@@ -115,7 +171,10 @@ export function timelineOf(records: PersonRecords, today: string): TimelineEntry
     ...records.alerts.map((alert) => ({
       date: alert.occurredOn,
       kind: 'Alert',
-      text: `${alert.ruleTitle}: ${alert.reason}`,
+      says: {
+        key: 'ip.entry.alert',
+        parts: { rule: { value: alert.ruleTitle }, reason: { value: alert.reason } },
+      },
       href: `/alerts/${alert.id}`,
       status: tag(alert.status),
     })),

@@ -6,6 +6,7 @@ import { ValidationError } from '../../domain/errors.js'
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
+import { sayIn } from './present.js'
 import { LINE_SETTERS, PICTURE_READERS } from './service.js'
 
 const READERS: Access = PICTURE_READERS
@@ -28,6 +29,7 @@ export const integrityPictureRoutes: FastifyPluginAsyncZod<{ services: Services 
       const picture = await pictures.picture(request.caller, request.params.staffMemberId)
       return reply.render('integrity-picture/views/picture.njk', {
         ...picture,
+        entries: picture.entries.map((entry) => ({ ...entry, text: sayIn(request.language, entry.says) })),
         firing: picture.indicators.filter((indicator) => indicator.fires),
         settingsPage: SETTINGS_PAGE,
       })

@@ -126,6 +126,8 @@ export interface LinkedRecord {
   id: string
   day: string
   nameGiven: string
+  /** A gift's kind (`gift`, `hospitality`), a closed list's value the page words in its language. */
+  giftKind: string | null
   summary: string
   staffName: string
   staffNumber: string
@@ -142,16 +144,16 @@ export function selectLinkedRecords(
     tx,
     sql`
     select 'gifts' as register, g.id, g.offered_on::text as day, g.donor_name as "nameGiven",
-           g.kind || ': ' || g.description as summary, s.name as "staffName", s.staff_number as "staffNumber"
+           g.kind as "giftKind", g.description as summary, s.name as "staffName", s.staff_number as "staffNumber"
       from gifts_hospitality g join staff_members s on s.id = g.staff_member_id
      where g.force_id = ${forceId} and g.donor_type <> 'public'
        and probity_organisation_key(g.donor_name) in (${keyList(keys)})
     union all
-    select 'second-jobs', b.id, b.submitted_on::text, b.employer, b.nature, s.name, s.staff_number
+    select 'second-jobs', b.id, b.submitted_on::text, b.employer, null, b.nature, s.name, s.staff_number
       from business_interests b join staff_members s on s.id = b.staff_member_id
      where b.force_id = ${forceId} and probity_organisation_key(b.employer) in (${keyList(keys)})
     union all
-    select 'media-contacts', m.id, m.contact_on::text, m.outlet, m.journalist || ': ' || m.purpose, s.name,
+    select 'media-contacts', m.id, m.contact_on::text, m.outlet, null, m.journalist || ': ' || m.purpose, s.name,
            s.staff_number
       from media_contacts m join staff_members s on s.id = m.staff_member_id
      where m.force_id = ${forceId} and probity_organisation_key(m.outlet) in (${keyList(keys)})

@@ -25,7 +25,8 @@ export const integrityCasesImportRoutes: FastifyPluginAsyncZod<{ services: Servi
       list: { href: '/cases', text: 'Integrity cases' },
       help: [
         'One row for each case: its type, source, the date it was opened and a summary, with the types and sources the case form offers. subjects lists the staff numbers of the members of staff it concerns (separated by commas or semicolons), each on your force’s roster.',
-        'A closed case gives its outcome and the date it was closed; otherwise status may be open (the default) or continuing. confidential is yes or no; a confidential case is named to you. A case without a reference is numbered like IC/2011/0042 by the year it was opened; one with your own reference keeps it. A case already recorded (the same reference, or the same date, type and summary) is left unchanged.',
+        // Names the file's columns and values, marked as code (and as English on a Welsh page).
+        { key: 'cases.import.help2Html' },
       ],
       headings: ['Opened', 'Type', 'Subjects', 'Status', 'Summary'],
     },

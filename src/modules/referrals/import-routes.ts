@@ -25,7 +25,8 @@ export const referralOutcomesImportRoutes: FastifyPluginAsyncZod<{ services: Ser
       list: { href: '/referrals', text: 'Referrals' },
       help: [
         'One row for each referral, named by its reference (the template lists those awaiting your answer, with their date, type and finding, which the import does not read).',
-        'outcome is accepted or no action, and answered_on the date the force answered, on or after the referral. An accepted referral names the case it went into by its reference (like IC/2012/0007); no action needs a reason. A row left without an outcome leaves its referral waiting.',
+        // Names the file's columns and values, marked as code (and as English on a Welsh page).
+        { key: 'referrals.import.help2Html' },
       ],
       templateNote: 'it lists the referrals awaiting your answer',
       headings: ['Referred on', 'Type', 'Finding', 'Answered on', 'Reason for no action'],

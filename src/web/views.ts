@@ -85,12 +85,20 @@ const ownViews = path.join(here, 'views')
  * resolves to the package's file itself.
  */
 class ShadowingLoader extends nunjucks.FileSystemLoader {
+  // A component's imports are resolved each time it is rendered: the answer for each file is kept.
+  private readonly resolved = new Map<string, string>()
+
   override resolve(from: string, to: string): string {
     const resolved = path.resolve(path.dirname(from), to)
-    const inPackage = path.relative(govukFrontendDist, resolved)
-    if (inPackage.startsWith('..') || path.isAbsolute(inPackage)) return resolved
-    const shadow = path.join(ownViews, inPackage)
-    return fs.existsSync(shadow) ? shadow : resolved
+    let answer = this.resolved.get(resolved)
+    if (answer === undefined) {
+      const inPackage = path.relative(govukFrontendDist, resolved)
+      const shadow = path.join(ownViews, inPackage)
+      const packageFile = !inPackage.startsWith('..') && !path.isAbsolute(inPackage)
+      answer = packageFile && fs.existsSync(shadow) ? shadow : resolved
+      this.resolved.set(resolved, answer)
+    }
+    return answer
   }
 }
 

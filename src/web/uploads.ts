@@ -25,6 +25,8 @@ class UploadFormError extends Error {
 interface FormLimits {
   bytes: number
   files: number
+  /** The files the route itself allows, which it may read one more of to explain (the reporting line). */
+  filesAllowed: number
   /** Whether a file over `bytes` refuses the form, or is cut short for the route to report (press releases). */
   refuseTooLarge: boolean
 }
@@ -40,7 +42,9 @@ function refusal(error: unknown, limits: FormLimits): Error {
   if (code === 'FST_FILES_LIMIT')
     return new UploadFormError(
       413,
-      limits.files === 1 ? 'Upload one file at a time' : `Upload at most ${limits.files} files at a time`,
+      limits.filesAllowed === 1
+        ? 'Upload one file at a time'
+        : `Upload at most ${limits.filesAllowed} files at a time`,
     )
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') return tooManyFields()
   if (code === 'FST_PROTO_VIOLATION')
@@ -114,9 +118,11 @@ export async function setUpUploads(app: FastifyInstance, uploadLimits: Pick<Uplo
   app.addHook('preValidation', async (request) => {
     if (!request.isMultipart()) return
     const options = request.routeOptions.config.multipartOptions
+    const filesRead = options?.limits?.files ?? 1
     const limits = {
       bytes: options?.limits?.fileSize ?? uploadLimits.bytes,
-      files: options?.limits?.files ?? 1,
+      files: filesRead,
+      filesAllowed: (options as { filesAllowed?: number } | undefined)?.filesAllowed ?? filesRead,
       refuseTooLarge: (options as { throwFileSizeLimit?: boolean } | undefined)?.throwFileSizeLimit !== false,
     }
     const files = new FileStore(request, limits)

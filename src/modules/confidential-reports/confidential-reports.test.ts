@@ -426,6 +426,16 @@ describe('attachments', () => {
     ])
     expect(four.statusCode, loggedErrors()).toBe(400)
     expect(four.body).toContain('Send at most 3 files at a time')
+    // More than the reader takes to explain: refused while reading, with the route's own limit.
+    const five = await sendReport(reporter(), { identity: 'anonymous', account: 'Five files.' }, [
+      photo,
+      photo,
+      photo,
+      photo,
+      photo,
+    ])
+    expect(five.statusCode, loggedErrors()).toBe(413)
+    expect(five.body).toContain('Upload at most 3 files at a time')
 
     const broken = await sendReport(reporter(), { identity: 'anonymous', account: 'Broken photo.' }, [
       { filename: 'broken.jpg', data: Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x01]), type: 'image/jpeg' },

@@ -34,6 +34,8 @@ const VISIT_LIMIT = { max: 60, timeWindow: '1 minute' }
 /** Busboy cuts a file over the limit short (reported by name) and takes a few more files than allowed, so too many is explained too. */
 const UPLOAD_OPTIONS = {
   limits: { files: ATTACHMENT_LIMITS.files + 1, fileSize: ATTACHMENT_LIMITS.bytes },
+  // What a form with more files still than that is told it may send.
+  filesAllowed: ATTACHMENT_LIMITS.files,
   throwFileSizeLimit: false,
 }
 

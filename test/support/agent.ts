@@ -234,6 +234,16 @@ export class Agent {
     return response
   }
 
+  /**
+   * Chooses the pages' language with the header's switch, as a person clicking it does: kept in this
+   * browser, and with the account of whoever is signed in (so later tests of theirs see it too).
+   */
+  async chooseLanguage(language: 'en' | 'cy'): Promise<void> {
+    const response = await this.get(`/?lang=${language}`)
+    if (response.statusCode !== 303)
+      throw new Error(`choosing ${language} failed with ${response.statusCode}`)
+  }
+
   async signOut(): Promise<LightMyRequestResponse> {
     const response = await this.post('/sign-out')
     if (response.statusCode !== 303) throw new Error(`sign-out failed with ${response.statusCode}`)

@@ -92,7 +92,7 @@ describe('anti-corruption unit staffing pages', () => {
 describe('in Welsh', () => {
   it('shows the staffing page, its errors and the import pages in Welsh', async () => {
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const page = await welsh.get('/acu-staffing')
     expect(page.body).toMatch(/<html lang="cy"/)
     expect(page.body).toContain('<h1 class="govuk-heading-xl">Staffio’r uned gwrth-lygredd</h1>')

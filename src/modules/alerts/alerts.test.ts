@@ -212,7 +212,7 @@ describe('correlation rules', () => {
 
   it('shows the alerts, an alert and the rules in Welsh when Welsh is chosen, the found reasons marked as English', async () => {
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
-    expect((await welsh.get('/alerts?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const queue = await welsh.get('/alerts?status=assessed')
     expect(queue.body).toMatch(/<html lang="cy"/)
     expect(queue.body).toContain('<h1 class="govuk-heading-xl">Rhybuddion</h1>')

@@ -378,9 +378,9 @@ describe('actions that cannot be undone', () => {
 describe('in Welsh', () => {
   it('shows the list, an application, the forms and their errors in Welsh', async () => {
     const welsh = await signedIn(cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const welshStaff = await signedIn(cast.alpha.users.staff.email)
-    await welshStaff.get('/?lang=cy')
+    await welshStaff.chooseLanguage('cy')
 
     const list = await welsh.get('/business-interests')
     expect(list.statusCode).toBe(200)

@@ -119,7 +119,7 @@ describe('monitoring states of forces', () => {
 
   it('shows the force its monitoring state in Welsh when Welsh is chosen, the reasons marked as English', async () => {
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get(`${alphaPage()}?lang=cy`)).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const page = await welsh.get(alphaPage())
     expect(page.body).toMatch(/<html lang="cy"/)
     expect(page.body).toContain('<h1 class="govuk-heading-l">Cyflwr monitro</h1>')

@@ -166,7 +166,7 @@ describe('GET /api/dashboard', () => {
 describe('in Welsh', () => {
   it('shows the dashboard’s cards, figures and links in Welsh', async () => {
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const response = await welsh.get('/dashboard')
     expect(response.body).toMatch(/<html lang="cy"/)
     const text = pageText(response.body)

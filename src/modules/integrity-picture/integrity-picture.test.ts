@@ -257,7 +257,7 @@ async function pictureViews(): Promise<number> {
 describe('in Welsh', () => {
   it('shows the picture, its indicators and timeline, and the lines with their errors in Welsh', async () => {
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const picture = await welsh.get(pictureOf)
     expect(picture.body).toMatch(/<html lang="cy"/)
     const text = pageText(picture.body)
@@ -270,7 +270,7 @@ describe('in Welsh', () => {
       /Early-intervention indicators|offers of gifts|Gift offered|Who viewed| from alphamarker/,
     )
     const welshAdmin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
-    await welshAdmin.get('/?lang=cy')
+    await welshAdmin.chooseLanguage('cy')
     const refused = await welshAdmin.post('/early-intervention', linesForm({ 'gifts-threshold': '' }))
     expect(refused.statusCode).toBe(400)
     const errors = pageText(refused.body)
@@ -278,7 +278,7 @@ describe('in Welsh', () => {
     expect(errors).toContain('Llinellau ymyrraeth gynnar')
     expect(errors).not.toMatch(/Enter the line|Early-intervention lines|Flag at this many/)
     const bravoSettings = await signedInAgent(testApp.app, cast.bravo.users['force-caseworker'].email)
-    await bravoSettings.get('/?lang=cy')
+    await bravoSettings.chooseLanguage('cy')
     expect(pageText((await bravoSettings.get('/early-intervention')).body)).toContain(
       'Caiff ei nodi ar 4 neu fwy yn ystod y 12 mis diwethaf.',
     )

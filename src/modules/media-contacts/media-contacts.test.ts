@@ -212,7 +212,7 @@ describe('the JSON API', () => {
 describe('in Welsh', () => {
   it('shows the register, a contact, the form and its errors in Welsh', async () => {
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const made = await welsh.post('/media-contacts/new', { ...contact, staffNumber: 'ALPHA0001' })
     expect(made.statusCode).toBe(303)
     const record = await welsh.get(String(made.headers.location))

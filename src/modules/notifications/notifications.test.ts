@@ -401,7 +401,7 @@ describe('notifications', () => {
 
   it('shows the preferences and the outbox in Welsh when Welsh is chosen, the emails marked as English', async () => {
     const staff = await signedInAgent(testApp.app, email('staff'))
-    expect((await staff.get('/account/notifications?lang=cy')).statusCode).toBe(303)
+    await staff.chooseLanguage('cy')
     const page = await staff.get('/account/notifications')
     expect(page.body).toMatch(/<html lang="cy"/)
     expect(page.body).toContain('<h1 class="govuk-heading-l">Eich dewisiadau e-bost</h1>')
@@ -423,7 +423,7 @@ describe('notifications', () => {
     )
 
     const admin = await signedInAgent(testApp.app, email('force-admin'))
-    await admin.get('/admin/notifications?lang=cy')
+    await admin.chooseLanguage('cy')
     const outbox = await admin.get('/admin/notifications')
     expect(outbox.body).toContain('<h1 class="govuk-heading-xl">Blwch e-byst allan</h1>')
     expect(outbox.body).toContain('Yn y blwch allan (nid oes gweinydd SMTP wedi’i osod)')

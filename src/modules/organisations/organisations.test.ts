@@ -306,7 +306,7 @@ describe('in Welsh', () => {
   it('shows the organisations, an organisation, the proposed matches and the supplier list in Welsh', async () => {
     await gift('Welsh Radio Systems Ltd', '2012-08-01')
     const welsh = await signedInAgent(testApp.app, cast.alpha.users['force-caseworker'].email)
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const list = await welsh.get('/organisations')
     expect(list.body).toMatch(/<html lang="cy"/)
     const text = pageText(list.body)

@@ -338,7 +338,7 @@ describe('policy pages', () => {
 
   it('are in Welsh when Welsh is chosen: headings, areas, labels, errors and the staff’s own list', async () => {
     const welshAdmin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
-    expect((await welshAdmin.get('/policies?lang=cy')).statusCode).toBe(303)
+    await welshAdmin.chooseLanguage('cy')
     const library = await welshAdmin.get('/policies')
     expect(library.body).toMatch(/<html lang="cy"/)
     expect(library.body).toContain('<h1 class="govuk-heading-xl">Polisïau</h1>')
@@ -362,7 +362,7 @@ describe('policy pages', () => {
     expect(reminders.body).toContain('Dyddiau’n hwyr')
 
     const welshStaff = await signedInAgent(testApp.app, cast.alpha.users.staff.email)
-    await welshStaff.get('/policies/mine?lang=cy')
+    await welshStaff.chooseLanguage('cy')
     const mine = await welshStaff.get('/policies/mine')
     expect(mine.body).toContain('<h1 class="govuk-heading-xl">Eich polisïau</h1>')
     expect(mine.body).not.toContain('Your policies')

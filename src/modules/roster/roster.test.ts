@@ -329,7 +329,7 @@ describe('what other modules call', () => {
 describe('in Welsh', () => {
   it('shows the roster, a member of staff and the import form in Welsh', async () => {
     const welsh = await caseworker()
-    expect((await welsh.get('/?lang=cy')).statusCode).toBe(303)
+    await welsh.chooseLanguage('cy')
     const list = await welsh.get('/roster')
     expect(list.body).toMatch(/<html lang="cy"/)
     const text = pageText(list.body)
@@ -348,7 +348,7 @@ describe('in Welsh', () => {
     expect(refused.statusCode).toBe(400)
     expect(pageText(refused.body)).toContain('Dewiswch staff presennol, y rhai sydd wedi gadael neu bawb')
     const admin = await as(cast.alpha.users['force-admin'].email)
-    await admin.get('/?lang=cy')
+    await admin.chooseLanguage('cy')
     const upload = pageText((await admin.get('/roster/import')).body)
     expect(upload).toContain('Mewnforio rhestr staff')
     expect(upload).not.toMatch(/Import a roster|Roster file/)

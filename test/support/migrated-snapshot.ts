@@ -96,11 +96,30 @@ export function copyMigratedDataDir(dataDir: string): void {
   fs.cpSync(snapshotIn(folder).dataDir, dataDir, { recursive: true })
 }
 
+/**
+ * Settings for a small database, kept in the snapshot (postgresql.auto.conf) so that every copy has
+ * them. PGlite's defaults are for one that grows: it sets up 128 MB of shared buffers at every start
+ * (about half a second of CPU, a third of a test database's load), and its write-ahead log comes in
+ * 16 MB segments, nearly all empty, a third of every dump loaded; here they are 1 MB. A run loads
+ * hundreds of copies: each now takes about 0.5 s of CPU instead of 1.2.
+ */
+const SMALL_DATABASE = { shared_buffers: '16MB', min_wal_size: '2MB' }
+
 async function migratedTarball(): Promise<Blob> {
-  const client = await PGlite.create({ extensions: PGLITE_EXTENSIONS })
+  const client = await PGlite.create({
+    extensions: PGLITE_EXTENSIONS,
+    initDbStartParams: ['--wal-segsize=1'],
+    startParams: [
+      ...PGlite.defaultStartParams,
+      ...Object.entries(SMALL_DATABASE).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
+  })
   const handle = embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
   try {
     await migrateDatabase(handle)
+    for (const [name, value] of Object.entries(SMALL_DATABASE)) {
+      await client.exec(`alter system set ${name} = '${value}'`)
+    }
     return await dumpAfterCheckpoint(client)
   } finally {
     await handle.close()

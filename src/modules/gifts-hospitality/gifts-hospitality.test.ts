@@ -2,6 +2,7 @@ import { and, count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createRegisterTestApp } from '../../../test/support/registers.js'
+import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
@@ -563,5 +564,35 @@ describe('in Welsh', () => {
 
     const badFilter = await welshCaseworker.get('/gifts-hospitality?valueFrom=lots')
     expect(badFilter.body).toContain('Rhowch y gwerth isaf fel swm mewn punnoedd, fel 25')
+  })
+})
+
+describe('the search', () => {
+  it('finds a gift by its description, donor and member of staff in any case, never across two columns', async () => {
+    await addSearchableMember(testApp, 'cheshire')
+    const gift = await testApp.services.giftsHospitality.record(
+      SYSTEM_CALLER,
+      {
+        staffNumber: 'WOMB0042',
+        kind: 'hospitality',
+        description: 'Zebra crossing lunch',
+        donorName: 'Quokka Holdings',
+        donorType: 'supplier',
+        estimatedValue: '30',
+        offeredOn: '2012-02-01',
+        outcome: 'declined',
+      },
+      alphaId,
+    )
+    const found = async (q: string) =>
+      (await caseworker.get(`/api/gifts-hospitality?q=${encodeURIComponent(q)}`))
+        .json<{ gifts: { id: string }[] }>()
+        .gifts.map((row) => row.id)
+    for (const q of ['zEBRA CROSSING', 'qUOKKA', 'wombat SMITH', 'womb0042', 'KESTREL unit'])
+      expect(await found(q), q).toEqual([gift.id])
+    for (const q of ['lunchQuokka', 'lunch quokka', 'smithwomb', '0042 kestrel'])
+      expect(await found(q), q).toEqual([])
+    // LIKE's wildcards are searched for as themselves.
+    for (const q of ['zebra%lunch', 'zebra_crossing']) expect(await found(q), q).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { DatabaseSettings } from './config.js'
 import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
 import { migrateDatabase } from './db/migrate.js'
+import { Searches, type SearchLimits } from './db/searches.js'
 import { serviceClock } from './demo-clock.js'
 import { AcuStaffingService } from './modules/acu-staffing/service.js'
 import { AlertsService } from './modules/alerts/service.js'
@@ -62,6 +63,8 @@ export interface ServiceOptions {
   reportsKey?: Buffer | null
   /** Where notification emails go (SMTP or the outbox) and the address their links start with. */
   notifications?: NotificationSettings
+  /** How many register searches run at once and how long one statement of theirs may take (tests shorten it). */
+  searchLimits?: SearchLimits
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
@@ -72,9 +75,11 @@ export function createServices(db: Database, { now = () => new Date(), ...option
   const signIn = new SignInService(db, now, secondFactors)
   const pendingImports = new PendingImportsService(db, now, uploadLimits(options.uploadLimits))
   const roster = new RosterService(db, forces, pendingImports, audit, now)
-  const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now)
-  const giftsHospitality = new GiftsHospitalityService(db, roster, audit, pendingImports, now)
-  const mediaContacts = new MediaContactsService(db, roster, audit, pendingImports, now)
+  // One for the process, so the three registers' searches together hold at most a quarter of the pool.
+  const searches = new Searches(options.searchLimits)
+  const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now, searches)
+  const giftsHospitality = new GiftsHospitalityService(db, roster, audit, pendingImports, now, searches)
+  const mediaContacts = new MediaContactsService(db, roster, audit, pendingImports, now, searches)
   const integrityCases = new IntegrityCasesService(
     db,
     roster,

@@ -34,6 +34,9 @@ export interface DatabaseLog {
 
 const UNLOGGED: DatabaseLog = { warn: () => {} }
 
+/** Connections in a server database's pool, per process. */
+export const POOL_SIZE = 10
+
 /** `memory://` opens a throwaway embedded database (tests); any other folder is locked while open. */
 export async function openDatabase(
   settings: DatabaseSettings,
@@ -43,7 +46,7 @@ export async function openDatabase(
     const changes = new DataChanges(standingListener(settings.url, log))
     const pool = new pg.Pool({
       connectionString: settings.url,
-      max: 10,
+      max: POOL_SIZE,
       // A connection hears its own transaction's notification before the commit returns, so the
       // process's own writes are counted before anyone can read after them.
       onConnect: async (client) => {

@@ -19,3 +19,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isInvalidDatabaseInput(error: unknown): boolean {
   return sqlState(error)?.startsWith('22') ?? false
 }
+
+/** A statement cancelled, by its statement_timeout or by someone's request (SQLSTATE 57014). */
+export function isQueryCanceled(error: unknown): boolean {
+  return sqlState(error) === '57014'
+}

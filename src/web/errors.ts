@@ -22,6 +22,7 @@ const STATUS: Record<number, { title: string; phrase: string }> = {
   415: { title: 'error.title.415', phrase: 'Unsupported Media Type' },
   429: { title: 'error.title.429', phrase: 'Too Many Requests' },
   500: { title: 'error.title.500', phrase: 'Internal Server Error' },
+  503: { title: 'error.title.503', phrase: 'Service Unavailable' },
 }
 
 interface ErrorExtras {
@@ -140,6 +141,11 @@ export function setUpErrorPages(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) return sendError(request, reply, status, error.message)
+    if (status === 503) {
+      // Busy, not broken (a search the database stopped): the person is told so and may try again.
+      request.log.warn({ err: error }, 'request refused: the service is busy')
+      return sendError(request, reply, 503, error.message)
+    }
     request.log.error({ err: error }, 'request failed')
     return sendError(
       request,

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
+import { contains, searchTextContains } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -45,10 +46,6 @@ const staffColumns = {
   unit: staffMembers.unit,
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`)
-}
-
 function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = []
   // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
@@ -59,16 +56,15 @@ function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
   if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
   if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
   if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
-  if (filter.unit) conditions.push(staffWhere(ilike(staffMembers.unit, `%${escapeLike(filter.unit)}%`)))
+  if (filter.unit) conditions.push(staffWhere(ilike(staffMembers.unit, contains(filter.unit))))
   if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {
-    const pattern = `%${escapeLike(filter.search)}%`
+    // The member of staff's name and number, and the nature of the interest and its employer.
     conditions.push(
       or(
-        staffWhere(or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern))),
-        ilike(businessInterests.nature, pattern),
-        ilike(businessInterests.employer, pattern),
+        staffWhere(searchTextContains(staffMembers, filter.search, { beforeLastLine: true })),
+        searchTextContains(businessInterests, filter.search),
       ),
     )
   }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createRegisterTestApp } from '../../../test/support/registers.js'
+import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
@@ -420,5 +421,33 @@ describe('in Welsh', () => {
 
     const due = await welsh.get('/business-interests/reviews-due')
     expect(due.body).toContain('Adolygiadau a dyddiadau dod i ben sy’n ddyledus')
+  })
+})
+
+describe('the search', () => {
+  it('finds an application by each searched column in any case, not by the unit, never across two', async () => {
+    await addSearchableMember(testApp, 'cheshire')
+    const forceId = (await testApp.services.forces.references()).find(
+      (force) => force.code === 'cheshire',
+    )?.id
+    const application = await testApp.services.businessInterests.record(SYSTEM_CALLER, {
+      forceId,
+      staffNumber: 'WOMB0042',
+      submittedOn: '2012-01-10',
+      nature: 'Tapestry weaving lessons',
+      category: 'self-employment',
+      employer: 'Ocelot Crafts',
+      hoursPerWeek: '4',
+      paid: 'yes',
+      conflictDeclaration: 'None',
+    })
+    const found = async (q: string) =>
+      (await caseworker.get(`/api/business-interests?q=${encodeURIComponent(q)}`))
+        .json<{ businessInterests: { id: string }[] }>()
+        .businessInterests.map((row) => row.id)
+    for (const q of ['tAPESTRY weaving', 'ocelot CRAFTS', 'WOMBAT smith', 'womb0042'])
+      expect(await found(q), q).toEqual([application.id])
+    for (const q of ['kestrel', 'lessonsOcelot', 'lessons ocelot', 'smithwomb'])
+      expect(await found(q), q).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
+import type { Searches } from '../../db/searches.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Caller, callerHas, requireRole, userIdOf } from '../../domain/access.js'
 import { readDate } from '../../domain/date-input.js'
@@ -258,6 +259,7 @@ export class BusinessInterestsService {
     private readonly audit: AuditService,
     private readonly pendingImports: PendingImportsService,
     private readonly now: () => Date,
+    private readonly searches: Searches,
   ) {}
 
   /** Today in England and Wales, by the service's clock (tests move it). */
@@ -456,7 +458,7 @@ export class BusinessInterestsService {
   ): Promise<ListTotal & { items: BusinessInterestView[] }> {
     requireRole(caller, 'force-caseworker', 'inspector')
     const forceId = this.forceOf(caller, filter.forceId)
-    const { items, ...total } = await inScope(this.db, caller.scope, (tx) =>
+    const { items, ...total } = await this.searches.inScope(this.db, caller.scope, !!filter.search, (tx) =>
       selectPage(tx, { ...filter, forceId }, sort, order, page),
     )
     return { ...total, items: await this.view(items, caller) }

@@ -1,7 +1,8 @@
-import { and, count, eq } from 'drizzle-orm'
+import { and, count, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createRegisterTestApp } from '../../../test/support/registers.js'
+import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
@@ -563,5 +564,69 @@ describe('in Welsh', () => {
 
     const badFilter = await welshCaseworker.get('/gifts-hospitality?valueFrom=lots')
     expect(badFilter.body).toContain('Rhowch y gwerth isaf fel swm mewn punnoedd, fel 25')
+  })
+})
+
+describe('the search', () => {
+  it('finds a gift by its description, donor and member of staff in any case, never across two columns', async () => {
+    await addSearchableMember(testApp, 'cheshire')
+    const gift = await testApp.services.giftsHospitality.record(
+      SYSTEM_CALLER,
+      {
+        staffNumber: 'WOMB0042',
+        kind: 'hospitality',
+        description: 'Zebra crossing lunch',
+        donorName: 'Quokka Holdings',
+        donorType: 'supplier',
+        estimatedValue: '30',
+        offeredOn: '2012-02-01',
+        outcome: 'declined',
+      },
+      alphaId,
+    )
+    const found = async (q: string) =>
+      (await caseworker.get(`/api/gifts-hospitality?q=${encodeURIComponent(q)}`))
+        .json<{ gifts: { id: string }[] }>()
+        .gifts.map((row) => row.id)
+    for (const q of ['zEBRA CROSSING', 'qUOKKA', 'wombat SMITH', 'womb0042', 'KESTREL unit'])
+      expect(await found(q), q).toEqual([gift.id])
+    for (const q of ['lunchQuokka', 'lunch quokka', 'smithwomb', '0042 kestrel'])
+      expect(await found(q), q).toEqual([])
+    // LIKE's wildcards are searched for as themselves.
+    for (const q of ['zebra%lunch', 'zebra_crossing']) expect(await found(q), q).toEqual([])
+  })
+
+  it('answers a search the database stopped for its time with 503, as a page and as JSON, without internals', async () => {
+    // A policy that cancels any read of gifts under a statement timeout, as the database does to a search
+    // that runs past it: only searches set one, so every other read goes on as before.
+    await testApp.database.db.execute(sql`create function cancel_timed_reads() returns boolean language plpgsql as $$
+      begin
+        if current_setting('statement_timeout') <> '0' then
+          raise exception 'canceling statement due to statement timeout' using errcode = 'query_canceled';
+        end if;
+        return true;
+      end $$`)
+    await testApp.database.db.execute(
+      sql`create policy cancel_timed_reads on gifts_hospitality as restrictive for select to probity_app using (cancel_timed_reads())`,
+    )
+    try {
+      const json = await caseworker.get('/api/gifts-hospitality?q=zebra')
+      expect(json.statusCode).toBe(503)
+      expect(json.json()).toMatchObject({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/^The search took too long and was stopped/),
+      })
+      const page = await admin.get('/gifts-hospitality?q=zebra')
+      expect(page.statusCode).toBe(503)
+      expect(page.body).toContain('Sorry, the service is unavailable')
+      expect(page.body).toContain('The search took too long and was stopped')
+      for (const body of [json.body, page.body])
+        expect(body).not.toMatch(/canceling statement|query_canceled|\bat .+\.ts:/)
+      expect((await caseworker.get('/api/gifts-hospitality')).statusCode).toBe(200)
+    } finally {
+      await testApp.database.db.execute(sql`drop policy cancel_timed_reads on gifts_hospitality`)
+      await testApp.database.db.execute(sql`drop function cancel_timed_reads()`)
+    }
   })
 })

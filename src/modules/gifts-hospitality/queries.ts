@@ -1,19 +1,6 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  gte,
-  ilike,
-  inArray,
-  lte,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm'
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
+import { searchTextContains } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import { staffIdsWhere } from '../roster/queries.js'
@@ -64,9 +51,6 @@ export const GIFT_SORTS = {
 } as const
 export type GiftSort = keyof typeof GIFT_SORTS
 
-/** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
-
 function whereOf(tx: Transaction, filter: GiftFilter): SQL | undefined {
   const conditions: SQL[] = []
   if (filter.forceId !== undefined) conditions.push(eq(giftsHospitality.forceId, filter.forceId))
@@ -80,21 +64,12 @@ function whereOf(tx: Transaction, filter: GiftFilter): SQL | undefined {
   if (filter.offeredFrom) conditions.push(gte(giftsHospitality.offeredOn, filter.offeredFrom))
   if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
   if (filter.search) {
-    const pattern = `%${escapeLike(filter.search)}%`
+    // The description and donor, and the member of staff's name, number and unit.
     const matches = or(
-      ilike(giftsHospitality.description, pattern),
-      ilike(giftsHospitality.donorName, pattern),
+      searchTextContains(giftsHospitality, filter.search),
       inArray(
         giftsHospitality.staffMemberId,
-        staffIdsWhere(
-          tx,
-          filter.forceId,
-          or(
-            ilike(staffMembers.name, pattern),
-            ilike(staffMembers.staffNumber, pattern),
-            ilike(staffMembers.unit, pattern),
-          ),
-        ),
+        staffIdsWhere(tx, filter.forceId, searchTextContains(staffMembers, filter.search)),
       ),
     )
     if (matches) conditions.push(matches)

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
+import type { Searches } from '../../db/searches.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import {
   type Caller,
@@ -204,6 +205,7 @@ export class GiftsHospitalityService {
     private readonly audit: AuditService,
     private readonly pendingImports: PendingImportsService,
     private readonly now: () => Date,
+    private readonly searches: Searches,
   ) {}
 
   private present(row: GiftWithStaff, thresholds: Map<number, Thresholds>): GiftView {
@@ -379,7 +381,7 @@ export class GiftsHospitalityService {
   ): Promise<ListTotal & { gifts: GiftView[] }> {
     requireRole(caller, ...GIFT_READERS)
     const scoped = readableFilter(caller, filter)
-    return inScope(this.db, caller.scope, async (tx) => {
+    return this.searches.inScope(this.db, caller.scope, !!filter.search, async (tx) => {
       const { rows, ...total } = await selectGifts(tx, scoped, order, page)
       const thresholds = await this.thresholdMap(tx)
       return { ...total, gifts: rows.map((row) => this.present(row, thresholds)) }
@@ -395,7 +397,7 @@ export class GiftsHospitalityService {
   ): Promise<GiftView[]> {
     requireRole(caller, ...GIFT_READERS)
     const scoped = readableFilter(caller, filter)
-    return inScope(this.db, caller.scope, async (tx) => {
+    return this.searches.inScope(this.db, caller.scope, !!filter.search, async (tx) => {
       const { rows } = await selectGifts(tx, scoped, order)
       const thresholds = await this.thresholdMap(tx)
       const forceId = caller.scope.kind === 'force' ? caller.scope.forceId : null

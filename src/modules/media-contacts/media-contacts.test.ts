@@ -2,8 +2,10 @@ import { and, count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { createRegisterTestApp } from '../../../test/support/registers.js'
+import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
+import { SYSTEM_CALLER } from '../../domain/access.js'
 import { readSpreadsheet } from '../../spreadsheets/read.js'
 import { auditEvents } from '../audit/schema.js'
 import { mediaContacts } from './schema.js'
@@ -232,5 +234,32 @@ describe('in Welsh', () => {
     expect(refused.body).toContain('Rhowch enw’r newyddiadurwr')
     expect(refused.body).toContain('Dewiswch sut y gwnaed y cysylltiad')
     expect(refused.body).not.toMatch(/Enter the journalist|How was the contact made/)
+  })
+})
+
+describe('the search', () => {
+  it('finds a contact by each searched column in any case, not by the unit, never across two columns', async () => {
+    await addSearchableMember(testApp, 'cheshire')
+    const logged = await testApp.services.mediaContacts.create(
+      SYSTEM_CALLER,
+      {
+        staffNumber: 'WOMB0042',
+        journalist: 'Yolanda Scribe',
+        outlet: 'Xylophone Gazette',
+        contactOn: '2012-02-01',
+        method: 'telephone',
+        purpose: 'Vulture sighting appeal',
+        discussed: 'Umbrella stand',
+      },
+      alphaId,
+    )
+    const found = async (q: string) =>
+      (await caseworker.get(`/api/media-contacts?q=${encodeURIComponent(q)}`))
+        .json<{ mediaContacts: { id: string }[] }>()
+        .mediaContacts.map((row) => row.id)
+    for (const q of ['vULTURE', 'UMBRELLA stand', 'yolanda', 'XYLOPHONE', 'Wombat SMITH', 'womb0042'])
+      expect(await found(q), q).toEqual([logged.id])
+    for (const q of ['kestrel', 'appealUmbrella', 'stand yolanda', 'scribexylophone', 'smithwomb'])
+      expect(await found(q), q).toEqual([])
   })
 })

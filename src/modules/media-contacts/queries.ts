@@ -13,6 +13,7 @@ import {
   type SQL,
 } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
+import { contains, searchTextContains } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -54,9 +55,6 @@ export const MEDIA_SORTS = {
 } as const
 export type MediaSort = keyof typeof MEDIA_SORTS
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
-const contains = (text: string) => `%${escapeLike(text)}%`
-
 function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
   const conditions: SQL[] = []
   // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
@@ -71,13 +69,10 @@ function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
   if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {
-    const pattern = contains(filter.search)
+    // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
     const matches = or(
-      ilike(mediaContacts.purpose, pattern),
-      ilike(mediaContacts.discussed, pattern),
-      ilike(mediaContacts.journalist, pattern),
-      ilike(mediaContacts.outlet, pattern),
-      staffWhere(or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern))),
+      searchTextContains(mediaContacts, filter.search),
+      staffWhere(searchTextContains(staffMembers, filter.search, { beforeLastLine: true })),
     )
     if (matches) conditions.push(matches)
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
+import type { Searches } from '../../db/searches.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import {
   type Caller,
@@ -113,6 +114,7 @@ export class MediaContactsService {
     private readonly audit: AuditService,
     private readonly pendingImports: PendingImportsService,
     private readonly now: () => Date,
+    private readonly searches: Searches,
   ) {}
 
   /** Whether the caller logs contacts for others (by staff number) rather than only for themselves. */
@@ -206,7 +208,7 @@ export class MediaContactsService {
   ): Promise<ListTotal & { contacts: MediaContactView[] }> {
     requireRole(caller, ...MEDIA_READERS)
     const scoped = readableFilter(caller, filter)
-    const { rows, ...total } = await inScope(this.db, caller.scope, (tx) =>
+    const { rows, ...total } = await this.searches.inScope(this.db, caller.scope, !!filter.search, (tx) =>
       selectMediaContacts(tx, scoped, order, page),
     )
     return { ...total, contacts: rows }
@@ -233,7 +235,7 @@ export class MediaContactsService {
   ): Promise<MediaContactView[]> {
     requireRole(caller, ...MEDIA_READERS)
     const scoped = readableFilter(caller, filter)
-    return inScope(this.db, caller.scope, async (tx) => {
+    return this.searches.inScope(this.db, caller.scope, !!filter.search, async (tx) => {
       const { rows } = await selectMediaContacts(tx, scoped, order)
       const forceId = caller.scope.kind === 'force' ? caller.scope.forceId : null
       await appendExportEvent(

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
+import { searchTextContains } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { GRADES } from '../../domain/grades.js'
 import type { RosterRow } from './rows.js'
@@ -23,9 +24,6 @@ export interface RosterFilter {
   status: RosterStatus
 }
 
-/** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
-
 /** Still serving on `today`: no leave date, or one that has not passed. */
 export function isServing(today: string) {
   return or(isNull(staffMembers.leaveDate), gte(staffMembers.leaveDate, today)) as SQL
@@ -34,8 +32,7 @@ export function isServing(today: string) {
 export function rosterConditions(forceId: number, filter: RosterFilter, today: string): SQL {
   const conditions: SQL[] = [eq(staffMembers.forceId, forceId)]
   if (filter.text) {
-    const pattern = `%${escapeLike(filter.text)}%`
-    conditions.push(or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern)) as SQL)
+    conditions.push(searchTextContains(staffMembers, filter.text, { beforeLastLine: true }))
   }
   if (filter.unit) conditions.push(eq(staffMembers.unit, filter.unit))
   if (filter.grade) conditions.push(eq(staffMembers.grade, filter.grade))
@@ -138,7 +135,6 @@ export async function searchServing(
   today: string,
   limit: number,
 ): Promise<StaffMemberRow[]> {
-  const pattern = `%${escapeLike(text)}%`
   return tx
     .select()
     .from(staffMembers)
@@ -146,7 +142,7 @@ export async function searchServing(
       and(
         eq(staffMembers.forceId, forceId),
         isServing(today),
-        or(ilike(staffMembers.name, pattern), ilike(staffMembers.staffNumber, pattern)),
+        searchTextContains(staffMembers, text, { beforeLastLine: true }),
       ),
     )
     .orderBy(asc(staffMembers.name), asc(staffMembers.staffNumber))

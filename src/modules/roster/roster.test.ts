@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
+import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
@@ -352,5 +353,30 @@ describe('in Welsh', () => {
     const upload = pageText((await admin.get('/roster/import')).body)
     expect(upload).toContain('Mewnforio rhestr staff')
     expect(upload).not.toMatch(/Import a roster|Roster file/)
+  })
+})
+
+describe('searching by name or number', () => {
+  it('finds a member by either in any case, not by their unit, nor across the two', async () => {
+    await addSearchableMember(testApp, 'cheshire')
+    const found = async (q: string) =>
+      (
+        await testApp.app.inject({
+          method: 'GET',
+          url: `/api/roster?q=${encodeURIComponent(q)}`,
+          headers: { authorization: `Bearer ${cast.alpha.apiToken.token}` },
+        })
+      )
+        .json<{ members: { staffNumber: string }[] }>()
+        .members.map((member) => member.staffNumber)
+    expect(await found('wOMBAT sMITH')).toEqual(['WOMB0042'])
+    expect(await found('womb0042')).toEqual(['WOMB0042'])
+    for (const q of ['kESTREL', 'smithWOMB', 'smith womb', '0042kestrel'])
+      expect(await found(q), q).toEqual([])
+    const caller = await callerOf(cast.alpha.users.staff.email)
+    expect((await testApp.services.roster.search(caller, 'WOMBAT')).map((member) => member.name)).toEqual([
+      'Wombat Smith',
+    ])
+    expect(await testApp.services.roster.search(caller, 'kestrel')).toEqual([])
   })
 })

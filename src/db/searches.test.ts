@@ -84,11 +84,10 @@ describe('searches', () => {
     'stops a search that runs past its timeout on a PostgreSQL server',
     async () => {
       const searches = new Searches({ atOnce: 1, timeoutMs: 50 })
-      const started = Date.now()
+      // Only a cancelled statement (SQLSTATE 57014) becomes this error: the sleep did not run its course.
       await expect(
         searches.inScope(database.db, inspectorate, true, (tx) => tx.execute(sql`select pg_sleep(5)`)),
       ).rejects.toBeInstanceOf(SearchTimeoutError)
-      expect(Date.now() - started).toBeLessThan(4_000)
     },
   )
 })

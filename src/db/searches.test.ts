@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../test/support/test-database.js'
+import type { Scope } from '../domain/access.js'
 import type { DatabaseHandle } from './connection.js'
 import { queryRows } from './connection.js'
 import { Searches, SearchTimeoutError, Turns } from './searches.js'
@@ -79,6 +80,33 @@ describe('searches', () => {
     // The place is free again after both failures.
     expect(await timeoutIn(searches, true)).toBe('250ms')
   })
+
+  // The embedded database runs one transaction at a time, so it cannot hold one search open while
+  // another runs.
+  it.runIf(process.env.DATABASE_URL)(
+    'runs a force’s search beside the inspectorate’s, which wait their turn among themselves',
+    async () => {
+      const searches = new Searches({ atOnce: 1, timeoutMs: 5_000 })
+      const order: string[] = []
+      let releaseInspectorate = () => {}
+      const held = new Promise<void>((resolve) => {
+        releaseInspectorate = resolve
+      })
+      const search = (scope: Scope, name: string, work: () => Promise<void> = async () => {}) =>
+        searches.inScope(database.db, scope, true, async () => {
+          order.push(`${name} started`)
+          await work()
+          order.push(`${name} done`)
+        })
+      const first = search(inspectorate, 'inspectorate 1', () => held)
+      const second = search(inspectorate, 'inspectorate 2')
+      await search({ kind: 'force', forceId: 1 }, 'force')
+      expect(order).toEqual(['inspectorate 1 started', 'force started', 'force done'])
+      releaseInspectorate()
+      await Promise.all([first, second])
+      expect(order.slice(3)).toEqual(['inspectorate 1 done', 'inspectorate 2 started', 'inspectorate 2 done'])
+    },
+  )
 
   it.runIf(process.env.DATABASE_URL)(
     'stops a search that runs past its timeout on a PostgreSQL server',

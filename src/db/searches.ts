@@ -5,15 +5,19 @@ import { isQueryCanceled } from './errors.js'
 import { inScope, type Transaction } from './tenancy.js'
 
 export interface SearchLimits {
-  /** How many searches may hold a pooled connection at once in this process; the rest wait in turn. */
+  /**
+   * How many searches of each queue (the inspectorate's, the forces') may hold a pooled connection at
+   * once in this process; the rest wait in turn.
+   */
   atOnce: number
   /** How long one of a search's statements may run before the database stops it. */
   timeoutMs: number
 }
 
 /**
- * A quarter of the pool, so searches (the inspectorate's over all 44 forces take seconds) never hold
- * every connection while other requests queue behind them; 5 s, so a runaway search frees its own.
+ * A quarter of the pool for each queue, so searches (the inspectorate's over all 44 forces take
+ * seconds) hold at most half the connections while other requests go on; 5 s, so a runaway search
+ * frees its own.
  */
 export const SEARCH_LIMITS: SearchLimits = {
   atOnce: Math.max(1, Math.floor(POOL_SIZE / 4)),
@@ -53,13 +57,18 @@ export class Turns {
 
 /**
  * The register searches (`?q=`) of one process: each runs in its own transaction, as inScope, once
- * fewer than `atOnce` others are running, with a statement timeout local to that transaction.
+ * fewer than `atOnce` others of its queue are running, with a statement timeout local to that
+ * transaction. The inspectorate's searches span every force and take seconds, a force's of its own
+ * register a tenth of that: each has a queue of its own, so no force's search waits behind the
+ * inspectorate's.
  */
 export class Searches {
-  private readonly turns: Turns
+  private readonly inspectorateTurns: Turns
+  private readonly forcesTurns: Turns
 
   constructor(readonly limits: SearchLimits = SEARCH_LIMITS) {
-    this.turns = new Turns(limits.atOnce)
+    this.inspectorateTurns = new Turns(limits.atOnce)
+    this.forcesTurns = new Turns(limits.atOnce)
   }
 
   /** Runs `work` as inScope does; as a search, bounded and timed, when `searching` is true. */
@@ -70,7 +79,8 @@ export class Searches {
     work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
     if (!searching) return inScope(db, scope, work)
-    return this.turns.run(async () => {
+    const turns = scope.kind === 'inspectorate' ? this.inspectorateTurns : this.forcesTurns
+    return turns.run(async () => {
       try {
         return await inScope(db, scope, async (tx) => {
           await tx.execute(

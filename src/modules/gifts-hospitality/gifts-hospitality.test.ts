@@ -623,6 +623,12 @@ describe('the search', () => {
       expect(page.body).toContain('The search took too long and was stopped')
       for (const body of [json.body, page.body])
         expect(body).not.toMatch(/canceling statement|query_canceled|\bat .+\.ts:/)
+      await admin.chooseLanguage('cy')
+      const welsh = (await admin.get('/gifts-hospitality?q=zebra')).body
+      await admin.chooseLanguage('en')
+      expect(welsh).toContain('nid yw’r gwasanaeth ar gael')
+      expect(welsh).toContain('Cymerodd y chwiliad ormod o amser ac fe’i stopiwyd')
+      expect(welsh).not.toContain('The search took too long')
       expect((await caseworker.get('/api/gifts-hospitality')).statusCode).toBe(200)
     } finally {
       await testApp.database.db.execute(sql`drop policy cancel_timed_reads on gifts_hospitality`)

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm'
-import type { Database } from '../../db/connection.js'
+import { type Database, queryRows } from '../../db/connection.js'
 import type { Transaction } from '../../db/tenancy.js'
 import type { NotificationChoices } from '../../domain/notifications.js'
 import { users } from '../identity/schema.js'
@@ -121,22 +121,31 @@ export interface WaitingDigestItem {
 }
 
 /**
- * Every item waiting for a digest of the people whose oldest waiting item was made at or before `dueBy`,
- * locked (another worker skips them, so a digest is made once).
+ * Every item waiting for a digest of the people whose oldest waiting item was made at or before `dueBy`.
+ * Each person is claimed whole for the transaction (a lock on the person, not on their items one by one:
+ * two workers scanning at once would otherwise each take some of one person's items and send two
+ * digests); a person another worker holds is skipped.
  */
-export function selectDueDigestItems(tx: Transaction, dueBy: Date): Promise<WaitingDigestItem[]> {
+export async function selectDueDigestItems(tx: Transaction, dueBy: Date): Promise<WaitingDigestItem[]> {
   const waiting = and(eq(notificationItems.delivery, 'digest'), isNull(notificationItems.messageId))
-  const due = tx
-    .select({ userId: notificationItems.userId })
+  const due = await tx
+    .selectDistinct({ userId: notificationItems.userId })
     .from(notificationItems)
     .where(and(waiting, lte(notificationItems.createdAt, dueBy)))
+  if (!due.length) return []
+  const claimed = await queryRows<{ user_id: string }>(
+    tx,
+    sql`select user_id from unnest(${sql.param(due.map((row) => row.userId))}::uuid[]) as user_id
+        where pg_try_advisory_xact_lock(hashtext('notification-digest'), hashtext(user_id::text))`,
+  )
+  const people = claimed.map((row) => row.user_id)
+  if (!people.length) return []
   return tx
     .select({ item: notificationItems, event: notificationEvents })
     .from(notificationItems)
     .innerJoin(notificationEvents, eq(notificationEvents.id, notificationItems.eventId))
-    .where(and(waiting, inArray(notificationItems.userId, due)))
+    .where(and(waiting, inArray(notificationItems.userId, people)))
     .orderBy(asc(notificationItems.userId), asc(notificationItems.createdAt), asc(notificationItems.id))
-    .for('update', { of: notificationItems, skipLocked: true })
 }
 
 export async function selectEmails(tx: Transaction, userIds: string[]): Promise<Map<string, Recipient>> {

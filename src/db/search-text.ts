@@ -1,5 +1,5 @@
-import { type SQL, sql } from 'drizzle-orm'
-import type { PgTable } from 'drizzle-orm/pg-core'
+import { getTableName, type SQL, sql } from 'drizzle-orm'
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 
 /** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
@@ -7,21 +7,39 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) 
 /** A LIKE pattern for any text containing `text`. */
 export const contains = (text: string) => `%${escapeLike(text)}%`
 
+/** The registers with a search text (migration 0053) and a trigram index on it (migration 0054). */
+type SearchedTable = PgTable & { id: PgColumn }
+
+export interface SearchOptions {
+  /**
+   * Also the rows whose member of staff matches: by all the roster's searched columns (name, number
+   * and unit), or by name and number alone.
+   */
+  staff?: 'name-number-unit' | 'name-and-number'
+  /** For the roster itself: match its name and number alone, not its unit. */
+  nameAndNumberOnly?: boolean
+}
+
 /**
- * Whether a register's search text (migration 0053: its searched columns lower-cased, a column a line)
- * contains `word` in any case. PostgreSQL lower-cases the word as it lower-cased the columns, so the two
- * agree as ILIKE did. `beforeLastLine` leaves out the last column (the roster's unit), for searches of
- * a member of staff's name and number alone: the match must be followed by a line break. Only a word
- * with a line break in it (which the API could send; a search box's one line cannot) could match across
- * two columns, where ILIKE on each column would not.
+ * Whether a register's row matches a search for `word`, in any case: its search text (its searched
+ * columns lower-cased, a column a line) contains the word, or (see `staff`) its member of staff's does.
+ * PostgreSQL lower-cases the word as it lower-cased the columns, so the two agree as ILIKE did.
+ *
+ * The matches come from `probity_search_matches` (migration 0054), which can use the trigram indexes
+ * that row-level security keeps from the caller's own query; the caller's policies still apply to the
+ * rows it reads. The roster's unit is the last line of its search text, so a match of name and number
+ * alone must be followed by a line break. Only a word with a line break in it (which the API could send;
+ * a search box's one line cannot) could match across two columns, where ILIKE on each would not.
  */
-export function searchTextContains(
-  table: PgTable,
-  word: string,
-  options?: { beforeLastLine?: boolean },
-): SQL {
+export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions = {}): SQL {
   const pattern = sql`lower(${contains(word)})`
-  return options?.beforeLastLine
-    ? sql`${table}.search_text like ${pattern} || E'\n%'`
-    : sql`${table}.search_text like ${pattern}`
+  const beforeUnit = sql`${pattern} || E'\n%'`
+  const own = options.nameAndNumberOnly ? beforeUnit : pattern
+  const staff =
+    options.staff === 'name-number-unit'
+      ? pattern
+      : options.staff === 'name-and-number'
+        ? beforeUnit
+        : sql`null`
+  return sql`${table.id} in (select probity_search_matches(${getTableName(table)}, ${own}, ${staff}))`
 }

@@ -17,6 +17,7 @@ import {
   sql,
 } from 'drizzle-orm'
 import type { Database } from '../../db/connection.js'
+import { contains } from '../../db/search-text.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Actor, actingId, type Caller, requireRole, type Scope } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
@@ -145,14 +146,11 @@ function whereOf(filter: AuditFilter): SQL | undefined {
   else if (filter.forceId !== undefined) conditions.push(eq(auditEvents.forceId, filter.forceId))
   if (filter.entityType) conditions.push(eq(auditEvents.entityType, filter.entityType))
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action))
-  if (filter.actor) conditions.push(ilike(auditEvents.actorLabel, `%${escapeLike(filter.actor)}%`))
+  if (filter.actor) conditions.push(ilike(auditEvents.actorLabel, contains(filter.actor)))
   if (filter.from) conditions.push(gte(auditEvents.occurredAt, filter.from.toISOString()))
   if (filter.to) conditions.push(lt(auditEvents.occurredAt, filter.to.toISOString()))
   return conditions.length ? and(...conditions) : undefined
 }
-
-/** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
 
 export class AuditService {
   constructor(

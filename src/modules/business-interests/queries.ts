@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
-import { contains, searchTextContains } from '../../db/search-text.js'
+import { contains, matchesSearch } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -61,12 +61,7 @@ function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {
     // The member of staff's name and number, and the nature of the interest and its employer.
-    conditions.push(
-      or(
-        staffWhere(searchTextContains(staffMembers, filter.search, { beforeLastLine: true })),
-        searchTextContains(businessInterests, filter.search),
-      ),
-    )
+    conditions.push(matchesSearch(businessInterests, filter.search, { staff: 'name-and-number' }))
   }
   return and(...conditions)
 }

@@ -1,9 +1,8 @@
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
-import { searchTextContains } from '../../db/search-text.js'
+import { matchesSearch } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
-import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import { giftsHospitality, giftThresholds } from './schema.js'
 
@@ -51,7 +50,7 @@ export const GIFT_SORTS = {
 } as const
 export type GiftSort = keyof typeof GIFT_SORTS
 
-function whereOf(tx: Transaction, filter: GiftFilter): SQL | undefined {
+function whereOf(filter: GiftFilter): SQL | undefined {
   const conditions: SQL[] = []
   if (filter.forceId !== undefined) conditions.push(eq(giftsHospitality.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(giftsHospitality.staffMemberId, filter.staffMemberId))
@@ -65,14 +64,7 @@ function whereOf(tx: Transaction, filter: GiftFilter): SQL | undefined {
   if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
   if (filter.search) {
     // The description and donor, and the member of staff's name, number and unit.
-    const matches = or(
-      searchTextContains(giftsHospitality, filter.search),
-      inArray(
-        giftsHospitality.staffMemberId,
-        staffIdsWhere(tx, filter.forceId, searchTextContains(staffMembers, filter.search)),
-      ),
-    )
-    if (matches) conditions.push(matches)
+    conditions.push(matchesSearch(giftsHospitality, filter.search, { staff: 'name-number-unit' }))
   }
   return conditions.length ? and(...conditions) : undefined
 }
@@ -96,7 +88,7 @@ export async function selectGifts(
   order: { sort: GiftSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: GiftWithStaff[] }> {
-  const where = whereOf(tx, filter)
+  const where = whereOf(filter)
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [
     direction(GIFT_SORTS[order.sort]),

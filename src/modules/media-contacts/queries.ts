@@ -1,19 +1,6 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  gte,
-  ilike,
-  inArray,
-  lte,
-  or,
-  type SQL,
-} from 'drizzle-orm'
+import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, type SQL } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
-import { contains, searchTextContains } from '../../db/search-text.js'
+import { contains, matchesSearch } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -70,11 +57,7 @@ function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {
     // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
-    const matches = or(
-      searchTextContains(mediaContacts, filter.search),
-      staffWhere(searchTextContains(staffMembers, filter.search, { beforeLastLine: true })),
-    )
-    if (matches) conditions.push(matches)
+    conditions.push(matchesSearch(mediaContacts, filter.search, { staff: 'name-and-number' }))
   }
   return conditions.length ? and(...conditions) : undefined
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
-import { searchTextContains } from '../../db/search-text.js'
+import { matchesSearch } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { GRADES } from '../../domain/grades.js'
 import type { RosterRow } from './rows.js'
@@ -32,7 +32,7 @@ export function isServing(today: string) {
 export function rosterConditions(forceId: number, filter: RosterFilter, today: string): SQL {
   const conditions: SQL[] = [eq(staffMembers.forceId, forceId)]
   if (filter.text) {
-    conditions.push(searchTextContains(staffMembers, filter.text, { beforeLastLine: true }))
+    conditions.push(matchesSearch(staffMembers, filter.text, { nameAndNumberOnly: true }))
   }
   if (filter.unit) conditions.push(eq(staffMembers.unit, filter.unit))
   if (filter.grade) conditions.push(eq(staffMembers.grade, filter.grade))
@@ -142,7 +142,7 @@ export async function searchServing(
       and(
         eq(staffMembers.forceId, forceId),
         isServing(today),
-        searchTextContains(staffMembers, text, { beforeLastLine: true }),
+        matchesSearch(staffMembers, text, { nameAndNumberOnly: true }),
       ),
     )
     .orderBy(asc(staffMembers.name), asc(staffMembers.staffNumber))

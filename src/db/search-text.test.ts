@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addSearchableMember } from '../../test/support/search-text.js'
+import type { TestApp } from '../../test/support/test-app.js'
+import { createTwoForcesTestApp, type TwoForces } from '../../test/support/two-forces.js'
+import type { Scope } from '../domain/access.js'
+import { queryRows } from './connection.js'
+import { inScope } from './tenancy.js'
+
+let testApp: TestApp
+let cast: TwoForces
+let forceIds: Record<'alpha' | 'bravo', number>
+
+beforeAll(async () => {
+  ;({ testApp, cast } = await createTwoForcesTestApp())
+  const forces = await testApp.services.forces.references()
+  const idOf = (code: string) => forces.find((force) => force.code === code)?.id as number
+  forceIds = { alpha: idOf(cast.alpha.code), bravo: idOf(cast.bravo.code) }
+  for (const force of [cast.alpha, cast.bravo]) await addSearchableMember(testApp, force.code)
+})
+afterAll(() => testApp.close())
+
+/** The forces of the rows `probity_search_matches` answers with, called in `scope`. */
+const forcesMatched = (scope: Scope, call: ReturnType<typeof sql>) =>
+  inScope(testApp.database.db, scope, async (tx) => {
+    const rows = await queryRows<{ force_id: number }>(
+      tx,
+      sql`select force_id from staff_members where id in (select probity_search_matches(${call}))`,
+    )
+    return rows.map((row) => row.force_id).sort()
+  })
+
+describe('probity_search_matches', () => {
+  const wombat = sql`'staff_members', '%wombat smith%'`
+
+  it('answers the inspectorate from every force, and a force from its own alone', async () => {
+    expect(await forcesMatched({ kind: 'inspectorate' }, wombat)).toEqual(
+      [forceIds.alpha, forceIds.bravo].sort(),
+    )
+    expect(await forcesMatched({ kind: 'force', forceId: forceIds.alpha }, wombat)).toEqual([forceIds.alpha])
+    expect(await forcesMatched({ kind: 'publication', forceId: forceIds.bravo }, wombat)).toEqual([
+      forceIds.bravo,
+    ])
+  })
+
+  it('gives another force’s ids to no one who may not read them, even asked for directly', async () => {
+    // The function is the one way past the policies, so it applies them itself: called bare, as the app.
+    const ids = await inScope(testApp.database.db, { kind: 'force', forceId: forceIds.alpha }, (tx) =>
+      queryRows<{ id: string }>(tx, sql`select probity_search_matches(${wombat}) as id`),
+    )
+    const bravos = await inScope(testApp.database.db, { kind: 'force', forceId: forceIds.bravo }, (tx) =>
+      queryRows<{ id: string }>(
+        tx,
+        sql`select id from staff_members where search_text like '%wombat smith%'`,
+      ),
+    )
+    expect(ids).toHaveLength(1)
+    expect(bravos).toHaveLength(1)
+    expect(ids.map((row) => row.id)).not.toContain(bravos[0]?.id)
+    expect(await forcesMatched({ kind: 'public' }, wombat)).toEqual([])
+  })
+
+  it('searches the four registers only', async () => {
+    for (const table of ['users', 'sessions', 'staff_members; drop table users'])
+      await expect(
+        inScope(testApp.database.db, { kind: 'inspectorate' }, (tx) =>
+          queryRows(tx, sql`select probity_search_matches(${table}, '%a%')`),
+        ),
+      ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/^no search of /) } })
+  })
+})

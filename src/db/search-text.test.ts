@@ -4,7 +4,9 @@ import { addSearchableMember } from '../../test/support/search-text.js'
 import type { TestApp } from '../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../test/support/two-forces.js'
 import type { Scope } from '../domain/access.js'
+import { giftsHospitality } from '../modules/gifts-hospitality/schema.js'
 import { queryRows } from './connection.js'
+import { matchesSearch } from './search-text.js'
 import { inScope } from './tenancy.js'
 
 let testApp: TestApp
@@ -67,5 +69,39 @@ describe('probity_search_matches', () => {
           queryRows(tx, sql`select probity_search_matches(${table}, '%a%')`),
         ),
       ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/^no search of /) } })
+  })
+
+  it('finds through the index what a scan of every row finds, for long words and short, in every scope', async () => {
+    const [gift] = await inScope(testApp.database.db, { kind: 'force', forceId: forceIds.bravo }, (tx) =>
+      queryRows<{ donor_name: string; name: string }>(
+        tx,
+        sql`select g.donor_name, s.name from gifts_hospitality g join staff_members s on s.id = g.staff_member_id limit 1`,
+      ),
+    )
+    if (!gift) throw new Error('the cast has no gifts')
+    // Words with a run of three letters or digits go through the index; the others are scanned.
+    const surname = gift.name.split(' ').at(-1) ?? ''
+    const words = [
+      'a',
+      gift.donor_name.slice(1, 3),
+      gift.donor_name.slice(1, 5),
+      surname,
+      surname.slice(0, 2),
+    ]
+    const ids = (scope: Scope, condition: ReturnType<typeof sql>) =>
+      inScope(testApp.database.db, scope, async (tx) =>
+        (await queryRows<{ id: string }>(tx, sql`select id from gifts_hospitality where ${condition}`))
+          .map((row) => row.id)
+          .sort(),
+      )
+    const scanned = (word: string) =>
+      sql`(search_text like lower(${`%${word}%`}) or staff_member_id in
+            (select id from staff_members where search_text like lower(${`%${word}%`})))`
+    for (const scope of [{ kind: 'inspectorate' }, { kind: 'force', forceId: forceIds.bravo }] as const)
+      for (const word of words) {
+        const found = await ids(scope, matchesSearch(giftsHospitality, word, { staff: 'name-number-unit' }))
+        expect({ scope, word, found }).toEqual({ scope, word, found: await ids(scope, scanned(word)) })
+        expect({ word, some: found.length > 0 }).toEqual({ word, some: true })
+      }
   })
 })

@@ -20,6 +20,9 @@ export interface SearchOptions {
   nameAndNumberOnly?: boolean
 }
 
+/** pg_trgm indexes runs of letters and digits three at a time: a word without such a run has none to look up. */
+const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u
+
 /**
  * Whether a register's row matches a search for `word`, in any case: its search text (its searched
  * columns lower-cased, a column a line) contains the word, or (see `staff`) its member of staff's does.
@@ -27,9 +30,11 @@ export interface SearchOptions {
  *
  * The matches come from `probity_search_matches` (migration 0054), which can use the trigram indexes
  * that row-level security keeps from the caller's own query; the caller's policies still apply to the
- * rows it reads. The roster's unit is the last line of its search text, so a match of name and number
- * alone must be followed by a line break. Only a word with a line break in it (which the API could send;
- * a search box's one line cannot) could match across two columns, where ILIKE on each would not.
+ * rows it reads. A word too short for trigrams matches most rows, and is better matched row by row as
+ * the caller's query reads them, which stops once it has its page. The roster's unit is the last line of
+ * its search text, so a match of name and number alone must be followed by a line break. Only a word
+ * with a line break in it (which the API could send; a search box's one line cannot) could match across
+ * two columns, where ILIKE on each would not.
  */
 export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions = {}): SQL {
   const pattern = sql`lower(${contains(word)})`
@@ -40,6 +45,10 @@ export function matchesSearch(table: SearchedTable, word: string, options: Searc
       ? pattern
       : options.staff === 'name-and-number'
         ? beforeUnit
-        : sql`null`
-  return sql`${table.id} in (select probity_search_matches(${getTableName(table)}, ${own}, ${staff}))`
+        : undefined
+  if (HAS_TRIGRAM.test(word))
+    return sql`${table.id} in (select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}))`
+  const ownMatches = sql`${table}.search_text like ${own}`
+  if (!staff) return ownMatches
+  return sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}))`
 }

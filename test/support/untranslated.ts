@@ -136,7 +136,8 @@ export function untranslated(html: string, data: readonly string[]): string[] {
   for (const original of texts) {
     let text = original
     for (const value of shown) text = text.split(value).join(' ')
-    const words = text.toLowerCase().split(/[^a-z’']+/)
+    // Digits belong to a word: a code such as an authenticator's secret (`…U4NO2T…`) holds no English.
+    const words = text.toLowerCase().split(/[^a-z0-9’']+/)
     const english = ENGLISH_WORDS.filter((word) => words.includes(word))
     const fragment = englishFragments.find((candidate) => containsAsWords(text, candidate))
     if (english.length || fragment) found.push(`${original} (${fragment ?? english.join(', ')})`)

@@ -128,10 +128,11 @@ export interface WaitingDigestItem {
  */
 export async function selectDueDigestItems(tx: Transaction, dueBy: Date): Promise<WaitingDigestItem[]> {
   const waiting = and(eq(notificationItems.delivery, 'digest'), isNull(notificationItems.messageId))
-  const due = await tx
+  const dueUsers = tx
     .selectDistinct({ userId: notificationItems.userId })
     .from(notificationItems)
     .where(and(waiting, lte(notificationItems.createdAt, dueBy)))
+  const due = await dueUsers
   if (!due.length) return []
   const claimed = await queryRows<{ user_id: string }>(
     tx,
@@ -140,11 +141,14 @@ export async function selectDueDigestItems(tx: Transaction, dueBy: Date): Promis
   )
   const people = claimed.map((row) => row.user_id)
   if (!people.length) return []
+  // Still due once claimed: a worker that held the person until just now has sent what was due.
   return tx
     .select({ item: notificationItems, event: notificationEvents })
     .from(notificationItems)
     .innerJoin(notificationEvents, eq(notificationEvents.id, notificationItems.eventId))
-    .where(and(waiting, inArray(notificationItems.userId, people)))
+    .where(
+      and(waiting, inArray(notificationItems.userId, people), inArray(notificationItems.userId, dueUsers)),
+    )
     .orderBy(asc(notificationItems.userId), asc(notificationItems.createdAt), asc(notificationItems.id))
 }
 

@@ -103,5 +103,17 @@ describe('probity_search_matches', () => {
         expect({ scope, word, found }).toEqual({ scope, word, found: await ids(scope, scanned(word)) })
         expect({ word, some: found.length > 0 }).toEqual({ word, some: true })
       }
+    // The inspectorate on one force's register: the staff matched are that force's alone.
+    const bravoOnly = sql`force_id = ${forceIds.bravo}`
+    for (const word of words) {
+      const options = { staff: 'name-number-unit', forceId: forceIds.bravo } as const
+      const found = await ids(
+        { kind: 'inspectorate' },
+        sql`${bravoOnly} and ${matchesSearch(giftsHospitality, word, options)}`,
+      )
+      const expected = await ids({ kind: 'inspectorate' }, sql`${bravoOnly} and ${scanned(word)}`)
+      expect({ word, found }).toEqual({ word, found: expected })
+      expect({ word, some: found.length > 0 }).toEqual({ word, some: true })
+    }
   })
 })

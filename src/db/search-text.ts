@@ -18,6 +18,8 @@ export interface SearchOptions {
   staff?: 'name-number-unit' | 'name-and-number'
   /** For the roster itself: match its name and number alone, not its unit. */
   nameAndNumberOnly?: boolean
+  /** The one force whose rows are read, when there is one: only its roster is searched for staff. */
+  forceId?: number
 }
 
 /** pg_trgm indexes runs of letters and digits three at a time: a word without such a run has none to look up. */
@@ -50,5 +52,6 @@ export function matchesSearch(table: SearchedTable, word: string, options: Searc
     return sql`${table.id} in (select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}))`
   const ownMatches = sql`${table}.search_text like ${own}`
   if (!staff) return ownMatches
-  return sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}))`
+  const ofForce = options.forceId === undefined ? sql`` : sql` and force_id = ${options.forceId}`
+  return sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}${ofForce}))`
 }

@@ -61,7 +61,9 @@ function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {
     // The member of staff's name and number, and the nature of the interest and its employer.
-    conditions.push(matchesSearch(businessInterests, filter.search, { staff: 'name-and-number' }))
+    conditions.push(
+      matchesSearch(businessInterests, filter.search, { staff: 'name-and-number', forceId: filter.forceId }),
+    )
   }
   return and(...conditions)
 }

@@ -64,7 +64,9 @@ function whereOf(filter: GiftFilter): SQL | undefined {
   if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
   if (filter.search) {
     // The description and donor, and the member of staff's name, number and unit.
-    conditions.push(matchesSearch(giftsHospitality, filter.search, { staff: 'name-number-unit' }))
+    conditions.push(
+      matchesSearch(giftsHospitality, filter.search, { staff: 'name-number-unit', forceId: filter.forceId }),
+    )
   }
   return conditions.length ? and(...conditions) : undefined
 }

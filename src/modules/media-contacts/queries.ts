@@ -57,7 +57,9 @@ function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {
     // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
-    conditions.push(matchesSearch(mediaContacts, filter.search, { staff: 'name-and-number' }))
+    conditions.push(
+      matchesSearch(mediaContacts, filter.search, { staff: 'name-and-number', forceId: filter.forceId }),
+    )
   }
   return conditions.length ? and(...conditions) : undefined
 }

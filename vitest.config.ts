@@ -20,15 +20,9 @@ export default defineConfig({
     isolate: false,
     // The longest files start first, so that none of them is left running alone at the end.
     sequence: { sequencer: LongestFirst },
-    projects: [
-      {
-        extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/e2e/**'] },
-      },
-      {
-        extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] },
-      },
-    ],
+    // One set of files, not a project for each kind: Vitest keeps a worker for the next file only when
+    // that file is of the same project, so interleaved browser and unit files each started a new worker
+    // (the app loaded again, and for a browser file Chromium too).
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 })

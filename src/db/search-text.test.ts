@@ -115,5 +115,20 @@ describe('probity_search_matches', () => {
       expect({ word, found }).toEqual({ word, found: expected })
       expect({ word, some: found.length > 0 }).toEqual({ word, some: true })
     }
+    // And the roster searched is that force's alone: another force's rows that match only by their
+    // member of staff are not matched (the outer filter would drop them; this is what spares reading them).
+    const shortWords = words.filter((word) => !/[\p{L}\p{N}]{3}/u.test(word))
+    const alphaByStaffOnly = (word: string, forceId?: number) =>
+      ids(
+        { kind: 'inspectorate' },
+        sql`force_id = ${forceIds.alpha} and search_text not like lower(${`%${word}%`})
+            and ${matchesSearch(giftsHospitality, word, { staff: 'name-number-unit', forceId })}`,
+      )
+    // Without the force, some are matched: so the check below can fail.
+    let unfiltered = 0
+    for (const word of shortWords) unfiltered += (await alphaByStaffOnly(word)).length
+    expect(unfiltered).toBeGreaterThan(0)
+    for (const word of shortWords)
+      expect({ word, found: await alphaByStaffOnly(word, forceIds.bravo) }).toEqual({ word, found: [] })
   })
 })

@@ -4,11 +4,9 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import type axe from 'axe-core'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { CHROMIUM_PATH } from '../../src/modules/publication/pdf.js'
 import { createTestApp, type TestApp } from './test-app.js'
 import { createTwoForcesTestApp, TEST_PASSWORD, type TwoForces } from './two-forces.js'
-
-/** Debian's Chromium (`apt-get install chromium`): browser tests drive it rather than a downloaded one. */
-export const chromiumPath = '/usr/bin/chromium'
 
 /**
  * Why browser tests must be skipped on this machine, or undefined when they must run. They skip only
@@ -16,9 +14,9 @@ export const chromiumPath = '/usr/bin/chromium'
  * fails the run instead of passing it quietly.
  */
 export function browserSkipReason(): string | undefined {
-  if (existsSync(chromiumPath)) return undefined
+  if (existsSync(CHROMIUM_PATH)) return undefined
   if (process.env.PROBITY_E2E === 'required') return undefined
-  return `${chromiumPath} is missing: install Debian's chromium to run browser tests (PROBITY_E2E=required makes this an error)`
+  return `${CHROMIUM_PATH} is missing: install Debian's chromium-headless-shell (or chromium) to run browser tests (PROBITY_E2E=required makes this an error)`
 }
 
 /** Skips with the reason printed once, so a laptop without Chromium sees why its browser tests did not run. */
@@ -28,15 +26,15 @@ export function shouldSkipBrowserTests(): boolean {
   return reason !== undefined
 }
 
-/** Headless Chromium with nothing that talks to the network on its own or needs a GPU or a sandbox. */
+/** Debian's headless Chromium, the one that prints PDFs (pdf.ts), with nothing that talks to the network on its own or needs a GPU or a sandbox. */
 async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
+  if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `Browser tests need Chromium at ${chromiumPath} (apt-get install chromium fonts-liberation)`,
+      `Browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium-headless-shell fonts-liberation)`,
     )
   }
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
       '--no-sandbox',

@@ -8,7 +8,7 @@ import { NotFoundError } from '../../domain/errors.js'
 import { withServices } from '../../services.js'
 import { fileName, versionDocument, versionText } from './files.js'
 import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
-import { pdfAvailable, printPdfs } from './pdf.js'
+import { CHROMIUM_PATH, pdfAvailable, printPdfs } from './pdf.js'
 import { inLanguage, languagesOf, type VersionView } from './service.js'
 
 interface PublishOptions {
@@ -30,12 +30,12 @@ export function publishCommand(): Command {
     )
     .requiredOption('--inspection <id-or-code>', 'the inspection, by id or code (e.g. revisit-2012)')
     .requiredOption('--out <dir>', 'the folder to write into (made if missing)')
-    .option('--no-pdf', 'write no PDFs (they need Chromium at /usr/bin/chromium)')
+    .option('--no-pdf', `write no PDFs (they need Chromium at ${CHROMIUM_PATH})`)
     .action(async (options: PublishOptions) => {
       const printing = options.pdf !== false
       if (printing && !pdfAvailable())
         throw new NotFoundError(
-          'PDFs are printed by headless Chromium, which is missing at /usr/bin/chromium: install it (apt-get install chromium) or run with --no-pdf',
+          `PDFs are printed by headless Chromium, which is missing at ${CHROMIUM_PATH}: install it (apt-get install chromium-headless-shell) or run with --no-pdf`,
         )
       await withServices(loadConfig().database, async (services) => {
         const caller = SYSTEM_CALLER

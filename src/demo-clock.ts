@@ -1,6 +1,6 @@
 import type { Database } from './db/connection.js'
 import { SYSTEM_CALLER } from './domain/access.js'
-import { londonInstant } from './modules/publication/service.js'
+import { londonInstant } from './modules/publication/embargo.js'
 import { SettingsService } from './modules/settings/service.js'
 
 /**

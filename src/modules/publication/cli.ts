@@ -9,7 +9,7 @@ import { withServices } from '../../services.js'
 import { fileName, versionDocument, versionText } from './files.js'
 import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
 import { CHROMIUM_PATH, pdfAvailable, printPdfs } from './pdf.js'
-import { inLanguage, languagesOf, type VersionView } from './service.js'
+import { inLanguage, languagesOf, type VersionView } from './present.js'
 
 interface PublishOptions {
   inspection: string

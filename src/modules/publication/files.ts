@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { govukFrontendDist } from '../../web/views.js'
+import type { VersionView } from './present.js'
 import { chartsFor, markdownAsText, markdownToHtml, standaloneHtml } from './render.js'
-import type { VersionView } from './service.js'
 import { withoutSources } from './sources.js'
 
 let govukCss: string | undefined

@@ -2,7 +2,7 @@ import { DATA_RETURN_ITEMS, type DataReturnKind } from '../../domain/inspections
 import { suppressTable } from '../../domain/suppression.js'
 import { type Column, toCsv } from '../../spreadsheets/write.js'
 import type { ForceFacts, NationalFacts } from './facts.js'
-import type { VersionView } from './service.js'
+import type { VersionView } from './present.js'
 
 /**
  * The open data of an inspection: the figures of every force's latest published document, the same

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Services } from '../../services.js'
+import { PUBLISHERS } from './access.js'
 import type { PdfState } from './pdf-store.js'
-import { PUBLISHERS } from './service.js'
 
 const inspectionParams = z.object({ inspectionId: z.string().max(100) })
 

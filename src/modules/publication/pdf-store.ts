@@ -4,11 +4,13 @@ import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError } from '../../domain/errors.js'
 import type { Language } from '../../web/i18n/catalogue.js'
+import { PUBLISHERS } from './access.js'
 import { versionDocument } from './files.js'
 import { pdfAvailable, printPdfs } from './pdf.js'
+import { inLanguage, languagesOf, type VersionView } from './present.js'
 import { contentHash } from './render.js'
 import { publicationPdfs } from './schema.js'
-import { inLanguage, languagesOf, PUBLISHERS, type PublicationService, type VersionView } from './service.js'
+import type { PublicationService } from './service.js'
 
 /** Prints whole HTML documents to PDFs, in order: headless Chromium (pdf.ts), or a wrapper of it in tests. */
 export type PdfPrinter = (documents: readonly string[]) => Promise<Buffer[]>

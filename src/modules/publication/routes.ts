@@ -10,22 +10,16 @@ import { formErrors } from '../../web/forms.js'
 import { LANGUAGES, translate } from '../../web/i18n/catalogue.js'
 import { languageSwitchHref } from '../../web/i18n/language.js'
 import { welshForceName } from '../press-releases/welsh.js'
+import { CHECKERS, PUBLISHERS, TEMPLATE_EDITORS } from './access.js'
 import { embargoFrom } from './embargo.js'
 import type { ForceFacts } from './facts.js'
 import { fileName, versionDocument, versionHtml, versionText } from './files.js'
 import { missingFrom } from './missing.js'
 import { dictionaryCsv, openDataCsv, openDataJson, openDataOf } from './open-data.js'
 import { PdfUnavailableError, pdfAvailable } from './pdf.js'
+import { inLanguage, languagesOf, type VersionView } from './present.js'
 import { KIND_LABELS, markdownToHtml, PUBLICATION_CSS } from './render.js'
 import { PUBLICATION_KINDS, type PublicationKind } from './schema.js'
-import {
-  CHECKERS,
-  inLanguage,
-  languagesOf,
-  PUBLISHERS,
-  TEMPLATE_EDITORS,
-  type VersionView,
-} from './service.js'
 
 const PUBLISHER_ACCESS: Access = PUBLISHERS
 const WORKFLOW_READERS: Access = [...PUBLISHERS, ...CHECKERS]

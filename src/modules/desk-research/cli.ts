@@ -7,8 +7,8 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { withServices } from '../../services.js'
 import { generateCorpusFile } from './generate.js'
+import { ImportRejectedError } from './import.js'
 import { formatOf } from './reading.js'
-import { ImportRejectedError } from './service.js'
 
 function readJsonFile(file: string, label: string): unknown {
   try {

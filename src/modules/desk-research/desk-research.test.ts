@@ -6,9 +6,9 @@ import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { DEFAULT_ALIASES, DEFAULT_CATEGORIES } from '../../domain/desk-research.js'
 import type { Role } from '../../domain/roles.js'
 import { writeCorpus } from './generate.js'
+import { ImportRejectedError } from './import.js'
 import { researchExercises, researchPosts, researchProfiles } from './schema.js'
 import { Attributor, Screener } from './screening.js'
-import { ImportRejectedError } from './service.js'
 
 const NOW = new Date('2012-06-01T10:00:00Z')
 

@@ -10,8 +10,9 @@ import { sendExport } from '../../web/exports.js'
 import { formErrors } from '../../web/forms.js'
 import { pagination } from '../../web/lists.js'
 import { uploadedFile } from '../../web/uploads.js'
+import { ImportRejectedError } from './import.js'
+import type { ExerciseSummary, ForceFigures } from './present.js'
 import { formatOf } from './reading.js'
-import { type ExerciseSummary, type ForceFigures, ImportRejectedError } from './service.js'
 
 const RESEARCHERS: Access = ['researcher']
 const BASE = '/research'

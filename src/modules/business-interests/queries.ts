@@ -255,7 +255,37 @@ export async function insertReview(
   tx: Transaction,
   values: typeof businessInterestReviews.$inferInsert,
 ): Promise<ReviewRow> {
-  const [row] = await tx.insert(businessInterestReviews).values(values).returning()
+  return written(await tx.insert(businessInterestReviews).values(values).returning())
+}
+
+export async function insertApplication(
+  tx: Transaction,
+  values: typeof businessInterests.$inferInsert,
+): Promise<BusinessInterestRow> {
+  return written(await tx.insert(businessInterests).values(values).returning())
+}
+
+/** The one row an insert returned. */
+function written<Row>([row]: Row[]): Row {
   if (!row) throw new Error('insert returned no row')
+  return row
+}
+
+/** The rows of a confirmed import, in one statement. */
+export function insertApplications(tx: Transaction, values: (typeof businessInterests.$inferInsert)[]) {
+  return tx.insert(businessInterests).values(values)
+}
+
+/** Changes an application, returning it as it now is (none where no row was changed). */
+export async function updateApplication(
+  tx: Transaction,
+  id: string,
+  changes: Partial<BusinessInterestRow>,
+): Promise<BusinessInterestRow | undefined> {
+  const [row] = await tx
+    .update(businessInterests)
+    .set(changes)
+    .where(eq(businessInterests.id, id))
+    .returning()
   return row
 }

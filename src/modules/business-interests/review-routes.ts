@@ -7,9 +7,9 @@ import type { Services } from '../../services.js'
 import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { formErrors } from '../../web/forms.js'
+import type { BusinessInterestView } from './present.js'
 import type { ReviewRow } from './queries.js'
 import { addMonths, checkReview, DEFAULT_REVIEW_MONTHS, type ReviewInput } from './rules.js'
-import type { BusinessInterestView } from './service.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const CASEWORKERS: Access = ['force-caseworker']

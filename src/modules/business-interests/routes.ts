@@ -20,6 +20,7 @@ import { listNavigationIn } from '../../web/i18n/lists.js'
 import { PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import type { ForceReference } from '../forces/service.js'
+import type { BusinessInterestView } from './present.js'
 import { SORTS } from './queries.js'
 import { businessInterestReviewRoutes } from './review-routes.js'
 import {
@@ -31,7 +32,6 @@ import {
   DEFAULT_REVIEW_WINDOW_DAYS,
   STATUS_TAG_CLASSES,
 } from './rules.js'
-import type { BusinessInterestView } from './service.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const CASEWORKERS: Access = ['force-caseworker']

@@ -114,6 +114,16 @@ export interface DecisionInput {
   expiryDate?: unknown
 }
 
+/** A caseworker's decision of an appeal: upheld (with the approval it becomes) or dismissed, and why. */
+export interface AppealDecisionInput {
+  outcome?: string
+  status?: string
+  conditions?: string
+  reason?: string
+  reviewDate?: string
+  expiryDate?: string
+}
+
 /**
  * Checks a decision: every criterion assessed (concern yes or no), conditions for an approval with
  * conditions, a reason for a refusal, and review and expiry dates that are real days after the decision.

@@ -12,7 +12,7 @@ const ROW_SCHEMAS: Record<string, () => Promise<z.ZodType>> = {
   'policy-acknowledgements': async () =>
     (await import('../policies/import.js')).acknowledgementImportRowSchema,
   'acu-staffing': async () => (await import('../acu-staffing/import.js')).staffingImportRowSchema,
-  'business-interests': async () => (await import('../business-interests/service.js')).importRowSchema,
+  'business-interests': async () => (await import('../business-interests/import.js')).importRowSchema,
   'integrity-cases': async () => (await import('../integrity-cases/import.js')).caseImportRowSchema,
   'supplier-contracts': async () => (await import('../organisations/suppliers-import.js')).supplierRowSchema,
 }

@@ -1,6 +1,6 @@
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../src/domain/access.js'
 import type { Role } from '../../src/domain/roles.js'
-import type { FrameworkRow } from '../../src/modules/frameworks/service.js'
+import type { FrameworkRow } from '../../src/modules/frameworks/queries.js'
 import type { InspectionRow } from '../../src/modules/inspections/service.js'
 import type { Services } from '../../src/services.js'
 import { TEST_PASSWORD, type TwoForces } from './two-forces.js'

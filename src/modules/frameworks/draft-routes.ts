@@ -6,7 +6,8 @@ import { MAPPING_KINDS, RECOMMENDATION_SCOPES } from '../../domain/inspections.j
 import type { Services } from '../../services.js'
 import type { Access } from '../../web/authorisation.js'
 import { capitalised, choicesOf, formErrors } from '../../web/forms.js'
-import { FRAMEWORK_READERS, type FrameworkDetail } from './service.js'
+import type { FrameworkDetail } from './queries.js'
+import { FRAMEWORK_READERS } from './service.js'
 
 /**
  * Changing a draft framework: its details, its areas, questions and recommendations, and how the

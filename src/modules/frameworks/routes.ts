@@ -19,7 +19,8 @@ import {
   type SheetColumn,
 } from './document.js'
 import { draftRoutes } from './draft-routes.js'
-import { FRAMEWORK_READERS, type FrameworkDetail, FrameworkProblemsError } from './service.js'
+import type { FrameworkDetail } from './queries.js'
+import { FRAMEWORK_READERS, FrameworkProblemsError } from './service.js'
 
 const READERS: Access = FRAMEWORK_READERS
 const ADMINS: Access = ['inspectorate-admin']

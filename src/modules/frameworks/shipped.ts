@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import type { Caller } from '../../domain/access.js'
-import type { FrameworkRow, FrameworksService } from './service.js'
+import type { FrameworkRow } from './queries.js'
+import type { FrameworksService } from './service.js'
 
 /** The 2011 framework of *Without Fear or Favour*, as Probity ships it (in its own words). */
 export const WITHOUT_FEAR_OR_FAVOUR_2011 = new URL('./data/without-fear-or-favour-2011.json', import.meta.url)

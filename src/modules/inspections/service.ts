@@ -11,7 +11,8 @@ import type { Role } from '../../domain/roles.js'
 import { orderedFieldErrors } from '../../domain/validation.js'
 import { appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import type { FrameworkRow, FrameworksService } from '../frameworks/service.js'
+import type { FrameworkRow } from '../frameworks/queries.js'
+import type { FrameworksService } from '../frameworks/service.js'
 import { forceAssessments, inspections } from './schema.js'
 
 export type InspectionRow = typeof inspections.$inferSelect

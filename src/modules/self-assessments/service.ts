@@ -12,7 +12,8 @@ import {
   type SelfAssessmentStatus,
 } from '../../domain/inspections.js'
 import { appendAuditEvent } from '../audit/service.js'
-import type { AreaRow, FrameworksService, QuestionRow } from '../frameworks/service.js'
+import type { AreaRow, QuestionRow } from '../frameworks/queries.js'
+import type { FrameworksService } from '../frameworks/service.js'
 import { type AssessmentView, INSPECTION_READERS, type InspectionsService } from '../inspections/service.js'
 import { selfAssessmentAnswers, selfAssessments } from './schema.js'
 import type { SignOffService } from './sign-off.js'

@@ -18,7 +18,7 @@ import { selectByStaffNumbers } from '../roster/queries.js'
 import { normaliseStaffNumber } from '../roster/rows.js'
 import { type CaseRow, selectLastReference } from './queries.js'
 import { integrityCaseAccess, integrityCaseHeaders, integrityCaseSubjects, integrityCases } from './schema.js'
-import { audited, CASE_ENTITY, CASE_KEEPERS } from './service.js'
+import { audited, CASE_ENTITY, CASE_KEEPERS } from './workflow.js'
 
 const WRONG_DATE = 'must be a real date, like 2011-03-27 or 27/3/2011'
 

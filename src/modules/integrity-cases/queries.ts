@@ -16,14 +16,11 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm'
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { countAhead, type ListTotal } from '../../db/counting.js'
+import { contains } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import type { CaseLinkType, CaseSource, CaseStatus, CaseType } from '../../domain/cases.js'
-import { businessInterests } from '../business-interests/schema.js'
-import { giftsHospitality } from '../gifts-hospitality/schema.js'
 import { users } from '../identity/schema.js'
-import { mediaContacts } from '../media-contacts/schema.js'
 import { staffMembers } from '../roster/schema.js'
 import {
   integrityCaseAccess,
@@ -78,9 +75,6 @@ export const CASE_SORTS = {
   target: integrityCases.targetDate,
 } as const
 export type CaseSort = keyof typeof CASE_SORTS
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
-const contains = (text: string) => `%${escapeLike(text)}%`
 
 function whereOf(filter: CaseFilter): SQL | undefined {
   const conditions: SQL[] = []
@@ -375,104 +369,71 @@ export async function selectOpenCaseCounts(tx: Transaction, forceId: number, tod
     .groupBy(integrityCaseHeaders.type, integrityCaseHeaders.status)
 }
 
-/** A register entry that matched a search for one to link to a case. */
-export interface RegisterMatchRow {
-  entityType: CaseLinkType
-  entityId: string
-  staffName: string
-  staffNumber: string
-  /** What the entry is: the job, the gift or hospitality, the journalist and outlet. */
-  what: string
-  /** More about it: the employer, the donor, what the contact was for. */
-  other: string | null
-  /** The day it happened: applied for, offered, contact made. */
-  on: string
-}
-
-/** How to search one register: its table, its day, what it is about and the text a word may match. */
-interface RegisterSearch {
-  table: PgTable
-  id: AnyPgColumn
-  forceId: AnyPgColumn
-  staffMemberId: AnyPgColumn
-  on: AnyPgColumn
-  what: SQL<string>
-  other: AnyPgColumn
-  texts: AnyPgColumn[]
-}
-
-const REGISTER_SEARCHES: Record<CaseLinkType, RegisterSearch> = {
-  'business-interest': {
-    table: businessInterests,
-    id: businessInterests.id,
-    forceId: businessInterests.forceId,
-    staffMemberId: businessInterests.staffMemberId,
-    on: businessInterests.submittedOn,
-    what: sql<string>`${businessInterests.nature} || ' (' || ${businessInterests.category} || ')'`,
-    other: businessInterests.employer,
-    texts: [businessInterests.nature, businessInterests.category, businessInterests.employer],
-  },
-  'gift-hospitality': {
-    table: giftsHospitality,
-    id: giftsHospitality.id,
-    forceId: giftsHospitality.forceId,
-    staffMemberId: giftsHospitality.staffMemberId,
-    on: giftsHospitality.offeredOn,
-    what: sql<string>`initcap(${giftsHospitality.kind}) || ': ' || ${giftsHospitality.description}`,
-    other: giftsHospitality.donorName,
-    texts: [giftsHospitality.kind, giftsHospitality.description, giftsHospitality.donorName],
-  },
-  'media-contact': {
-    table: mediaContacts,
-    id: mediaContacts.id,
-    forceId: mediaContacts.forceId,
-    staffMemberId: mediaContacts.staffMemberId,
-    on: mediaContacts.contactOn,
-    what: sql<string>`${mediaContacts.journalist} || ', ' || ${mediaContacts.outlet}`,
-    other: mediaContacts.purpose,
-    texts: [mediaContacts.journalist, mediaContacts.outlet, mediaContacts.purpose],
-  },
-}
-
 /**
- * The force's register entries (second jobs, gifts and hospitality, media contacts) in which every
- * word appears, in any case, in the entry's own words, the member of staff's name or number, or its
- * day written as people type it (27 March 2012, 27/3/2012, 2012-03-27): the latest first, at most
- * `limit` of each register. The force's own only, by this condition and by row-level security.
+ * Opens a case: the case, the caseworkers named on it (a confidential one) and the member of staff it
+ * is about, if any, each added when the case was created.
  */
-export async function selectRegisterMatches(
+export async function insertCase(
   tx: Transaction,
-  forceId: number,
-  words: readonly string[],
-  registers: readonly CaseLinkType[],
-  limit: number,
-): Promise<RegisterMatchRow[]> {
-  const found: RegisterMatchRow[] = []
-  for (const entityType of registers) {
-    const register = REGISTER_SEARCHES[entityType]
-    const { on } = register
-    const text = sql`concat_ws(' ', ${sql.join(
-      [...register.texts, staffMembers.name, staffMembers.staffNumber],
-      sql`, `,
-    )}, to_char(${on}, 'FMDD FMMonth YYYY'), to_char(${on}, 'FMDD/FMMM/YYYY'), ${on}::text)`
-    const rows = await tx
-      .select({
-        entityId: sql<string>`${register.id}`,
-        staffName: staffMembers.name,
-        staffNumber: staffMembers.staffNumber,
-        what: register.what,
-        other: sql<string | null>`${register.other}`,
-        on: sql<string>`${on}::text`,
-      })
-      .from(register.table)
-      .innerJoin(
-        staffMembers,
-        and(eq(staffMembers.forceId, register.forceId), eq(staffMembers.id, register.staffMemberId)),
-      )
-      .where(and(eq(register.forceId, forceId), ...words.map((word) => sql`${text} ilike ${contains(word)}`)))
-      .orderBy(desc(on), asc(register.id))
-      .limit(limit)
-    found.push(...rows.map((row) => ({ ...row, entityType })))
-  }
-  return found
+  row: CaseRow,
+  named: string[],
+  staffMemberId: string | undefined,
+): Promise<void> {
+  const { id: caseId, forceId, createdAt: addedAt } = row
+  // No RETURNING: a confidential case is not readable until someone is named on it.
+  await tx.insert(integrityCases).values(row)
+  if (named.length)
+    await tx.insert(integrityCaseAccess).values(named.map((userId) => ({ caseId, forceId, userId, addedAt })))
+  if (staffMemberId)
+    await tx.insert(integrityCaseSubjects).values({ caseId, forceId, staffMemberId, addedAt })
+}
+
+export async function updateCase(tx: Transaction, caseId: string, values: Partial<CaseRow>): Promise<void> {
+  await tx.update(integrityCases).set(values).where(eq(integrityCases.id, caseId))
+}
+
+/** Records when a case last changed; the case as it now is, if the caller may still read it. */
+export async function touchCase(tx: Transaction, caseId: string, at: Date): Promise<CaseRow | undefined> {
+  const [updated] = await tx
+    .update(integrityCases)
+    .set({ updatedAt: at })
+    .where(eq(integrityCases.id, caseId))
+    .returning()
+  return updated
+}
+
+type CaseChild = { caseId: string; forceId: number; addedAt: Date }
+
+export async function insertSubject(tx: Transaction, subject: CaseChild & { staffMemberId: string }) {
+  await tx.insert(integrityCaseSubjects).values(subject).onConflictDoNothing()
+}
+
+export async function deleteSubject(tx: Transaction, caseId: string, staffMemberId: string) {
+  await tx
+    .delete(integrityCaseSubjects)
+    .where(
+      and(eq(integrityCaseSubjects.caseId, caseId), eq(integrityCaseSubjects.staffMemberId, staffMemberId)),
+    )
+}
+
+export async function insertLink(
+  tx: Transaction,
+  link: CaseChild & { entityType: CaseLinkType; entityId: string },
+) {
+  await tx.insert(integrityCaseLinks).values(link).onConflictDoNothing()
+}
+
+/** Names a caseworker on a case (who may read it when it is confidential), if not named already. */
+export async function insertNamed(tx: Transaction, named: CaseChild & { userId: string }) {
+  await tx.insert(integrityCaseAccess).values(named).onConflictDoNothing()
+}
+
+export async function deleteNamed(tx: Transaction, caseId: string, userId: string) {
+  await tx
+    .delete(integrityCaseAccess)
+    .where(and(eq(integrityCaseAccess.caseId, caseId), eq(integrityCaseAccess.userId, userId)))
+}
+
+export async function insertNote(tx: Transaction, note: typeof integrityCaseNotes.$inferInsert) {
+  await tx.insert(integrityCaseNotes).values(note)
 }

@@ -30,7 +30,7 @@ import { personFromForm } from '../roster/picker.js'
 import type { StaffMember } from '../roster/service.js'
 import { type CaseQuery, caseQuerySchema, countsQuerySchema, FILTER_FIELDS } from './fields.js'
 import { presentRegisterMatch } from './present.js'
-import type { CaseFilter, CaseListRow } from './service.js'
+import type { CaseFilter, CaseListRow } from './queries.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const KEEPERS: Access = ['force-caseworker']

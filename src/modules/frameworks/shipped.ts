@@ -1,7 +1,4 @@
 import fs from 'node:fs'
-import type { Caller } from '../../domain/access.js'
-import type { FrameworkRow } from './queries.js'
-import type { FrameworksService } from './service.js'
 
 /** The 2011 framework of *Without Fear or Favour*, as Probity ships it (in its own words). */
 export const WITHOUT_FEAR_OR_FAVOUR_2011 = new URL('./data/without-fear-or-favour-2011.json', import.meta.url)
@@ -9,16 +6,4 @@ export const WITHOUT_FEAR_OR_FAVOUR_2011 = new URL('./data/without-fear-or-favou
 /** The shipped 2011 framework's file form, freshly read (so callers may change their copy). */
 export function shippedFramework2011(): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(WITHOUT_FEAR_OR_FAVOUR_2011, 'utf8')) as Record<string, unknown>
-}
-
-/**
- * Loads a framework from its JSON form through the service: checked in full, then written in one
- * transaction. The demo, the JSON import and the tests all load frameworks this way.
- */
-export function loadFramework(
-  frameworks: FrameworksService,
-  caller: Caller,
-  json: unknown,
-): Promise<FrameworkRow> {
-  return frameworks.loadFramework(caller, json)
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Transaction } from '../../db/tenancy.js'
 import { optionalDateField } from '../../domain/date-input.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
+import { optionalText, requiredText } from '../../domain/fields.js'
 import { RECOMMENDATION_SCOPES } from '../../domain/inspections.js'
 import {
   appendItem,
@@ -24,57 +25,34 @@ import {
  */
 
 export const areaInput = z.object({
-  code: z.string().trim().min(1, 'Enter a code').max(60, 'Code must be 60 characters or fewer'),
-  title: z.string().trim().min(1, 'Enter the area’s title').max(200, 'Title must be 200 characters or fewer'),
-  description: z
-    .string()
-    .trim()
-    .max(5000, 'Description must be 5000 characters or fewer')
-    .optional()
-    .transform((v) => v || null),
+  code: requiredText('Enter a code', 'Code', 60),
+  title: requiredText('Enter the area’s title', 'Title', 200),
+  description: optionalText('Description', 5000),
 })
 
 export const questionInput = z.object({
   areaId: z.uuid('Select the area'),
-  code: z.string().trim().min(1, 'Enter a code').max(60, 'Code must be 60 characters or fewer'),
-  text: z.string().trim().min(1, 'Enter the question').max(2000, 'Question must be 2000 characters or fewer'),
-  guidance: z
-    .string()
-    .trim()
-    .max(5000, 'Guidance must be 5000 characters or fewer')
-    .optional()
-    .transform((v) => v || null),
-  evidenceExpected: z
-    .string()
-    .trim()
-    .max(5000, 'Evidence expected must be 5000 characters or fewer')
-    .optional()
-    .transform((v) => v || null),
+  code: requiredText('Enter a code', 'Code', 60),
+  text: requiredText('Enter the question', 'Question', 2000),
+  guidance: optionalText('Guidance', 5000),
+  evidenceExpected: optionalText('Evidence expected', 5000),
 })
 
 export const recommendationInput = z.object({
-  code: z.string().trim().min(1, 'Enter a code').max(60, 'Code must be 60 characters or fewer'),
+  code: requiredText('Enter a code', 'Code', 60),
   areaId: z
     .string()
     .optional()
     .transform((v) => v || null)
     .pipe(z.uuid('Select an area').nullable()),
-  text: z
-    .string()
-    .trim()
-    .min(1, 'Enter the recommendation')
-    .max(5000, 'Recommendation must be 5000 characters or fewer'),
+  text: requiredText('Enter the recommendation', 'Recommendation', 5000),
   scope: z.enum(RECOMMENDATION_SCOPES, 'Select national or one force'),
   forceCode: z
     .string()
     .trim()
     .optional()
     .transform((v) => v || null),
-  addressee: z
-    .string()
-    .trim()
-    .min(1, 'Enter who the recommendation is addressed to')
-    .max(200, 'Addressee must be 200 characters or fewer'),
+  addressee: requiredText('Enter who the recommendation is addressed to', 'Addressee', 200),
   dueDate: optionalDateField('Due date').transform((v) => v ?? null),
 })
 

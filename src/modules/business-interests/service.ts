@@ -10,6 +10,8 @@ import type { UploadedFile } from '../../spreadsheets/read.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { ForcesService } from '../forces/service.js'
 import type { PendingImportsService } from '../imports/service.js'
+import { selectByStaffNumbers } from '../roster/queries.js'
+import { normaliseStaffNumber } from '../roster/rows.js'
 import { BusinessInterestChanges } from './changes.js'
 import { BusinessInterestsImport, type ImportPreview } from './import.js'
 import {
@@ -30,7 +32,6 @@ import {
   selectPublishable,
   selectReviews,
   selectReviewsDue,
-  selectStaffByNumber,
   selectSubmittedBetween,
 } from './queries.js'
 import {
@@ -143,8 +144,10 @@ export class BusinessInterestsService extends BusinessInterestsWorkflow {
     let staffMemberId: string | undefined
     if (!staffNumber) errors.staffNumber = 'Enter the staff number of the applicant'
     else {
-      const staff = await inScope(this.db, caller.scope, (tx) => selectStaffByNumber(tx, forceId))
-      const found = staff.get(staffNumber.toLowerCase())
+      // One member by the roster's unique (force, staff number), not the whole roster: the Met's is 73,000.
+      const [found] = await inScope(this.db, caller.scope, (tx) =>
+        selectByStaffNumbers(tx, forceId, [normaliseStaffNumber(staffNumber)]),
+      )
       if (!found) errors.staffNumber = `No one on the roster has the staff number ${staffNumber}`
       else staffMemberId = found.id
     }

@@ -4,6 +4,7 @@ import { addSearchableMember } from '../../test/support/search-text.js'
 import type { TestApp } from '../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../test/support/two-forces.js'
 import type { Scope } from '../domain/access.js'
+import { selectGifts } from '../modules/gifts-hospitality/queries.js'
 import { giftsHospitality } from '../modules/gifts-hospitality/schema.js'
 import { queryRows } from './connection.js'
 import { matchesSearch } from './search-text.js'
@@ -130,5 +131,37 @@ describe('probity_search_matches', () => {
     expect(unfiltered).toBeGreaterThan(0)
     for (const word of shortWords)
       expect({ word, found: await alphaByStaffOnly(word, forceIds.bravo) }).toEqual({ word, found: [] })
+  })
+
+  it('pages and counts a list from its search found once, as the search written into each would', async () => {
+    const [gift] = await inScope(testApp.database.db, { kind: 'inspectorate' }, (tx) =>
+      queryRows<{ donor_name: string; name: string }>(
+        tx,
+        sql`select g.donor_name, s.name from gifts_hospitality g join staff_members s on s.id = g.staff_member_id limit 1`,
+      ),
+    )
+    if (!gift) throw new Error('the cast has no gifts')
+    const words = [gift.donor_name.slice(1, 5), gift.name.split(' ').at(-1) ?? '', 'a', 'no such words']
+    const order = { sort: 'offered', order: 'desc' } as const
+    for (const scope of [{ kind: 'inspectorate' }, { kind: 'force', forceId: forceIds.bravo }] as const)
+      for (const word of words)
+        for (const offset of [0, 1]) {
+          const filter = { search: word, forceId: scope.kind === 'force' ? scope.forceId : undefined }
+          // Unpaged, the search is written into the one statement; paged, it is found once for two uses.
+          const whole = await inScope(testApp.database.db, scope, (tx) => selectGifts(tx, filter, order))
+          const page = await inScope(testApp.database.db, scope, (tx) =>
+            selectGifts(tx, filter, order, { offset, limit: 2 }),
+          )
+          expect({ scope, word, offset, total: page.total, ids: page.rows.map((row) => row.id) }).toEqual({
+            scope,
+            word,
+            offset,
+            total: whole.rows.length,
+            ids: whole.rows.slice(offset, offset + 2).map((row) => row.id),
+          })
+          // So the comparison can fail: the inspectorate finds every word but the last.
+          if (scope.kind === 'inspectorate' && word !== 'no such words')
+            expect({ word, some: whole.rows.length > 0 }).toEqual({ word, some: true })
+        }
   })
 })

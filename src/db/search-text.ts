@@ -39,6 +39,23 @@ const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u
  * two columns, where ILIKE on each would not.
  */
 export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions = {}): SQL {
+  const { condition, matches } = matchesSearchOnce(table, word, options)
+  return matches ? sql`${table.id} in (${matches})` : condition
+}
+
+/** The name a statement gives the matches of `matchesSearchOnce`, found once for every use in it. */
+export const SEARCH_MATCHES = sql.raw('search_matches')
+
+/**
+ * `matchesSearch` for a statement that may read its matches more than once (a list's count and page):
+ * `condition` reads them from `SEARCH_MATCHES`, which the statement defines as `matches` (see
+ * `countWithPageIds`). A word matched row by row has no `matches`, and `condition` stands alone.
+ */
+export function matchesSearchOnce(
+  table: SearchedTable,
+  word: string,
+  options: SearchOptions = {},
+): { condition: SQL; matches?: SQL } {
   const pattern = sql`lower(${contains(word)})`
   const beforeUnit = sql`${pattern} || E'\n%'`
   const own = options.nameAndNumberOnly ? beforeUnit : pattern
@@ -49,9 +66,14 @@ export function matchesSearch(table: SearchedTable, word: string, options: Searc
         ? beforeUnit
         : undefined
   if (HAS_TRIGRAM.test(word))
-    return sql`${table.id} in (select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}))`
+    return {
+      condition: sql`${table.id} in (select id from ${SEARCH_MATCHES})`,
+      matches: sql`select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}) as id`,
+    }
   const ownMatches = sql`${table}.search_text like ${own}`
-  if (!staff) return ownMatches
+  if (!staff) return { condition: ownMatches }
   const ofForce = options.forceId === undefined ? sql`` : sql` and force_id = ${options.forceId}`
-  return sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}${ofForce}))`
+  return {
+    condition: sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}${ofForce}))`,
+  }
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
-import { countAhead, type ListTotal } from '../../db/counting.js'
-import { contains, matchesSearch } from '../../db/search-text.js'
+import { countWithPageIds, type ListTotal } from '../../db/counting.js'
+import { contains, matchesSearch, matchesSearchOnce } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -46,8 +46,17 @@ const staffColumns = {
   unit: staffMembers.unit,
 }
 
-function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
+/**
+ * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
+ * `searchOnce` has the search found once for both (`countWithPageIds`), and `matches` is that search.
+ */
+function conditionsOf(
+  tx: Transaction,
+  filter: ListFilter,
+  searchOnce = false,
+): { where?: SQL; matches?: SQL } {
   const conditions: (SQL | undefined)[] = []
+  let matches: SQL | undefined
   // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
   // to show them or sort by them.
   const staffWhere = (condition: SQL | undefined) =>
@@ -61,11 +70,14 @@ function conditionsOf(tx: Transaction, filter: ListFilter): SQL | undefined {
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {
     // The member of staff's name and number, and the nature of the interest and its employer.
-    conditions.push(
-      matchesSearch(businessInterests, filter.search, { staff: 'name-and-number', forceId: filter.forceId }),
-    )
+    const options = { staff: 'name-and-number', forceId: filter.forceId } as const
+    if (searchOnce) {
+      const search = matchesSearchOnce(businessInterests, filter.search, options)
+      conditions.push(search.condition)
+      matches = search.matches
+    } else conditions.push(matchesSearch(businessInterests, filter.search, options))
   }
-  return and(...conditions)
+  return { where: and(...conditions), matches }
 }
 
 function orderOf(sort: Sort, order: 'asc' | 'desc') {
@@ -99,7 +111,7 @@ export async function selectPage(
   order: 'asc' | 'desc',
   page: { offset: number; limit: number } | undefined,
 ): Promise<ListTotal & { items: BusinessInterestWithStaff[] }> {
-  const where = conditionsOf(tx, filter)
+  const { where, matches } = conditionsOf(tx, filter, page !== undefined)
   const ordering = orderOf(sort, order)
   if (!page) {
     const items = await joined(tx)
@@ -108,7 +120,6 @@ export async function selectPage(
     return { total: items.length, exact: true, items }
   }
   const applications = () => tx.select({ id: businessInterests.id }).from(businessInterests)
-  const counted = await countAhead(tx, applications().where(where), page.offset)
   // The page's ids first, joining the roster only to sort by name, then only those rows with their
   // member of staff: joining before the offset read and joined every skipped row.
   const pageIds = (sort === 'name' ? applications().innerJoin(staffMembers, staffJoin) : applications())
@@ -116,9 +127,18 @@ export async function selectPage(
     .orderBy(...ordering)
     .offset(page.offset)
     .limit(page.limit)
-  const items = await joined(tx)
-    .where(inArray(businessInterests.id, pageIds))
-    .orderBy(...ordering)
+  const { ids, ...counted } = await countWithPageIds(
+    tx,
+    applications().where(where),
+    pageIds,
+    page.offset,
+    matches,
+  )
+  const items = ids.length
+    ? await joined(tx)
+        .where(inArray(businessInterests.id, ids))
+        .orderBy(...ordering)
+    : []
   return { ...counted, items }
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm'
-import { countAhead, type ListTotal } from '../../db/counting.js'
-import { matchesSearch } from '../../db/search-text.js'
+import { countWithPageIds, type ListTotal } from '../../db/counting.js'
+import { matchesSearch, matchesSearchOnce } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import { staffMembers } from '../roster/schema.js'
@@ -50,8 +50,13 @@ export const GIFT_SORTS = {
 } as const
 export type GiftSort = keyof typeof GIFT_SORTS
 
-function whereOf(filter: GiftFilter): SQL | undefined {
+/**
+ * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
+ * `searchOnce` has the search found once for both (`countWithPageIds`), and `matches` is that search.
+ */
+function whereOf(filter: GiftFilter, searchOnce = false): { where?: SQL; matches?: SQL } {
   const conditions: SQL[] = []
+  let matches: SQL | undefined
   if (filter.forceId !== undefined) conditions.push(eq(giftsHospitality.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(giftsHospitality.staffMemberId, filter.staffMemberId))
   if (filter.outcome) conditions.push(eq(giftsHospitality.outcome, filter.outcome))
@@ -64,11 +69,14 @@ function whereOf(filter: GiftFilter): SQL | undefined {
   if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
   if (filter.search) {
     // The description and donor, and the member of staff's name, number and unit.
-    conditions.push(
-      matchesSearch(giftsHospitality, filter.search, { staff: 'name-number-unit', forceId: filter.forceId }),
-    )
+    const options = { staff: 'name-number-unit', forceId: filter.forceId } as const
+    if (searchOnce) {
+      const search = matchesSearchOnce(giftsHospitality, filter.search, options)
+      conditions.push(search.condition)
+      matches = search.matches
+    } else conditions.push(matchesSearch(giftsHospitality, filter.search, options))
   }
-  return conditions.length ? and(...conditions) : undefined
+  return { where: conditions.length ? and(...conditions) : undefined, matches }
 }
 
 const withStaff = {
@@ -90,7 +98,7 @@ export async function selectGifts(
   order: { sort: GiftSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: GiftWithStaff[] }> {
-  const where = whereOf(filter)
+  const { where, matches } = whereOf(filter, page !== undefined)
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [
     direction(GIFT_SORTS[order.sort]),
@@ -107,7 +115,6 @@ export async function selectGifts(
   // The filters read the member of staff's columns only through a semi-join, and every gift has its
   // member of staff, so the join cannot change which gifts match: only sorting by the member of staff needs it.
   const gifts = () => tx.select({ id: giftsHospitality.id }).from(giftsHospitality)
-  const counted = await countAhead(tx, gifts().where(where), page.offset)
   // The page's ids first, from the register alone, then only those rows with their staff: joining
   // before the offset read and joined every skipped row (page 200 of the Met's gifts took 500 ms).
   const pageIds = (order.sort === 'staff' ? gifts().innerJoin(staffMembers, staffJoin) : gifts())
@@ -115,9 +122,12 @@ export async function selectGifts(
     .orderBy(...ordering)
     .offset(page.offset)
     .limit(page.limit)
-  const rows = await withTheirStaff()
-    .where(inArray(giftsHospitality.id, pageIds))
-    .orderBy(...ordering)
+  const { ids, ...counted } = await countWithPageIds(tx, gifts().where(where), pageIds, page.offset, matches)
+  const rows = ids.length
+    ? await withTheirStaff()
+        .where(inArray(giftsHospitality.id, ids))
+        .orderBy(...ordering)
+    : []
   return { ...counted, rows }
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, type SQL } from 'drizzle-orm'
-import { countAhead, type ListTotal } from '../../db/counting.js'
-import { contains, matchesSearch } from '../../db/search-text.js'
+import { countWithPageIds, type ListTotal } from '../../db/counting.js'
+import { contains, matchesSearch, matchesSearchOnce } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -42,8 +42,17 @@ export const MEDIA_SORTS = {
 } as const
 export type MediaSort = keyof typeof MEDIA_SORTS
 
-function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
+/**
+ * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
+ * `searchOnce` has the search found once for both (`countWithPageIds`), and `matches` is that search.
+ */
+function whereOf(
+  tx: Transaction,
+  filter: MediaContactFilter,
+  searchOnce = false,
+): { where?: SQL; matches?: SQL } {
   const conditions: SQL[] = []
+  let matches: SQL | undefined
   // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
   // to show them or sort by them.
   const staffWhere = (condition: SQL | undefined) =>
@@ -57,11 +66,14 @@ function whereOf(tx: Transaction, filter: MediaContactFilter): SQL | undefined {
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {
     // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
-    conditions.push(
-      matchesSearch(mediaContacts, filter.search, { staff: 'name-and-number', forceId: filter.forceId }),
-    )
+    const options = { staff: 'name-and-number', forceId: filter.forceId } as const
+    if (searchOnce) {
+      const search = matchesSearchOnce(mediaContacts, filter.search, options)
+      conditions.push(search.condition)
+      matches = search.matches
+    } else conditions.push(matchesSearch(mediaContacts, filter.search, options))
   }
-  return conditions.length ? and(...conditions) : undefined
+  return { where: conditions.length ? and(...conditions) : undefined, matches }
 }
 
 const withStaff = {
@@ -83,7 +95,7 @@ export async function selectMediaContacts(
   order: { sort: MediaSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: MediaContactWithStaff[] }> {
-  const where = whereOf(tx, filter)
+  const { where, matches } = whereOf(tx, filter, page !== undefined)
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id)]
   const withTheirStaff = () => tx.select(withStaff).from(mediaContacts).innerJoin(staffMembers, staffJoin)
@@ -94,7 +106,6 @@ export async function selectMediaContacts(
     return { total: rows.length, exact: true, rows }
   }
   const contacts = () => tx.select({ id: mediaContacts.id }).from(mediaContacts)
-  const counted = await countAhead(tx, contacts().where(where), page.offset)
   // The page's ids first, joining the roster only to sort by its columns, then only those rows with
   // their member of staff: joining before the offset read and joined every skipped row.
   const sortsByStaff = order.sort === 'staff' || order.sort === 'unit'
@@ -103,9 +114,18 @@ export async function selectMediaContacts(
     .orderBy(...ordering)
     .offset(page.offset)
     .limit(page.limit)
-  const rows = await withTheirStaff()
-    .where(inArray(mediaContacts.id, pageIds))
-    .orderBy(...ordering)
+  const { ids, ...counted } = await countWithPageIds(
+    tx,
+    contacts().where(where),
+    pageIds,
+    page.offset,
+    matches,
+  )
+  const rows = ids.length
+    ? await withTheirStaff()
+        .where(inArray(mediaContacts.id, ids))
+        .orderBy(...ordering)
+    : []
   return { ...counted, rows }
 }
 

@@ -54,6 +54,29 @@ export interface MixedBenchResult {
   failures: number
   timeouts: number
   routes: MixedRouteRow[]
+  /** Where the machine's CPU went while the mix ran, to tell the app's ceiling from the machine's. */
+  cpu: MixedCpu
+}
+
+export interface MixedCpu {
+  cores: number
+  /** The share of all cores' time spent busy (anything but idle), in per cent. */
+  machineBusyPercent: number
+  /** This process's CPU (the app's server, and nothing else while the load runs) per answered request. */
+  appMsPerRequest: number
+  /** Every other busy moment of the machine per answered request: the database, the load, the kernel. */
+  restMsPerRequest: number
+}
+
+/** All cores' time so far, busy and idle, in milliseconds. */
+function coreTimes() {
+  let busy = 0
+  let idle = 0
+  for (const { times } of os.cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq
+    idle += times.idle
+  }
+  return { busy, idle }
 }
 
 async function words(db: Database, forceIds: number[] | null): Promise<string[]> {
@@ -196,7 +219,15 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
   // The warm-up draws from another seed, so it keeps nothing in memory that the measured run asks for.
   await load({ ...plan, seed: SEED + 1 }, WARM_UP_SECONDS)
   await drained(input.db)
+  const coresBefore = coreTimes()
+  const appBefore = process.cpuUsage()
   const mix = await load(plan, input.seconds)
+  const app = process.cpuUsage(appBefore)
+  const coresAfter = coreTimes()
+  const answered = mix.routes.reduce((sum, route) => sum + route.requests, 0)
+  const busyMs = coresAfter.busy - coresBefore.busy
+  const appMs = (app.user + app.system) / 1000
+  const perRequest = (ms: number) => Math.round((10 * ms) / Math.max(answered, 1)) / 10
   return {
     connections: CONNECTIONS,
     seconds: mix.seconds,
@@ -213,5 +244,11 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
     failures: mix.failures,
     timeouts: mix.timeouts,
     routes: mix.routes,
+    cpu: {
+      cores: os.cpus().length,
+      machineBusyPercent: Math.round((1000 * busyMs) / (busyMs + coresAfter.idle - coresBefore.idle)) / 10,
+      appMsPerRequest: perRequest(appMs),
+      restMsPerRequest: perRequest(busyMs - appMs),
+    },
   }
 }

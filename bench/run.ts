@@ -189,6 +189,9 @@ try {
     console.log(
       `\nMixed workload: ${mixed.connections} connections, ${mixed.seconds} s, seed ${mixed.seed}; ${mixed.requestsPerSecond} requests/s in all, ${mixed.shareOfCeiling}% of the bare route measured just before (${mixed.bare.requestsPerSecond}/s)`,
     )
+    console.log(
+      `CPU while the mix ran: ${mixed.cpu.cores} cores ${mixed.cpu.machineBusyPercent}% busy; the app's process ${mixed.cpu.appMsPerRequest} ms a request, everything else (the database, the load, the kernel) ${mixed.cpu.restMsPerRequest} ms`,
+    )
     console.table(mixed.callers)
     console.table(
       mixed.routes.map(({ statuses, ...route }) => ({

@@ -155,6 +155,30 @@ describe('correlation rules', () => {
     expect(alert?.records).toHaveLength(3)
   })
 
+  it('raises the employer rule’s alert when a caseworker merges the donor into the employer', async () => {
+    await testApp.services.businessInterests.record(alpha, {
+      staffNumber: member.staffNumber,
+      submittedOn: '2012-03-01',
+      nature: 'Boat repairs',
+      category: 'paid employment',
+      employer: 'Harbour Marine Ltd',
+      hoursPerWeek: '4',
+      paid: 'yes',
+      conflictDeclaration: 'None',
+    })
+    await gift('Quayside Boatworks', '2012-06-01')
+    const boatRepairs = async () =>
+      (await openAlerts('gift-from-employer')).filter((alert) => alert.reason.includes('Boat repairs'))
+    expect(await boatRepairs()).toEqual([])
+    const [employer] = await testApp.services.organisations.list(alpha, 'Harbour Marine')
+    const [donor] = await testApp.services.organisations.list(alpha, 'Quayside Boatworks')
+    if (!employer || !donor) throw new Error('the two names made no organisations')
+    // The merge renames the donor's names alone: the alert comes from the staff whose records carry them.
+    await testApp.services.organisations.decide(alpha, employer.id, donor.id, true)
+    const raised = await boatRepairs()
+    expect(raised.map((alert) => alert.reason.split(' offered')[0])).toEqual(['Harbour Marine Ltd'])
+  })
+
   it('lets the force administrator change a rule’s settings, and refuses a bad one or a caseworker', async () => {
     const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
     const page = await admin.get('/alerts/rules')

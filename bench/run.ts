@@ -41,6 +41,17 @@ if (unknown.length) {
 }
 const runs = (part: Part) => chosen.includes(part)
 
+/** The commit measured, and whether its code had changes not committed; 'unknown' outside a git checkout. */
+function commitMeasured(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: 'pipe' }).trim()
+    const changed = git('status', '--porcelain', '--', 'src', 'bench', ':!bench/results.json')
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`
+  } catch {
+    return 'unknown'
+  }
+}
+
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const YEARS = Number(process.env.BENCH_YEARS ?? 10)
 const SCALE = Number(process.env.BENCH_SCALE ?? 1)
@@ -63,6 +74,14 @@ let missed: Target[] = []
 try {
   await migrateDatabase(database)
   const [version] = await queryRows<{ version: string }>(database.db, sql`select version()`)
+  // The server's settings that move these figures most, so a rerun elsewhere compares like with like.
+  const serverSettings = await queryRows<{ name: string; setting: string; unit: string | null }>(
+    database.db,
+    sql`select name, setting, unit from pg_settings
+        where name in ('shared_buffers', 'work_mem', 'fsync', 'synchronous_commit', 'max_connections',
+                       'max_parallel_workers_per_gather', 'effective_cache_size')
+        order by name`,
+  )
   const services = createServices(database.db)
   const national = await nationalDataset(database.db, services, { years: YEARS, scale: SCALE })
 
@@ -237,7 +256,14 @@ try {
     date: new Date().toISOString(),
     parts: chosen,
     machine,
-    database: { kind: database.kind, version: version?.version },
+    commit: commitMeasured(),
+    database: {
+      kind: database.kind,
+      version: version?.version,
+      settings: Object.fromEntries(
+        serverSettings.map((row) => [row.name, row.unit ? `${row.setting} × ${row.unit}` : row.setting]),
+      ),
+    },
     dataset: { years: YEARS, scale: SCALE, seedSeconds: national.seedSeconds, counts: national.counts },
     mixed,
     http: http && { connections: CONNECTIONS, seconds: SECONDS, force: FORCE, rows: http },

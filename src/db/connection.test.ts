@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../test/support/test-database.js'
 import { type DatabaseHandle, POOL_SIZE, queryRows } from './connection.js'
 
-let database: DatabaseHandle
-beforeAll(async () => {
-  database = await createTestDatabase()
-})
-afterAll(() => database.close())
+// The embedded database has one connection and no parallel workers to start: nothing here to check.
+describe.runIf(process.env.DATABASE_URL)('a server database’s pool', () => {
+  let database: DatabaseHandle
+  beforeAll(async () => {
+    database = await createTestDatabase()
+  })
+  afterAll(() => database.close())
 
-describe('a server database’s pool', () => {
-  // The embedded database has one connection and no parallel workers to start.
-  it.runIf(process.env.DATABASE_URL)('plans no parallel workers on any of its connections', async () => {
+  it('plans no parallel workers on any of its connections', async () => {
     // As many at once as the pool holds, each in a transaction that stays open until all have read,
     // so every connection is used.
     let arrived = 0

@@ -43,7 +43,7 @@ export async function countAhead(tx: Transaction, rows: CountableRows, offset: n
 /**
  * A list's total (as `countAhead`) and its page's ids, in one statement: one round trip instead of two.
  * `pageIds` selects the page's ids, in order. When the list's search is matched by index, `matches` is
- * the search (from `matchesSearchOnce`), found once for the count and the page alike: written into each,
+ * the search (from `searchCondition`), found once for the count and the page alike: written into each,
  * the same search ran twice a request, its index scans a third of the database's time in the mix.
  */
 export async function countWithPageIds(

@@ -39,22 +39,23 @@ const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u
  * two columns, where ILIKE on each would not.
  */
 export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions = {}): SQL {
-  const { condition, matches } = matchesSearchOnce(table, word, options)
-  return matches ? sql`${table.id} in (${matches})` : condition
+  return searchCondition(table, word, options, false).condition
 }
 
-/** The name a statement gives the matches of `matchesSearchOnce`, found once for every use in it. */
+/** The name a statement gives the matches of a search found once (`searchCondition`). */
 export const SEARCH_MATCHES = sql.raw('search_matches')
 
 /**
- * `matchesSearch` for a statement that may read its matches more than once (a list's count and page):
- * `condition` reads them from `SEARCH_MATCHES`, which the statement defines as `matches` (see
- * `countWithPageIds`). A word matched row by row has no `matches`, and `condition` stands alone.
+ * `matchesSearch`, for a statement that may read the matches more than once (a list's count and page):
+ * with `foundOnce`, a search matched by index comes back as `matches`, which the statement defines as
+ * `SEARCH_MATCHES` (see `countWithPageIds`) and `condition` reads. A word matched row by row, or a search
+ * not `foundOnce`, has no `matches`, and `condition` stands alone.
  */
-export function matchesSearchOnce(
+export function searchCondition(
   table: SearchedTable,
   word: string,
-  options: SearchOptions = {},
+  options: SearchOptions,
+  foundOnce: boolean,
 ): { condition: SQL; matches?: SQL } {
   const pattern = sql`lower(${contains(word)})`
   const beforeUnit = sql`${pattern} || E'\n%'`
@@ -65,11 +66,12 @@ export function matchesSearchOnce(
       : options.staff === 'name-and-number'
         ? beforeUnit
         : undefined
-  if (HAS_TRIGRAM.test(word))
-    return {
-      condition: sql`${table.id} in (select id from ${SEARCH_MATCHES})`,
-      matches: sql`select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}) as id`,
-    }
+  if (HAS_TRIGRAM.test(word)) {
+    const matches = sql`select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}) as id`
+    return foundOnce
+      ? { condition: sql`${table.id} in (select id from ${SEARCH_MATCHES})`, matches }
+      : { condition: sql`${table.id} in (${matches})` }
+  }
   const ownMatches = sql`${table}.search_text like ${own}`
   if (!staff) return { condition: ownMatches }
   const ofForce = options.forceId === undefined ? sql`` : sql` and force_id = ${options.forceId}`

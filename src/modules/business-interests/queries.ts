@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { contains, matchesSearch, matchesSearchOnce } from '../../db/search-text.js'
+import { contains, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -71,11 +71,9 @@ function conditionsOf(
   if (filter.search) {
     // The member of staff's name and number, and the nature of the interest and its employer.
     const options = { staff: 'name-and-number', forceId: filter.forceId } as const
-    if (searchOnce) {
-      const search = matchesSearchOnce(businessInterests, filter.search, options)
-      conditions.push(search.condition)
-      matches = search.matches
-    } else conditions.push(matchesSearch(businessInterests, filter.search, options))
+    const search = searchCondition(businessInterests, filter.search, options, searchOnce)
+    conditions.push(search.condition)
+    matches = search.matches
   }
   return { where: and(...conditions), matches }
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { matchesSearch, matchesSearchOnce } from '../../db/search-text.js'
+import { searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import { staffMembers } from '../roster/schema.js'
@@ -70,11 +70,9 @@ function whereOf(filter: GiftFilter, searchOnce = false): { where?: SQL; matches
   if (filter.search) {
     // The description and donor, and the member of staff's name, number and unit.
     const options = { staff: 'name-number-unit', forceId: filter.forceId } as const
-    if (searchOnce) {
-      const search = matchesSearchOnce(giftsHospitality, filter.search, options)
-      conditions.push(search.condition)
-      matches = search.matches
-    } else conditions.push(matchesSearch(giftsHospitality, filter.search, options))
+    const search = searchCondition(giftsHospitality, filter.search, options, searchOnce)
+    conditions.push(search.condition)
+    matches = search.matches
   }
   return { where: conditions.length ? and(...conditions) : undefined, matches }
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, type SQL } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { contains, matchesSearch, matchesSearchOnce } from '../../db/search-text.js'
+import { contains, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { staffIdsWhere } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -67,11 +67,9 @@ function whereOf(
   if (filter.search) {
     // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
     const options = { staff: 'name-and-number', forceId: filter.forceId } as const
-    if (searchOnce) {
-      const search = matchesSearchOnce(mediaContacts, filter.search, options)
-      conditions.push(search.condition)
-      matches = search.matches
-    } else conditions.push(matchesSearch(mediaContacts, filter.search, options))
+    const search = searchCondition(mediaContacts, filter.search, options, searchOnce)
+    conditions.push(search.condition)
+    matches = search.matches
   }
   return { where: conditions.length ? and(...conditions) : undefined, matches }
 }

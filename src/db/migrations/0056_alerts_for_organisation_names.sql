@@ -2,7 +2,8 @@
 -- force: 0.8 s for the Metropolitan Police on each gift from a donor not seen before. A name resolves only
 -- the gifts and second jobs that carry it, so only their staff's alerts can change (every rule that reads
 -- an organisation reaches it through a gift's donor or a second job's employer): the rules now run for
--- those staff alone. Run as the owner, so the staff are found whoever made the change.
+-- those staff alone. Run as the owner, so the staff are found whoever made the change; only the trigger
+-- may call it (the app's role may not run the rules over another force's staff).
 CREATE FUNCTION probity_raise_alerts_for_name_keys(p_force integer, p_keys text[]) RETURNS integer
   LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
   SELECT probity_raise_alerts(p_force, touched.staff)
@@ -15,7 +16,10 @@ CREATE FUNCTION probity_raise_alerts_for_name_keys(p_force integer, p_keys text[
    WHERE cardinality(touched.staff) > 0
 $fn$;
 --> statement-breakpoint
-CREATE FUNCTION probity_raise_alerts_for_names() RETURNS trigger LANGUAGE plpgsql AS $fn$
+REVOKE ALL ON FUNCTION probity_raise_alerts_for_name_keys(integer, text[]) FROM PUBLIC;
+--> statement-breakpoint
+CREATE FUNCTION probity_raise_alerts_for_names() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     PERFORM probity_raise_alerts_for_name_keys(force_id, array_agg(name_key)) FROM new_rows GROUP BY force_id;

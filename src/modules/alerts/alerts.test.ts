@@ -177,6 +177,11 @@ describe('correlation rules', () => {
     await testApp.services.organisations.decide(alpha, employer.id, donor.id, true)
     const raised = await boatRepairs()
     expect(raised.map((alert) => alert.reason.split(' offered')[0])).toEqual(['Harbour Marine Ltd'])
+    // Only the trigger runs the rules for names: the app's role may not call it, for any force.
+    const called = await inScope(testApp.database.db, { kind: 'inspectorate' }, (tx) =>
+      tx.execute(sql`select probity_raise_alerts_for_name_keys(1, array['harbour marine'])`),
+    ).catch((error: unknown) => String((error as { cause?: unknown }).cause ?? error))
+    expect(called).toMatch(/permission denied/)
   })
 
   it('lets the force administrator change a rule’s settings, and refuses a bad one or a caseworker', async () => {

@@ -23,17 +23,17 @@ beforeAll(async () => {
 })
 afterAll(() => testApp.close())
 
-/** The forces of the rows `probity_search_matches` answers with, called in `scope`. */
+/** The forces of the rows `probity_search_locations` answers with, called in `scope`. */
 const forcesMatched = (scope: Scope, call: ReturnType<typeof sql>) =>
   inScope(testApp.database.db, scope, async (tx) => {
     const rows = await queryRows<{ force_id: number }>(
       tx,
-      sql`select force_id from staff_members where id in (select probity_search_matches(${call}))`,
+      sql`select force_id from staff_members where ctid = any(array(select probity_search_locations(${call})))`,
     )
     return rows.map((row) => row.force_id).sort()
   })
 
-describe('probity_search_matches', () => {
+describe('probity_search_locations', () => {
   const wombat = sql`'staff_members', '%wombat smith%'`
 
   it('answers the inspectorate from every force, and a force from its own alone', async () => {
@@ -46,20 +46,20 @@ describe('probity_search_matches', () => {
     ])
   })
 
-  it('gives another force’s ids to no one who may not read them, even asked for directly', async () => {
+  it('gives another force’s rows to no one who may not read them, even asked for directly', async () => {
     // The function is the one way past the policies, so it applies them itself: called bare, as the app.
-    const ids = await inScope(testApp.database.db, { kind: 'force', forceId: forceIds.alpha }, (tx) =>
-      queryRows<{ id: string }>(tx, sql`select probity_search_matches(${wombat}) as id`),
+    const found = await inScope(testApp.database.db, { kind: 'force', forceId: forceIds.alpha }, (tx) =>
+      queryRows<{ location: string }>(tx, sql`select probity_search_locations(${wombat})::text as location`),
     )
     const bravos = await inScope(testApp.database.db, { kind: 'force', forceId: forceIds.bravo }, (tx) =>
-      queryRows<{ id: string }>(
+      queryRows<{ location: string }>(
         tx,
-        sql`select id from staff_members where search_text like '%wombat smith%'`,
+        sql`select ctid::text as location from staff_members where search_text like '%wombat smith%'`,
       ),
     )
-    expect(ids).toHaveLength(1)
+    expect(found).toHaveLength(1)
     expect(bravos).toHaveLength(1)
-    expect(ids.map((row) => row.id)).not.toContain(bravos[0]?.id)
+    expect(found.map((row) => row.location)).not.toContain(bravos[0]?.location)
     expect(await forcesMatched({ kind: 'public' }, wombat)).toEqual([])
   })
 
@@ -67,7 +67,7 @@ describe('probity_search_matches', () => {
     for (const table of ['users', 'sessions', 'staff_members; drop table users'])
       await expect(
         inScope(testApp.database.db, { kind: 'inspectorate' }, (tx) =>
-          queryRows(tx, sql`select probity_search_matches(${table}, '%a%')`),
+          queryRows(tx, sql`select probity_search_locations(${table}, '%a%')`),
         ),
       ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/^no search of /) } })
   })

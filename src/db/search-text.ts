@@ -30,9 +30,10 @@ const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u
  * columns lower-cased, a column a line) contains the word, or (see `staff`) its member of staff's does.
  * PostgreSQL lower-cases the word as it lower-cased the columns, so the two agree as ILIKE did.
  *
- * The matches come from `probity_search_matches` (migration 0054), which can use the trigram indexes
- * that row-level security keeps from the caller's own query; the caller's policies still apply to the
- * rows it reads. A word too short for trigrams matches most rows, and is better matched row by row as
+ * The matches come from `probity_search_locations` (migrations 0054, 0057), which can use the trigram
+ * indexes that row-level security keeps from the caller's own query, and answers where the matches are:
+ * the caller reads each by a TID scan, one page, not by its id through the primary key's index. The
+ * caller's policies still apply to the rows it reads. A word too short for trigrams matches most rows, and is better matched row by row as
  * the caller's query reads them, which stops once it has its page. The roster's unit is the last line of
  * its search text, so a match of name and number alone must be followed by a line break. Only a word
  * with a line break in it (which the API could send; a search box's one line cannot) could match across
@@ -67,10 +68,11 @@ export function searchCondition(
         ? beforeUnit
         : undefined
   if (HAS_TRIGRAM.test(word)) {
-    const matches = sql`select probity_search_matches(${getTableName(table)}, ${own}, ${staff ?? sql`null`}) as id`
+    const matches = sql`select probity_search_locations(${getTableName(table)}, ${own}, ${staff ?? sql`null`}) as location`
+    // `ctid = any(array(…))`, not `in (…)`: the planner reads an array of locations by a TID scan.
     return foundOnce
-      ? { condition: sql`${table.id} in (select id from ${SEARCH_MATCHES})`, matches }
-      : { condition: sql`${table.id} in (${matches})` }
+      ? { condition: sql`${table}.ctid = any(array(select location from ${SEARCH_MATCHES}))`, matches }
+      : { condition: sql`${table}.ctid = any(array(${matches}))` }
   }
   const ownMatches = sql`${table}.search_text like ${own}`
   if (!staff) return { condition: ownMatches }

@@ -81,3 +81,14 @@ export function searchCondition(
     condition: sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}${ofForce}))`,
   }
 }
+
+/**
+ * Narrows `table` to the rows whose search text contains `word` in any case, by the trigram index (as
+ * `matchesSearch` without staff): for a filter on one of the searched columns, such as the roster's unit,
+ * which under row-level security could only be matched row by row. It finds a few more rows than the
+ * filter (the word in another column), so the caller keeps its own condition beside it. Undefined for a
+ * word too short for trigrams: the caller's condition alone scans.
+ */
+export function narrowedBySearch(table: SearchedTable, word: string): SQL | undefined {
+  return HAS_TRIGRAM.test(word) ? matchesSearch(table, word) : undefined
+}

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { contains, searchCondition } from '../../db/search-text.js'
+import { searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
-import { staffIdsWhere } from '../roster/queries.js'
+import { staffIdsWhere, unitContains } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
 import { businessInterestReviews, businessInterests } from './schema.js'
@@ -65,7 +65,7 @@ function conditionsOf(
   if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
   if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
   if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
-  if (filter.unit) conditions.push(staffWhere(ilike(staffMembers.unit, contains(filter.unit))))
+  if (filter.unit) conditions.push(staffWhere(unitContains(filter.unit)))
   if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, t
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
 import { contains, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
-import { staffIdsWhere } from '../roster/queries.js'
+import { staffIdsWhere, unitContains } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import { mediaContacts } from './schema.js'
 
@@ -61,7 +61,7 @@ function whereOf(
   if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
   if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
   if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
-  if (filter.unit) conditions.push(staffWhere(ilike(staffMembers.unit, contains(filter.unit))))
+  if (filter.unit) conditions.push(staffWhere(unitContains(filter.unit)))
   if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {

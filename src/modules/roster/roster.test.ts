@@ -1,11 +1,17 @@
+import { ilike, type SQL } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
 import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
+import { contains, narrowedBySearch } from '../../db/search-text.js'
+import { inScope } from '../../db/tenancy.js'
+import type { Scope } from '../../domain/access.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
+import { unitContains } from './queries.js'
+import { staffMembers } from './schema.js'
 import { pageText } from './test-support.js'
 
 let testApp: TestApp
@@ -378,5 +384,37 @@ describe('searching by name or number', () => {
       'Wombat Smith',
     ])
     expect(await testApp.services.roster.search(caller, 'kestrel')).toEqual([])
+  })
+})
+
+describe('matching a unit (the registers’ unit filter)', () => {
+  it('matches what ILIKE on the unit alone matches, in any case, found first by the index', async () => {
+    await addSearchableMember(testApp, 'cheshire')
+    const numbers = (scope: Scope, condition: SQL) =>
+      inScope(testApp.database.db, scope, async (tx) =>
+        (
+          await tx
+            .select({ number: staffMembers.staffNumber })
+            .from(staffMembers)
+            .where(condition)
+            .orderBy(staffMembers.staffNumber)
+        ).map((row) => row.number),
+      )
+    const alpha = (await testApp.services.forces.references()).find((force) => force.code === 'cheshire')
+    // Words through the index and words too short for it; "wombat" is in a name, not in a unit.
+    const words = ['rOADS', 'ponse', 'KESTREL u', '@fin', 'ad', '%', 'wombat']
+    for (const scope of [{ kind: 'inspectorate' }, { kind: 'force', forceId: alpha?.id ?? 0 }] as const)
+      for (const word of words)
+        expect({ scope, word, found: await numbers(scope, unitContains(word)) }).toEqual({
+          scope,
+          word,
+          found: await numbers(scope, ilike(staffMembers.unit, contains(word))),
+        })
+    const inspectorate = { kind: 'inspectorate' } as const
+    // So the comparisons can fail: the words find members, and the index alone finds the name too.
+    expect((await numbers(inspectorate, unitContains('rOADS'))).length).toBeGreaterThan(0)
+    expect(await numbers(inspectorate, unitContains('KESTREL u'))).toContain('WOMB0042')
+    expect(await numbers(inspectorate, unitContains('wombat'))).toEqual([])
+    expect(await numbers(inspectorate, narrowedBySearch(staffMembers, 'wombat') as SQL)).toContain('WOMB0042')
   })
 })

@@ -22,6 +22,32 @@ afterAll(() => testApp.close())
 const db = () => testApp.database.db
 
 describe('row-level security', () => {
+  it('lets no role but the app’s call a function that runs as the owner, past the policies', async () => {
+    // PostgreSQL lets PUBLIC (any role that can connect) execute a new function unless revoked.
+    const callableByAnyone = await queryRows<{ name: string }>(
+      db(),
+      sql`select p.oid::regprocedure::text as name from pg_proc p
+           where p.pronamespace = 'public'::regnamespace and p.prosecdef
+             and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0))
+           order by 1`,
+    )
+    expect(callableByAnyone).toEqual([])
+    // So the check can fail: the functions are there, and the app keeps what its queries call.
+    const app = await queryRows<{ name: string; callable: boolean }>(
+      db(),
+      sql`select p.proname as name, has_function_privilege('probity_app', p.oid, 'execute') as callable
+            from pg_proc p
+           where p.pronamespace = 'public'::regnamespace and p.prosecdef
+             and p.proname in ('probity_search_locations', 'probity_raise_alerts', 'integrity_case_named')
+           order by 1`,
+    )
+    expect(app).toEqual([
+      { name: 'integrity_case_named', callable: true },
+      { name: 'probity_raise_alerts', callable: true },
+      { name: 'probity_search_locations', callable: true },
+    ])
+  })
+
   it('shows a force only its own users and tokens', async () => {
     const seen = await inScope(db(), { kind: 'force', forceId: bravoForceId }, async (tx) => ({
       users: await tx.select().from(users),

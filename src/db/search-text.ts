@@ -33,8 +33,11 @@ const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u
  * The matches come from `probity_search_locations` (migrations 0054, 0057), which can use the trigram
  * indexes that row-level security keeps from the caller's own query, and answers where the matches are:
  * the caller reads each by a TID scan, one page, not by its id through the primary key's index. The
- * caller's policies still apply to the rows it reads. A word too short for trigrams matches most rows, and is better matched row by row as
- * the caller's query reads them, which stops once it has its page. The roster's unit is the last line of
+ * caller's policies still apply to the rows it reads. For reading only: an UPDATE or DELETE re-checks a
+ * row changed meanwhile at its new location, which the search did not answer, and would skip it.
+ *
+ * A word too short for trigrams matches most rows, and is better matched row by row as the caller's
+ * query reads them, which stops once it has its page. The roster's unit is the last line of
  * its search text, so a match of name and number alone must be followed by a line break. Only a word
  * with a line break in it (which the API could send; a search box's one line cannot) could match across
  * two columns, where ILIKE on each would not.

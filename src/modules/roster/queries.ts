@@ -178,20 +178,20 @@ export async function upsertMembers(
 }
 
 /**
- * The ids of the members of staff (of one force, when given) whose columns match `condition`, for a
- * register's filters on the roster's columns as a semi-join (`staff_member_id in (…)`): the roster is
- * searched once and its matches hashed, where a filter on a joined roster probed it once per record
- * (the inspectorate's search of 350,000 gifts took 2.4 times as long). Row-level security applies.
- */
-/**
- * Members whose unit contains `text`, in any case. The unit is the last line of the roster's search text,
- * so its index finds them first: matched row by row, the inspectorate's second jobs filtered by unit took
- * a second.
+ * Members whose unit contains `text`, in any case. The unit is a line of the roster's search text, so
+ * its index finds the candidates first, and ILIKE on the unit keeps those whose unit holds the text:
+ * matched row by row alone, the inspectorate's second jobs filtered by unit took a second.
  */
 export function unitContains(text: string): SQL {
   return and(narrowedBySearch(staffMembers, text), ilike(staffMembers.unit, contains(text))) as SQL
 }
 
+/**
+ * The ids of the members of staff (of one force, when given) whose columns match `condition`, for a
+ * register's filters on the roster's columns as a semi-join (`staff_member_id in (…)`): the roster is
+ * searched once and its matches hashed, where a filter on a joined roster probed it once per record
+ * (the inspectorate's search of 350,000 gifts took 2.4 times as long). Row-level security applies.
+ */
 export function staffIdsWhere(tx: Transaction, forceId: number | undefined, condition: SQL | undefined) {
   return tx
     .select({ id: staffMembers.id })

@@ -61,6 +61,8 @@ export const businessInterests = pgTable(
       foreignColumns: [staffMembers.forceId, staffMembers.id],
     }),
     index('business_interests_force_submitted').on(table.forceId, table.submittedOn),
+    // Also carries expiry_date, review_date and appeal_status (migration 0059), so the dashboard's counts
+    // read the index alone.
     index('business_interests_force_status').on(table.forceId, table.status),
     index('business_interests_staff').on(table.staffMemberId),
     // The list's sorts: the inspectorate's across every force (103,000 applications, sorted whole on

@@ -52,6 +52,9 @@ export const giftsHospitality = pgTable(
     index('gifts_hospitality_force_donor').on(table.forceId, table.donorName),
     index('gifts_hospitality_force_kind').on(table.forceId, table.kind, table.createdAt),
     index('gifts_hospitality_force_outcome').on(table.forceId, table.outcome, table.createdAt),
+    // The filter by kind of donor (and "flagged", three kinds), newest first: without it a force's count
+    // and page read its gifts until they had enough of that kind (the Met's: 700 pages, 24 ms warm).
+    index('gifts_hospitality_force_donor_type').on(table.forceId, table.donorType, table.offeredOn),
   ],
 )
 

@@ -66,9 +66,11 @@ export const businessInterests = pgTable(
     index('business_interests_force_status').on(table.forceId, table.status),
     index('business_interests_staff').on(table.staffMemberId),
     // The list's sorts: the inspectorate's across every force (103,000 applications, sorted whole on
-    // every page without them), and a force's by category and by review date.
+    // every page without them: 120–170 ms), and a force's by category and by review date.
     index('business_interests_submitted').on(table.submittedOn, table.createdAt),
     index('business_interests_category').on(table.category, table.createdAt),
+    index('business_interests_status').on(table.status, table.createdAt),
+    index('business_interests_review').on(table.reviewDate, table.createdAt),
     index('business_interests_force_category').on(table.forceId, table.category, table.createdAt),
     index('business_interests_force_review').on(table.forceId, table.reviewDate, table.createdAt),
   ],

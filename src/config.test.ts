@@ -47,6 +47,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message)
   })
 
+  it('starts every link in an email with PROBITY_PUBLIC_URL, or with localhost and the port', () => {
+    expect(loadConfig({ PORT: '4000' }).notifications.baseUrl).toBe('http://localhost:4000')
+    expect(loadConfig({ PROBITY_PUBLIC_URL: 'https://probity.example' }).notifications.baseUrl).toBe(
+      'https://probity.example',
+    )
+  })
+
+  it('refuses PUBLIC_BASE_URL, the old name of PROBITY_PUBLIC_URL, rather than ignore it', () => {
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://probity.example' })).toThrow(
+      /^Renamed setting PUBLIC_BASE_URL: set PROBITY_PUBLIC_URL instead$/,
+    )
+  })
+
   it('drains for no time and waits ten seconds for requests in flight, unless told otherwise', () => {
     expect(loadConfig({})).toMatchObject({ drainMs: 0, shutdownTimeoutMs: 10_000 })
     expect(loadConfig({ DRAIN_SECONDS: '5', SHUTDOWN_TIMEOUT_SECONDS: '30' })).toMatchObject({

@@ -81,7 +81,8 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[^\r\n]*@[^\r\n]*$/, 'an email address, optionally with a name: Probity <probity@force.example>')
     .default('Probity <probity@localhost>'),
-  PUBLIC_BASE_URL: z
+  // Also read by single sign-on (src/modules/single-sign-on/settings.ts), which needs it to be https.
+  PROBITY_PUBLIC_URL: z
     .string()
     .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
       message: 'the address people open Probity at, such as https://probity.force.example',
@@ -179,6 +180,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     const shown = SECRET_SETTINGS.includes(name) ? '' : `=${JSON.stringify(present[name] ?? '')}`
     throw new ConfigError(`Invalid setting ${name}${shown}: expected ${issue?.message ?? 'a valid value'}`)
   }
+  if (environment.PUBLIC_BASE_URL) {
+    // Under its old name it would be ignored, and every link in an email would point at localhost.
+    throw new ConfigError('Renamed setting PUBLIC_BASE_URL: set PROBITY_PUBLIC_URL instead')
+  }
   const settings = parsed.data
   const production = settings.NODE_ENV === 'production'
   if (
@@ -224,7 +229,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     notifications: {
       smtpUrl: settings.SMTP_URL,
       from: settings.MAIL_FROM,
-      baseUrl: settings.PUBLIC_BASE_URL ?? `http://localhost:${settings.PORT}`,
+      baseUrl: settings.PROBITY_PUBLIC_URL ?? `http://localhost:${settings.PORT}`,
     },
     notificationsPollMs: settings.NOTIFICATIONS_POLL_SECONDS * 1000,
   }

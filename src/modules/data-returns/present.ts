@@ -1,4 +1,5 @@
 import { DATA_RETURN_ITEMS, type DataReturnItem, type DataReturnKind } from '../../domain/inspections.js'
+import { formatDay } from '../../web/forms.js'
 import type { ColumnStatistics, ComparisonInput, ComparisonRow } from './comparison.js'
 import type { ValueRow } from './queries.js'
 import { formatItemValue, KIND_HINTS } from './rules.js'
@@ -80,6 +81,46 @@ export function toView(item: DataReturnItem, row: ValueRow | undefined): ReturnI
           }
         : null,
   }
+}
+
+/** The counts behind a computed value, as a sentence or two for the page. */
+export function detailText(item: ReturnItemView): string {
+  const detail = item.detail
+  if (!detail) return ''
+  if (typeof detail.reason === 'string') return detail.reason
+  const d = (key: string) => (typeof detail[key] === 'string' ? formatDay(detail[key] as string) : '')
+  switch (item.code) {
+    case 'second-job-applications':
+    case 'second-job-approvals':
+      return `Submitted ${d('from')} to ${d('to')}: ${detail.applications} applications, ${detail.approved} approved, ${detail.refused} refused, ${detail.pending} undecided, ${detail.withdrawn} withdrawn.`
+    case 'media-disclosure-investigations':
+    case 'media-disclosure-continuing':
+      return `Opened ${d('from')} to ${d('to')}: ${detail.opened}; continuing on ${d('census')}: ${detail.continuing}; closed by then: ${detail.closed}.`
+    case 'social-media-referrals':
+      return `Referred ${d('from')} to ${d('to')}: ${detail.referred} (${detail.accepted} accepted, ${detail.noAction} no action, ${detail.awaiting} awaiting a response).`
+    case 'acu-posts-filled':
+      return detail.figuresOf
+        ? `Latest figures on or before ${d('census')}: those of ${d('figuresOf')} (${detail.postsFilled} filled of ${detail.postsFunded} funded).`
+        : `No staffing figures on or before ${d('census')}.`
+    case 'acu-staff-change': {
+      const before = detail.before as { asOf: string; postsFilled: number } | null
+      const after = detail.after as { asOf: string; postsFilled: number } | null
+      if (!before || !after) return `No staffing figures on or before ${!before ? d('from') : d('to')}.`
+      return `${before.postsFilled} filled on ${formatDay(before.asOf)} (figures for the revisited census, ${d('from')}) → ${after.postsFilled} filled on ${formatDay(after.asOf)}.`
+    }
+    case 'workforce':
+      return `${detail.serving} people on the roster serving on ${d('census')}.`
+    default:
+      if (item.code.startsWith('policy-awareness-'))
+        return `Version ${detail.version}: ${detail.acknowledged} of ${detail.asked} asked had acknowledged it by ${d('census')}.`
+      return ''
+  }
+}
+
+export const SOURCE_TAGS: Record<string, { text: string; classes: string }> = {
+  computed: { text: 'Computed', classes: 'govuk-tag--blue' },
+  supplied: { text: 'Supplied', classes: 'govuk-tag--purple' },
+  overridden: { text: 'Overridden', classes: 'govuk-tag--orange' },
 }
 
 /** What the audit trail keeps of one item's row. */

@@ -1,4 +1,7 @@
+import type { FastifyRequest } from 'fastify'
 import { POLICY_AREAS } from '../../domain/inspections.js'
+import { formatDay } from '../../web/forms.js'
+import { LOCALES } from '../../web/i18n/catalogue.js'
 import type { AuditEvent } from '../audit/service.js'
 import type { StaffMember } from '../roster/service.js'
 import type { PolicyRow, RequestRow, VersionSummary } from './queries.js'
@@ -222,3 +225,7 @@ export function overdueEntries(
         a.unit.localeCompare(b.unit) || a.name.localeCompare(b.name) || a.dueOn.localeCompare(b.dueOn),
     )
 }
+
+/** A day as the page's language writes it: 27 March 2012, 27 Mawrth 2012. */
+export const dayIn = (request: FastifyRequest, value: string | Date | null | undefined) =>
+  formatDay(value, LOCALES[request.language])

@@ -1,8 +1,15 @@
 import type { MultipartFile, MultipartValue } from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
+import { z } from 'zod'
 import { ValidationError } from '../../domain/errors.js'
 import { MAX_DOCUMENT_BYTES } from './fields.js'
 import type { UploadedDocument } from './versions.js'
+
+/** A plain form's body: text fields, and the choices of a field sent more than once (a question's answers). */
+export const formBody = z.record(
+  z.string(),
+  z.union([z.string().max(100_000), z.array(z.string().max(1000)).max(500)]),
+)
 
 type Part = MultipartFile | MultipartValue
 const isPart = (value: unknown): value is Part =>

@@ -8,7 +8,7 @@ import type { Column } from '../../spreadsheets/write.js'
 import type { Access } from '../../web/authorisation.js'
 import { sendExport } from '../../web/exports.js'
 import { type FormErrors, formErrors } from '../../web/forms.js'
-import { text } from './form-input.js'
+import { formBody, text } from './form-input.js'
 import { dayIn, type VersionFigures } from './present.js'
 import { describeAudience, percent } from './rules.js'
 import { policyVersionRoutes } from './version-routes.js'
@@ -19,7 +19,6 @@ const REMINDERS: Access = ['force-caseworker']
 const STAFF: Access = ['staff']
 
 const policyParams = z.object({ policyId: z.string().max(100) })
-const form = z.record(z.string(), z.union([z.string().max(100_000), z.array(z.string().max(1000)).max(500)]))
 
 const forceQuery = z.object({ force: z.string().max(100).optional() })
 
@@ -169,7 +168,7 @@ export const policiesRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
 
   app.post(
     '/policies/new',
-    { config: { access: MANAGERS }, schema: { hide: true, body: form } },
+    { config: { access: MANAGERS }, schema: { hide: true, body: formBody } },
     async (request, reply) => {
       const values = text(request.body)
       try {

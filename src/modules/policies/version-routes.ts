@@ -8,7 +8,7 @@ import type { Access } from '../../web/authorisation.js'
 import { type FormErrors, formErrors } from '../../web/forms.js'
 import { inLanguageOf } from '../../web/i18n/catalogue.js'
 import { MAX_DOCUMENT_BYTES } from './fields.js'
-import { documentOf, fieldsOf, text } from './form-input.js'
+import { documentOf, fieldsOf, formBody, text } from './form-input.js'
 import { dayIn } from './present.js'
 import { describeAudience, percent, trendChartSvg } from './rules.js'
 
@@ -20,7 +20,6 @@ const STAFF: Access = ['staff']
 
 const policyParams = z.object({ policyId: z.string().max(100) })
 const versionParams = z.object({ versionId: z.string().max(100) })
-const form = z.record(z.string(), z.union([z.string().max(100_000), z.array(z.string().max(1000)).max(500)]))
 
 /**
  * A policy's versions: drafting one (with its document), its page, its questions, publishing it and
@@ -182,7 +181,7 @@ export const policyVersionRoutes: FastifyPluginAsyncZod<{ services: Services }> 
 
   app.post(
     '/policies/versions/:versionId/acknowledge',
-    { config: { access: STAFF }, schema: { hide: true, params: versionParams, body: form } },
+    { config: { access: STAFF }, schema: { hide: true, params: versionParams, body: formBody } },
     async (request, reply) => {
       try {
         await policies.acknowledge(request.caller, request.params.versionId, request.body)
@@ -247,7 +246,7 @@ export const policyVersionRoutes: FastifyPluginAsyncZod<{ services: Services }> 
   for (const [action, { run, ids }] of Object.entries(actions)) {
     app.post(
       `/policies/versions/:versionId/${action}`,
-      { config: { access: MANAGERS }, schema: { hide: true, params: versionParams, body: form } },
+      { config: { access: MANAGERS }, schema: { hide: true, params: versionParams, body: formBody } },
       async (request, reply) => {
         try {
           const { to, banner } = await run(request, request.params.versionId, request.body)

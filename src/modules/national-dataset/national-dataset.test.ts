@@ -7,7 +7,8 @@ import { queryRows } from '../../db/connection.js'
 import { callerFor } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { createServices } from '../../services.js'
-import { type ForceInput, NationalDataset } from './generate.js'
+import { NationalDataset } from './generate.js'
+import type { ForceInput } from './plan.js'
 import {
   checkNationalOptions,
   NATIONAL_PASSWORD,

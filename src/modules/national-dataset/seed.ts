@@ -9,15 +9,11 @@ import { appendAuditEvent } from '../audit/service.js'
 import { shippedFramework2011 } from '../frameworks/shipped.js'
 import { hashPassword } from '../identity/passwords.js'
 import { isoDay } from './calendar.js'
-import {
-  DATASET_TODAY,
-  type ForceInput,
-  NationalDataset,
-  type NationalOptions,
-  type SeededUser,
-  TARGETS,
-} from './generate.js'
+import { ACCESS_COLUMNS, CASE_COLUMNS, REFERRAL_COLUMNS, SUBJECT_COLUMNS } from './casework.js'
+import { NationalDataset } from './generate.js'
+import { DATASET_TODAY, type ForceInput, type NationalOptions, type SeededUser, TARGETS } from './plan.js'
 import { Random } from './random.js'
+import { GIFT_COLUMNS, INTEREST_COLUMNS, MEDIA_COLUMNS } from './registers.js'
 
 /** Every national user signs in with this; like the demo's, it is published, so never use it in production. */
 export const NATIONAL_PASSWORD = 'probity-national-2012'
@@ -217,39 +213,39 @@ export async function seedNationalData(
       expected: dataset.users.length,
     },
     business_interests: {
-      columns: NationalDataset.INTEREST_COLUMNS,
+      columns: INTEREST_COLUMNS,
       rows: () => dataset.interestRows(),
       expected: Math.round(
         (TARGETS.currentSecondJobs * 1.03 + TARGETS.historicApplicationsPerYear * years) * scale,
       ),
     },
     gifts_hospitality: {
-      columns: NationalDataset.GIFT_COLUMNS,
+      columns: GIFT_COLUMNS,
       rows: () => dataset.giftRows(),
       expected: Math.round(TARGETS.giftsPerYear * years * scale),
     },
     media_contacts: {
-      columns: NationalDataset.MEDIA_COLUMNS,
+      columns: MEDIA_COLUMNS,
       rows: () => dataset.mediaRows(),
       expected: Math.round(TARGETS.mediaContactsPerYear * years * scale),
     },
     integrity_cases: {
-      columns: NationalDataset.CASE_COLUMNS,
+      columns: CASE_COLUMNS,
       rows: () => casework.cases,
       expected: casework.cases.length,
     },
     integrity_case_subjects: {
-      columns: NationalDataset.SUBJECT_COLUMNS,
+      columns: SUBJECT_COLUMNS,
       rows: () => casework.subjects,
       expected: casework.subjects.length,
     },
     integrity_case_access: {
-      columns: NationalDataset.ACCESS_COLUMNS,
+      columns: ACCESS_COLUMNS,
       rows: () => casework.access,
       expected: casework.access.length,
     },
     referrals: {
-      columns: NationalDataset.REFERRAL_COLUMNS,
+      columns: REFERRAL_COLUMNS,
       rows: () => casework.referrals,
       expected: casework.referrals.length,
     },

@@ -1,6 +1,5 @@
 import {
   emptyFacts,
-  type ForceNaming,
   type ForceReferenceList,
   type HeadlineJudgement,
   type OptionalStatement,
@@ -9,16 +8,17 @@ import {
   type PressReleaseField,
 } from '../../domain/press-release-facts.js'
 import { NotAPressReleaseError, readDocument, type Sentence, type Span, textProblem } from './document.js'
+import { findForce, namePattern } from './force-names.js'
+import { findHmi } from './hmi.js'
 import { findPeriod, type Period } from './periods.js'
 import {
   countedNoun,
-  findPhrase,
   nouns,
   partOf,
   phrases,
-  type Quantity,
   quantities,
-  type Token,
+  staffChange,
+  statedDone,
   tokenise,
 } from './sentences.js'
 
@@ -107,156 +107,6 @@ function judgement(phrase: string): HeadlineJudgement {
   return 'limited progress'
 }
 
-const TITLE =
-  "(?:(?:Her|His)\\s+Majesty's\\s+|HM\\s+|HMI\\s+)?(?:Chief\\s+)?Inspector\\s+of\\s+Constabulary|\\bHMI\\b|\\bHMCIC\\b"
-const NAME_WORD = "\\p{Lu}[\\p{L}'-]*"
-const NAME = `(?:(?:Sir|Dame|Dr|Mr|Mrs|Ms|Miss|Professor|Lord|Lady)\\s+)?${NAME_WORD}(?:\\s+${NAME_WORD}){1,4}`
-const REGION = '(?:for|of)\\s+(?:the\\s+)?(?<region>[^,.:;]*?\\b(?:[Rr]egion|[Tt]eam)\\b|[^,.:;]+?(?=\\s*,))'
-const HMI_TITLE_FIRST = new RegExp(
-  `(?:${TITLE})(?:\\s+${REGION})?\\s*,?\\s+(?<name>${NAME})(?=\\s*(?:,|:|\\.|$|\\s(?:said|says|commented|added|stated|led|who)\\b))`,
-  'u',
-)
-const HMI_NAME_FIRST = new RegExp(
-  `(?<name>${NAME})\\s*,\\s*(?:${TITLE})(?:\\s+${REGION})?\\s*(?:,|\\.|:|$|\\s+(?:said|says|commented|added))`,
-  'u',
-)
-const HMI_NO_NAME = new RegExp(`(?:${TITLE})\\s+${REGION}`, 'u')
-
-/** "Roger Baker QPM" → "Roger Baker": letters after the name (honours) are not part of it. */
-function cleanName(name: string): string {
-  const words = name.trim().split(/\s+/)
-  while (words.length > 2 && /^[A-Z]{2,5}$/.test(words.at(-1) as string)) words.pop()
-  return words.join(' ')
-}
-
-interface HmiFound {
-  hmi: string | null
-  region: string | null
-}
-
-function findHmi(sentence: string): HmiFound | null {
-  for (const pattern of [HMI_TITLE_FIRST, HMI_NAME_FIRST]) {
-    const match = pattern.exec(sentence)
-    if (match?.groups?.name) {
-      const name = cleanName(match.groups.name)
-      // "The inspection was led by Roger Baker": the name must not start with a sentence word.
-      if (/^(The|This|It|In|HMIC|He|She)\s/.test(name)) continue
-      return { hmi: name, region: match.groups.region?.trim() || null }
-    }
-  }
-  const region = HMI_NO_NAME.exec(sentence)
-  if (region?.groups?.region) return { hmi: null, region: region.groups.region.trim() }
-  return null
-}
-
-/** A force's name as a pattern: any case, "-" or spaces between words, with or without "the". */
-function namePattern(name: string): RegExp {
-  const words = name
-    .replace(/^the\s+/i, '')
-    .split(/[\s-]+/)
-    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  return new RegExp(`\\b${words.join('[\\s-]+')}\\b`, 'gi')
-}
-
-const FORCE_SUFFIX = /\s+(?:Police Service|Constabulary|Police)$/
-
-interface ForceMatcher {
-  force: ForceNaming
-  full: RegExp
-  short: RegExp | null
-}
-
-const matchersByList = new WeakMap<ForceReferenceList, ForceMatcher[]>()
-
-function forceMatchers(forces: ForceReferenceList): ForceMatcher[] {
-  let matchers = matchersByList.get(forces)
-  if (!matchers) {
-    matchers = buildForceMatchers(forces)
-    matchersByList.set(forces, matchers)
-  }
-  return matchers
-}
-
-function buildForceMatchers(forces: ForceReferenceList): ForceMatcher[] {
-  const shortNames = new Map<string, number>()
-  for (const force of forces) {
-    const short = force.name.replace(FORCE_SUFFIX, '')
-    shortNames.set(short, (shortNames.get(short) ?? 0) + 1)
-  }
-  return forces.map((force) => {
-    const short = force.name.replace(FORCE_SUFFIX, '')
-    const usable = short !== force.name && shortNames.get(short) === 1
-    return { force, full: namePattern(force.name), short: usable ? namePattern(short) : null }
-  })
-}
-
-/** The force the document is about: named in the title, else named most often (full names before short). */
-function findForce(sentences: readonly Sentence[], forces: ForceReferenceList): ForceNaming | null {
-  const matchers = forceMatchers(forces)
-  const body = sentences.filter((sentence) => !sentence.notes)
-  const firstBlock = body[0]?.block
-  for (const kind of ['full', 'short'] as const) {
-    const counts = new Map<ForceMatcher, { count: number; first: number; inTitle: boolean }>()
-    body.forEach((sentence, index) => {
-      for (const matcher of matchers) {
-        const pattern = matcher[kind]
-        if (!pattern) continue
-        const hits = sentence.text.match(pattern)?.length ?? 0
-        if (!hits) continue
-        const entry = counts.get(matcher) ?? { count: 0, first: index, inTitle: false }
-        entry.count += hits
-        entry.inTitle ||= sentence.block === firstBlock
-        counts.set(matcher, entry)
-      }
-    })
-    // Longer names first when one contains another ("West Midlands Police" inside a sentence naming it).
-    const ranked = [...counts].sort(
-      ([a, x], [b, y]) =>
-        Number(y.inTitle) - Number(x.inTitle) ||
-        y.count - x.count ||
-        x.first - y.first ||
-        b.force.name.length - a.force.name.length,
-    )
-    if (ranked[0]) return ranked[0][0].force
-  }
-  return null
-}
-
-/** Splits a sentence into clauses at "but", "although", ";" and ", and". */
-function clauses(tokens: readonly Token[]): Token[][] {
-  const result: Token[][] = [[]]
-  tokens.forEach((token, index) => {
-    const next = tokens[index + 1]?.lower
-    const boundary =
-      token.lower === ';' ||
-      ['but', 'although', 'though', 'however', 'whereas'].includes(token.lower) ||
-      (token.lower === ',' && next === 'and') ||
-      (token.lower === 'and' && ['has', 'have', 'it', 'is', 'did', 'does'].includes(next ?? ''))
-    if (boundary) result.push([])
-    else result.at(-1)?.push(token)
-  })
-  return result.filter((clause) => clause.length > 0)
-}
-
-/** True/false for a thing the force has done or not ("has conducted", "has not yet developed"), per clause. */
-function statedDone(tokens: readonly Token[], topic: RegExp): boolean | null {
-  for (const clause of clauses(tokens)) {
-    const text = clause
-      .map((token) => token.lower)
-      .join(' ')
-      .replace(/ - /g, '-')
-    const match = topic.exec(text)
-    if (!match) continue
-    // Only a negation before the thing counts: "has not conducted a health check", "no health check".
-    const before = text.slice(0, match.index)
-    const negated = /\b(?:not|never|yet to|still to|failed to|neither|nor)\b|n't\b|\bno (?:\S+ )?$/.test(
-      before,
-    )
-    return !negated
-  }
-  return null
-}
-
 const HEALTH_CHECK = /health\s*-?\s*check|self\s*-?\s*assess/
 const POLICIES = /\bpolic(?:y|ies)\b/
 const REVIEWED = /\breview/
@@ -277,83 +127,6 @@ const SOCIAL_TOPIC = /social (?:media|network)|facebook|twitter|instagram|online
 const SOCIAL_FOUND = /research|referred|refer\b|identified|found|passed|highlighted/
 const JOBS_TOPIC =
   /second(?:ary)? jobs?|business interests?|secondary employment|outside (?:employment|interests|work)|additional employment/
-
-/** The change in the anti-corruption unit's staff a sentence states. */
-function staffChange(tokens: readonly Token[], found: readonly Quantity[], lower: string): number | null {
-  if (
-    /\bno change\b|\bunchanged\b|\b(?:remained|stayed|remains|is) (?:the same|stable|static|constant|level)\b|\bsame number\b/.test(
-      lower,
-    )
-  ) {
-    return 0
-  }
-  const up = findPhrase(
-    tokens,
-    phrases(
-      'increased',
-      'increase',
-      'risen',
-      'rose',
-      'grown',
-      'grew',
-      'gone up',
-      'gained',
-      'went up',
-      'more',
-      'additional',
-      'extra',
-    ),
-  )
-  const down = findPhrase(
-    tokens,
-    phrases(
-      'reduced',
-      'reduction',
-      'decreased',
-      'decrease',
-      'fallen',
-      'fell',
-      'dropped',
-      'cut',
-      'gone down',
-      'went down',
-      'fewer',
-      'lost',
-      'less',
-    ),
-  )
-  if (up < 0 && down < 0) return null
-  const sign = up >= 0 && (down < 0 || up < down) ? 1 : -1
-  const at = sign > 0 ? up : down
-  // "from 10 to 12"
-  const from = findPhrase(tokens, phrases('from'), at)
-  if (from >= 0) {
-    const start = found.find((quantity) => quantity.from === from + 1 && typeof quantity.value === 'number')
-    const to =
-      start && found.find((quantity) => quantity.from === start.to + 1 && tokens[start.to]?.lower === 'to')
-    if (start && to && typeof to.value === 'number') return (to.value as number) - (start.value as number)
-  }
-  // "increased by three", "by 12 posts", "an increase of two"
-  const by = findPhrase(tokens, phrases('by', 'of'), at)
-  if (by >= 0 && by - at <= 3) {
-    const amount = found.find((quantity) => quantity.from === by + 1 && typeof quantity.value === 'number')
-    if (amount) return sign * (amount.value as number)
-  }
-  // "three more members of staff", "two fewer posts"
-  const before = [...found]
-    .reverse()
-    .find(
-      (quantity) =>
-        quantity.to === at &&
-        typeof quantity.value === 'number' &&
-        !['a', 'an'].includes(tokens[quantity.from]?.lower ?? ''),
-    )
-  if (before) return sign * (before.value as number)
-  // "lost three posts", "gained two members of staff"
-  const after = found.find((quantity) => quantity.from === at + 1 && typeof quantity.value === 'number')
-  if (after && !['a', 'an'].includes(tokens[after.from]?.lower ?? '')) return sign * (after.value as number)
-  return null
-}
 
 type PolicyStatement = Exclude<OptionalStatement, 'counterCorruptionPlan'>
 

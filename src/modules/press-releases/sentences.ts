@@ -1,7 +1,8 @@
 import { parseNumberToken, readNumberAt } from '../../domain/number-words.js'
 
 /**
- * Words of one sentence and the quantities in them: the pieces the extractor's patterns are made of.
+ * Words of one sentence and the quantities in them, and what a sentence states with them (a thing done or
+ * not, a change in number): the pieces the extractor's patterns are made of.
  */
 
 export interface Token {
@@ -244,4 +245,120 @@ export function partOf(
     .some((token) => token.lower === 'not' || token.lower.endsWith("n't") || token.lower === 'no')
   const result = usePositive !== negated ? part : total - part
   return result >= 0 && result <= total ? result : null
+}
+
+/** Splits a sentence into clauses at "but", "although", ";" and ", and". */
+function clauses(tokens: readonly Token[]): Token[][] {
+  const result: Token[][] = [[]]
+  tokens.forEach((token, index) => {
+    const next = tokens[index + 1]?.lower
+    const boundary =
+      token.lower === ';' ||
+      ['but', 'although', 'though', 'however', 'whereas'].includes(token.lower) ||
+      (token.lower === ',' && next === 'and') ||
+      (token.lower === 'and' && ['has', 'have', 'it', 'is', 'did', 'does'].includes(next ?? ''))
+    if (boundary) result.push([])
+    else result.at(-1)?.push(token)
+  })
+  return result.filter((clause) => clause.length > 0)
+}
+
+/** True/false for a thing the force has done or not ("has conducted", "has not yet developed"), per clause. */
+export function statedDone(tokens: readonly Token[], topic: RegExp): boolean | null {
+  for (const clause of clauses(tokens)) {
+    const text = clause
+      .map((token) => token.lower)
+      .join(' ')
+      .replace(/ - /g, '-')
+    const match = topic.exec(text)
+    if (!match) continue
+    // Only a negation before the thing counts: "has not conducted a health check", "no health check".
+    const before = text.slice(0, match.index)
+    const negated = /\b(?:not|never|yet to|still to|failed to|neither|nor)\b|n't\b|\bno (?:\S+ )?$/.test(
+      before,
+    )
+    return !negated
+  }
+  return null
+}
+
+/** The change in the anti-corruption unit's staff a sentence states. */
+export function staffChange(
+  tokens: readonly Token[],
+  found: readonly Quantity[],
+  lower: string,
+): number | null {
+  if (
+    /\bno change\b|\bunchanged\b|\b(?:remained|stayed|remains|is) (?:the same|stable|static|constant|level)\b|\bsame number\b/.test(
+      lower,
+    )
+  ) {
+    return 0
+  }
+  const up = findPhrase(
+    tokens,
+    phrases(
+      'increased',
+      'increase',
+      'risen',
+      'rose',
+      'grown',
+      'grew',
+      'gone up',
+      'gained',
+      'went up',
+      'more',
+      'additional',
+      'extra',
+    ),
+  )
+  const down = findPhrase(
+    tokens,
+    phrases(
+      'reduced',
+      'reduction',
+      'decreased',
+      'decrease',
+      'fallen',
+      'fell',
+      'dropped',
+      'cut',
+      'gone down',
+      'went down',
+      'fewer',
+      'lost',
+      'less',
+    ),
+  )
+  if (up < 0 && down < 0) return null
+  const sign = up >= 0 && (down < 0 || up < down) ? 1 : -1
+  const at = sign > 0 ? up : down
+  // "from 10 to 12"
+  const from = findPhrase(tokens, phrases('from'), at)
+  if (from >= 0) {
+    const start = found.find((quantity) => quantity.from === from + 1 && typeof quantity.value === 'number')
+    const to =
+      start && found.find((quantity) => quantity.from === start.to + 1 && tokens[start.to]?.lower === 'to')
+    if (start && to && typeof to.value === 'number') return (to.value as number) - (start.value as number)
+  }
+  // "increased by three", "by 12 posts", "an increase of two"
+  const by = findPhrase(tokens, phrases('by', 'of'), at)
+  if (by >= 0 && by - at <= 3) {
+    const amount = found.find((quantity) => quantity.from === by + 1 && typeof quantity.value === 'number')
+    if (amount) return sign * (amount.value as number)
+  }
+  // "three more members of staff", "two fewer posts"
+  const before = [...found]
+    .reverse()
+    .find(
+      (quantity) =>
+        quantity.to === at &&
+        typeof quantity.value === 'number' &&
+        !['a', 'an'].includes(tokens[quantity.from]?.lower ?? ''),
+    )
+  if (before) return sign * (before.value as number)
+  // "lost three posts", "gained two members of staff"
+  const after = found.find((quantity) => quantity.from === at + 1 && typeof quantity.value === 'number')
+  if (after && !['a', 'an'].includes(tokens[after.from]?.lower ?? '')) return sign * (after.value as number)
+  return null
 }

@@ -9,7 +9,8 @@ import { problemJson, problemOf } from '../../web/api.js'
 import type { Access } from '../../web/authorisation.js'
 import { choicesOf, formErrors } from '../../web/forms.js'
 import type { AuditEvent } from '../audit/service.js'
-import type { Fieldwork, FindingRow } from './service.js'
+import type { FindingRow } from './queries.js'
+import type { Fieldwork } from './service.js'
 
 const INSPECTORS: Access = ['inspector']
 const BASE = '/inspections/:inspectionId/forces/:forceCode/fieldwork'

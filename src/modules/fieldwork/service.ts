@@ -1,43 +1,37 @@
-import { and, asc, count, eq, inArray, max } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Caller, callerHas, userIdOf } from '../../domain/access.js'
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
-import {
-  headlineOf,
-  type JudgementAction,
-  judgementRefusal,
-  onScale,
-  swapWithNeighbour,
-} from '../../domain/fieldwork.js'
+import { type Caller, userIdOf } from '../../domain/access.js'
+import { NotFoundError, ValidationError } from '../../domain/errors.js'
+import { headlineOf, swapWithNeighbour } from '../../domain/fieldwork.js'
 import type { FindingKind, JudgementStatus } from '../../domain/inspections.js'
-import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import { type AuditEvent, type AuditService, appendAuditEvent } from '../audit/service.js'
 import type { FrameworksService } from '../frameworks/service.js'
 import type { AssessmentView, InspectionsService } from '../inspections/service.js'
+import { findingEditSchema, findingSchema, moveSchema, noteSchema } from './fields.js'
+import { HeadlineJudgements } from './judgements.js'
 import {
-  confirmSchema,
-  findingEditSchema,
-  findingSchema,
-  moveSchema,
-  noteSchema,
-  proposeSchema,
-  reopenSchema,
-  returnSchema,
-} from './fields.js'
-import { evidenceNotes, findings, judgements } from './schema.js'
-
-/** Fieldwork is the inspectors' (an inspectorate administrator is one too). */
-export const FIELDWORK_ROLES: Role[] = ['inspector']
-export const NOTE_ENTITY = 'evidence-note'
-export const FINDING_ENTITY = 'finding'
-export const JUDGEMENT_ENTITY = 'judgement'
-
-export type NoteRow = typeof evidenceNotes.$inferSelect
-export type FindingRow = typeof findings.$inferSelect
-export type JudgementRow = typeof judgements.$inferSelect
+  deleteFindingRow,
+  type FindingRow,
+  insertFinding,
+  insertNote,
+  type JudgementRow,
+  type NoteRow,
+  selectAreaFindingsForUpdate,
+  selectCounts,
+  selectFinding,
+  selectFindings,
+  selectFindingsOf,
+  selectJudgement,
+  selectJudgementSummaries,
+  selectJudgementsOf,
+  selectLastPosition,
+  selectNotes,
+  updateFinding,
+  updateFindingPosition,
+} from './queries.js'
+import { FINDING_ENTITY, FieldworkWorkflow, JUDGEMENT_ENTITY, NOTE_ENTITY } from './workflow.js'
 
 export interface AreaReference {
   id: string
@@ -85,36 +79,20 @@ export interface JudgementSummary {
  * Evidence notes, findings and the headline judgement of a force in an inspection: the inspectorate's
  * own work, which no force reads (row-level security refuses force scopes; this refuses them first, as
  * not found). Every change is audited without a force, so a force's own audit trail never shows it.
+ * The headline judgement's changes are made in judgements.ts.
  */
-export class FieldworkService {
+export class FieldworkService extends FieldworkWorkflow {
+  private readonly headlineJudgements: HeadlineJudgements
+
   constructor(
-    private readonly db: Database,
-    private readonly inspections: InspectionsService,
+    db: Database,
+    inspections: InspectionsService,
     private readonly frameworks: FrameworksService,
     private readonly audit: AuditService,
-    private readonly now: () => Date,
-  ) {}
-
-  /** Only inspectors in the inspectorate's scope; anyone else is told there is nothing here. */
-  private checkInspector(caller: Caller) {
-    if (caller.scope.kind !== 'inspectorate') throw new NotFoundError()
-    if (!callerHas(caller, FIELDWORK_ROLES)) throw new ForbiddenError()
-  }
-
-  /** Whether the caller does fieldwork, so pages know whether to link to it. */
-  doesFieldwork(caller: Caller): boolean {
-    return caller.scope.kind === 'inspectorate' && callerHas(caller, FIELDWORK_ROLES)
-  }
-
-  private async assessmentOf(caller: Caller, inspectionId: string, forceCode: string) {
-    this.checkInspector(caller)
-    return this.inspections.assessment(caller, inspectionId, forceCode)
-  }
-
-  /** A change needs an inspection that is not closed. */
-  private checkOpen(assessment: AssessmentView) {
-    if (assessment.inspection.status === 'closed')
-      throw new ValidationError({ form: 'This inspection is closed: its fieldwork can no longer change' })
+    now: () => Date,
+  ) {
+    super(db, inspections, now)
+    this.headlineJudgements = new HeadlineJudgements(db, inspections, now)
   }
 
   private async areasOf(caller: Caller, assessment: AssessmentView): Promise<AreaReference[]> {
@@ -135,13 +113,9 @@ export class FieldworkService {
     const assessment = await this.assessmentOf(caller, inspectionId, forceCode)
     const areas = await this.areasOf(caller, assessment)
     const { notes, found, judgement } = await inScope(this.db, caller.scope, async (tx) => ({
-      notes: await tx
-        .select()
-        .from(evidenceNotes)
-        .where(eq(evidenceNotes.assessmentId, assessment.id))
-        .orderBy(asc(evidenceNotes.createdAt), asc(evidenceNotes.id)),
-      found: await this.findingsIn(tx, assessment.id),
-      judgement: await this.judgementIn(tx, assessment.id),
+      notes: await selectNotes(tx, assessment.id),
+      found: await selectFindings(tx, assessment.id),
+      judgement: await selectJudgement(tx, assessment.id),
     }))
     return {
       assessment,
@@ -153,28 +127,6 @@ export class FieldworkService {
       })),
       judgement,
     }
-  }
-
-  private findingsIn(tx: Transaction, assessmentId: string) {
-    return tx
-      .select()
-      .from(findings)
-      .where(eq(findings.assessmentId, assessmentId))
-      .orderBy(asc(findings.position), asc(findings.createdAt), asc(findings.id))
-  }
-
-  private async judgementIn(tx: Transaction, assessmentId: string): Promise<JudgementRow | null> {
-    const [row] = await tx.select().from(judgements).where(eq(judgements.assessmentId, assessmentId))
-    return row ?? null
-  }
-
-  private auditRecord(entityType: string, entityId: string, action: string) {
-    // No force: fieldwork is the inspectorate's alone, and a force reads its own force's audit events.
-    return { forceId: null, entityType, entityId, action }
-  }
-
-  private context(assessment: AssessmentView) {
-    return { inspection: assessment.inspection.code, force: assessment.force.code }
   }
 
   async addNote(
@@ -189,18 +141,15 @@ export class FieldworkService {
     const area = await this.areaNamed(caller, assessment, values.area)
     const now = this.now()
     return inScope(this.db, caller.scope, async (tx) => {
-      const [created] = await tx
-        .insert(evidenceNotes)
-        .values({
-          assessmentId: assessment.id,
-          forceId: assessment.force.id,
-          areaId: area.id,
-          note: values.note,
-          authorId: userIdOf(caller),
-          authorLabel: caller.actor.label,
-          createdAt: now,
-        })
-        .returning()
+      const [created] = await insertNote(tx, {
+        assessmentId: assessment.id,
+        forceId: assessment.force.id,
+        areaId: area.id,
+        note: values.note,
+        authorId: userIdOf(caller),
+        authorLabel: caller.actor.label,
+        createdAt: now,
+      })
       if (!created) throw new Error('insert returned no row')
       await appendAuditEvent(
         tx,
@@ -227,24 +176,18 @@ export class FieldworkService {
     const area = await this.areaNamed(caller, assessment, values.area)
     const now = this.now()
     return inScope(this.db, caller.scope, async (tx) => {
-      const [last] = await tx
-        .select({ position: max(findings.position) })
-        .from(findings)
-        .where(and(eq(findings.assessmentId, assessment.id), eq(findings.areaId, area.id)))
-      const [created] = await tx
-        .insert(findings)
-        .values({
-          assessmentId: assessment.id,
-          forceId: assessment.force.id,
-          areaId: area.id,
-          kind: values.kind,
-          text: values.text,
-          position: (last?.position ?? 0) + 1,
-          createdBy: userIdOf(caller),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
+      const [last] = await selectLastPosition(tx, assessment.id, area.id)
+      const [created] = await insertFinding(tx, {
+        assessmentId: assessment.id,
+        forceId: assessment.force.id,
+        areaId: area.id,
+        kind: values.kind,
+        text: values.text,
+        position: (last?.position ?? 0) + 1,
+        createdBy: userIdOf(caller),
+        createdAt: now,
+        updatedAt: now,
+      })
       if (!created) throw new Error('insert returned no row')
       await appendAuditEvent(
         tx,
@@ -261,10 +204,7 @@ export class FieldworkService {
 
   private async findingRow(tx: Transaction, assessment: AssessmentView, findingId: string) {
     if (!z.uuid().safeParse(findingId).success) throw new NotFoundError('No such finding')
-    const [row] = await tx
-      .select()
-      .from(findings)
-      .where(and(eq(findings.id, findingId), eq(findings.assessmentId, assessment.id)))
+    const [row] = await selectFinding(tx, assessment.id, findingId)
     if (!row) throw new NotFoundError('No such finding')
     return row
   }
@@ -296,11 +236,11 @@ export class FieldworkService {
     const now = this.now()
     return inScope(this.db, caller.scope, async (tx) => {
       const before = await this.findingRow(tx, assessment, findingId)
-      const [updated] = await tx
-        .update(findings)
-        .set({ kind: values.kind, text: values.text, updatedAt: now })
-        .where(eq(findings.id, before.id))
-        .returning()
+      const [updated] = await updateFinding(tx, before.id, {
+        kind: values.kind,
+        text: values.text,
+        updatedAt: now,
+      })
       if (!updated) throw new NotFoundError('No such finding')
       await appendAuditEvent(
         tx,
@@ -322,7 +262,7 @@ export class FieldworkService {
     const now = this.now()
     await inScope(this.db, caller.scope, async (tx) => {
       const before = await this.findingRow(tx, assessment, findingId)
-      await tx.delete(findings).where(eq(findings.id, before.id))
+      await deleteFindingRow(tx, before.id)
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -350,16 +290,10 @@ export class FieldworkService {
     await inScope(this.db, caller.scope, async (tx) => {
       const finding = await this.findingRow(tx, assessment, findingId)
       // Lock the area's findings so two moves at once cannot give two findings one place.
-      const inArea = await tx
-        .select({ id: findings.id, position: findings.position })
-        .from(findings)
-        .where(and(eq(findings.assessmentId, assessment.id), eq(findings.areaId, finding.areaId)))
-        .orderBy(asc(findings.position), asc(findings.createdAt), asc(findings.id))
-        .for('update')
+      const inArea = await selectAreaFindingsForUpdate(tx, assessment.id, finding.areaId)
       const moves = swapWithNeighbour(inArea, finding.id, direction)
       if (!moves.length) return
-      for (const move of moves)
-        await tx.update(findings).set({ position: move.position }).where(eq(findings.id, move.id))
+      for (const move of moves) await updateFindingPosition(tx, move.id, move.position)
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -373,183 +307,45 @@ export class FieldworkService {
     })
   }
 
-  /** The person deciding: moderation needs to know who proposed and who confirms, so no API token. */
-  private deciderOf(caller: Caller): string {
-    const userId = userIdOf(caller)
-    if (!userId)
-      throw new ForbiddenError('Headline judgements are proposed and moderated by signed-in inspectors')
-    return userId
-  }
+  // --- the headline judgement's changes (judgements.ts) ---
 
-  private refuse(current: JudgementRow | null, action: JudgementAction, userId: string) {
-    const refusal = judgementRefusal(current, action, userId)
-    if (refusal) throw new ValidationError({ form: refusal })
-  }
-
-  /**
-   * An inspector proposes a headline judgement from the framework's scale, with a rationale. It may be
-   * replaced until it is confirmed; whoever proposes it last is its proposer.
-   */
-  async proposeJudgement(
+  proposeJudgement(
     caller: Caller,
     inspectionId: string,
     forceCode: string,
     input: Record<string, unknown>,
   ): Promise<JudgementRow> {
-    const assessment = await this.assessmentOf(caller, inspectionId, forceCode)
-    const userId = this.deciderOf(caller)
-    const values = parseOrThrow(proposeSchema, input)
-    const scale = assessment.framework.judgementScale
-    if (!onScale(scale, values.judgement))
-      throw new ValidationError({
-        judgement: `Select a judgement from the framework’s scale: ${scale.join(', ')}`,
-      })
-    this.checkOpen(assessment)
-    const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const current = await this.lockedJudgement(tx, assessment.id)
-      this.refuse(current, 'propose', userId)
-      const proposal = {
-        judgement: values.judgement,
-        rationale: values.rationale,
-        status: 'proposed' as const,
-        proposedBy: userId,
-        proposedByLabel: caller.actor.label,
-        proposedAt: now,
-        moderatedBy: null,
-        moderatedByLabel: null,
-        moderatedAt: null,
-        moderationNote: null,
-      }
-      const [row] = current
-        ? await tx
-            .update(judgements)
-            .set(proposal)
-            .where(eq(judgements.assessmentId, assessment.id))
-            .returning()
-        : await tx
-            .insert(judgements)
-            .values({ assessmentId: assessment.id, forceId: assessment.force.id, ...proposal })
-            .returning()
-      if (!row) throw new Error('the judgement was not written')
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          ...this.auditRecord(JUDGEMENT_ENTITY, assessment.id, 'propose'),
-          before: current ? { judgement: current.judgement, status: current.status } : null,
-          after: { ...this.context(assessment), judgement: row.judgement, rationale: row.rationale },
-        },
-        now,
-      )
-      return row
-    })
+    return this.headlineJudgements.proposeJudgement(caller, inspectionId, forceCode, input)
   }
 
-  private async lockedJudgement(tx: Transaction, assessmentId: string): Promise<JudgementRow | null> {
-    const [row] = await tx
-      .select()
-      .from(judgements)
-      .where(eq(judgements.assessmentId, assessmentId))
-      .for('update')
-    return row ?? null
-  }
-
-  /** Another inspector than the proposer confirms the proposed judgement: it is then the headline. */
-  async confirmJudgement(
+  confirmJudgement(
     caller: Caller,
     inspectionId: string,
     forceCode: string,
-    input: Record<string, unknown> = {},
+    input?: Record<string, unknown>,
   ): Promise<JudgementRow> {
-    const { note } = parseOrThrow(confirmSchema, input)
-    return this.moderate(caller, inspectionId, forceCode, 'confirm', note)
+    return this.headlineJudgements.confirmJudgement(caller, inspectionId, forceCode, input)
   }
 
-  /** Another inspector than the proposer returns the proposed judgement with a note, to be proposed again. */
-  async returnJudgement(
+  returnJudgement(
     caller: Caller,
     inspectionId: string,
     forceCode: string,
     input: Record<string, unknown>,
   ): Promise<JudgementRow> {
-    const { note } = parseOrThrow(returnSchema, input)
-    return this.moderate(caller, inspectionId, forceCode, 'return', note)
+    return this.headlineJudgements.returnJudgement(caller, inspectionId, forceCode, input)
   }
 
-  /**
-   * An inspector reopens a confirmed judgement with a reason: it goes back to proposed, with the same
-   * judgement and proposer, so a different inspector must confirm it again (or someone proposes anew).
-   */
-  async reopenJudgement(
+  reopenJudgement(
     caller: Caller,
     inspectionId: string,
     forceCode: string,
     input: Record<string, unknown>,
   ): Promise<JudgementRow> {
-    const { reason } = parseOrThrow(reopenSchema, input)
-    return this.moderate(caller, inspectionId, forceCode, 'reopen', reason)
+    return this.headlineJudgements.reopenJudgement(caller, inspectionId, forceCode, input)
   }
 
-  private async moderate(
-    caller: Caller,
-    inspectionId: string,
-    forceCode: string,
-    action: 'confirm' | 'return' | 'reopen',
-    note: string | null,
-  ): Promise<JudgementRow> {
-    const assessment = await this.assessmentOf(caller, inspectionId, forceCode)
-    const userId = this.deciderOf(caller)
-    this.checkOpen(assessment)
-    const now = this.now()
-    return inScope(this.db, caller.scope, async (tx) => {
-      const current = await this.lockedJudgement(tx, assessment.id)
-      this.refuse(current, action, userId)
-      const change =
-        action === 'reopen'
-          ? {
-              status: 'proposed' as const,
-              moderatedBy: null,
-              moderatedByLabel: null,
-              moderatedAt: null,
-              moderationNote: note,
-            }
-          : {
-              status: action === 'confirm' ? ('confirmed' as const) : ('returned' as const),
-              moderatedBy: userId,
-              moderatedByLabel: caller.actor.label,
-              moderatedAt: now,
-              moderationNote: note,
-            }
-      const [row] = await tx
-        .update(judgements)
-        .set(change)
-        .where(eq(judgements.assessmentId, assessment.id))
-        .returning()
-      if (!row || !current) throw new Error('the judgement was not written')
-      await appendAuditEvent(
-        tx,
-        caller.actor,
-        {
-          ...this.auditRecord(JUDGEMENT_ENTITY, assessment.id, action),
-          before: { judgement: current.judgement, status: current.status },
-          after: { ...this.context(assessment), judgement: row.judgement, status: row.status, note },
-        },
-        now,
-      )
-      return row
-    })
-  }
-
-  /**
-   * Added for issue #9 (document imports, src/modules/press-releases): records the headline judgement a
-   * PUBLISHED document states (a historic report or press release) as confirmed at once, without the
-   * two-inspector moderation — it was moderated when it was published. The source goes in the moderation
-   * note. Runs in the caller's transaction `tx` (the document import's), so it stands or falls with the
-   * imported values. A closed inspection takes it too: historic baselines belong to closed inspections.
-   * A confirmed judgement is replaced only with `replace`; a proposed or returned one is superseded.
-   */
-  async recordPublishedJudgement(
+  recordPublishedJudgement(
     tx: Transaction,
     caller: Caller,
     assessment: AssessmentView,
@@ -557,54 +353,14 @@ export class FieldworkService {
     source: string,
     options: { replace: boolean },
   ): Promise<JudgementRow> {
-    this.checkInspector(caller)
-    const userId = this.deciderOf(caller)
-    const scale = assessment.framework.judgementScale
-    if (!onScale(scale, judgement))
-      throw new ValidationError({
-        headline: `The headline judgement must be one of the framework’s scale: ${scale.join(', ')}`,
-      })
-    const now = this.now()
-    const current = await this.lockedJudgement(tx, assessment.id)
-    if (current?.status === 'confirmed' && !options.replace)
-      throw new ValidationError({
-        replace: `The force already has a confirmed headline judgement (${current.judgement}): tick “Replace” to replace it`,
-      })
-    const note = `Imported from ${source}: the published judgement, recorded without moderation`
-    const published = {
-      judgement,
-      rationale: `The judgement published in ${source}`,
-      status: 'confirmed' as const,
-      proposedBy: userId,
-      proposedByLabel: caller.actor.label,
-      proposedAt: now,
-      moderatedBy: userId,
-      moderatedByLabel: caller.actor.label,
-      moderatedAt: now,
-      moderationNote: note,
-    }
-    const [row] = current
-      ? await tx
-          .update(judgements)
-          .set(published)
-          .where(eq(judgements.assessmentId, assessment.id))
-          .returning()
-      : await tx
-          .insert(judgements)
-          .values({ assessmentId: assessment.id, forceId: assessment.force.id, ...published })
-          .returning()
-    if (!row) throw new Error('the judgement was not written')
-    await appendAuditEvent(
+    return this.headlineJudgements.recordPublishedJudgement(
       tx,
-      caller.actor,
-      {
-        ...this.auditRecord(JUDGEMENT_ENTITY, assessment.id, 'import-published'),
-        before: current ? { judgement: current.judgement, status: current.status } : null,
-        after: { ...this.context(assessment), judgement: row.judgement, status: row.status, note },
-      },
-      now,
+      caller,
+      assessment,
+      judgement,
+      source,
+      options,
     )
-    return row
   }
 
   /** What happened to a force's judgement, oldest first (proposals, confirmations, returns, reopenings). */
@@ -622,12 +378,7 @@ export class FieldworkService {
     const assessments = await this.inspections.assessments(caller, inspectionId)
     const ids = assessments.map((assessment) => assessment.id)
     if (!ids.length) return new Map()
-    const rows = await inScope(this.db, caller.scope, (tx) =>
-      tx
-        .select({ forceId: judgements.forceId, judgement: judgements.judgement, status: judgements.status })
-        .from(judgements)
-        .where(inArray(judgements.assessmentId, ids)),
-    )
+    const rows = await inScope(this.db, caller.scope, (tx) => selectJudgementSummaries(tx, ids))
     return new Map(rows.map((row) => [row.forceId, { judgement: row.judgement, status: row.status }]))
   }
 
@@ -653,12 +404,8 @@ export class FieldworkService {
     const ids = assessments.map((assessment) => assessment.id)
     const { found, judged } = ids.length
       ? await inScope(this.db, caller.scope, async (tx) => ({
-          found: await tx
-            .select()
-            .from(findings)
-            .where(inArray(findings.assessmentId, ids))
-            .orderBy(asc(findings.position), asc(findings.createdAt), asc(findings.id)),
-          judged: await tx.select().from(judgements).where(inArray(judgements.assessmentId, ids)),
+          found: await selectFindingsOf(tx, ids),
+          judged: await selectJudgementsOf(tx, ids),
         }))
       : { found: [], judged: [] }
     const facts = new Map<string, ReportFacts>()
@@ -694,7 +441,7 @@ export class FieldworkService {
    */
   async judgementOf(caller: Caller, assessment: AssessmentView): Promise<JudgementRow | null> {
     this.checkInspector(caller)
-    return inScope(this.db, caller.scope, (tx) => this.judgementIn(tx, assessment.id))
+    return inScope(this.db, caller.scope, (tx) => selectJudgement(tx, assessment.id))
   }
 
   /** The headline judgement a report states: the confirmed one, or null while there is none. */
@@ -705,16 +452,6 @@ export class FieldworkService {
   /** How many findings and notes a force's fieldwork has, for a task list. */
   async counts(caller: Caller, assessment: AssessmentView): Promise<{ notes: number; findings: number }> {
     this.checkInspector(caller)
-    return inScope(this.db, caller.scope, async (tx) => {
-      const [notes] = await tx
-        .select({ value: count() })
-        .from(evidenceNotes)
-        .where(eq(evidenceNotes.assessmentId, assessment.id))
-      const [found] = await tx
-        .select({ value: count() })
-        .from(findings)
-        .where(eq(findings.assessmentId, assessment.id))
-      return { notes: notes?.value ?? 0, findings: found?.value ?? 0 }
-    })
+    return inScope(this.db, caller.scope, (tx) => selectCounts(tx, assessment.id))
   }
 }

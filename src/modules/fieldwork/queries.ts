@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, max } from 'drizzle-orm'
+import { and, asc, eq, inArray, max } from 'drizzle-orm'
 import type { Transaction } from '../../db/tenancy.js'
 import { evidenceNotes, findings, judgements } from './schema.js'
 
@@ -76,22 +76,6 @@ export function updateFindingPosition(tx: Transaction, findingId: string, positi
 
 export function deleteFindingRow(tx: Transaction, findingId: string) {
   return tx.delete(findings).where(eq(findings.id, findingId))
-}
-
-/** How many notes and findings an assessment has. */
-export async function selectCounts(
-  tx: Transaction,
-  assessmentId: string,
-): Promise<{ notes: number; findings: number }> {
-  const [notes] = await tx
-    .select({ value: count() })
-    .from(evidenceNotes)
-    .where(eq(evidenceNotes.assessmentId, assessmentId))
-  const [found] = await tx
-    .select({ value: count() })
-    .from(findings)
-    .where(eq(findings.assessmentId, assessmentId))
-  return { notes: notes?.value ?? 0, findings: found?.value ?? 0 }
 }
 
 export async function selectJudgement(tx: Transaction, assessmentId: string): Promise<JudgementRow | null> {

@@ -19,7 +19,6 @@ import {
   type JudgementRow,
   type NoteRow,
   selectAreaFindingsForUpdate,
-  selectCounts,
   selectFinding,
   selectFindings,
   selectFindingsOf,
@@ -447,11 +446,5 @@ export class FieldworkService extends FieldworkWorkflow {
   /** The headline judgement a report states: the confirmed one, or null while there is none. */
   async headlineOf(caller: Caller, assessment: AssessmentView): Promise<string | null> {
     return headlineOf(await this.judgementOf(caller, assessment))
-  }
-
-  /** How many findings and notes a force's fieldwork has, for a task list. */
-  async counts(caller: Caller, assessment: AssessmentView): Promise<{ notes: number; findings: number }> {
-    this.checkInspector(caller)
-    return inScope(this.db, caller.scope, (tx) => selectCounts(tx, assessment.id))
   }
 }

@@ -1,7 +1,14 @@
 import type { Caller } from '../../domain/access.js'
+import { BUSINESS_INTEREST_CATEGORIES } from '../../domain/registers.js'
+import { capitalised, choicesOf } from '../../web/forms.js'
 import type { ForceReference } from '../forces/service.js'
 import type { BusinessInterestRow, BusinessInterestWithStaff, StaffFacts } from './queries.js'
-import { APPROVED_STATUSES, type BusinessInterestCategory, type BusinessInterestStatus } from './rules.js'
+import {
+  APPROVED_STATUSES,
+  type BusinessInterestCategory,
+  type BusinessInterestStatus,
+  STATUS_TAG_CLASSES,
+} from './rules.js'
 
 export interface BusinessInterestView {
   id: string
@@ -63,6 +70,12 @@ export interface PublishableInterest {
   paid: 'yes' | 'no'
   status: BusinessInterestStatus
   decidedOn: string
+}
+
+export const categoryItems = choicesOf(BUSINESS_INTEREST_CATEGORIES)
+
+export function statusTag(status: keyof typeof STATUS_TAG_CLASSES) {
+  return { text: capitalised(status), classes: STATUS_TAG_CLASSES[status] }
 }
 
 /** The applications as the pages show them, each with its force and what the caller may still do with it. */

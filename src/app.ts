@@ -41,8 +41,12 @@ import { acknowledgementsImportRoutes } from './modules/policies/import-routes.j
 import { policiesRoutes } from './modules/policies/routes.js'
 import { documentImportsRoutes } from './modules/press-releases/routes.js'
 import { pressReleaseSettingsRoutes } from './modules/press-releases/settings-routes.js'
+import { publicationApiRoutes } from './modules/publication/api-routes.js'
+import { publicationManageRoutes } from './modules/publication/manage-routes.js'
+import { publicationOpenDataRoutes } from './modules/publication/open-data-routes.js'
 import { publicationPdfRoutes } from './modules/publication/pdf-routes.js'
 import { publicationRoutes } from './modules/publication/routes.js'
+import { publicationTemplateRoutes } from './modules/publication/template-routes.js'
 import { publishedRegistersRoutes } from './modules/published-registers/routes.js'
 import { recommendationProgressRoutes } from './modules/recommendation-progress/routes.js'
 import { referralOutcomesImportRoutes } from './modules/referrals/import-routes.js'
@@ -182,6 +186,10 @@ export async function createApp(services: Services, options: AppOptions): Promis
   await app.register(fieldworkRoutes, { services })
   await app.register(recommendationProgressRoutes, { services })
   await app.register(publicationRoutes, { services })
+  await app.register(publicationOpenDataRoutes, { services })
+  await app.register(publicationApiRoutes, { services })
+  await app.register(publicationManageRoutes, { services })
+  await app.register(publicationTemplateRoutes, { services })
   await app.register(publicationPdfRoutes, { services })
   await app.register(documentImportsRoutes, { services })
   await app.register(pressReleaseSettingsRoutes, { services })

@@ -7,7 +7,7 @@ import { SYSTEM_CALLER } from '../../domain/access.js'
 import { ValidationError } from '../../domain/errors.js'
 import { withServices } from '../../services.js'
 import { ImportProblemsError } from './bulk-import.js'
-import type { StreamImportProgress } from './service.js'
+import type { StreamImportProgress } from './import.js'
 
 interface ImportOptions {
   force: string

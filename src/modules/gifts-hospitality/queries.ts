@@ -12,6 +12,9 @@ import { giftsHospitality, giftThresholds } from './schema.js'
  * happen in the database, which a call to the roster service per row cannot do.
  */
 
+/** The audit's entity type for the register's records. */
+export const GIFT_ENTITY = 'gift-hospitality'
+
 export type GiftRow = typeof giftsHospitality.$inferSelect
 export type GiftInsert = typeof giftsHospitality.$inferInsert
 
@@ -138,11 +141,54 @@ export async function selectGift(tx: Transaction, id: string): Promise<GiftWithS
   return row
 }
 
+export async function insertGift(tx: Transaction, values: GiftInsert): Promise<GiftRow | undefined> {
+  const [created] = await tx.insert(giftsHospitality).values(values).returning()
+  return created
+}
+
+/** Writes a batch of imported records. */
+export async function insertGifts(tx: Transaction, rows: GiftInsert[]): Promise<void> {
+  await tx.insert(giftsHospitality).values(rows)
+}
+
+export async function updateGift(
+  tx: Transaction,
+  id: string,
+  changes: Partial<GiftInsert>,
+): Promise<GiftRow | undefined> {
+  const [after] = await tx
+    .update(giftsHospitality)
+    .set(changes)
+    .where(eq(giftsHospitality.id, id))
+    .returning()
+  return after
+}
+
 export async function selectThresholds(tx: Transaction, forceId?: number) {
   return tx
     .select()
     .from(giftThresholds)
     .where(forceId === undefined ? undefined : eq(giftThresholds.forceId, forceId))
+}
+
+/** Sets a force's thresholds, whether or not it had set them before. */
+export async function upsertThresholds(
+  tx: Transaction,
+  forceId: number,
+  values: Pick<typeof giftThresholds.$inferInsert, 'declareFrom' | 'approvalFrom'>,
+  at: Date,
+) {
+  const [after] = await tx
+    .insert(giftThresholds)
+    .values({ forceId, ...values, updatedAt: at })
+    .onConflictDoUpdate({ target: giftThresholds.forceId, set: { ...values, updatedAt: at } })
+    .returning()
+  return after
+}
+
+/** Holds a force's register for one import at a time, until the transaction ends. */
+export async function lockForImport(tx: Transaction, register: string, forceId: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${register}), ${forceId})`)
 }
 
 /** What identifies a historic record already in the register, so a re-import leaves it unchanged. */

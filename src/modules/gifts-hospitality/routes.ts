@@ -17,7 +17,7 @@ import { historyOf } from '../audit/present.js'
 import { personFromForm } from '../roster/picker.js'
 import { IMPORT_COLUMNS } from './fields.js'
 import { FILTER_FIELDS, type GiftQuery, giftQuerySchema, toGiftFilter } from './filters.js'
-import type { GiftView } from './service.js'
+import type { GiftView } from './present.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const KEEPERS: Access = ['force-caseworker']

@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream'
-import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
@@ -15,52 +14,39 @@ import {
 } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
-import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
-import type { Role } from '../../domain/roles.js'
 import { orderedFieldErrors } from '../../domain/validation.js'
 import type { UploadedFile } from '../../spreadsheets/read.js'
-import { ProblemList } from '../../spreadsheets/validate.js'
 import type { AuditEvent, AuditService } from '../audit/service.js'
 import { appendAuditEvent, appendExportEvent } from '../audit/service.js'
-import type { PendingImportsService, StaffRowsImport, StaffRowsPreview } from '../imports/service.js'
-import {
-  checkedRows,
-  createImportTable,
-  ImportProblemsError,
-  loadInChunks,
-  type StreamTally,
-} from './bulk-import.js'
+import type { PendingImportsService } from '../imports/service.js'
+import { GIFT_KEEPERS, GIFT_READERS } from './access.js'
 import {
   declarationFields,
   declarationSchema,
-  importRowSchema,
   onBehalfSchema,
-  REQUIRED_IMPORT_COLUMNS,
   reviewSchema,
   thresholdsSchema,
 } from './fields.js'
 import {
+  GiftsHospitalityImport,
+  type ImportPreview,
+  type StreamImportProgress,
+  type StreamImportResult,
+} from './import.js'
+import { DEFAULT_THRESHOLDS, type GiftView, presentGift, type Thresholds } from './present.js'
+import {
+  GIFT_ENTITY,
   type GiftFilter,
-  type GiftInsert,
   type GiftRow,
   type GiftSort,
-  type GiftWithStaff,
-  sameRecordKey,
+  insertGift,
   selectCounts,
   selectGift,
   selectGifts,
-  selectRecordKeys,
   selectThresholds,
+  updateGift,
+  upsertThresholds,
 } from './queries.js'
-import { giftsHospitality, giftThresholds } from './schema.js'
-
-/** Who reads the whole register: the force's caseworkers and admins, and the inspectorate. */
-export const GIFT_READERS: Role[] = ['force-caseworker', 'inspector']
-/** Who keeps it: records on someone's behalf, records approval and disposal, imports. */
-export const GIFT_KEEPERS: Role[] = ['force-caseworker']
-
-export const REGISTER = 'gifts-hospitality'
-const ENTITY = 'gift-hospitality'
 
 /** A member of staff as the roster service gives one. */
 export interface StaffMemberReference {
@@ -93,131 +79,23 @@ export interface ForceStaffDirectory extends StaffDirectory {
   allByStaffNumber(caller: Caller, forceId: number): Promise<Map<string, StaffMemberReference>>
 }
 
-/** How far a streaming import has got: the rows and bytes of the file read and checked so far. */
-export type StreamImportProgress = (progress: { rows: number; bytes: number }) => void
-
-export interface StreamImportResult {
-  force: { id: number; code: string; name: string }
-  filename: string
-  /** Data rows in the file. */
-  rows: number
-  /** Written (or, in a dry run, that would be). */
-  added: number
-  /** Already on the register: left as they are. */
-  unchanged: number
-  dryRun: boolean
-}
-
-/** Thrown inside a dry run's transaction to roll it back, carrying what it found. */
-class DryRunOutcome extends Error {
-  constructor(readonly result: StreamImportResult) {
-    super('dry run')
-  }
-}
-
-export interface Thresholds {
-  declareFrom: number
-  approvalFrom: number
-  /** False while the force has not set its own: the defaults apply. */
-  configured: boolean
-}
-
-/** When a force has set nothing: every offer is declared; approval from £25. */
-export const DEFAULT_THRESHOLDS = { declareFrom: 0, approvalFrom: 25 } as const
-
-export interface GiftView extends GiftWithStaff {
-  /** The donor is a supplier, a contractor or the media. */
-  flaggedDonor: boolean
-  /** At or above the force's approval threshold. */
-  needsApproval: boolean
-  /** Under the force's declaration threshold: declared anyway, and kept. */
-  belowDeclareThreshold: boolean
-}
-
-/** A record an import would add, as its preview lists it. */
-interface ImportedGift {
-  staffNumber: string
-  staffName: string
-  kind: string
-  donorName: string
-  estimatedValue: number
-  offeredOn: string
-}
-
-export type ImportPreview = StaffRowsPreview<ImportedGift>
-
-type PendingRow = Omit<GiftInsert, 'id' | 'forceId' | 'createdAt' | 'updatedAt' | 'declaredBy'> & {
-  staffMemberId: string
-}
-
-/** An upload of historic records: checked row by row, then written in one go when confirmed. */
-const IMPORT: StaffRowsImport<typeof importRowSchema, PendingRow, ImportedGift, StaffMemberReference> = {
-  register: REGISTER,
-  entityType: ENTITY,
-  schema: importRowSchema,
-  requiredColumns: REQUIRED_IMPORT_COLUMNS,
-  problemsOf(value, today) {
-    const reasons: string[] = []
-    if (value.offered_on > today) reasons.push('offered_on: must be today or in the past')
-    if (value.declared_on && value.declared_on < value.offered_on)
-      reasons.push('declared_on: must be the same as or after offered_on')
-    if (value.outcome === 'declined' && value.disposal === 'kept')
-      reasons.push('disposal: a declined offer cannot have been kept')
-    return reasons
-  },
-  toRow: (value, member) => ({
-    staffMemberId: member.id,
-    kind: value.kind,
-    description: value.description,
-    donorName: value.donor_name,
-    donorType: value.donor_type,
-    estimatedValue: value.estimated_value,
-    offeredOn: value.offered_on,
-    declaredOn: value.declared_on ?? value.offered_on,
-    outcome: value.outcome,
-    approver: value.approver,
-    disposal: value.disposal ?? null,
-    notes: value.notes,
-  }),
-  dayOf: (row) => row.offeredOn,
-  existingKeys: selectRecordKeys,
-  keyOf: sameRecordKey,
-  listed: (value, row, member) => ({
-    staffNumber: value.staff_number,
-    staffName: member.name,
-    kind: row.kind,
-    donorName: row.donorName,
-    estimatedValue: row.estimatedValue,
-    offeredOn: row.offeredOn,
-  }),
-  insert: (tx, rows, { forceId, recordedBy, now }) =>
-    tx
-      .insert(giftsHospitality)
-      .values(
-        rows.map((row) => ({ ...row, forceId, declaredBy: recordedBy, createdAt: now, updatedAt: now })),
-      ),
-}
-
+/**
+ * The register of gifts and hospitality: members of staff declare offers (or a caseworker records one),
+ * caseworkers review them, and each force sets its thresholds. The import of historic records is in
+ * import.ts.
+ */
 export class GiftsHospitalityService {
+  private readonly historicImport: GiftsHospitalityImport
+
   constructor(
     private readonly db: Database,
     private readonly roster: ForceStaffDirectory,
     private readonly audit: AuditService,
-    private readonly pendingImports: PendingImportsService,
+    pendingImports: PendingImportsService,
     private readonly now: () => Date,
     private readonly searches: Searches,
-  ) {}
-
-  private present(row: GiftWithStaff, thresholds: Map<number, Thresholds>): GiftView {
-    const limits = thresholds.get(row.forceId) ?? { ...DEFAULT_THRESHOLDS, configured: false }
-    const value = Number(row.estimatedValue)
-    return {
-      ...row,
-      estimatedValue: value,
-      flaggedDonor: FLAGGED_DONOR_TYPES.includes(row.donorType),
-      needsApproval: value >= limits.approvalFrom,
-      belowDeclareThreshold: value < limits.declareFrom,
-    }
+  ) {
+    this.historicImport = new GiftsHospitalityImport(db, roster, pendingImports, now)
   }
 
   private async thresholdMap(tx: Transaction, forceId?: number): Promise<Map<number, Thresholds>> {
@@ -253,12 +131,8 @@ export class GiftsHospitalityService {
       )
     const values = parsed.data
     await inScope(this.db, caller.scope, async (tx) => {
-      const [before] = await tx.select().from(giftThresholds).where(eq(giftThresholds.forceId, force))
-      const [after] = await tx
-        .insert(giftThresholds)
-        .values({ forceId: force, ...values, updatedAt: this.now() })
-        .onConflictDoUpdate({ target: giftThresholds.forceId, set: { ...values, updatedAt: this.now() } })
-        .returning()
+      const [before] = await selectThresholds(tx, force)
+      const after = await upsertThresholds(tx, force, values, this.now())
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -347,28 +221,25 @@ export class GiftsHospitalityService {
   ): Promise<GiftView> {
     const now = this.now()
     return inScope(this.db, caller.scope, async (tx) => {
-      const [created] = await tx
-        .insert(giftsHospitality)
-        .values({
-          ...values,
-          forceId,
-          staffMemberId,
-          declaredOn: londonToday(now),
-          declaredBy: userIdOf(caller),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
+      const created = await insertGift(tx, {
+        ...values,
+        forceId,
+        staffMemberId,
+        declaredOn: londonToday(now),
+        declaredBy: userIdOf(caller),
+        createdAt: now,
+        updatedAt: now,
+      })
       if (!created) throw new Error('insert returned no row')
       await appendAuditEvent(
         tx,
         caller.actor,
-        { forceId, entityType: ENTITY, entityId: created.id, action: 'create', after: created },
+        { forceId, entityType: GIFT_ENTITY, entityId: created.id, action: 'create', after: created },
         now,
       )
       const row = await selectGift(tx, created.id)
       if (!row) throw new Error('the new record is not visible')
-      return this.present(row, await this.thresholdMap(tx, forceId))
+      return presentGift(row, await this.thresholdMap(tx, forceId))
     })
   }
 
@@ -384,7 +255,7 @@ export class GiftsHospitalityService {
     return this.searches.inScope(this.db, caller.scope, !!filter.search, async (tx) => {
       const { rows, ...total } = await selectGifts(tx, scoped, order, page)
       const thresholds = await this.thresholdMap(tx)
-      return { ...total, gifts: rows.map((row) => this.present(row, thresholds)) }
+      return { ...total, gifts: rows.map((row) => presentGift(row, thresholds)) }
     })
   }
 
@@ -404,10 +275,10 @@ export class GiftsHospitalityService {
       await appendExportEvent(
         tx,
         caller.actor,
-        { forceId, entityType: ENTITY, format, rows: rows.length, filters: filter },
+        { forceId, entityType: GIFT_ENTITY, format, rows: rows.length, filters: filter },
         this.now(),
       )
-      return rows.map((row) => this.present(row, thresholds))
+      return rows.map((row) => presentGift(row, thresholds))
     })
   }
 
@@ -420,7 +291,7 @@ export class GiftsHospitalityService {
     return inScope(this.db, caller.scope, async (tx) => {
       const { rows } = await selectGifts(tx, { forceId, staffMemberId }, { sort: 'offered', order: 'desc' })
       const thresholds = await this.thresholdMap(tx, forceId)
-      return rows.map((row) => this.present(row, thresholds))
+      return rows.map((row) => presentGift(row, thresholds))
     })
   }
 
@@ -433,14 +304,14 @@ export class GiftsHospitalityService {
   /** The record and what happened to it, oldest first. */
   async findWithHistory(caller: Caller, giftId: string): Promise<{ gift: GiftView; history: AuditEvent[] }> {
     const gift = await this.find(caller, giftId)
-    return { gift, history: await this.audit.history(caller, ENTITY, gift.id) }
+    return { gift, history: await this.audit.history(caller, GIFT_ENTITY, gift.id) }
   }
 
   private async selectVisible(tx: Transaction, caller: Caller, giftId: string): Promise<GiftView> {
     if (!z.uuid().safeParse(giftId).success) throw new NotFoundError('No such declaration')
     const row = await selectGift(tx, giftId)
     if (!row || !mayReadRecord(caller, row, GIFT_READERS)) throw new NotFoundError('No such declaration')
-    return this.present(row, await this.thresholdMap(tx, row.forceId))
+    return presentGift(row, await this.thresholdMap(tx, row.forceId))
   }
 
   /** Records who approved it, what became of it, and notes. */
@@ -461,11 +332,7 @@ export class GiftsHospitalityService {
             extra,
           ),
         )
-      const [after] = await tx
-        .update(giftsHospitality)
-        .set({ ...parsed.data, updatedAt: this.now() })
-        .where(eq(giftsHospitality.id, before.id))
-        .returning()
+      const after = await updateGift(tx, before.id, { ...parsed.data, updatedAt: this.now() })
       if (!after) throw new NotFoundError('No such declaration')
       const audited = (row: GiftRow) => ({ approver: row.approver, disposal: row.disposal, notes: row.notes })
       await appendAuditEvent(
@@ -473,7 +340,7 @@ export class GiftsHospitalityService {
         caller.actor,
         {
           forceId: after.forceId,
-          entityType: ENTITY,
+          entityType: GIFT_ENTITY,
           entityId: after.id,
           action: 'review',
           before: audited(before),
@@ -485,133 +352,20 @@ export class GiftsHospitalityService {
     })
   }
 
-  /**
-   * Checks an upload of historic records and says what it would do; writes nothing to the register.
-   * Only a clean file (no bad rows) is kept for the person to confirm.
-   */
-  async dryRunImport(caller: Caller, file: UploadedFile, forceId?: number): Promise<ImportPreview> {
-    requireRole(caller, ...GIFT_KEEPERS)
-    const force = forceToChange(caller, forceId)
-    return this.pendingImports.previewStaffRows(caller, force, file, this.roster, IMPORT)
+  dryRunImport(caller: Caller, file: UploadedFile, forceId?: number): Promise<ImportPreview> {
+    return this.historicImport.dryRun(caller, file, forceId)
   }
 
-  /** Writes a checked import: every row or none, in one transaction, with one audit event. */
-  async confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
-    requireRole(caller, ...GIFT_KEEPERS)
-    return this.pendingImports.confirm(caller, importId, IMPORT)
+  confirmImport(caller: Caller, importId: string): Promise<{ created: number; filename: string }> {
+    return this.historicImport.confirm(caller, importId)
   }
 
-  /**
-   * Imports a large CSV file of historic records as a stream (the command line's `probity gifts import`),
-   * with the web import's rules (IMPORT): every row checked, rows already on the register left as they
-   * are, and — unless it is a dry run or any row is bad — the rest written in ONE transaction under the
-   * caller's row-level security, with one audit event. Any bad row: an ImportProblemsError listing
-   * every one, and nothing is written.
-   */
-  async importStream(
+  importStream(
     caller: Caller,
     input: { forceCode: string | undefined; filename: string; source: Readable },
     options: { dryRun?: boolean; onProgress?: StreamImportProgress } = {},
   ): Promise<StreamImportResult> {
-    const { filename, source } = input
-    const dryRun = options.dryRun ?? false
-    try {
-      requireRole(caller, ...GIFT_KEEPERS)
-      if (!/\.(csv|txt)$/i.test(filename))
-        throw new ValidationError({ file: `${filename} is not a CSV (.csv) file: save it as CSV` })
-      const force = await this.importedForce(caller, input.forceCode)
-      const forceId = forceToChange(caller, force.id)
-      const now = this.now()
-      const staff = await this.roster.allByStaffNumber(caller, forceId)
-      const onProgress = options.onProgress
-      const tally: StreamTally = { rows: 0, added: 0, unchanged: 0, problems: new ProblemList() }
-      return await inScope(this.db, caller.scope, async (tx) => {
-        // One import into a force's register at a time: each sees what the one before it added.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${REGISTER}), ${forceId})`)
-        const existing = await IMPORT.existingKeys(tx, forceId, { from: '0001-01-01', to: '9999-12-31' })
-        await createImportTable(tx)
-        const rows = checkedRows(
-          source,
-          IMPORT,
-          {
-            filename,
-            staff,
-            existing,
-            today: londonToday(now),
-            limits: this.pendingImports.limits,
-            onProgress: (rows, bytes) => onProgress?.({ rows, bytes }),
-          },
-          (row) => [
-            forceId,
-            row.staffMemberId,
-            row.kind,
-            row.description,
-            row.donorName,
-            row.donorType,
-            row.estimatedValue,
-            row.offeredOn,
-            row.declaredOn,
-            row.outcome,
-            row.approver,
-            row.disposal,
-            row.notes,
-          ],
-          tally,
-        )
-        const written = await loadInChunks(tx, rows, {
-          write: !dryRun,
-          recorded: { by: userIdOf(caller), at: now },
-        })
-        if (tally.problems.count) throw new ImportProblemsError(filename, tally.problems)
-        if (!tally.rows)
-          throw new ValidationError({ file: `${filename} has no rows of gifts or hospitality` })
-        const result = {
-          force,
-          filename,
-          rows: tally.rows,
-          added: tally.added,
-          unchanged: tally.unchanged,
-          dryRun,
-        }
-        if (dryRun) throw new DryRunOutcome(result)
-        if (written !== tally.added) throw new Error(`the import wrote ${written} rows of ${tally.added}`)
-        await appendAuditEvent(
-          tx,
-          caller.actor,
-          {
-            forceId,
-            entityType: ENTITY,
-            entityId: null,
-            action: 'import',
-            after: { filename, rows: tally.rows, created: tally.added, unchanged: tally.unchanged },
-          },
-          now,
-        )
-        return result
-      })
-    } catch (error) {
-      if (error instanceof DryRunOutcome) return error.result
-      throw error
-    } finally {
-      source.destroy()
-    }
-  }
-
-  /** The force an import names: the caller's own (another is refused); the command line names any. */
-  private async importedForce(caller: Caller, forceCode: string | undefined) {
-    try {
-      return await this.roster.forceFor(caller, forceCode?.trim() || undefined)
-    } catch (error) {
-      if (error instanceof ForbiddenError)
-        throw new ForbiddenError('You can import only into your own force’s register')
-      if (error instanceof ValidationError)
-        throw new ValidationError({
-          force: forceCode?.trim()
-            ? `No force has the code ${JSON.stringify(forceCode.trim())}`
-            : 'Name the force whose register this is',
-        })
-      throw error
-    }
+    return this.historicImport.stream(caller, input, options)
   }
 
   /**

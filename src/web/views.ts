@@ -85,18 +85,20 @@ const ownViews = path.join(here, 'views')
  * resolves to the package's file itself.
  */
 class ShadowingLoader extends nunjucks.FileSystemLoader {
-  // A component's imports are resolved each time it is rendered: the answer for each file is kept.
+  // A component's imports are resolved each time it is rendered: the answer for each importing file and
+  // name is kept, so a render does no path arithmetic.
   private readonly resolved = new Map<string, string>()
 
   override resolve(from: string, to: string): string {
-    const resolved = path.resolve(path.dirname(from), to)
-    let answer = this.resolved.get(resolved)
+    const asked = `${from}\0${to}`
+    let answer = this.resolved.get(asked)
     if (answer === undefined) {
+      const resolved = path.resolve(path.dirname(from), to)
       const inPackage = path.relative(govukFrontendDist, resolved)
       const shadow = path.join(ownViews, inPackage)
       const packageFile = !inPackage.startsWith('..') && !path.isAbsolute(inPackage)
       answer = packageFile && fs.existsSync(shadow) ? shadow : resolved
-      this.resolved.set(resolved, answer)
+      this.resolved.set(asked, answer)
     }
     return answer
   }

@@ -7,7 +7,7 @@ import { ValidationError } from '../../domain/errors.js'
 import { withServices } from '../../services.js'
 import { readLocalFile } from '../../spreadsheets/read.js'
 import { moreProblems } from '../../spreadsheets/validate.js'
-import type { ImportProgress } from './service.js'
+import type { ImportProgress } from './import.js'
 
 interface ImportOptions {
   force: string

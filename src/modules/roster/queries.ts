@@ -198,3 +198,6 @@ export function staffIdsWhere(tx: Transaction, forceId: number | undefined, cond
     .from(staffMembers)
     .where(and(forceId === undefined ? undefined : eq(staffMembers.forceId, forceId), condition))
 }
+
+/** The audit's entity type for a member of staff. */
+export const STAFF_MEMBER_ENTITY = 'staff-member'

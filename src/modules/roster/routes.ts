@@ -13,16 +13,10 @@ import { listNavigationIn } from '../../web/i18n/lists.js'
 import { listQuery, pagedJson, pageOf } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
 import { PICTURE_READERS } from '../integrity-picture/service.js'
+import { ROSTER_IMPORT_ENTITY, type RosterPlan } from './import.js'
+import { STAFF_MEMBER_ENTITY } from './queries.js'
 import { FIELD_LABELS, ROSTER_FIELDS } from './rows.js'
-import {
-  ROSTER_IMPORT_ENTITY,
-  ROSTER_PAGE_SIZE,
-  ROSTER_SORTS,
-  ROSTER_STATUSES,
-  type RosterPlan,
-  STAFF_MEMBER_ENTITY,
-  type StaffMember,
-} from './service.js'
+import { ROSTER_PAGE_SIZE, ROSTER_SORTS, ROSTER_STATUSES, type StaffMember } from './service.js'
 
 /** Caseworkers and admins of a force read its roster; the inspectorate reads any force's. */
 const READERS: Access = ['force-caseworker', 'inspector']

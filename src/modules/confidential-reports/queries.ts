@@ -14,6 +14,8 @@ export type ReportRow = typeof confidentialReports.$inferSelect
 export type MessageRow = typeof confidentialReportMessages.$inferSelect
 export type AttachmentRow = typeof confidentialReportAttachments.$inferSelect
 
+export const REPORT_ENTITY = 'confidential-report'
+
 /** Spends a report form's token: false when it was spent before. */
 export async function spendFormToken(tx: Transaction, forceId: number, nonce: string, today: string) {
   const spent = await tx
@@ -42,6 +44,25 @@ export async function selectReport(tx: Transaction, forceId: number, id: string)
     .from(confidentialReports)
     .where(and(eq(confidentialReports.forceId, forceId), eq(confidentialReports.id, id)))
   return row
+}
+
+/** Keeps a new report: undefined when its receipt code is given already. */
+export async function insertReport(tx: Transaction, report: typeof confidentialReports.$inferInsert) {
+  const [taken] = await tx
+    .insert(confidentialReports)
+    .values(report)
+    .onConflictDoNothing()
+    .returning({ id: confidentialReports.id })
+  return taken
+}
+
+/** Changes a report's status, with what goes with it: the case it went into, or why it was closed. */
+export async function updateReport(
+  tx: Transaction,
+  id: string,
+  changes: Partial<typeof confidentialReports.$inferInsert>,
+) {
+  await tx.update(confidentialReports).set(changes).where(eq(confidentialReports.id, id))
 }
 
 export async function selectReportByReceipt(tx: Transaction, forceId: number, receiptCode: string) {
@@ -74,6 +95,13 @@ export async function selectMessages(tx: Transaction, reportId: string): Promise
     .orderBy(asc(confidentialReportMessages.seq))
 }
 
+export async function insertMessage(
+  tx: Transaction,
+  message: typeof confidentialReportMessages.$inferInsert,
+) {
+  await tx.insert(confidentialReportMessages).values(message)
+}
+
 /** A report's attachments without their bytes. */
 export async function selectAttachmentList(tx: Transaction, reportId: string) {
   return tx
@@ -96,6 +124,13 @@ export async function selectAttachment(tx: Transaction, reportId: string, id: st
       and(eq(confidentialReportAttachments.reportId, reportId), eq(confidentialReportAttachments.id, id)),
     )
   return row
+}
+
+export async function insertAttachment(
+  tx: Transaction,
+  attachment: typeof confidentialReportAttachments.$inferInsert,
+) {
+  await tx.insert(confidentialReportAttachments).values(attachment)
 }
 
 export async function selectRetentionDays(tx: Transaction, forceId: number): Promise<number | undefined> {

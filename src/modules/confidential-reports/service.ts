@@ -1,22 +1,13 @@
-import { hkdfSync, randomBytes } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
-import { type Actor, actingId, type Caller, requireRole, SYSTEM_CALLER } from '../../domain/access.js'
+import { actingId, type Caller, requireRole, SYSTEM_CALLER } from '../../domain/access.js'
 import {
   addDays,
-  checkFormToken,
   DEFAULT_RETENTION_DAYS,
-  formTokenReusable,
-  issueFormToken,
   keptUntil,
   lastClosedDayDue,
-  newPassphrase,
-  newReceiptCode,
   type ReportStatus,
-  typedPassphrase,
-  typedReceiptCode,
 } from '../../domain/confidential-reports.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
 import { londonToday } from '../../domain/fields.js'
@@ -24,28 +15,15 @@ import type { Role } from '../../domain/roles.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import { appendAuditEvent } from '../audit/service.js'
 import type { ForceReference, ForcesService } from '../forces/service.js'
-import { hashPassword, verifyDecoy, verifyPassword } from '../identity/passwords.js'
 import type { IntegrityCasesService } from '../integrity-cases/service.js'
-import {
-  type ArrivedFile,
-  AttachmentRefused,
-  type CleanAttachment,
-  cleanAttachments,
-  seal,
-  unseal,
-} from './attachments.js'
-import {
-  attachSchema,
-  closeSchema,
-  questionSchema,
-  replySchema,
-  reportSchema,
-  settingsSchema,
-} from './fields.js'
+import { type ArrivedFile, unseal } from './attachments.js'
+import { attachSchema, closeSchema, questionSchema, settingsSchema } from './fields.js'
 import {
   addDeletedCounts,
   deleteReports,
   forgetSpentTokens,
+  insertMessage,
+  REPORT_ENTITY,
   selectAttachment,
   selectAttachmentList,
   selectClosedWithoutCase,
@@ -53,273 +31,83 @@ import {
   selectMessages,
   selectQueue,
   selectReport,
-  selectReportByReceipt,
   selectRetentionDays,
   selectStatusCounts,
-  spendFormToken,
+  updateReport,
   upsertRetentionDays,
 } from './queries.js'
-import { confidentialReportAttachments, confidentialReportMessages, confidentialReports } from './schema.js'
+import { type Receipt, ReportingLine } from './reporting-line.js'
 
 /** Who works the queue: the force's anti-corruption caseworkers (and its administrators, who include them). */
 export const REPORT_READERS: Role[] = ['force-caseworker']
 /** Who sets how long reports are kept. */
 export const REPORT_SETTERS: Role[] = ['force-admin']
 
-export const REPORT_ENTITY = 'confidential-report'
-
 /**
- * The reporter's side acts as no one: no user, no address. Only this actor writes the audit events of
- * a report's arrival and the reporter's answers, so the trail holds nothing that identifies them.
+ * Confidential reports to a force's anti-corruption unit. The unit's side (the queue, a report, what is
+ * done with it, how long reports are kept) is here; the reporter's side is in reporting-line.ts, to
+ * which the service passes its calls on.
  */
-const REPORTER: Actor = { type: 'anonymous', id: null, label: 'confidential reporter', ipAddress: null }
-
-const CHALLENGE_MESSAGES = {
-  invalid: 'The form could not be checked: it has been reset, so send it again',
-  'too-soon': `The form was sent too quickly after it was opened. Check your report and send it again`,
-  expired: 'The form was open too long: it has been reset, so send it again',
-  spent: 'This form has already been sent. If you meant to send another report, send this one again',
-} as const
-
-export interface Receipt {
-  receiptCode: string
-  passphrase: string
-}
-
 export class ConfidentialReportsService {
-  private readonly formSecret: string
-  private readonly key: Buffer | null
+  private readonly reportingLine: ReportingLine
 
   constructor(
     private readonly db: Database,
     private readonly forces: ForcesService,
     private readonly cases: IntegrityCasesService,
-    /**
-     * AES-256 key that seals attachments (PROBITY_REPORTS_KEY), from which the form tokens' key is
-     * derived; null when the installation has none, so reports take no files.
-     */
+    /** The reports key (PROBITY_REPORTS_KEY), or null when the installation has none: see ReportingLine. */
     key: Buffer | null,
     private readonly now: () => Date,
   ) {
-    this.key = key
-    // Without a key, the form tokens are signed with one of this process's own.
-    this.formSecret = Buffer.from(
-      hkdfSync('sha256', key ?? randomBytes(32), '', 'probity confidential report form', 32),
-    ).toString('base64url')
+    this.reportingLine = new ReportingLine(db, forces, key, now)
   }
 
-  /** The attachments' key, or the reason there is none. */
-  private sealingKey(): Buffer {
-    if (!this.key)
-      throw new ValidationError({
-        attachments:
-          'This reporting line cannot take files yet: send your report without them, and describe what they show',
-      })
-    return this.key
+  // The reporter's side (reporting-line.ts).
+
+  force(code: string): Promise<ForceReference> {
+    return this.reportingLine.force(code)
   }
 
-  /** The files cleaned of their metadata, or the reason one is refused (as the form's error). */
-  private async cleaned(files: ArrivedFile[]): Promise<CleanAttachment[]> {
-    if (files.length) this.sealingKey()
-    try {
-      return await cleanAttachments(files)
-    } catch (error) {
-      if (error instanceof AttachmentRefused) throw new ValidationError({ attachments: error.message })
-      throw error
-    }
-  }
-
-  /** Seals and stores cleaned files with their report, in the report's transaction. */
-  private async keepAttachments(
-    tx: Transaction,
-    forceId: number,
-    reportId: string,
-    cleaned: CleanAttachment[],
-  ): Promise<void> {
-    for (const file of cleaned)
-      await tx.insert(confidentialReportAttachments).values({
-        reportId,
-        forceId,
-        filename: file.filename,
-        mediaType: file.mediaType,
-        bytes: file.data.length,
-        ...seal(this.sealingKey(), file.data, reportId),
-      })
-  }
-
-  /** A force's reporting line; another's code or none is not found. */
-  async force(code: string): Promise<ForceReference> {
-    const force = (await this.forces.references()).find((candidate) => candidate.code === code)
-    if (!force) throw new NotFoundError('No such force')
-    return force
-  }
-
-  /** The reporter's visit runs in the force's scope, where their report is: row-level security keeps them there. */
-  private asReporter<T>(forceId: number, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return inScope(this.db, { kind: 'force', forceId }, work)
-  }
-
-  /** A token for the force's report form: the one it had when shown again, unless that one is no use. */
   formToken(force: ForceReference, previous?: string): string {
-    const now = this.now()
-    if (previous && formTokenReusable(this.formSecret, force.code, previous, now)) return previous
-    return issueFormToken(this.formSecret, force.code, now)
+    return this.reportingLine.formToken(force, previous)
   }
 
-  /**
-   * Takes a report from the public form: the form's challenge met (a signed token old enough, and
-   * spent once), then as `receive`. Answers with the receipt code and passphrase, shown once.
-   */
-  async submit(
+  submit(
     force: ForceReference,
     input: Record<string, unknown>,
     challenge: { token: string; proof?: string },
     files: ArrivedFile[],
   ): Promise<Receipt> {
-    const values = parseOrThrow(reportSchema, input)
-    const check = checkFormToken(this.formSecret, force.code, challenge.token, challenge.proof, this.now())
-    if (!check.ok) throw new ValidationError({ form: CHALLENGE_MESSAGES[check.reason] })
-    const receipt = await this.receive(force, values, files, { nonce: check.nonce })
-    if (!receipt) throw new Error('Could not find an unused receipt code')
-    return receipt
+    return this.reportingLine.submit(force, input, challenge, files)
   }
 
-  /**
-   * Keeps a report: the account checked, every attachment cleaned of its metadata and sealed, the
-   * passphrase hashed. The demo gives its own receipt code and passphrase (undefined when it is there
-   * already); the form gets fresh ones, and its token is spent in the same transaction.
-   */
-  async receive(
+  receive(
     force: ForceReference,
     input: Record<string, unknown>,
     files: ArrivedFile[],
     options: { nonce?: string; given?: Receipt } = {},
   ): Promise<Receipt | undefined> {
-    const now = this.now()
-    const values = parseOrThrow(reportSchema, input)
-    const cleaned = await this.cleaned(files)
-    const passphrase = options.given?.passphrase ?? newPassphrase()
-    const passphraseHash = await hashPassword(passphrase)
-    const today = londonToday(now)
-    // A fresh receipt code already given (one in a trillion) is replaced; the token is spent only with a report.
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const receiptCode = options.given?.receiptCode ?? newReceiptCode()
-      const stored = await this.asReporter(force.id, async (tx) => {
-        const [taken] = await tx
-          .insert(confidentialReports)
-          .values({
-            forceId: force.id,
-            receiptCode,
-            passphraseHash,
-            reporterName: values.name,
-            account: values.account,
-            receivedOn: today,
-          })
-          .onConflictDoNothing()
-          .returning({ id: confidentialReports.id })
-        if (!taken) return false
-        // Spent with the report, or not at all: a form sent twice keeps only the first (the second rolls back).
-        if (options.nonce && !(await spendFormToken(tx, force.id, options.nonce, today)))
-          throw new ValidationError({ form: CHALLENGE_MESSAGES.spent })
-        await this.keepAttachments(tx, force.id, taken.id, cleaned)
-        await appendAuditEvent(
-          tx,
-          REPORTER,
-          {
-            forceId: force.id,
-            entityType: REPORT_ENTITY,
-            entityId: taken.id,
-            action: 'receive',
-            after: { named: values.name !== null, attachments: cleaned.length },
-          },
-          now,
-        )
-        return true
-      })
-      if (stored) return { receiptCode, passphrase }
-      if (options.given) return undefined
-    }
-    return undefined
+    return this.reportingLine.receive(force, input, files, options)
   }
 
-  /**
-   * The report a receipt code and passphrase open, or undefined: the same answer, after the same work,
-   * whether the code is unknown or the passphrase wrong.
-   */
-  async openReport(
+  openReport(
     force: ForceReference,
     input: { receiptCode?: string; passphrase?: string },
   ): Promise<string | undefined> {
-    const receiptCode = typedReceiptCode(input.receiptCode ?? '')
-    const passphrase = typedPassphrase(input.passphrase ?? '')
-    const found = receiptCode
-      ? await this.asReporter(force.id, (tx) => selectReportByReceipt(tx, force.id, receiptCode))
-      : undefined
-    if (!found || !passphrase) {
-      await verifyDecoy(passphrase ?? '')
-      return undefined
-    }
-    return (await verifyPassword(found.passphraseHash, passphrase)) ? found.id : undefined
+    return this.reportingLine.openReport(force, input)
   }
 
-  /** What the reporter sees of their report: what they sent, and the questions and answers since. */
-  async reporterView(force: ForceReference, reportId: string) {
-    return this.asReporter(force.id, async (tx) => {
-      const report = await selectReport(tx, force.id, reportId)
-      if (!report) throw new NotFoundError('The report is no longer held')
-      return {
-        report: {
-          receiptCode: report.receiptCode,
-          receivedOn: report.receivedOn,
-          account: report.account,
-          status: report.status,
-        },
-        named: report.reporterName !== null,
-        messages: (await selectMessages(tx, reportId)).map(({ author, body, sentOn }) => ({
-          author,
-          body,
-          sentOn,
-        })),
-        attachments: (await selectAttachmentList(tx, reportId)).map(({ filename }) => ({ filename })),
-      }
-    })
+  reporterView(force: ForceReference, reportId: string) {
+    return this.reportingLine.reporterView(force, reportId)
   }
 
-  /**
-   * The reporter answers (or adds to their report), with files if they have more to show, cleaned and
-   * sealed as a report's are; refused once the report is closed.
-   */
-  async reply(
+  reply(
     force: ForceReference,
     reportId: string,
     input: Record<string, unknown>,
     files: ArrivedFile[] = [],
   ): Promise<void> {
-    const { body } = parseOrThrow(replySchema, input)
-    const cleaned = await this.cleaned(files)
-    const now = this.now()
-    await this.asReporter(force.id, async (tx) => {
-      const report = await selectReport(tx, force.id, reportId)
-      if (!report) throw new NotFoundError('The report is no longer held')
-      if (report.status === 'closed')
-        throw new ValidationError({ body: 'The unit has closed this report, so it takes no more answers' })
-      await tx
-        .insert(confidentialReportMessages)
-        .values({ reportId, forceId: force.id, author: 'reporter', body, sentOn: londonToday(now) })
-      await this.keepAttachments(tx, force.id, reportId, cleaned)
-      await appendAuditEvent(
-        tx,
-        REPORTER,
-        {
-          forceId: force.id,
-          entityType: REPORT_ENTITY,
-          entityId: reportId,
-          action: 'answer',
-          after: cleaned.length ? { attachments: cleaned.length } : undefined,
-        },
-        now,
-      )
-    })
+    return this.reportingLine.reply(force, reportId, input, files)
   }
 
   // The unit's side.
@@ -405,7 +193,7 @@ export class ConfidentialReportsService {
     await this.change(caller, reportId, 'ask', async (tx, forceId) => {
       const report = await this.report(tx, forceId, reportId)
       if (report.status === 'closed') throw new ValidationError({ body: 'This report is closed' })
-      await tx.insert(confidentialReportMessages).values({
+      await insertMessage(tx, {
         reportId,
         forceId,
         author: 'unit',
@@ -428,7 +216,7 @@ export class ConfidentialReportsService {
       found = {
         filename: row.filename,
         mediaType: row.mediaType,
-        data: unseal(this.sealingKey(), row, reportId),
+        data: unseal(this.reportingLine.sealingKey(), row, reportId),
       }
       return { attachment: attachmentId }
     })
@@ -446,10 +234,7 @@ export class ConfidentialReportsService {
     const report = await this.scoped(caller, (tx) => this.openForWork(tx, forceId, reportId))
     const note = `Confidential report ${report.receiptCode} (received ${report.receivedOn}) added to the case.`
     const attach = async (tx: Transaction, caseId: string) => {
-      await tx
-        .update(confidentialReports)
-        .set({ status: 'attached', caseId })
-        .where(eq(confidentialReports.id, reportId))
+      await updateReport(tx, reportId, { status: 'attached', caseId })
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -481,10 +266,12 @@ export class ConfidentialReportsService {
     const closedOn = londonToday(this.now())
     await this.change(caller, reportId, 'close', async (tx, forceId) => {
       await this.openForWork(tx, forceId, reportId)
-      await tx
-        .update(confidentialReports)
-        .set({ status: 'closed', closedReason: reason, closedOn, closedBy: caller.principal?.id ?? null })
-        .where(eq(confidentialReports.id, reportId))
+      await updateReport(tx, reportId, {
+        status: 'closed',
+        closedReason: reason,
+        closedOn,
+        closedBy: caller.principal?.id ?? null,
+      })
       return { closedOn }
     })
   }

@@ -1,4 +1,19 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm'
 import { countAhead, type ListTotal } from '../../db/counting.js'
 import { contains, matchesSearch, narrowedBySearch } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
@@ -27,6 +42,21 @@ export interface RosterFilter {
 /** Still serving on `today`: no leave date, or one that has not passed. */
 export function isServing(today: string) {
   return or(isNull(staffMembers.leaveDate), gte(staffMembers.leaveDate, today)) as SQL
+}
+
+/** How many of each force's staff had started by `day` and were still serving, a row for each force with any. */
+export function selectServingCounts(tx: Transaction, forceIds: readonly number[], day: string) {
+  return tx
+    .select({ forceId: staffMembers.forceId, value: count() })
+    .from(staffMembers)
+    .where(
+      and(
+        inArray(staffMembers.forceId, [...forceIds]),
+        or(isNull(staffMembers.startDate), lte(staffMembers.startDate, day)),
+        isServing(day),
+      ),
+    )
+    .groupBy(staffMembers.forceId)
 }
 
 export function rosterConditions(forceId: number, filter: RosterFilter, today: string): SQL {

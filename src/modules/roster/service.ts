@@ -1,4 +1,3 @@
-import { and, count, inArray, isNull, lte, or } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
@@ -12,7 +11,6 @@ import type { ForceReference, ForcesService } from '../forces/service.js'
 import type { PendingImportsService } from '../imports/service.js'
 import { type ImportProgress, RosterImport, type RosterImportResult, type RosterPlan } from './import.js'
 import {
-  isServing,
   type RosterFilter,
   type RosterSort,
   rosterConditions,
@@ -24,9 +22,9 @@ import {
   selectMember,
   selectMembers,
   selectRosterPage,
+  selectServingCounts,
 } from './queries.js'
 import { normaliseStaffNumber } from './rows.js'
-import { staffMembers } from './schema.js'
 
 export type { RosterFilter, RosterSort, RosterStatus } from './queries.js'
 export { ROSTER_SORTS, ROSTER_STATUSES } from './queries.js'
@@ -217,19 +215,7 @@ export class RosterService {
       throw new NotFoundError()
     if (caller.scope.kind !== 'force' && caller.scope.kind !== 'inspectorate') throw new ForbiddenError()
     const rows = forceIds.length
-      ? await inScope(this.db, caller.scope, (tx) =>
-          tx
-            .select({ forceId: staffMembers.forceId, value: count() })
-            .from(staffMembers)
-            .where(
-              and(
-                inArray(staffMembers.forceId, [...forceIds]),
-                or(isNull(staffMembers.startDate), lte(staffMembers.startDate, day)),
-                isServing(day),
-              ),
-            )
-            .groupBy(staffMembers.forceId),
-        )
+      ? await inScope(this.db, caller.scope, (tx) => selectServingCounts(tx, forceIds, day))
       : []
     const counts = new Map(forceIds.map((forceId) => [forceId, 0]))
     for (const row of rows) counts.set(row.forceId, row.value)

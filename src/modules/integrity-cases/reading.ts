@@ -26,6 +26,9 @@ import {
 } from './queries.js'
 import { CASE_ENTITY, CASE_KEEPERS, CASE_READERS, type CasesContext, CasesWorkflow } from './workflow.js'
 
+/** A list's filter as people set it: "overdue" is as of the service's own day (London's, by its clock). */
+export type CaseListFilter = Omit<CaseFilter, 'overdueOn'> & { overdue?: boolean }
+
 /** Reading the force's cases: the list and its download, one case with its timeline, and the figures. */
 export class CaseReading extends CasesWorkflow {
   constructor(
@@ -56,14 +59,14 @@ export class CaseReading extends CasesWorkflow {
 
   async list(
     caller: Caller,
-    filter: CaseFilter,
+    filter: CaseListFilter,
     order: { sort: CaseSort; order: 'asc' | 'desc' },
     page: { offset: number; limit: number },
   ): Promise<ListTotal & { cases: CaseListRow[] }> {
     requireRole(caller, ...CASE_READERS)
     const forceId = this.readingForce(caller, filter.forceId)
     return this.scoped(caller, async (tx) => {
-      const { rows, ...total } = await selectCases(tx, { ...filter, forceId }, order, page)
+      const { rows, ...total } = await selectCases(tx, { ...this.asOfToday(filter), forceId }, order, page)
       return { ...total, cases: await this.redact(tx, caller, rows) }
     })
   }
@@ -71,14 +74,15 @@ export class CaseReading extends CasesWorkflow {
   /** Everything the filters select, for a download; the download is audited with the filters. */
   async exportRows(
     caller: Caller,
-    filter: CaseFilter,
+    filter: CaseListFilter,
     order: { sort: CaseSort; order: 'asc' | 'desc' },
     format: string,
   ): Promise<CaseListRow[]> {
     requireRole(caller, ...CASE_READERS)
     const forceId = this.readingForce(caller, filter.forceId)
     return this.scoped(caller, async (tx) => {
-      const rows = await this.redact(tx, caller, (await selectCases(tx, { ...filter, forceId }, order)).rows)
+      const selected = await selectCases(tx, { ...this.asOfToday(filter), forceId }, order)
+      const rows = await this.redact(tx, caller, selected.rows)
       await appendAuditEvent(
         tx,
         caller.actor,
@@ -99,13 +103,16 @@ export class CaseReading extends CasesWorkflow {
     requireRole(caller, ...CASE_READERS)
     const force = this.readingForce(caller, forceId)
     return this.scoped(caller, async (tx) => {
-      const { rows } = await selectCases(
-        tx,
-        { forceId: force, overdueOn: londonToday(this.now()) },
-        { sort: 'target', order: 'asc' },
-      )
+      const { rows } = await selectCases(tx, this.asOfToday({ forceId: force, overdue: true }), {
+        sort: 'target',
+        order: 'asc',
+      })
       return this.redact(tx, caller, rows)
     })
+  }
+
+  private asOfToday({ overdue, ...filter }: CaseListFilter): CaseFilter {
+    return overdue ? { ...filter, overdueOn: londonToday(this.now()) } : filter
   }
 
   /** A case with its subjects, links, notes and named caseworkers; only that it exists when restricted. */

@@ -63,6 +63,29 @@ describe('a case’s pages', () => {
     expect(list.body).toContain('name="from-day" type="text" value="1"')
   })
 
+  it('filters to the cases past their target date on the service’s own day, not the machine’s', async () => {
+    const open = async (summary: string, target: [string, string, string]) => {
+      const opened = await caseworker.post('/cases/new', {
+        type: 'other',
+        source: 'internal',
+        summary,
+        ...date('openedOn', '1', '2', '2012'),
+        ...date('targetDate', ...target),
+        confidential: 'no',
+      })
+      expect(opened.statusCode).toBe(303)
+      return String(opened.headers.location).split('/').pop() as string
+    }
+    // The clock says 15 June 2012: one case is past its target then, the other not until 2013.
+    const late = await open('Past its target date', ['31', '5', '2012'])
+    const notYet = await open('Not yet at its target date', ['31', '1', '2013'])
+    const list = await caseworker.get('/cases?overdue=yes')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).toContain(`href="/cases/${late}"`)
+    expect(list.body).not.toContain(`href="/cases/${notYet}"`)
+    expect((await caseworker.get('/cases')).body).toContain(`href="/cases/${notYet}"`)
+  })
+
   it('closes a case from a page of its own, apart from the everyday actions, with a banner', async () => {
     const page = await caseworker.get(`/cases/${caseId}`)
     expect(page.body).toContain(`href="/cases/${caseId}/close"`)
@@ -292,5 +315,39 @@ describe('the cases’ pages in Welsh', () => {
     expect(counts.body).not.toContain('Case counts')
     const overdue = await welsh.get('/cases/overdue')
     expect(overdue.body).toContain('<h1 class="govuk-heading-xl">Achosion hwyr</h1>')
+  })
+})
+
+describe('JSON API', () => {
+  const bearer = () => ({ authorization: `Bearer ${cast.alpha.apiToken.token}` })
+  const newCase = {
+    type: 'other',
+    source: 'internal',
+    openedOn: '2012-05-01',
+    summary: 'Opened through the API',
+  }
+
+  it('opens a case with its subject named by staff number, and refuses a staff number not on the roster', async () => {
+    const created = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: bearer(),
+      payload: { ...newCase, staffNumber: 'ALPHA0001' },
+    })
+    expect(created.statusCode).toBe(201)
+    const { id } = created.json<{ id: string }>()
+    const page = await caseworker.get(`/cases/${id}`)
+    expect(page.body).toContain('ALPHA0001')
+    const unknown = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: bearer(),
+      payload: { ...newCase, staffNumber: 'ALPHA9999' },
+    })
+    expect(unknown.statusCode).toBe(400)
+    expect(unknown.headers['content-type']).toMatch(/^application\/(problem\+)?json/)
+    expect(JSON.stringify(unknown.json())).toContain(
+      'There is no member of staff with staff number ALPHA9999',
+    )
   })
 })

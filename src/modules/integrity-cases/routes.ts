@@ -23,7 +23,8 @@ import { personFromForm } from '../roster/picker.js'
 import type { StaffMember } from '../roster/service.js'
 import { caseRoutes } from './case-routes.js'
 import { type CaseQuery, caseQuerySchema, countsQuerySchema, FILTER_FIELDS } from './fields.js'
-import type { CaseFilter, CaseListRow } from './queries.js'
+import type { CaseListRow } from './queries.js'
+import type { CaseListFilter } from './reading.js'
 
 const READERS: Access = ['force-caseworker', 'inspector']
 const KEEPERS: Access = ['force-caseworker']
@@ -47,7 +48,7 @@ const EXPORT_COLUMNS: Column<CaseListRow>[] = [
   { header: 'Summary', value: (row) => (row.readable ? row.summary : 'restricted') },
 ]
 
-export const caseJson = z
+const caseJson = z
   .object({
     id: z.string(),
     reference: z.string().meta({ example: 'IC/2012/0007' }),
@@ -135,14 +136,14 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     return force.id
   }
 
-  async function toFilter(request: FastifyRequest, query: CaseQuery): Promise<CaseFilter> {
+  async function toFilter(request: FastifyRequest, query: CaseQuery): Promise<CaseListFilter> {
     return {
       forceId: await forceId(request, query.force),
       type: query.type,
       status: query.status,
       source: query.source,
       assignedTo: query.mine && request.principal ? request.principal.id : undefined,
-      overdueOn: query.overdue ? new Date().toISOString().slice(0, 10) : undefined,
+      overdue: query.overdue,
       from: query.from,
       to: query.to,
       search: query.q,
@@ -415,12 +416,7 @@ export const integrityCasesRoutes: FastifyPluginAsyncZod<{ services: Services }>
     },
     async (request, reply) => {
       try {
-        const { member, candidates } = await personFromForm(services.roster, request.caller, request.body)
-        if (candidates) return newPage(request, reply, request.body, undefined, candidates)
-        const created = await cases.open(request.caller, {
-          ...request.body,
-          staffNumber: member?.staffNumber,
-        })
+        const created = await cases.open(request.caller, request.body)
         const { lookup } = await cases.findWithTimeline(request.caller, created.id)
         if (lookup.restricted) throw new Error('the new case is not readable')
         return reply.code(201).send(toJson(lookup.detail.case))

@@ -10,8 +10,8 @@ import type { OpenCaseInput } from './fields.js'
 import { CaseLinks } from './links.js'
 import { CaseOpening, type OpenCaseOptions } from './opening.js'
 import type { CaseLookup, RegisterMatch, TimelineEntry } from './present.js'
-import type { CaseFilter, CaseHeader, CaseListRow, CaseRow, CaseSort } from './queries.js'
-import { CaseReading } from './reading.js'
+import type { CaseHeader, CaseListRow, CaseRow, CaseSort } from './queries.js'
+import { type CaseListFilter, CaseReading } from './reading.js'
 import { CasesWorkflow, type RegisterFinders } from './workflow.js'
 
 /**
@@ -59,7 +59,7 @@ export class IntegrityCasesService extends CasesWorkflow {
 
   list(
     caller: Caller,
-    filter: CaseFilter,
+    filter: CaseListFilter,
     order: { sort: CaseSort; order: 'asc' | 'desc' },
     page: { offset: number; limit: number },
   ): Promise<ListTotal & { cases: CaseListRow[] }> {
@@ -68,7 +68,7 @@ export class IntegrityCasesService extends CasesWorkflow {
 
   exportRows(
     caller: Caller,
-    filter: CaseFilter,
+    filter: CaseListFilter,
     order: { sort: CaseSort; order: 'asc' | 'desc' },
     format: string,
   ): Promise<CaseListRow[]> {

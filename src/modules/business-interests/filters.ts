@@ -5,34 +5,41 @@ import { ValidationError } from '../../domain/errors.js'
 import { BUSINESS_INTEREST_CATEGORIES, BUSINESS_INTEREST_STATUSES } from '../../domain/registers.js'
 import type { ForcesService } from '../forces/service.js'
 import { SORTS } from './queries.js'
-
-export const blank = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value
+import { blankToUndefined } from './rules.js'
 
 /** The list's filters, sorting and paging: the page, its downloads and the API take the same. */
 export const listQuerySchema = z.object({
-  force: z.preprocess(blank, z.string().trim().max(100).optional()).meta({
+  force: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()).meta({
     description: 'A force’s code (inspectorate callers only; a force sees only its own)',
   }),
-  status: z.preprocess(blank, z.enum(BUSINESS_INTEREST_STATUSES, 'Select a status from the list').optional()),
+  status: z.preprocess(
+    blankToUndefined,
+    z.enum(BUSINESS_INTEREST_STATUSES, 'Select a status from the list').optional(),
+  ),
   category: z.preprocess(
-    blank,
+    blankToUndefined,
     z.enum(BUSINESS_INTEREST_CATEGORIES, 'Select a category from the list').optional(),
   ),
-  unit: z.preprocess(blank, z.string().trim().max(200, 'Unit must be 200 characters or fewer').optional()),
+  unit: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(200, 'Unit must be 200 characters or fewer').optional(),
+  ),
   from: optionalDateField('Submitted from').meta({
     description: 'Submitted on or after this day (YYYY-MM-DD)',
   }),
   to: optionalDateField('Submitted to').meta({ description: 'Submitted on or before this day (YYYY-MM-DD)' }),
   q: z
-    .preprocess(blank, z.string().trim().max(200, 'Search must be 200 characters or fewer').optional())
+    .preprocess(
+      blankToUndefined,
+      z.string().trim().max(200, 'Search must be 200 characters or fewer').optional(),
+    )
     .meta({
       description: 'Part of the name or staff number of the applicant, the nature or the employer',
     }),
-  sort: z.preprocess(blank, z.enum(SORTS).default('submitted')),
-  order: z.preprocess(blank, z.enum(['asc', 'desc']).default('desc')),
+  sort: z.preprocess(blankToUndefined, z.enum(SORTS).default('submitted')),
+  order: z.preprocess(blankToUndefined, z.enum(['asc', 'desc']).default('desc')),
   page: z.preprocess(
-    blank,
+    blankToUndefined,
     z.coerce.number('Page must be a whole number').int().min(1).max(1_000_000).default(1),
   ),
 })

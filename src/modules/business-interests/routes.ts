@@ -13,13 +13,13 @@ import { capitalised, formErrors } from '../../web/forms.js'
 import { listNavigationIn } from '../../web/i18n/lists.js'
 import { pageWindow, typedValues } from '../../web/lists.js'
 import { formField, uploadedFile } from '../../web/uploads.js'
-import type { ForceReference } from '../forces/service.js'
 import { businessInterestApiRoutes } from './api-routes.js'
-import { blank, FILTER_FIELDS, filterOf, forceFilter, listQuerySchema } from './filters.js'
+import { FILTER_FIELDS, filterOf, forceFilter, listQuerySchema } from './filters.js'
 import { type BusinessInterestView, categoryItems, statusTag } from './present.js'
 import { businessInterestReviewRoutes } from './review-routes.js'
 import {
   addMonths,
+  blankToUndefined,
   type Criterion,
   criterionKey,
   DECISIONS,
@@ -183,10 +183,10 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
         hide: true,
         querystring: z.object({
           days: z.preprocess(
-            blank,
+            blankToUndefined,
             z.coerce.number().int().min(0).max(3650).default(DEFAULT_REVIEW_WINDOW_DAYS),
           ),
-          force: z.preprocess(blank, z.string().trim().max(100).optional()),
+          force: z.preprocess(blankToUndefined, z.string().trim().max(100).optional()),
         }),
       },
     },
@@ -380,5 +380,3 @@ export const businessInterestsRoutes: FastifyPluginAsyncZod<{ services: Services
 
   await app.register(businessInterestApiRoutes, { services })
 }
-
-export type { ForceReference }

@@ -51,7 +51,8 @@ export function isIsoDay(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && dayAsIso(text) === text
 }
 
-const blankToUndefined = (value: unknown) =>
+/** A form's blank answer (spaces only, too) as no answer, for `z.preprocess`. */
+export const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value
 
 export const isoDay = (message: string) =>

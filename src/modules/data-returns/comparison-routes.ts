@@ -65,12 +65,12 @@ const comparisonJson = z
   .meta({ id: 'DataReturnComparison' })
 
 /** The same rule in plain words, for the comparison page. */
-export const OUTLIER_EXPLANATION = [
+const OUTLIER_EXPLANATION = [
   'Counts are judged on a funnel plot. The national rate is every force’s count over every force’s workforce, per 1,000. For a force of a given size, the funnel’s limits are where its count would fall by chance 95% and 99.8% of the time if its true rate were the national one: wide for small forces, narrower for big ones, so a force is not marked out for a case or two.',
   '“Above the 99.8% limit” means a count that high would happen by chance less than once in 1,000 at the national rate: the force is tagged as an outlier, and it is worth asking why. “Above the 95% limit” means less than once in 40: worth a look, but among 44 forces one or two will be there by chance alone. “Below” reads the same way for counts lower than expected.',
   'The limits are exact Poisson limits (no normal approximation), so they hold for small counts. Items that are not counts (the unit’s staffing, the plan, policy awareness) are shown but not judged.',
 ]
-export const OUTLIER_RULE =
+const OUTLIER_RULE =
   'Funnel plot against the national rate per 1,000 workforce (all forces’ counts over all their workforce), with exact Poisson control limits at 95% and 99.8%: `position` says where each count falls; `outlier` is high or low beyond the 99.8% limits. Only counts are judged.'
 
 function comparisonColumns(): Column<ComparisonRow>[] {

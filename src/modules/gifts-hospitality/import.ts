@@ -27,7 +27,7 @@ import {
 } from './queries.js'
 import type { ForceStaffDirectory, StaffMemberReference } from './service.js'
 
-export const REGISTER = 'gifts-hospitality'
+const REGISTER = 'gifts-hospitality'
 
 /** How far a streaming import has got: the rows and bytes of the file read and checked so far. */
 export type StreamImportProgress = (progress: { rows: number; bytes: number }) => void

@@ -170,7 +170,7 @@ export class AcuStaffingService {
         .where(conditions.length ? and(...conditions) : undefined)
         .orderBy(acuStaffing.forceId, desc(acuStaffing.asOf)),
     )
-    const byId = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const byId = await this.forces.byId()
     return rows.map((row) => ({ ...row, force: byId.get(row.forceId) as ForceReference }))
   }
 

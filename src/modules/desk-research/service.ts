@@ -189,7 +189,7 @@ export class DeskResearchService {
     const exercise = await this.find(caller, code)
     this.unpurged(exercise)
     const { total, rows } = await this.in(caller, (tx) => selectUnattributed(tx, exercise.id, page))
-    const byId = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const byId = await this.forces.byId()
     return {
       total,
       profiles: rows.map((row) => ({

@@ -167,6 +167,11 @@ export class ForcesService {
     return selectForceReferences(this.db)
   }
 
+  /** `references` by force id: the force of each row a list shows. */
+  async byId(): Promise<Map<number, ForceReference>> {
+    return new Map((await this.references()).map((force) => [force.id, force]))
+  }
+
   async regionNames(): Promise<string[]> {
     const names = new Set((await this.list()).map((force) => force.region.name))
     return [...names].sort((a, b) => a.localeCompare(b))

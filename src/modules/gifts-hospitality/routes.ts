@@ -14,6 +14,7 @@ import { listNavigationIn } from '../../web/i18n/lists.js'
 import { registerImportPages } from '../../web/import-routes.js'
 import { PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { historyOf } from '../audit/present.js'
+import type { ForceReference } from '../forces/service.js'
 import { personFromForm } from '../roster/picker.js'
 import { IMPORT_COLUMNS } from './fields.js'
 import { FILTER_FIELDS, type GiftQuery, giftQuerySchema, toGiftFilter } from './filters.js'
@@ -181,14 +182,12 @@ export const giftsHospitalityRoutes: FastifyPluginAsyncZod<{ services: Services 
       { sort: query.sort, order: query.order },
       pageWindow(query.page),
     )
-    const forcesById = showForce
-      ? new Map((await services.forces.references()).map((force) => [force.id, force.name]))
-      : new Map<number, string>()
+    const forcesById = showForce ? await services.forces.byId() : new Map<number, ForceReference>()
     return reply.render('gifts-hospitality/views/list.njk', {
       ...view,
       total,
       exact,
-      gifts: rows.map((gift) => ({ ...forPage(gift), forceName: forcesById.get(gift.forceId) })),
+      gifts: rows.map((gift) => ({ ...forPage(gift), forceName: forcesById.get(gift.forceId)?.name })),
       ...listNavigationIn(request, LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',

@@ -65,7 +65,7 @@ export class ApiTokensService {
   ) {}
 
   private async view(rows: ApiTokenRow[]): Promise<ApiTokenView[]> {
-    const byId = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const byId = await this.forces.byId()
     const now = this.now()
     return rows.map((row) => ({
       id: row.id,

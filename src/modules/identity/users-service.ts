@@ -81,7 +81,7 @@ export class UsersService {
   ) {}
 
   private async view(rows: UserRow[]): Promise<UserView[]> {
-    const byId = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const byId = await this.forces.byId()
     const now = this.now()
     return rows.map((row) => ({
       id: row.id,

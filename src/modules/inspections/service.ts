@@ -248,7 +248,7 @@ export class InspectionsService {
       inspection.frameworkId,
     )
     if (!framework) throw new NotFoundError('No such framework')
-    const forces = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const forces = await this.forces.byId()
     return rows
       .flatMap((row) => {
         const force = forces.get(row.forceId)

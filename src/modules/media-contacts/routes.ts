@@ -14,6 +14,7 @@ import { listNavigationIn } from '../../web/i18n/lists.js'
 import { registerImportPages } from '../../web/import-routes.js'
 import { PAGE_SIZE, pagedJson, pageOf, pageWindow, typedValues } from '../../web/lists.js'
 import { historyOf } from '../audit/present.js'
+import type { ForceReference } from '../forces/service.js'
 import { FILTER_FIELDS, IMPORT_COLUMNS, type MediaQuery, mediaQuerySchema } from './fields.js'
 import type { MediaContactFilter } from './queries.js'
 import type { MediaContactView } from './service.js'
@@ -138,15 +139,16 @@ export const mediaContactsRoutes: FastifyPluginAsyncZod<{ services: Services }> 
       { sort: query.sort, order: query.order },
       pageWindow(query.page),
     )
-    const forcesById = showForce
-      ? new Map((await services.forces.references()).map((force) => [force.id, force.name]))
-      : new Map<number, string>()
+    const forcesById = showForce ? await services.forces.byId() : new Map<number, ForceReference>()
     return reply.render('media-contacts/views/list.njk', {
       values,
       showForce,
       total,
       exact,
-      contacts: rows.map((contact) => ({ ...forPage(contact), forceName: forcesById.get(contact.forceId) })),
+      contacts: rows.map((contact) => ({
+        ...forPage(contact),
+        forceName: forcesById.get(contact.forceId)?.name,
+      })),
       ...listNavigationIn(request, LIST, values, LIST_COLUMNS, { ...query, total, exact, rows: rows.length }),
       filtered: FILTER_FIELDS.some((field) => values[field]),
       canKeep: request.caller.scope.kind === 'force',

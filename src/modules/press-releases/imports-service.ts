@@ -218,7 +218,7 @@ export class DocumentImportsService {
         .orderBy(desc(documentImports.uploadedAt), documentImports.filename)
         .limit(500),
     )
-    const forces = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const forces = await this.forces.byId()
     const inspections = new Map((await this.inspections.list(caller)).map((row) => [row.id, row]))
     const order = { pending: 0, imported: 1, discarded: 2 }
     return rows

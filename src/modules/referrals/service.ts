@@ -86,7 +86,7 @@ export class ReferralsService {
   }
 
   private async views(caller: Caller, rows: ReferralRow[]): Promise<ReferralView[]> {
-    const byId = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const byId = await this.forces.byId()
     const views: ReferralView[] = []
     for (const row of rows) {
       const header = row.caseId ? await this.cases.headerFor(caller, row.caseId) : null
@@ -447,7 +447,7 @@ export class ReferralsService {
         .where(where)
         .groupBy(referrals.forceId, referrals.status),
     )
-    const byId = new Map((await this.forces.references()).map((force) => [force.id, force]))
+    const byId = await this.forces.byId()
     const perForce = new Map<number, ReferralCounts>()
     for (const row of rows) {
       const force = byId.get(row.forceId) as ForceReference

@@ -172,7 +172,7 @@ export class RosterImport {
   /** Applies a previewed import, in one transaction: all of it or none of it. */
   async confirm(caller: Caller, importId: string): Promise<RosterImportResult> {
     requireRole(caller, ...IMPORTERS)
-    const byId = await this.roster.forcesById()
+    const byId = await this.forces.byId()
     return inScope(this.db, caller.scope, async (tx) => {
       const pending = await this.pendingImports.take(tx, ROSTER_REGISTER, importId)
       const { scope } = caller

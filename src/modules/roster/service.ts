@@ -90,11 +90,6 @@ export class RosterService {
     return londonDay.format(this.now())
   }
 
-  /** Every force's reference by id: the force of each member, and of an import being confirmed. */
-  async forcesById(): Promise<Map<number, ForceReference>> {
-    return new Map((await this.forces.references()).map((force) => [force.id, force]))
-  }
-
   private toMember(row: StaffMemberRow, force: ForceReference, today: string): StaffMember {
     return {
       id: row.id,
@@ -112,7 +107,7 @@ export class RosterService {
   }
 
   private async toMembers(rows: StaffMemberRow[]): Promise<StaffMember[]> {
-    const byId = await this.forcesById()
+    const byId = await this.forces.byId()
     const today = this.today()
     return rows.map((row) => {
       const force = byId.get(row.forceId) ?? {

@@ -41,9 +41,17 @@ export function isoDay(text: string): string | undefined {
   return `${day.year}-${pad(day.month)}-${pad(day.day)}`
 }
 
+// Made once: a formatter costs more to make than to use, and today is asked for on most requests.
+const londonDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
 /** Today's date in England and Wales, where the forces are, as 2012-03-27. */
 export function londonToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
+  return londonDay.format(now)
 }
 
 /**

@@ -4,6 +4,7 @@ import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { SYSTEM_CALLER } from '../../domain/access.js'
 import type { ForceFacts } from '../publication/facts.js'
+import { ForcesService } from './service.js'
 
 /**
  * Issue 17: each force's region and HM Inspector as dated reference data that inspectorate
@@ -168,5 +169,22 @@ describe('a release and its approval', () => {
       'Roger Baker QPM, HM Inspector of Constabulary for the Northern Region',
     )
     expect((await publication.approve(SYSTEM_CALLER, versionId)).status).toBe('approved')
+  })
+})
+
+describe('the day it holds from', () => {
+  it('begins at midnight in England and Wales, not at midnight UTC', async () => {
+    await forces().saveReference(SYSTEM_CALLER, 'dorset', {
+      effectiveFrom: '2012-07-01',
+      region: 'Western',
+      hmiName: 'Ann Newcomer',
+      confirmed: 'no',
+      sourceNote: '',
+    })
+    // 23:30 UTC on 30 June is 00:30 on 1 July in London (British Summer Time).
+    const atHalfPastMidnight = new ForcesService(testApp.database.db, () => new Date('2012-06-30T23:30:00Z'))
+    expect((await atHalfPastMidnight.find('dorset'))?.region.hmi).toBe('Ann Newcomer')
+    const anHourEarlier = new ForcesService(testApp.database.db, () => new Date('2012-06-30T22:30:00Z'))
+    expect((await anHourEarlier.find('dorset'))?.region.hmi).not.toBe('Ann Newcomer')
   })
 })

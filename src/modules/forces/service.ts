@@ -3,6 +3,7 @@ import type { Database } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
+import { londonToday } from '../../domain/fields.js'
 import { parseOrThrow } from '../../domain/validation.js'
 import type { UploadLimits } from '../../spreadsheets/limits.js'
 import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
@@ -84,7 +85,7 @@ export class ForcesService {
   }
 
   private today(): string {
-    return this.now().toISOString().slice(0, 10)
+    return londonToday(this.now())
   }
 
   /** Every force's region and HMI in effect on a day (ISO), by force code. */

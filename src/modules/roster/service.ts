@@ -4,6 +4,7 @@ import type { ListTotal } from '../../db/counting.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
+import { londonToday } from '../../domain/fields.js'
 import { hasRole } from '../../domain/roles.js'
 import type { SheetRow, UploadedFile } from '../../spreadsheets/read.js'
 import type { AuditService } from '../audit/service.js'
@@ -58,13 +59,6 @@ export interface RosterPage extends ListTotal {
   totalPages: number
 }
 
-const londonDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
 const READERS = ['force-caseworker', 'inspector'] as const
 
 /**
@@ -87,7 +81,7 @@ export class RosterService {
 
   /** Today in England and Wales, as an ISO date: the day against which leave dates are compared. */
   today(): string {
-    return londonDay.format(this.now())
+    return londonToday(this.now())
   }
 
   private toMember(row: StaffMemberRow, force: ForceReference, today: string): StaffMember {

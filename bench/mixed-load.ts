@@ -45,6 +45,8 @@ export interface MixedPlan {
   connections: number
   seconds: number
   seed: number
+  /** The share of requests that are writes. */
+  writeShare: number
   /** The dataset's first and last day, for date filters. */
   firstDay: string
   lastDay: string
@@ -96,7 +98,6 @@ interface SentRequest {
   fresh: boolean
 }
 
-const WRITE_SHARE = 0.1
 const CLIENT_HEADERS = { 'accept-encoding': 'gzip, deflate' }
 
 function query(values: Record<string, string | number | undefined>): string {
@@ -366,7 +367,7 @@ export class MixedWorkload {
   }
 
   next(): Draw {
-    if (this.random.chance(WRITE_SHARE)) return this.write(this.random.pick(this.writers))
+    if (this.random.chance(this.plan.writeShare)) return this.write(this.random.pick(this.writers))
     const callers = this.plan.callers
     return this.read(this.random.weighted(callers.map((caller) => [caller, caller.weight] as const)))
   }

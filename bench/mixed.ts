@@ -41,12 +41,15 @@ export interface MixedBenchInput {
   inspectorEmail: string
   password: string
   seconds: number
+  /** The share of requests that are writes. */
+  writeShare: number
 }
 
 export interface MixedBenchResult {
   connections: number
   seconds: number
   seed: number
+  writeShare: number
   callers: { name: string; forceCode: string | null; weight: number; sessions: number }[]
   bare: HttpRow
   requestsPerSecond: number
@@ -210,6 +213,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
     connections: CONNECTIONS,
     seconds: input.seconds,
     seed: SEED,
+    writeShare: input.writeShare,
     firstDay: days?.firstDay ?? '2002-09-01',
     lastDay: days?.lastDay ?? '2012-08-31',
     forceCodes: forceCodes.map((row) => row.code),
@@ -232,6 +236,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
     connections: CONNECTIONS,
     seconds: mix.seconds,
     seed: SEED,
+    writeShare: input.writeShare,
     callers: callers.map((caller) => ({
       name: caller.name,
       forceCode: caller.forceCode,

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runProbity } from '../../../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
@@ -11,6 +11,7 @@ import { inScope } from '../../db/tenancy.js'
 import { type Actor, type Caller, type Principal, type Scope, SYSTEM_CALLER } from '../../domain/access.js'
 import type { Role } from '../../domain/roles.js'
 import { forces } from '../forces/schema.js'
+import { describeProblem } from './chain.js'
 import { auditChainHead, auditEvents } from './schema.js'
 import { AuditService, appendAuditEvent } from './service.js'
 import { tamper } from './test-support.js'
@@ -47,6 +48,16 @@ async function forceIds(db: Database, ...codes: string[]): Promise<number[]> {
   })
 }
 
+/** A chain's `chainSeq`th event. */
+async function eventOf(db: Database, chain: number, chainSeq: number) {
+  const [event] = await db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.chain, chain), eq(auditEvents.chainSeq, chainSeq)))
+  if (!event) throw new Error(`no event ${chainSeq} in chain ${chain}`)
+  return event
+}
+
 /** Postgres's message for an error, wherever the driver put it. */
 async function refusal(work: Promise<unknown>): Promise<string> {
   try {
@@ -73,10 +84,10 @@ describe('the audit trail in the database', () => {
   afterAll(() => database.close())
 
   it('starts empty and intact', async () => {
-    expect(await audit.verify()).toEqual({ ok: true, events: 0 })
+    expect(await audit.verify()).toEqual({ ok: true, events: 0, chains: 0 })
   })
 
-  it('chains events appended by different scopes into one valid trail', async () => {
+  it('chains each force’s events apart, and those of the inspectorate and the public nationally', async () => {
     const db = database.db
     const base = Date.UTC(2012, 2, 27, 9)
     await append(
@@ -140,14 +151,27 @@ describe('the audit trail in the database', () => {
       new Date(base + 4_000),
     )
 
-    expect(await audit.verify()).toEqual({ ok: true, events: 5 })
+    expect(await audit.verify()).toEqual({ ok: true, events: 5, chains: 3 })
     const rows = await db.select().from(auditEvents).orderBy(asc(auditEvents.seq))
-    expect(rows.map((row) => row.seq)).toEqual([1, 2, 3, 4, 5])
-    expect(rows[0]?.prevHash).toBe('genesis')
-    for (let index = 1; index < rows.length; index++)
-      expect(rows[index]?.prevHash).toBe(rows[index - 1]?.hash)
-    const [head] = await db.select().from(auditChainHead)
-    expect(head).toEqual({ id: 1, seq: 5, hash: rows[4]?.hash })
+    expect(rows.map((row) => [row.seq, row.chain, row.chainSeq])).toEqual([
+      [1, 0, 1],
+      [2, cheshire, 1],
+      [3, cleveland, 1],
+      [4, 0, 2],
+      [5, cheshire, 2],
+    ])
+    const [first, second, third, fourth, fifth] = rows
+    expect([first?.prevHash, second?.prevHash, third?.prevHash]).toEqual(['genesis', 'genesis', 'genesis'])
+    expect(fourth?.prevHash).toBe(first?.hash)
+    expect(fifth?.prevHash).toBe(second?.hash)
+    const heads = await db.select().from(auditChainHead).orderBy(asc(auditChainHead.id))
+    expect(heads).toEqual(
+      [
+        { id: 0, seq: 2, hash: fourth?.hash },
+        { id: cheshire, seq: 2, hash: fifth?.hash },
+        { id: cleveland, seq: 1, hash: third?.hash },
+      ].sort((a, b) => a.id - b.id),
+    )
   })
 
   it('never forks the chain when many transactions append at once', async () => {
@@ -168,7 +192,14 @@ describe('the audit trail in the database', () => {
         ),
       ),
     )
-    expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+    expect(await audit.verify()).toEqual({ ok: true, events: 17, chains: 3 })
+    const numbers = await db
+      .select({ chain: auditEvents.chain, chainSeq: auditEvents.chainSeq })
+      .from(auditEvents)
+      .orderBy(asc(auditEvents.chain), asc(auditEvents.chainSeq))
+    const inChain = (chain: number) => numbers.filter((row) => row.chain === chain).map((row) => row.chainSeq)
+    expect(inChain(cheshire)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(inChain(cleveland)).toEqual([1, 2, 3, 4, 5, 6, 7])
   })
 
   it('rolls the event back with the change it records', async () => {
@@ -183,7 +214,7 @@ describe('the audit trail in the database', () => {
         throw new Error('the change failed')
       }),
     ).rejects.toThrow('the change failed')
-    expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+    expect(await audit.verify()).toEqual({ ok: true, events: 17, chains: 3 })
   })
 
   describe('lists events to those who may see them', () => {
@@ -254,7 +285,7 @@ describe('the audit trail in the database', () => {
       )
       expect(await refusal(asApp(sql`delete from audit_events where seq = 2`))).toMatch(/permission denied/)
       expect(await refusal(asApp(sql`truncate audit_events`))).toMatch(/permission denied/)
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      expect(await audit.verify()).toEqual({ ok: true, events: 17, chains: 3 })
     })
 
     it('even the owner is refused by the triggers', async () => {
@@ -266,109 +297,215 @@ describe('the audit trail in the database', () => {
         /append-only: DELETE/,
       )
       expect(await refusal(db.execute(sql`truncate audit_events`))).toMatch(/append-only: TRUNCATE/)
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      expect(await audit.verify()).toEqual({ ok: true, events: 17, chains: 3 })
     })
   })
 
   describe('finds tampering done with the triggers switched off', () => {
-    it('names an event whose content was edited, and is intact again once it is put back', async () => {
+    const intact = { ok: true, events: 17, chains: 3 }
+
+    it('names an event whose content was edited, with its chain, and is intact again once it is put back', async () => {
       const db = database.db
-      const [original] = await db.select().from(auditEvents).where(eq(auditEvents.seq, 3))
+      const original = await eventOf(db, cleveland, 1)
       await tamper(db, (tx) =>
         tx
           .update(auditEvents)
           .set({ after: { name: 'Someone else' } })
-          .where(eq(auditEvents.seq, 3)),
+          .where(eq(auditEvents.seq, original.seq)),
       )
-      expect(await audit.verify()).toEqual({
+      const broken = await audit.verify()
+      expect(broken).toMatchObject({
         ok: false,
-        events: 2,
         kind: 'altered',
-        seq: 3,
+        chain: cleveland,
+        chainName: 'the chain of Cleveland Police',
+        seq: 1,
+        trailSeq: 3,
         reason: 'content',
       })
+      if (broken.ok) throw new Error('expected a broken trail')
+      expect(describeProblem(broken)).toBe(
+        'in the chain of Cleveland Police, event 1 (number 3 in the trail) was altered (its content no longer matches its hash).',
+      )
 
       await tamper(db, (tx) =>
-        tx.update(auditEvents).set({ after: original?.after }).where(eq(auditEvents.seq, 3)),
+        tx.update(auditEvents).set({ after: original.after }).where(eq(auditEvents.seq, original.seq)),
       )
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      expect(await audit.verify()).toEqual(intact)
     })
 
-    it('names an edited time, actor or force', async () => {
+    it('names an edited time, actor, force or chain number', async () => {
       const db = database.db
+      const original = await eventOf(db, cheshire, 1)
       for (const change of [
         { occurredAt: '2012-03-27T09:00:01.001Z' },
         { actorLabel: 'Nobody' },
         { forceId: cleveland },
+        { chainSeq: 9 },
       ]) {
-        const [original] = await db.select().from(auditEvents).where(eq(auditEvents.seq, 2))
-        await tamper(db, (tx) => tx.update(auditEvents).set(change).where(eq(auditEvents.seq, 2)))
-        expect(await audit.verify()).toMatchObject({ ok: false, kind: 'altered', seq: 2 })
+        await tamper(db, (tx) => tx.update(auditEvents).set(change).where(eq(auditEvents.seq, original.seq)))
+        expect(await audit.verify()).toMatchObject({ ok: false, chain: cheshire, seq: 1 })
         await tamper(db, (tx) =>
-          tx
-            .update(auditEvents)
-            .set(original ?? {})
-            .where(eq(auditEvents.seq, 2)),
+          tx.update(auditEvents).set(original).where(eq(auditEvents.seq, original.seq)),
         )
       }
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      expect(await audit.verify()).toEqual(intact)
     })
 
-    it('names an event deleted from the middle as missing', async () => {
+    it('names an event moved into another chain', async () => {
       const db = database.db
-      const [original] = await db.select().from(auditEvents).where(eq(auditEvents.seq, 9))
-      await tamper(db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.seq, 9)))
-      expect(await audit.verify()).toEqual({
+      const original = await eventOf(db, cheshire, 8)
+      await tamper(db, (tx) =>
+        tx
+          .update(auditEvents)
+          .set({ chain: cleveland, chainSeq: 8 })
+          .where(eq(auditEvents.seq, original.seq)),
+      )
+      expect(await audit.verify()).toMatchObject({ ok: false, chain: cheshire, kind: 'missing', seq: 8 })
+      await tamper(db, (tx) => tx.update(auditEvents).set(original).where(eq(auditEvents.seq, original.seq)))
+      expect(await audit.verify()).toEqual(intact)
+    })
+
+    it('names an event deleted from the middle of a chain as missing', async () => {
+      const db = database.db
+      const original = await eventOf(db, cleveland, 4)
+      await tamper(db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.seq, original.seq)))
+      expect(await audit.verify()).toMatchObject({
         ok: false,
-        events: 8,
         kind: 'missing',
-        seq: 9,
+        chain: cleveland,
+        seq: 4,
         reason: 'gap',
-        found: 10,
+        found: 5,
       })
-      if (original) await db.insert(auditEvents).values(original)
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      await db.insert(auditEvents).values(original)
+      expect(await audit.verify()).toEqual(intact)
     })
 
     it('names events past a chain head that was moved back', async () => {
       const db = database.db
-      const [head] = await db.select().from(auditChainHead)
-      const [fifteenth] = await db.select().from(auditEvents).where(eq(auditEvents.seq, 15))
+      const [head] = await db.select().from(auditChainHead).where(eq(auditChainHead.id, cheshire))
+      const sixth = await eventOf(db, cheshire, 6)
+      const seventh = await eventOf(db, cheshire, 7)
+      const moveBack = (tx: Database) =>
+        tx.update(auditChainHead).set({ seq: 6, hash: sixth.hash }).where(eq(auditChainHead.id, cheshire))
       // The app's role cannot move the head back at all; someone who can bypass the triggers can.
-      await expect(
-        inScope(db, { kind: 'inspectorate' }, (tx) =>
-          tx.update(auditChainHead).set({ seq: 15, hash: fifteenth?.hash ?? '' }),
-        ),
-      ).rejects.toThrow()
-      await tamper(db, (tx) => tx.update(auditChainHead).set({ seq: 15, hash: fifteenth?.hash ?? '' }))
-      expect(await audit.verify()).toEqual({
+      await expect(inScope(db, { kind: 'force', forceId: cheshire }, moveBack)).rejects.toThrow()
+      await tamper(db, moveBack)
+      expect(await audit.verify()).toMatchObject({
         ok: false,
-        events: 17,
         kind: 'altered',
-        seq: 16,
+        chain: cheshire,
+        seq: 7,
+        trailSeq: seventh.seq,
         reason: 'beyond-head',
-        found: 15,
+        found: 6,
       })
-      await tamper(db, (tx) => tx.update(auditChainHead).set(head ?? {}))
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      await tamper(db, (tx) =>
+        tx
+          .update(auditChainHead)
+          .set(head ?? {})
+          .where(eq(auditChainHead.id, cheshire)),
+      )
+      expect(await audit.verify()).toEqual(intact)
     })
 
-    it('names events deleted from the end as missing', async () => {
+    it('names events deleted from the end of a chain as missing', async () => {
       const db = database.db
-      const removed = await db.select().from(auditEvents).where(sql`${auditEvents.seq} > 15`)
-      await tamper(db, (tx) => tx.delete(auditEvents).where(sql`${auditEvents.seq} > 15`))
-      expect(await audit.verify()).toEqual({
+      const removed = await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.chain, cleveland), sql`${auditEvents.chainSeq} > 5`))
+      await tamper(db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.seq, removed[0]?.seq ?? 0)))
+      await tamper(db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.seq, removed[1]?.seq ?? 0)))
+      expect(await audit.verify()).toMatchObject({
         ok: false,
-        events: 15,
         kind: 'missing',
-        seq: 16,
+        chain: cleveland,
+        seq: 6,
         reason: 'tail',
-        found: 17,
+        found: 7,
       })
       await db.insert(auditEvents).values(removed)
-      expect(await audit.verify()).toEqual({ ok: true, events: 17 })
+      expect(await audit.verify()).toEqual(intact)
+    })
+
+    it('names the events of a chain whose recorded end was removed', async () => {
+      const db = database.db
+      const [head] = await db.select().from(auditChainHead).where(eq(auditChainHead.id, cleveland))
+      await tamper(db, (tx) => tx.delete(auditChainHead).where(eq(auditChainHead.id, cleveland)))
+      const broken = await audit.verify()
+      expect(broken).toMatchObject({
+        ok: false,
+        chain: cleveland,
+        seq: 1,
+        trailSeq: 3,
+        reason: 'beyond-head',
+      })
+      if (broken.ok) throw new Error('expected a broken trail')
+      expect(describeProblem(broken)).toBe(
+        'in the chain of Cleveland Police, event 1 (number 3 in the trail) was added outside the chain (the chain has no recorded end).',
+      )
+      if (head) await tamper(db, (tx) => tx.insert(auditChainHead).values(head))
+      expect(await audit.verify()).toEqual(intact)
+    })
+
+    it('lets the app’s role start a chain only empty, and advance a head only onto its own chain’s event', async () => {
+      const db = database.db
+      const asApp = (statement: ReturnType<typeof sql>) =>
+        inScope(db, { kind: 'force', forceId: cheshire }, (tx) => tx.execute(statement))
+      const clevelandFirst = await eventOf(db, cleveland, 1)
+      expect(
+        await refusal(asApp(sql`insert into audit_chain_head (id, seq, hash) values (9999, 3, 'forged')`)),
+      ).toMatch(/may only start empty/)
+      expect(
+        await refusal(
+          asApp(
+            sql`update audit_chain_head set seq = seq + 1, hash = ${clevelandFirst.hash} where id = ${cheshire}`,
+          ),
+        ),
+      ).toMatch(/may only advance/)
+      expect(await refusal(asApp(sql`delete from audit_chain_head where id = ${cheshire}`))).toMatch(
+        /permission denied/,
+      )
+      expect(await audit.verify()).toEqual(intact)
     })
   })
+
+  // Only a server runs transactions side by side; the embedded database has one connection.
+  it.runIf(process.env.DATABASE_URL)(
+    'lets a force append while another force’s append has not yet committed',
+    async () => {
+      const db = database.db
+      let release = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let appended = () => {}
+      const cheshireAppended = new Promise<void>((resolve) => {
+        appended = resolve
+      })
+      const record = { forceId: cheshire, entityType: 'user', entityId: 'slow', action: 'update' }
+      const cheshireWrite = inScope(db, { kind: 'force', forceId: cheshire }, async (tx) => {
+        await appendAuditEvent(tx, actor('a slow writer'), record, new Date())
+        appended()
+        await held
+      })
+      await cheshireAppended
+      try {
+        // With one chain for the country this append would wait for Cheshire's commit: the lock
+        // timeout turns that wait into a failure.
+        await inScope(db, { kind: 'force', forceId: cleveland }, async (tx) => {
+          await tx.execute(sql`set local lock_timeout = '5s'`)
+          await appendAuditEvent(tx, actor('a quick writer'), { ...record, forceId: cleveland }, new Date())
+        })
+      } finally {
+        release()
+        await cheshireWrite
+      }
+      expect(await audit.verify()).toEqual({ ok: true, events: 19, chains: 3 })
+    },
+  )
 })
 
 // The CLI's settings must not come from whatever the developer's shell has set.
@@ -419,7 +556,11 @@ describe('probity audit verify', () => {
     await handle.close()
 
     const intact = await runProbity(['audit', 'verify'], { env })
-    expect(intact).toEqual({ code: 0, stdout: 'Audit trail intact: 6 events verified.\n', stderr: '' })
+    expect(intact).toEqual({
+      code: 0,
+      stdout: 'Audit trail intact: 6 events verified in 1 chain.\n',
+      stderr: '',
+    })
 
     handle = await openDatabase({ kind: 'embedded', dataDir })
     await editEvent(handle, 4)
@@ -429,7 +570,8 @@ describe('probity audit verify', () => {
     expect(broken).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'Audit trail broken: event 4 was altered (its content no longer matches its hash).\n',
+      stderr:
+        'Audit trail broken: in the national chain, event 4 was altered (its content no longer matches its hash).\n',
     })
 
     const json = await runProbity(['audit', 'verify', '--json'], { env })
@@ -438,9 +580,13 @@ describe('probity audit verify', () => {
       ok: false,
       events: 3,
       kind: 'altered',
+      chain: 0,
+      chainName: 'the national chain',
       seq: 4,
+      trailSeq: 4,
       reason: 'content',
-      message: 'Audit trail broken: event 4 was altered (its content no longer matches its hash).',
+      message:
+        'Audit trail broken: in the national chain, event 4 was altered (its content no longer matches its hash).',
     })
   }, 90_000)
 
@@ -467,7 +613,11 @@ describe('probity audit verify', () => {
       const env = { ...cleanEnv, DATABASE_URL: handle.settings.url }
       await seed(handle, 5)
       const intact = await runProbity(['audit', 'verify'], { env })
-      expect(intact).toEqual({ code: 0, stdout: 'Audit trail intact: 5 events verified.\n', stderr: '' })
+      expect(intact).toEqual({
+        code: 0,
+        stdout: 'Audit trail intact: 5 events verified in 1 chain.\n',
+        stderr: '',
+      })
 
       await editEvent(handle, 2)
       const broken = await runProbity(['audit', 'verify'], { env })

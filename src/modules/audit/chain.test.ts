@@ -134,7 +134,7 @@ describe('ChainVerifier', () => {
     const problem = verify(events)
     expect(problem).toEqual({ kind: 'missing', seq: 5, reason: 'gap', found: 6 })
     expect(describeProblem(problem as ChainProblem)).toBe(
-      'event 5 is missing (the trail jumps from event 4 to event 6).',
+      'event 5 is missing (the chain jumps from event 4 to event 6).',
     )
   })
 
@@ -149,7 +149,7 @@ describe('ChainVerifier', () => {
     const problem = verify(events.slice(0, 8), head)
     expect(problem).toEqual({ kind: 'missing', seq: 9, reason: 'tail', found: 10 })
     expect(describeProblem(problem as ChainProblem)).toBe(
-      "event 9 is missing (the trail ends at event 8, but the chain's recorded end is event 10).",
+      "event 9 is missing (the chain ends at event 8, but the chain's recorded end is event 10).",
     )
   })
 

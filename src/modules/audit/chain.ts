@@ -23,6 +23,9 @@ export interface ChainedEvent {
 
 export const GENESIS_HASH = 'genesis'
 
+/** The chain of events no force appended: the inspectorate's, the system's, sign-ins, and every event before chains were per force. */
+export const NATIONAL_CHAIN = 0
+
 /** SHA-256 over the canonical JSON (RFC 8785) of the event, so key order and spacing never matter. */
 export function hashEvent(event: ChainedEvent): string {
   const canonical = canonicalize({
@@ -122,9 +125,20 @@ export class ChainVerifier {
   }
 }
 
-/** One sentence for people: which event, what happened to it, and how that shows. */
-export function describeProblem(problem: ChainProblem): string {
-  const event = `event ${problem.seq}`
+/**
+ * One sentence for people: which event of which chain, what happened to it, and how that shows. Events
+ * are numbered in their chain; where the event is there, its number in the whole trail (the one the
+ * audit pages show) is given too.
+ */
+export function describeProblem(problem: ChainProblem & { chainName?: string; trailSeq?: number }): string {
+  const sentence = describeInChain(problem, problem.trailSeq)
+  return problem.chainName ? `in ${problem.chainName}, ${sentence}` : sentence
+}
+
+function describeInChain(problem: ChainProblem, trailSeq: number | undefined): string {
+  const numbered =
+    trailSeq === undefined || trailSeq === problem.seq ? '' : ` (number ${trailSeq} in the trail)`
+  const event = `event ${problem.seq}${numbered}`
   switch (problem.reason) {
     case 'content':
       return `${event} was altered (its content no longer matches its hash).`
@@ -137,19 +151,21 @@ export function describeProblem(problem: ChainProblem): string {
     case 'gap':
       if (problem.found === undefined) return `${event} is missing.`
       return problem.seq === 1
-        ? `${event} is missing (the trail starts at event ${problem.found}).`
-        : `${event} is missing (the trail jumps from event ${problem.seq - 1} to event ${problem.found}).`
+        ? `${event} is missing (the chain starts at event ${problem.found}).`
+        : `${event} is missing (the chain jumps from event ${problem.seq - 1} to event ${problem.found}).`
     case 'tail': {
       const end =
         problem.found === undefined ? '' : `, but the chain's recorded end is event ${problem.found}`
       return problem.seq === 1
-        ? `${event} is missing (the trail is empty${end}).`
-        : `${event} is missing (the trail ends at event ${problem.seq - 1}${end}).`
+        ? `${event} is missing (the chain is empty${end}).`
+        : `${event} is missing (the chain ends at event ${problem.seq - 1}${end}).`
     }
     case 'beyond-head':
-      return `${event} was added outside the chain (the chain's recorded end is event ${problem.found}).`
+      return problem.found
+        ? `${event} was added outside the chain (the chain's recorded end is event ${problem.found}).`
+        : `${event} was added outside the chain (the chain has no recorded end).`
     case 'checkpoint-missing':
-      return `${event} is missing: the signed checkpoint ${problem.checkpoint} records it, but the trail ends at event ${problem.found} (events were cut from its end).`
+      return `${event} is missing: the signed checkpoint ${problem.checkpoint} records it, but the chain ends at event ${problem.found} (events were cut from its end).`
     case 'checkpoint-hash':
       return `${event} or one before it was rewritten: its hash is not the one the signed checkpoint ${problem.checkpoint} records.`
   }

@@ -1,17 +1,18 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { asc, eq, gte } from 'drizzle-orm'
+import { and, asc, eq, gte } from 'drizzle-orm'
 import pino from 'pino'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CliFolder } from '../../../test/support/processes.js'
 import { createTestDatabase } from '../../../test/support/test-database.js'
 import { type Database, type DatabaseHandle, openDatabase } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
-import { hashEvent } from './chain.js'
-import { checkpointHead, scheduleCheckpoints } from './checkpoint-schedule.js'
-import { generateCheckpointKey, readCheckpoints, writeCheckpoint } from './checkpoints.js'
+import { forces } from '../forces/schema.js'
+import { hashEvent, NATIONAL_CHAIN } from './chain.js'
+import { checkpointHeads, scheduleCheckpoints } from './checkpoint-schedule.js'
+import { eventsCovered, generateCheckpointKey, readCheckpoints, writeCheckpoint } from './checkpoints.js'
 import { auditChainHead, auditEvents } from './schema.js'
 import { AuditService, appendAuditEvent, type NamedCheckpoint } from './service.js'
 import { tamper } from './test-support.js'
@@ -33,64 +34,73 @@ afterAll(() => {
   for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true })
 })
 
-async function appendEvents(db: Database, count: number) {
-  await inScope(db, { kind: 'inspectorate' }, async (tx) => {
+/** Appends `count` events in one scope: the inspectorate's go to the national chain, a force's to its own. */
+async function appendEvents(db: Database, count: number, forceId?: number) {
+  const scope =
+    forceId === undefined ? { kind: 'inspectorate' as const } : { kind: 'force' as const, forceId }
+  await inScope(db, scope, async (tx) => {
     for (let index = 0; index < count; index++)
       await appendAuditEvent(
         tx,
         { type: 'user', id: null, label: `clerk ${index}`, ipAddress: null },
-        { forceId: null, entityType: 'user', entityId: `u-${index}`, action: 'update', after: { index } },
+        {
+          forceId: forceId ?? null,
+          entityType: 'user',
+          entityId: `u-${index}`,
+          action: 'update',
+          after: { index },
+        },
         new Date(Date.UTC(2012, 2, 27, 9, index)),
       )
   })
 }
 
-/** Deletes the events from `seq` on and moves the recorded end back onto the one before. */
-async function truncateFrom(db: Database, seq: number) {
+const inChainFrom = (chain: number, chainSeq: number) =>
+  and(eq(auditEvents.chain, chain), gte(auditEvents.chainSeq, chainSeq))
+const numbered = (chain: number, chainSeq: number) =>
+  and(eq(auditEvents.chain, chain), eq(auditEvents.chainSeq, chainSeq))
+
+/** Deletes a chain's events from `chainSeq` on and moves its recorded end back onto the one before. */
+async function truncateFrom(db: Database, chain: number, chainSeq: number) {
   await tamper(db, async (tx) => {
-    await tx.delete(auditEvents).where(gte(auditEvents.seq, seq))
+    await tx.delete(auditEvents).where(inChainFrom(chain, chainSeq))
     const [last] = await tx
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.seq, seq - 1))
+      .where(numbered(chain, chainSeq - 1))
     await tx
       .update(auditChainHead)
-      .set({ seq: seq - 1, hash: last?.hash ?? 'genesis' })
-      .where(eq(auditChainHead.id, 1))
+      .set({ seq: chainSeq - 1, hash: last?.hash ?? 'genesis' })
+      .where(eq(auditChainHead.id, chain))
   })
 }
 
-/** Changes event `seq` and re-hashes it and every later event, and the recorded end: a consistent forgery. */
-async function rewriteFrom(db: Database, seq: number) {
+/**
+ * Changes a chain's event `chainSeq` and re-hashes it and every later event of the chain, and its
+ * recorded end: a consistent forgery.
+ */
+async function rewriteFrom(db: Database, chain: number, chainSeq: number) {
   await tamper(db, async (tx) => {
     const events = await tx
       .select()
       .from(auditEvents)
-      .where(gte(auditEvents.seq, seq))
-      .orderBy(asc(auditEvents.seq))
+      .where(inChainFrom(chain, chainSeq))
+      .orderBy(asc(auditEvents.chainSeq))
     const [before] = await tx
       .select()
       .from(auditEvents)
-      .where(eq(auditEvents.seq, seq - 1))
+      .where(numbered(chain, chainSeq - 1))
     let prevHash = before?.hash ?? 'genesis'
     for (const event of events) {
-      const forged = {
-        ...event,
-        prevHash,
-        after: event.seq === seq ? { index: 'forged' } : event.after,
-      }
-      const hash = hashEvent(forged)
-      await tx
-        .update(auditEvents)
-        .set({ after: forged.after, prevHash, hash })
-        .where(eq(auditEvents.seq, event.seq))
+      const after = event.chainSeq === chainSeq ? { index: 'forged' } : event.after
+      const hash = hashEvent({ ...event, seq: event.chainSeq, prevHash, after })
+      await tx.update(auditEvents).set({ after, prevHash, hash }).where(eq(auditEvents.seq, event.seq))
       prevHash = hash
     }
-    const last = events.at(-1)
     await tx
       .update(auditChainHead)
-      .set({ seq: last?.seq ?? seq - 1, hash: prevHash })
-      .where(eq(auditChainHead.id, 1))
+      .set({ seq: events.at(-1)?.chainSeq ?? chainSeq - 1, hash: prevHash })
+      .where(eq(auditChainHead.id, chain))
   })
 }
 
@@ -106,41 +116,77 @@ describe('signed checkpoints of the audit chain', () => {
   let audit: AuditService
   let folder: string
 
+  let cheshire: number
+
+  // Checkpointed: 10 national events and 4 of Cheshire's; then 2 and 1 more.
   beforeEach(async () => {
     database = await createTestDatabase()
     audit = new AuditService(database.db)
     folder = newFolder()
+    const [force] = await database.db.select().from(forces).where(eq(forces.code, 'cheshire'))
+    cheshire = force?.id ?? 0
     await appendEvents(database.db, 10)
-    const written = await checkpointHead(audit, folder, privateKey)
-    expect(written?.seq).toBe(10)
+    await appendEvents(database.db, 4, cheshire)
+    const written = await checkpointHeads(audit, folder, privateKey)
+    expect(written).toMatchObject({ events: 14, chains: 2 })
     await appendEvents(database.db, 2)
+    await appendEvents(database.db, 1, cheshire)
   })
   afterEach(() => database.close())
 
   it('agree with an untouched trail', async () => {
-    expect(await audit.verify(await checkpointsIn(folder))).toEqual({ ok: true, events: 12 })
+    expect(await audit.verify(await checkpointsIn(folder))).toEqual({ ok: true, events: 17, chains: 2 })
   })
 
-  it('catch events cut from the end, which the chain alone does not', async () => {
-    await truncateFrom(database.db, 9)
-    expect(await audit.verify()).toEqual({ ok: true, events: 8 })
+  it('catch events cut from the end of a force’s chain, which the chain alone does not', async () => {
+    await truncateFrom(database.db, cheshire, 3)
+    expect(await audit.verify()).toEqual({ ok: true, events: 14, chains: 2 })
     expect(await audit.verify(await checkpointsIn(folder))).toMatchObject({
       ok: false,
       kind: 'missing',
-      seq: 10,
+      chain: cheshire,
+      chainName: 'the chain of Cheshire Constabulary',
+      seq: 4,
       reason: 'checkpoint-missing',
-      found: 8,
-      checkpoint: 'checkpoint-000000000010.json',
+      found: 2,
+      checkpoint: 'checkpoint-000000000014.json',
     })
   })
 
-  it('catch the chain rewritten from an event before the checkpoint, which the chain alone does not', async () => {
-    await rewriteFrom(database.db, 5)
-    expect(await audit.verify()).toEqual({ ok: true, events: 12 })
+  it('catch the national chain rewritten from an event before the checkpoint, which the chain alone does not', async () => {
+    await rewriteFrom(database.db, NATIONAL_CHAIN, 5)
+    expect(await audit.verify()).toEqual({ ok: true, events: 17, chains: 2 })
     expect(await audit.verify(await checkpointsIn(folder))).toMatchObject({
       ok: false,
       kind: 'altered',
+      chain: NATIONAL_CHAIN,
       seq: 10,
+      reason: 'checkpoint-hash',
+    })
+  })
+
+  it('still read a checkpoint written when there was one chain, as the national chain’s', async () => {
+    const old = newFolder()
+    const [tenth] = await database.db.select().from(auditEvents).where(numbered(NATIONAL_CHAIN, 10))
+    const createdAt = '2012-12-01T09:00:00.000Z'
+    // Format 1 signed its label, the event's number, its hash and the time, a line each.
+    const signed = Buffer.from(`probity-audit-checkpoint/1\n10\n${tenth?.hash}\n${createdAt}\n`, 'utf8')
+    const file = path.join(old, 'checkpoint-000000000010.json')
+    const content = {
+      format: 'probity-audit-checkpoint/1',
+      seq: 10,
+      hash: tenth?.hash,
+      createdAt,
+      signature: sign(null, signed, privateKey).toString('base64'),
+    }
+    fs.writeFileSync(file, JSON.stringify(content))
+    expect(await checkpointsIn(old)).toEqual([
+      { chains: [{ chain: NATIONAL_CHAIN, seq: 10, hash: tenth?.hash }], createdAt, file },
+    ])
+    expect(await audit.verify(await checkpointsIn(old))).toEqual({ ok: true, events: 17, chains: 2 })
+    await rewriteFrom(database.db, NATIONAL_CHAIN, 3)
+    expect(await audit.verify(await checkpointsIn(old))).toMatchObject({
+      ok: false,
       reason: 'checkpoint-hash',
     })
   })
@@ -149,9 +195,17 @@ describe('signed checkpoints of the audit chain', () => {
     const [file] = (await checkpointsIn(folder)).map((checkpoint) => checkpoint.file)
     if (!file) throw new Error('no checkpoint written')
     const content = JSON.parse(fs.readFileSync(file, 'utf8'))
-    fs.writeFileSync(file, JSON.stringify({ ...content, hash: 'a'.repeat(64) }))
+    const [national, force] = content.chains
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...content, chains: [national, { ...force, hash: 'a'.repeat(64) }] }),
+    )
     expect(await readCheckpoints(folder, publicKey)).toEqual([
-      { file, problem: "checkpoint-000000000010.json's signature does not verify with the checkpoint key" },
+      { file, problem: "checkpoint-000000000014.json's signature does not verify with the checkpoint key" },
+    ])
+    fs.writeFileSync(file, JSON.stringify({ ...content, chains: [national] }))
+    expect(await readCheckpoints(folder, publicKey)).toEqual([
+      { file, problem: 'checkpoint-000000000014.json holds a checkpoint of 10 events' },
     ])
     fs.writeFileSync(file, JSON.stringify(content))
     const other = createPublicKey(generateCheckpointKey().publicKey)
@@ -164,23 +218,27 @@ describe('signed checkpoints of the audit chain', () => {
     ])
   })
 
-  it('are written whole and once per event by instances writing at the same moment, and by the schedule', async () => {
-    const head = await audit.head()
+  it('are written whole and once per state of the chains by instances writing at the same moment, and by the schedule', async () => {
+    const chains = await audit.heads()
+    expect(chains.map((head) => [head.chain, head.seq])).toEqual([
+      [NATIONAL_CHAIN, 12],
+      [cheshire, 5],
+    ])
     const written = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
         writeCheckpoint(folder, privateKey, {
-          ...head,
+          chains,
           createdAt: new Date(Date.UTC(2012, 2, 27, 10, index)).toISOString(),
         }),
       ),
     )
     expect(new Set(written).size).toBe(1)
     expect(fs.readdirSync(folder).sort()).toEqual([
-      'checkpoint-000000000010.json',
-      'checkpoint-000000000012.json',
+      'checkpoint-000000000014.json',
+      'checkpoint-000000000017.json',
     ])
 
-    await appendEvents(database.db, 1)
+    await appendEvents(database.db, 1, cheshire)
     const schedule = scheduleCheckpoints(audit, {
       folder,
       key: privateKey,
@@ -189,8 +247,8 @@ describe('signed checkpoints of the audit chain', () => {
     })
     await schedule.first
     schedule.stop()
-    expect((await checkpointsIn(folder)).map((checkpoint) => checkpoint.seq)).toEqual([10, 12, 13])
-    expect(await audit.verify(await checkpointsIn(folder))).toEqual({ ok: true, events: 13 })
+    expect((await checkpointsIn(folder)).map(eventsCovered)).toEqual([14, 17, 18])
+    expect(await audit.verify(await checkpointsIn(folder))).toEqual({ ok: true, events: 18, chains: 2 })
   })
 })
 
@@ -221,7 +279,7 @@ describe('probity audit keygen, checkpoint and verify --checkpoints', () => {
         ).code,
       ).toBe(0)
     const checkpoint = await cli.probity(['audit', 'checkpoint', '--out', checkpoints], env)
-    expect(checkpoint.stdout).toMatch(/^Checkpoint of event \d+ written to /)
+    expect(checkpoint.stdout).toMatch(/^Checkpoint of \d+ events in 1 chain written to /)
     const intact = await cli.probity(['audit', 'verify', '--checkpoints', checkpoints], env)
     expect(intact).toMatchObject({
       code: 0,
@@ -229,11 +287,12 @@ describe('probity audit keygen, checkpoint and verify --checkpoints', () => {
     })
 
     const database = await openDatabase({ kind: 'embedded', dataDir: cli.dataDir })
-    const head = await new AuditService(database.db).head()
-    await truncateFrom(database.db, head.seq)
+    const [head] = await new AuditService(database.db).heads()
+    if (!head) throw new Error('no events')
+    await truncateFrom(database.db, head.chain, head.seq)
     await database.close()
     const cut = await cli.probity(['audit', 'verify', '--checkpoints', checkpoints], env)
     expect(cut.code).toBe(2)
-    expect(cut.stderr).toContain(`event ${head.seq} is missing: the signed checkpoint`)
+    expect(cut.stderr).toContain(`in the national chain, event ${head.seq} is missing: the signed checkpoint`)
   }, 600_000) // several commands, each a process of its own
 })

@@ -7,7 +7,7 @@ import { openDatabase } from '../../db/connection.js'
 import { migrationStatus } from '../../db/migrate.js'
 import { createServices, withServices } from '../../services.js'
 import { describeProblem } from './chain.js'
-import { checkpointHead } from './checkpoint-schedule.js'
+import { checkpointHeads } from './checkpoint-schedule.js'
 import { generateCheckpointKey, loadCheckpointKey, publicKeyOf, readCheckpoints } from './checkpoints.js'
 import type { NamedCheckpoint } from './service.js'
 
@@ -27,7 +27,7 @@ export function auditCommand(): Command {
     .option('--json', 'print the result as JSON on standard output')
     .option(
       '--checkpoints <dir>',
-      'also check the signed checkpoints in this folder: each must verify, and find its event with its hash',
+      'also check the signed checkpoints in this folder: each must verify, and find every chain’s end it records with its hash',
     )
     .option(
       '--public-key <file>',
@@ -55,7 +55,7 @@ export function auditCommand(): Command {
         }
         const result = await createServices(database.db).audit.verify(checkpoints)
         const message = result.ok
-          ? `Audit trail intact: ${result.events} ${result.events === 1 ? 'event' : 'events'} verified` +
+          ? `Audit trail intact: ${plural(result.events, 'event')} verified in ${plural(result.chains, 'chain')}` +
             (options.checkpoints
               ? `, agreeing with ${checkpoints.length} signed ${checkpoints.length === 1 ? 'checkpoint' : 'checkpoints'}.`
               : '.')
@@ -72,7 +72,7 @@ export function auditCommand(): Command {
   audit
     .command('checkpoint')
     .description(
-      'Write a signed checkpoint of the chain’s end (its last event’s number and hash) into a folder, to keep outside the database',
+      'Write a signed checkpoint of every chain’s end (its last event’s number and hash) into a folder, to keep outside the database',
     )
     .option('--out <dir>', 'the folder (default PROBITY_AUDIT_CHECKPOINT_DIR)')
     .action(async (options: { out?: string }) => {
@@ -82,10 +82,10 @@ export function auditCommand(): Command {
         throw new ConfigError('Say where to write the checkpoint: --out DIR or PROBITY_AUDIT_CHECKPOINT_DIR')
       const key = await loadCheckpointKey(config.auditCheckpoints)
       await withServices(config.database, async (services) => {
-        const written = await checkpointHead(services.audit, path.resolve(folder), key)
+        const written = await checkpointHeads(services.audit, path.resolve(folder), key)
         console.log(
           written
-            ? `Checkpoint of event ${written.seq} written to ${written.file}`
+            ? `Checkpoint of ${plural(written.events, 'event')} in ${plural(written.chains, 'chain')} written to ${written.file}`
             : 'The audit trail is empty: there is nothing to checkpoint yet.',
         )
       })
@@ -113,6 +113,8 @@ export function auditCommand(): Command {
 
   return audit
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
 
 interface VerifyOptions {
   json?: boolean

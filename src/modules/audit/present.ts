@@ -1,11 +1,21 @@
 import { z } from 'zod'
 import type { Column } from '../../spreadsheets/write.js'
 import type { ForceReference } from '../forces/service.js'
+import { NATIONAL_CHAIN } from './chain.js'
 import type { AuditEvent } from './service.js'
 
 export const auditEventSchema = z
   .object({
-    seq: z.number().int().meta({ description: 'The event’s number in the chain, from 1', example: 17 }),
+    seq: z
+      .number()
+      .int()
+      .meta({ description: 'The event’s number in the whole trail, in the order appended', example: 17 }),
+    chain: z.string().meta({
+      description:
+        'The hash chain the event belongs to: the code of the force whose user or token recorded it, or "national" for the inspectorate, the system and sign-ins (and every event recorded before chains were per force)',
+      example: 'cheshire',
+    }),
+    chainSeq: z.number().int().meta({ description: 'The event’s number in its chain, from 1', example: 9 }),
     occurredAt: z.iso.datetime().meta({ example: '2012-03-27T09:30:00.000Z' }),
     actor: z.object({
       type: z.enum(['user', 'api-token', 'system', 'anonymous']),
@@ -30,8 +40,12 @@ export const auditEventSchema = z
       description:
         'True for an event of a confidential case you are not named on: before and after are withheld (null), whenever the event was written',
     }),
-    prevHash: z.string().meta({ description: 'The hash of the event before ("genesis" for the first)' }),
-    hash: z.string().meta({ description: 'SHA-256 of the event’s canonical JSON, including prevHash' }),
+    prevHash: z
+      .string()
+      .meta({ description: 'The hash of the event before it in its chain ("genesis" for the first)' }),
+    hash: z.string().meta({
+      description: 'SHA-256 of the event’s canonical JSON, including its number in its chain and prevHash',
+    }),
   })
   .meta({ id: 'AuditEvent' })
 
@@ -41,6 +55,11 @@ export function presentEvent(event: AuditEvent, forcesById: Map<number, ForceRef
   const force = event.forceId === null ? undefined : forcesById.get(event.forceId)
   return {
     seq: event.seq,
+    chain:
+      event.chain === NATIONAL_CHAIN
+        ? 'national'
+        : (forcesById.get(event.chain)?.code ?? String(event.chain)),
+    chainSeq: event.chainSeq,
     occurredAt: new Date(event.occurredAt).toISOString(),
     actor: { type: event.actorType, id: event.actorId, label: event.actorLabel, ipAddress: event.ipAddress },
     force:
@@ -117,6 +136,8 @@ const json = (value: unknown) => (value === null || value === undefined ? '' : J
 /** The columns of the audit trail's CSV download: everything the API gives, flat. */
 export const AUDIT_CSV_COLUMNS: Column<AuditEventView>[] = [
   { header: 'Event', value: (event) => event.seq },
+  { header: 'Chain', value: (event) => event.chain },
+  { header: 'Number in chain', value: (event) => event.chainSeq },
   { header: 'Time (UTC)', value: (event) => event.occurredAt },
   { header: 'Actor type', value: (event) => event.actor.type },
   { header: 'Actor', value: (event) => event.actor.label },

@@ -101,12 +101,16 @@ describe('GET /api/audit-events', () => {
       occurredAt: '2012-03-27T09:54:00.000Z',
       actor: { type: 'user', id: null, label: 'alphamarker clerk 54', ipAddress: '192.0.2.7' },
       force: { code: 'cheshire', name: 'Cheshire Constabulary' },
+      chain: 'cheshire',
       entity: { type: 'gift', id: 'gift-54' },
       action: 'update',
       before: { donor: 'Old donor', value: 54 },
       after: { donor: '<script>alert("alphamarker")</script>', value: 54 },
     })
     expect(body.events[0]?.hash).toMatch(/^[0-9a-f]{64}$/)
+    // Appended in Cheshire's scope, one after another: its chain numbers them one apart.
+    expect((body.events[0]?.chainSeq ?? 0) - (body.events[1]?.chainSeq ?? 0)).toBe(1)
+    expect(body.events[1]?.hash).toBe(body.events[0]?.prevHash)
     const second = (
       await api('/api/audit-events?entityType=gift&page=2', inspectorateToken)
     ).json<AuditPage>()
@@ -243,6 +247,9 @@ describe('GET /admin/audit', () => {
     expect(body).toContain('&lt;script&gt;alert(&quot;alphamarker&quot;)&lt;/script&gt;')
     expect(body).not.toContain('<script>alert(')
     expect(body).toContain('192.0.2.7')
+    expect(body).toMatch(/Number \d+ in the chain of Cheshire Constabulary\./)
+    const signIns = (await agents.inspectorate?.get('/admin/audit?action=sign-in'))?.body ?? ''
+    expect(signIns).toMatch(/Number \d+ in the national chain\./)
   })
 
   it('says so when nothing matches', async () => {
@@ -325,8 +332,9 @@ describe('GET /admin/audit.csv', () => {
     const lines = (response?.body ?? '').trimEnd().split('\n')
     expect(lines).toHaveLength(56)
     expect(lines[0]).toBe(
-      'Event,Time (UTC),Actor type,Actor,Actor id,IP address,Force code,Force,Entity type,Entity id,Action,Before (JSON),After (JSON),Previous hash,Hash,Redacted',
+      'Event,Chain,Number in chain,Time (UTC),Actor type,Actor,Actor id,IP address,Force code,Force,Entity type,Entity id,Action,Before (JSON),After (JSON),Previous hash,Hash,Redacted',
     )
+    expect(lines[1]).toMatch(/^\d+,cheshire,\d+,2012-03-27T09:54:00.000Z,/)
     expect(lines[1]).toContain(
       ',2012-03-27T09:54:00.000Z,user,alphamarker clerk 54,,192.0.2.7,cheshire,Cheshire Constabulary,gift,gift-54,update,',
     )

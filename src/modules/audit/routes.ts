@@ -108,6 +108,10 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         time: auditTimes[request.language].format(new Date(event.occurredAt)),
         // Break points, so a 64-character hash wraps in a narrow column.
         hashChunks: event.hash.match(/.{1,16}/g) ?? [],
+        chainForce:
+          event.chain === 'national'
+            ? undefined
+            : (references.find((force) => force.code === event.chain)?.name ?? event.chain),
         changes: changesOf(event.before, event.after),
       })),
       first: (result.page - 1) * AUDIT_PAGE_SIZE + 1,

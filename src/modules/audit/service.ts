@@ -13,6 +13,8 @@ import {
   isNull,
   lt,
   max,
+  min,
+  notInArray,
   type SQL,
   sql,
 } from 'drizzle-orm'
@@ -21,8 +23,16 @@ import { contains } from '../../db/search-text.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Actor, actingId, type Caller, requireRole, type Scope } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
-import { type ChainedEvent, type ChainProblem, ChainVerifier, hashEvent } from './chain.js'
-import type { Checkpoint } from './checkpoints.js'
+import { forces } from '../forces/schema.js'
+import {
+  type ChainedEvent,
+  type ChainProblem,
+  ChainVerifier,
+  GENESIS_HASH,
+  hashEvent,
+  NATIONAL_CHAIN,
+} from './chain.js'
+import { type ChainHead, type Checkpoint, eventsCovered } from './checkpoints.js'
 import type { AuditFilter } from './filters.js'
 import { auditChainHead, auditEvents } from './schema.js'
 
@@ -41,12 +51,33 @@ export interface AuditRecord {
 const asJson = (value: unknown) => (value === undefined ? null : JSON.parse(JSON.stringify(value)))
 
 /**
+ * The chain a transaction appends to: that of the force whose scope it runs in, or the national chain
+ * (0) for the inspectorate, the public and the system. One transaction, one chain, one head locked.
+ */
+const chainOfScope = sql<number>`coalesce(nullif(current_setting('app.force_id', true), '')::integer, 0)`
+
+/** Locks the head of the transaction's chain until it commits, starting the chain on its first event. */
+async function lockChainHead(tx: Transaction) {
+  const locked = () =>
+    tx.select().from(auditChainHead).where(eq(auditChainHead.id, chainOfScope)).for('update')
+  const [head] = await locked()
+  if (head) return head
+  await tx
+    .insert(auditChainHead)
+    .values({ id: chainOfScope, seq: 0, hash: GENESIS_HASH })
+    .onConflictDoNothing()
+  const [started] = await locked()
+  if (!started) throw new Error('the audit chain head could not be started')
+  return started
+}
+
+/**
  * Appends one event in the caller's transaction, so a change and its record commit or fail together.
- * Locking the chain head serialises appends: the chain never forks, even with many app instances.
+ * Locking its chain's head serialises appends to that chain: no chain forks, even with many app
+ * instances, and writes of different forces do not wait for each other.
  */
 export async function appendAuditEvent(tx: Transaction, actor: Actor, record: AuditRecord, now: Date) {
-  const [head] = await tx.select().from(auditChainHead).where(eq(auditChainHead.id, 1)).for('update')
-  if (!head) throw new Error('the audit chain head is missing: run probity migrate')
+  const head = await lockChainHead(tx)
   const event: ChainedEvent = {
     seq: head.seq + 1,
     // Whole milliseconds: what JavaScript and the timestamp column both hold exactly.
@@ -64,8 +95,9 @@ export async function appendAuditEvent(tx: Transaction, actor: Actor, record: Au
     prevHash: head.hash,
   }
   const hash = hashEvent(event)
-  await tx.insert(auditEvents).values({ ...event, actorType: actor.type, hash })
-  await tx.update(auditChainHead).set({ seq: event.seq, hash }).where(eq(auditChainHead.id, 1))
+  const { seq: chainSeq, ...fields } = event
+  await tx.insert(auditEvents).values({ ...fields, actorType: actor.type, chain: head.id, chainSeq, hash })
+  await tx.update(auditChainHead).set({ seq: chainSeq, hash }).where(eq(auditChainHead.id, head.id))
 }
 
 /** Records a download in the trail: which records, in what format, how many, and the filters that chose them. */
@@ -96,7 +128,12 @@ const readableColumns = {
 
 export type AuditEvent = typeof auditEvents.$inferSelect & { redacted: boolean }
 
-export type ChainVerification = { ok: true; events: number } | ({ ok: false; events: number } & ChainProblem)
+/** Where the trail breaks: the problem in its chain, the chain's name, and the event's number in the trail when it exists. */
+export type ChainBreak = ChainProblem & { chain: number; chainName: string; trailSeq?: number }
+
+export type ChainVerification =
+  | { ok: true; events: number; chains: number }
+  | ({ ok: false; events: number } & ChainBreak)
 
 const VERIFY_BATCH = 5000
 
@@ -106,38 +143,84 @@ export const AUDIT_EXPORT_LIMIT = 50_000
 /** A checkpoint and the name of the file it came from, to say which one shows a problem. */
 export type NamedCheckpoint = Checkpoint & { file: string }
 
-/** The first checkpoint, oldest first, whose event is gone or has another hash. */
+/** The chain's problem with its name and, when the event is there, its number in the whole trail. */
+async function located(tx: Transaction, chain: number, problem: ChainProblem): Promise<ChainBreak> {
+  const [names, [event]] = await Promise.all([
+    chainNames(tx),
+    tx
+      .select({ seq: auditEvents.seq })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, chain), eq(auditEvents.chainSeq, problem.seq))),
+  ])
+  return {
+    ...problem,
+    chain,
+    chainName: names(chain),
+    ...(event && problem.reason !== 'checkpoint-missing' ? { trailSeq: event.seq } : {}),
+  }
+}
+
+/** How a chain is named to people: by its force, or as the national chain. */
+async function chainNames(tx: Transaction): Promise<(chain: number) => string> {
+  const rows = await tx.select({ id: forces.id, name: forces.name }).from(forces)
+  const byId = new Map(rows.map((force) => [force.id, force.name]))
+  return (chain) =>
+    chain === NATIONAL_CHAIN ? 'the national chain' : `the chain of ${byId.get(chain) ?? `force ${chain}`}`
+}
+
+/** The first checkpoint, oldest first, that finds one of its chains' ends gone or with another hash. */
 async function checkpointProblem(
   tx: Transaction,
   checkpoints: NamedCheckpoint[],
-): Promise<ChainProblem | undefined> {
-  if (!checkpoints.length) return undefined
-  const seqs = checkpoints.map((checkpoint) => checkpoint.seq)
-  const found = new Map(
-    (
-      await tx
-        .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-        .from(auditEvents)
-        .where(inArray(auditEvents.seq, seqs))
-    ).map((event) => [event.seq, event.hash]),
-  )
-  const [last] = await tx.select({ value: max(auditEvents.seq) }).from(auditEvents)
-  for (const checkpoint of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
-    const hash = found.get(checkpoint.seq)
+): Promise<ChainBreak | undefined> {
+  const wanted = new Map<number, Set<number>>()
+  for (const head of checkpoints.flatMap((checkpoint) => checkpoint.chains))
+    wanted.set(head.chain, (wanted.get(head.chain) ?? new Set()).add(head.seq))
+  const found = new Map<string, string>()
+  const last = new Map<number, number>()
+  for (const [chain, seqs] of wanted) {
+    const inChain = eq(auditEvents.chain, chain)
+    const rows = await tx
+      .select({ seq: auditEvents.chainSeq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(and(inChain, inArray(auditEvents.chainSeq, [...seqs])))
+    for (const row of rows) found.set(`${chain} ${row.seq}`, row.hash)
+    const [end] = await tx
+      .select({ value: max(auditEvents.chainSeq) })
+      .from(auditEvents)
+      .where(inChain)
+    last.set(chain, end?.value ?? 0)
+  }
+  const oldestFirst = [...checkpoints].sort((a, b) => eventsCovered(a) - eventsCovered(b))
+  for (const checkpoint of oldestFirst) {
     const file = path.basename(checkpoint.file)
-    if (hash === undefined)
-      return {
-        kind: 'missing',
-        seq: checkpoint.seq,
-        reason: 'checkpoint-missing',
-        found: last?.value ?? 0,
-        checkpoint: file,
-      }
-    if (hash !== checkpoint.hash)
-      return { kind: 'altered', seq: checkpoint.seq, reason: 'checkpoint-hash', checkpoint: file }
+    for (const head of checkpoint.chains) {
+      const hash = found.get(`${head.chain} ${head.seq}`)
+      if (hash === undefined)
+        return located(tx, head.chain, {
+          kind: 'missing',
+          seq: head.seq,
+          reason: 'checkpoint-missing',
+          found: last.get(head.chain) ?? 0,
+          checkpoint: file,
+        })
+      if (hash !== head.hash)
+        return located(tx, head.chain, {
+          kind: 'altered',
+          seq: head.seq,
+          reason: 'checkpoint-hash',
+          checkpoint: file,
+        })
+    }
   }
   return undefined
 }
+
+/** The fields an event's hash covers, as its chain numbers it. */
+const asChained = (event: typeof auditEvents.$inferSelect): ChainedEvent & { hash: string } => ({
+  ...event,
+  seq: event.chainSeq,
+})
 
 /** The conditions of a filter; those it leaves out match everything. */
 function whereOf(filter: AuditFilter): SQL | undefined {
@@ -258,46 +341,84 @@ export class AuditService {
     })
   }
 
-  /** The chain's recorded end: its last event's number and hash (0 and "genesis" when empty). */
-  async head(): Promise<{ seq: number; hash: string }> {
-    const [head] = await this.db.select().from(auditChainHead).where(eq(auditChainHead.id, 1))
-    if (!head) throw new Error('the audit chain head is missing: run probity migrate')
-    return { seq: head.seq, hash: head.hash }
+  /** Every chain's recorded end that has events: its last event's number in the chain and hash. */
+  async heads(): Promise<ChainHead[]> {
+    const rows = await this.db
+      .select()
+      .from(auditChainHead)
+      .where(gt(auditChainHead.seq, 0))
+      .orderBy(asc(auditChainHead.id))
+    return rows.map((head) => ({ chain: head.id, seq: head.seq, hash: head.hash }))
   }
 
   /**
-   * Recomputes the whole chain, in batches so memory stays flat however long the trail is. Signed
-   * checkpoints, when given (their signatures already checked), must each find their event with the
-   * hash they record: that catches a trail cut short or rewritten before the last checkpoint, which
-   * the chain alone cannot, since whoever rewrites it can recompute every hash and its end.
+   * Recomputes every chain, in batches so memory stays flat however long the trail is, and checks that
+   * no event lies outside a chain with a recorded end. Signed checkpoints, when given (their signatures
+   * already checked), must each find every chain's end they record with the hash they record: that
+   * catches a chain cut short or rewritten before the last checkpoint, which the chain alone cannot,
+   * since whoever rewrites it can recompute every hash and its end.
    */
   async verify(checkpoints: NamedCheckpoint[] = []): Promise<ChainVerification> {
     return this.db.transaction(
       async (tx) => {
-        const [head] = await tx.select().from(auditChainHead).where(eq(auditChainHead.id, 1))
-        if (!head) return { ok: false, events: 0, kind: 'missing', seq: 1, reason: 'tail' }
         const anchored = await checkpointProblem(tx, checkpoints)
         if (anchored) return { ok: false, events: 0, ...anchored }
-        const verifier = new ChainVerifier()
-        let after = 0
-        for (;;) {
-          const batch = await tx
-            .select()
-            .from(auditEvents)
-            .where(gt(auditEvents.seq, after))
-            .orderBy(asc(auditEvents.seq))
-            .limit(VERIFY_BATCH)
-          for (const event of batch) {
-            const problem = verifier.next(event)
-            if (problem) return { ok: false, events: verifier.checked, ...problem }
-          }
-          if (batch.length < VERIFY_BATCH) break
-          after = batch[batch.length - 1]?.seq ?? after
+        const heads = await tx.select().from(auditChainHead).orderBy(asc(auditChainHead.id))
+        if (!heads.some((head) => head.id === NATIONAL_CHAIN)) {
+          const problem = await located(tx, NATIONAL_CHAIN, { kind: 'missing', seq: 1, reason: 'tail' })
+          return { ok: false, events: 0, ...problem }
         }
-        const problem = verifier.end(head)
-        return problem
-          ? { ok: false, events: verifier.checked, ...problem }
-          : { ok: true, events: verifier.checked }
+        let events = 0
+        for (const head of heads) {
+          const verifier = new ChainVerifier()
+          let after = 0
+          for (;;) {
+            const batch = await tx
+              .select()
+              .from(auditEvents)
+              .where(and(eq(auditEvents.chain, head.id), gt(auditEvents.chainSeq, after)))
+              .orderBy(asc(auditEvents.chainSeq))
+              .limit(VERIFY_BATCH)
+            for (const event of batch) {
+              const problem = verifier.next(asChained(event))
+              if (problem)
+                return {
+                  ok: false,
+                  events: events + verifier.checked,
+                  ...(await located(tx, head.id, problem)),
+                }
+            }
+            if (batch.length < VERIFY_BATCH) break
+            after = batch[batch.length - 1]?.chainSeq ?? after
+          }
+          const problem = verifier.end(head)
+          if (problem)
+            return { ok: false, events: events + verifier.checked, ...(await located(tx, head.id, problem)) }
+          events += verifier.checked
+        }
+        // Events of a chain whose recorded end is gone were not appended through it.
+        const [stray] = await tx
+          .select({ chain: auditEvents.chain, seq: min(auditEvents.chainSeq) })
+          .from(auditEvents)
+          .where(
+            notInArray(
+              auditEvents.chain,
+              heads.map((head) => head.id),
+            ),
+          )
+          .groupBy(auditEvents.chain)
+          .limit(1)
+        if (stray) {
+          const problem = await located(tx, stray.chain, {
+            kind: 'altered',
+            seq: stray.seq ?? 1,
+            reason: 'beyond-head',
+            found: 0,
+          })
+          return { ok: false, events, ...problem }
+        }
+        const chains = heads.filter((head) => head.seq > 0).length
+        return { ok: true, events, chains }
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     )

@@ -1,9 +1,10 @@
 import type { FastifyReply } from 'fastify'
+import { londonToday } from '../domain/fields.js'
 import { type Column, toCsv, toXlsx } from '../spreadsheets/write.js'
 
 export type ExportFormat = 'csv' | 'xlsx'
 
-/** Sends records as a downloaded CSV or XLSX file named `<name>-<date>.<format>`. */
+/** Sends records as a downloaded CSV or XLSX file named `<name>-<date>.<format>`, dated as in London. */
 export async function sendExport<Record>(
   reply: FastifyReply,
   format: ExportFormat,
@@ -11,7 +12,7 @@ export async function sendExport<Record>(
   columns: Column<Record>[],
   records: Record[],
 ): Promise<FastifyReply> {
-  const filename = `${name}-${new Date().toISOString().slice(0, 10)}.${format}`
+  const filename = `${name}-${londonToday(new Date())}.${format}`
   reply.header('content-disposition', `attachment; filename="${filename}"`)
   if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(columns, records))
   return reply

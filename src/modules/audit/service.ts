@@ -145,13 +145,12 @@ export type NamedCheckpoint = Checkpoint & { file: string }
 
 /** The chain's problem with its name and, when the event is there, its number in the whole trail. */
 async function located(tx: Transaction, chain: number, problem: ChainProblem): Promise<ChainBreak> {
-  const [names, [event]] = await Promise.all([
-    chainNames(tx),
-    tx
-      .select({ seq: auditEvents.seq })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.chain, chain), eq(auditEvents.chainSeq, problem.seq))),
-  ])
+  // One statement after the other: a transaction's connection runs one at a time.
+  const names = await chainNames(tx)
+  const [event] = await tx
+    .select({ seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.chain, chain), eq(auditEvents.chainSeq, problem.seq)))
   return {
     ...problem,
     chain,

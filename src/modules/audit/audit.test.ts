@@ -444,7 +444,7 @@ describe('the audit trail in the database', () => {
       })
       if (broken.ok) throw new Error('expected a broken trail')
       expect(describeProblem(broken)).toBe(
-        'in the chain of Cleveland Police, event 1 (number 3 in the trail) was added outside the chain (the chain has no recorded end).',
+        "in the chain of Cleveland Police, event 1 (number 3 in the trail) was added outside the chain (the chain's recorded end is gone).",
       )
       if (head) await tamper(db, (tx) => tx.insert(auditChainHead).values(head))
       expect(await audit.verify()).toEqual(intact)
@@ -468,6 +468,53 @@ describe('the audit trail in the database', () => {
       expect(await refusal(asApp(sql`delete from audit_chain_head where id = ${cheshire}`))).toMatch(
         /permission denied/,
       )
+      // A chain is a force's or the national one, so every checkpoint can record it.
+      expect(
+        await refusal(asApp(sql`insert into audit_chain_head (id, seq, hash) values (9999, 0, 'genesis')`)),
+      ).toMatch(/a force's or the national one/)
+      expect(
+        await refusal(asApp(sql`insert into audit_chain_head (id, seq, hash) values (-1, 0, 'genesis')`)),
+      ).toMatch(/a force's or the national one/)
+      expect(await audit.verify()).toEqual(intact)
+    })
+
+    it('lets the app’s role append only to its own scope’s chain, numbered in the trail by the database', async () => {
+      const db = database.db
+      const copy = await eventOf(db, cheshire, 1)
+      const { seq: _seq, ...withoutNumber } = copy
+      const asCheshire = (row: typeof auditEvents.$inferInsert) =>
+        inScope(db, { kind: 'force', forceId: cheshire }, (tx) => tx.insert(auditEvents).values(row))
+      expect(await refusal(asCheshire({ ...withoutNumber, chain: cleveland, chainSeq: 99 }))).toMatch(
+        /goes in the chain of the scope that appends it/,
+      )
+      expect(await refusal(asCheshire({ ...copy, seq: 5_000_000, chainSeq: 99 }))).toMatch(
+        /numbered in the trail by the database|not yet defined in this session/,
+      )
+      expect(await audit.verify()).toEqual(intact)
+    })
+
+    it('names an event placed before a chain’s start, which the walk of the chain does not reach', async () => {
+      const db = database.db
+      const copy = await eventOf(db, cleveland, 2)
+      const [head] = await db.select().from(auditChainHead).where(eq(auditChainHead.id, cleveland))
+      await tamper(db, async (tx) => {
+        await tx.execute(sql`alter table audit_events drop constraint audit_events_chain_place`)
+        await tx.insert(auditEvents).values({ ...copy, seq: 5_000_000, chainSeq: 0 })
+      })
+      expect(await audit.verify()).toMatchObject({
+        ok: false,
+        chain: cleveland,
+        seq: 0,
+        trailSeq: 5_000_000,
+        reason: 'beyond-head',
+        found: head?.seq,
+      })
+      await tamper(db, async (tx) => {
+        await tx.delete(auditEvents).where(eq(auditEvents.seq, 5_000_000))
+        await tx.execute(
+          sql`alter table audit_events add constraint audit_events_chain_place check (chain >= 0 and chain_seq > 0)`,
+        )
+      })
       expect(await audit.verify()).toEqual(intact)
     })
   })

@@ -57,7 +57,8 @@ export function hashEvent(event: ChainedEvent): string {
  *   recorded end;
  * - `gap`: the numbering jumps over the event;
  * - `tail`: the trail stops before the chain's recorded end;
- * - `beyond-head`: the event lies after the chain's recorded end, so it was not appended through it;
+ * - `beyond-head`: the event lies after the chain's recorded end (or its chain has none), so it was not
+ *   appended through it;
  * - `checkpoint-missing`: a signed checkpoint kept outside the database records the event, but the
  *   trail ends before it (events were cut from the end, and the recorded end moved back with them);
  * - `checkpoint-hash`: the event's hash is not the one a signed checkpoint records (the chain was
@@ -160,10 +161,15 @@ function describeInChain(problem: ChainProblem, trailSeq: number | undefined): s
         ? `${event} is missing (the chain is empty${end}).`
         : `${event} is missing (the chain ends at event ${problem.seq - 1}${end}).`
     }
-    case 'beyond-head':
-      return problem.found
-        ? `${event} was added outside the chain (the chain's recorded end is event ${problem.found}).`
-        : `${event} was added outside the chain (the chain has no recorded end).`
+    case 'beyond-head': {
+      const end =
+        problem.found === undefined
+          ? "the chain's recorded end is gone"
+          : problem.found === 0
+            ? "the chain's recorded end is its start"
+            : `the chain's recorded end is event ${problem.found}`
+      return `${event} was added outside the chain (${end}).`
+    }
     case 'checkpoint-missing':
       return `${event} is missing: the signed checkpoint ${problem.checkpoint} records it, but the chain ends at event ${problem.found} (events were cut from its end).`
     case 'checkpoint-hash':

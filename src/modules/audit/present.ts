@@ -6,10 +6,11 @@ import type { AuditEvent } from './service.js'
 
 export const auditEventSchema = z
   .object({
-    seq: z
-      .number()
-      .int()
-      .meta({ description: 'The event’s number in the whole trail, in the order appended', example: 17 }),
+    seq: z.number().int().meta({
+      description:
+        'The event’s number in the whole trail, given by the database as it was appended (not hashed: the chain number is)',
+      example: 17,
+    }),
     chain: z.string().meta({
       description:
         'The hash chain the event belongs to: the code of the force whose user or token recorded it, or "national" for the inspectorate, the system and sign-ins (and every event recorded before chains were per force)',

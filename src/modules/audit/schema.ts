@@ -1,4 +1,15 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 
 /**
  * The append-only record of every change, sign-in and export. Events form one hash chain per force
@@ -35,6 +46,8 @@ export const auditEvents = pgTable(
     index('audit_events_force_occurred').on(table.forceId, table.occurredAt),
     index('audit_events_entity').on(table.entityType, table.entityId),
     uniqueIndex('audit_events_chain_seq').on(table.chain, table.chainSeq),
+    // Every event has a place its chain's verification walks.
+    check('audit_events_chain_place', sql`${table.chain} >= 0 and ${table.chainSeq} > 0`),
   ],
 )
 
@@ -42,9 +55,13 @@ export const auditEvents = pgTable(
  * Each chain's newest event: its number in the chain and its hash. An append locks its chain's row, so
  * no chain forks; a force's row is made by its first event.
  */
-export const auditChainHead = pgTable('audit_chain_head', {
-  /** The chain: a force's id, or 0 for the national chain. */
-  id: integer().primaryKey(),
-  seq: bigint({ mode: 'number' }).notNull(),
-  hash: text().notNull(),
-})
+export const auditChainHead = pgTable(
+  'audit_chain_head',
+  {
+    /** The chain: a force's id, or 0 for the national chain. */
+    id: integer().primaryKey(),
+    seq: bigint({ mode: 'number' }).notNull(),
+    hash: text().notNull(),
+  },
+  (table) => [check('audit_chain_head_chain', sql`${table.id} >= 0 and ${table.seq} >= 0`)],
+)

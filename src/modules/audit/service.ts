@@ -13,8 +13,8 @@ import {
   isNull,
   lt,
   max,
-  min,
   notInArray,
+  or,
   type SQL,
   sql,
 } from 'drizzle-orm'
@@ -363,10 +363,6 @@ export class AuditService {
         const anchored = await checkpointProblem(tx, checkpoints)
         if (anchored) return { ok: false, events: 0, ...anchored }
         const heads = await tx.select().from(auditChainHead).orderBy(asc(auditChainHead.id))
-        if (!heads.some((head) => head.id === NATIONAL_CHAIN)) {
-          const problem = await located(tx, NATIONAL_CHAIN, { kind: 'missing', seq: 1, reason: 'tail' })
-          return { ok: false, events: 0, ...problem }
-        }
         let events = 0
         for (const head of heads) {
           const verifier = new ChainVerifier()
@@ -395,24 +391,29 @@ export class AuditService {
             return { ok: false, events: events + verifier.checked, ...(await located(tx, head.id, problem)) }
           events += verifier.checked
         }
-        // Events of a chain whose recorded end is gone were not appended through it.
+        // Events the walk did not reach were not appended through a chain: those of a chain whose
+        // recorded end is gone, or placed before a chain's start.
         const [stray] = await tx
-          .select({ chain: auditEvents.chain, seq: min(auditEvents.chainSeq) })
+          .select({ chain: auditEvents.chain, seq: auditEvents.chainSeq })
           .from(auditEvents)
           .where(
-            notInArray(
-              auditEvents.chain,
-              heads.map((head) => head.id),
+            or(
+              notInArray(
+                auditEvents.chain,
+                heads.map((head) => head.id),
+              ),
+              lt(auditEvents.chainSeq, 1),
             ),
           )
-          .groupBy(auditEvents.chain)
+          .orderBy(asc(auditEvents.seq))
           .limit(1)
         if (stray) {
+          const head = heads.find((each) => each.id === stray.chain)
           const problem = await located(tx, stray.chain, {
             kind: 'altered',
-            seq: stray.seq ?? 1,
+            seq: stray.seq,
             reason: 'beyond-head',
-            found: 0,
+            found: head?.seq,
           })
           return { ok: false, events, ...problem }
         }

@@ -366,6 +366,26 @@ describe('the audit trail in the database', () => {
       expect(await audit.verify()).toEqual(intact)
     })
 
+    it('names a whole chain relabelled as another force’s, end and all', async () => {
+      const db = database.db
+      const [warwickshire] = (await forceIds(db, 'warwickshire')) as [number]
+      const relabel = (from: number, to: number) =>
+        tamper(db, async (tx) => {
+          await tx.update(auditEvents).set({ chain: to }).where(eq(auditEvents.chain, from))
+          await tx.update(auditChainHead).set({ id: to }).where(eq(auditChainHead.id, from))
+        })
+      await relabel(cleveland, warwickshire)
+      expect(await audit.verify()).toMatchObject({
+        ok: false,
+        kind: 'altered',
+        chain: warwickshire,
+        seq: 1,
+        reason: 'content',
+      })
+      await relabel(warwickshire, cleveland)
+      expect(await audit.verify()).toEqual(intact)
+    })
+
     it('names an event deleted from the middle of a chain as missing', async () => {
       const db = database.db
       const original = await eventOf(db, cleveland, 4)

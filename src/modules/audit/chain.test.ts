@@ -93,8 +93,14 @@ describe('hashEvent', () => {
     ['after', { after: { name: 'Name 2', role: 'staff' } }],
     ['ipAddress', { ipAddress: '192.0.2.2' }],
     ['prevHash', { prevHash: 'f'.repeat(64) }],
+    ['chain', { chain: 7 }],
   ] as [string, Partial<ChainedEvent>][])('changes when %s changes', (_field, change) => {
     expect(hashEvent({ ...event, ...change })).not.toBe(event.hash)
+  })
+
+  it('covers a force’s chain, and leaves out the national chain, as events were hashed before chains were per force', () => {
+    expect(hashEvent({ ...event, chain: 0 })).toBe(event.hash)
+    expect(hashEvent({ ...event, chain: 7 })).not.toBe(hashEvent({ ...event, chain: 8 }))
   })
 })
 

@@ -6,6 +6,9 @@ const canonicalize = canonicalizeModule as unknown as (input: unknown) => string
 
 /** The fields of an event that its hash covers: everything but the hash itself. */
 export interface ChainedEvent {
+  /** Its chain: a force's id, or the national chain (0 or absent). */
+  chain?: number
+  /** Its number in its chain, from 1. */
   seq: number
   occurredAt: string
   actorType: string
@@ -26,9 +29,15 @@ export const GENESIS_HASH = 'genesis'
 /** The chain of events no force appended: the inspectorate's, the system's, sign-ins, and every event before chains were per force. */
 export const NATIONAL_CHAIN = 0
 
-/** SHA-256 over the canonical JSON (RFC 8785) of the event, so key order and spacing never matter. */
+/**
+ * SHA-256 over the canonical JSON (RFC 8785) of the event, so key order and spacing never matter. A
+ * force's chain is covered too, so an event or a whole chain relabelled as another's no longer matches
+ * its hash; the national chain's events leave it out, as every event did before chains were per force
+ * (migration 0062), so those keep their hashes.
+ */
 export function hashEvent(event: ChainedEvent): string {
   const canonical = canonicalize({
+    ...(event.chain ? { chain: event.chain } : {}),
     seq: event.seq,
     occurredAt: new Date(event.occurredAt).toISOString(),
     actorType: event.actorType,

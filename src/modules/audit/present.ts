@@ -45,7 +45,8 @@ export const auditEventSchema = z
       .string()
       .meta({ description: 'The hash of the event before it in its chain ("genesis" for the first)' }),
     hash: z.string().meta({
-      description: 'SHA-256 of the event’s canonical JSON, including its number in its chain and prevHash',
+      description:
+        'SHA-256 of the event’s canonical JSON, including its number in its chain, its chain when a force’s, and prevHash',
     }),
   })
   .meta({ id: 'AuditEvent' })

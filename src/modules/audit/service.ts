@@ -79,6 +79,7 @@ async function lockChainHead(tx: Transaction) {
 export async function appendAuditEvent(tx: Transaction, actor: Actor, record: AuditRecord, now: Date) {
   const head = await lockChainHead(tx)
   const event: ChainedEvent = {
+    chain: head.id,
     seq: head.seq + 1,
     // Whole milliseconds: what JavaScript and the timestamp column both hold exactly.
     occurredAt: new Date(Math.floor(now.getTime())).toISOString(),

@@ -17,13 +17,15 @@ $$;--> statement-breakpoint
 -- What the app's role appends goes in the chain of the scope it runs in, numbered in the trail by the
 -- database: it cannot write into another force's chain, nor choose where its event falls in the trail
 -- (the number is not hashed). The owner is not held to this, so a restore can put events back as they were.
-CREATE FUNCTION check_audit_event_place() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Its names are fixed to the schema (pg_temp last), so a temporary sequence cannot stand in for the trail's.
+CREATE FUNCTION check_audit_event_place() RETURNS trigger LANGUAGE plpgsql
+  SET search_path = public, pg_temp AS $$
 BEGIN
   IF current_user = 'probity_app' THEN
     IF NEW.chain <> coalesce(nullif(current_setting('app.force_id', true), '')::integer, 0) THEN
       RAISE EXCEPTION 'an audit event goes in the chain of the scope that appends it';
     END IF;
-    IF NEW.seq IS DISTINCT FROM currval('audit_events_seq_seq') THEN
+    IF NEW.seq IS DISTINCT FROM currval('public.audit_events_seq_seq') THEN
       RAISE EXCEPTION 'an audit event is numbered in the trail by the database';
     END IF;
   END IF;

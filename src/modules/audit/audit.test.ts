@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runProbity } from '../../../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
 import { createTestDatabase } from '../../../test/support/test-database.js'
-import { type Database, type DatabaseHandle, openDatabase } from '../../db/connection.js'
+import { type Database, type DatabaseHandle, openDatabase, queryRows } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Actor, type Caller, type Principal, type Scope, SYSTEM_CALLER } from '../../domain/access.js'
 import type { Role } from '../../domain/roles.js'
@@ -508,6 +508,18 @@ describe('the audit trail in the database', () => {
         /goes in the chain of the scope that appends it/,
       )
       expect(await refusal(asCheshire({ ...copy, seq: 5_000_000, chainSeq: 99 }))).toMatch(
+        /numbered in the trail by the database|not yet defined in this session/,
+      )
+      // A temporary sequence of the same name does not stand in for the trail's.
+      const throughTemporarySequence = inScope(db, { kind: 'force', forceId: cheshire }, async (tx) => {
+        await tx.execute(sql`create temporary sequence audit_events_seq_seq start 6000000`)
+        const [next] = await queryRows<{ seq: string }>(
+          tx as unknown as Database,
+          sql`select nextval('audit_events_seq_seq') as seq`,
+        )
+        await tx.insert(auditEvents).values({ ...copy, seq: Number(next?.seq), chainSeq: 99 })
+      })
+      expect(await refusal(throughTemporarySequence)).toMatch(
         /numbered in the trail by the database|not yet defined in this session/,
       )
       expect(await audit.verify()).toEqual(intact)

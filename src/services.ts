@@ -70,7 +70,7 @@ export interface ServiceOptions {
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
 export function createServices(db: Database, { now = () => new Date(), ...options }: ServiceOptions = {}) {
   const forces = new ForcesService(db, now)
-  const audit = new AuditService(db, now)
+  const audit = new AuditService(db, forces, now)
   const secondFactors = new SecondFactorService(db, now, options.adminSecondFactor ?? 'optional')
   const signIn = new SignInService(db, now, secondFactors)
   const pendingImports = new PendingImportsService(db, now, uploadLimits(options.uploadLimits))

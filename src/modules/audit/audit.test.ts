@@ -11,6 +11,7 @@ import { inScope } from '../../db/tenancy.js'
 import { type Actor, type Caller, type Principal, type Scope, SYSTEM_CALLER } from '../../domain/access.js'
 import type { Role } from '../../domain/roles.js'
 import { forces } from '../forces/schema.js'
+import { ForcesService } from '../forces/service.js'
 import { describeProblem } from './chain.js'
 import { auditChainHead, auditEvents } from './schema.js'
 import { AuditService, appendAuditEvent } from './service.js'
@@ -78,7 +79,7 @@ describe('the audit trail in the database', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    audit = new AuditService(database.db)
+    audit = new AuditService(database.db, new ForcesService(database.db))
     ;[cheshire, cleveland] = (await forceIds(database.db, 'cheshire', 'cleveland')) as [number, number]
   })
   afterAll(() => database.close())

@@ -10,6 +10,7 @@ import { createTestDatabase } from '../../../test/support/test-database.js'
 import { type Database, type DatabaseHandle, openDatabase } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
 import { forces } from '../forces/schema.js'
+import { ForcesService } from '../forces/service.js'
 import { hashEvent, NATIONAL_CHAIN } from './chain.js'
 import { checkpointHeads, scheduleCheckpoints } from './checkpoint-schedule.js'
 import { eventsCovered, generateCheckpointKey, readCheckpoints, writeCheckpoint } from './checkpoints.js'
@@ -121,7 +122,7 @@ describe('signed checkpoints of the audit chain', () => {
   // Checkpointed: 10 national events and 4 of Cheshire's; then 2 and 1 more.
   beforeEach(async () => {
     database = await createTestDatabase()
-    audit = new AuditService(database.db)
+    audit = new AuditService(database.db, new ForcesService(database.db))
     folder = newFolder()
     const [force] = await database.db.select().from(forces).where(eq(forces.code, 'cheshire'))
     cheshire = force?.id ?? 0
@@ -287,7 +288,7 @@ describe('probity audit keygen, checkpoint and verify --checkpoints', () => {
     })
 
     const database = await openDatabase({ kind: 'embedded', dataDir: cli.dataDir })
-    const [head] = await new AuditService(database.db).heads()
+    const [head] = await new AuditService(database.db, new ForcesService(database.db)).heads()
     if (!head) throw new Error('no events')
     await truncateFrom(database.db, head.chain, head.seq)
     await database.close()

@@ -23,7 +23,7 @@ import { contains } from '../../db/search-text.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import { type Actor, actingId, type Caller, requireRole, type Scope } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
-import { forces } from '../forces/schema.js'
+import type { ForcesService } from '../forces/service.js'
 import {
   type ChainedEvent,
   type ChainProblem,
@@ -129,12 +129,18 @@ const readableColumns = {
 
 export type AuditEvent = typeof auditEvents.$inferSelect & { redacted: boolean }
 
-/** Where the trail breaks: the problem in its chain, the chain's name, and the event's number in the trail when it exists. */
-export type ChainBreak = ChainProblem & { chain: number; chainName: string; trailSeq?: number }
+/** Where the trail breaks: the problem in its chain, and the event's number in the trail when it exists. */
+type LocatedProblem = ChainProblem & { chain: number; trailSeq?: number }
+
+/** The same, with the chain named for people. */
+export type ChainBreak = LocatedProblem & { chainName: string }
 
 export type ChainVerification =
   | { ok: true; events: number; chains: number }
   | ({ ok: false; events: number } & ChainBreak)
+
+/** What walking the chains finds, before the broken chain is named. */
+type Walked = { ok: true; events: number; chains: number } | ({ ok: false; events: number } & LocatedProblem)
 
 const VERIFY_BATCH = 5000
 
@@ -144,10 +150,8 @@ export const AUDIT_EXPORT_LIMIT = 50_000
 /** A checkpoint and the name of the file it came from, to say which one shows a problem. */
 export type NamedCheckpoint = Checkpoint & { file: string }
 
-/** The chain's problem with its name and, when the event is there, its number in the whole trail. */
-async function located(tx: Transaction, chain: number, problem: ChainProblem): Promise<ChainBreak> {
-  // One statement after the other: a transaction's connection runs one at a time.
-  const names = await chainNames(tx)
+/** The chain's problem with, when the event is there, its number in the whole trail. */
+async function located(tx: Transaction, chain: number, problem: ChainProblem): Promise<LocatedProblem> {
   const [event] = await tx
     .select({ seq: auditEvents.seq })
     .from(auditEvents)
@@ -155,24 +159,15 @@ async function located(tx: Transaction, chain: number, problem: ChainProblem): P
   return {
     ...problem,
     chain,
-    chainName: names(chain),
     ...(event && problem.reason !== 'checkpoint-missing' ? { trailSeq: event.seq } : {}),
   }
-}
-
-/** How a chain is named to people: by its force, or as the national chain. */
-async function chainNames(tx: Transaction): Promise<(chain: number) => string> {
-  const rows = await tx.select({ id: forces.id, name: forces.name }).from(forces)
-  const byId = new Map(rows.map((force) => [force.id, force.name]))
-  return (chain) =>
-    chain === NATIONAL_CHAIN ? 'the national chain' : `the chain of ${byId.get(chain) ?? `force ${chain}`}`
 }
 
 /** The first checkpoint, oldest first, that finds one of its chains' ends gone or with another hash. */
 async function checkpointProblem(
   tx: Transaction,
   checkpoints: NamedCheckpoint[],
-): Promise<ChainBreak | undefined> {
+): Promise<LocatedProblem | undefined> {
   const wanted = new Map<number, Set<number>>()
   for (const head of checkpoints.flatMap((checkpoint) => checkpoint.chains))
     wanted.set(head.chain, (wanted.get(head.chain) ?? new Set()).add(head.seq))
@@ -238,6 +233,7 @@ function whereOf(filter: AuditFilter): SQL | undefined {
 export class AuditService {
   constructor(
     private readonly db: Database,
+    private readonly forces: ForcesService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -359,8 +355,8 @@ export class AuditService {
    * since whoever rewrites it can recompute every hash and its end.
    */
   async verify(checkpoints: NamedCheckpoint[] = []): Promise<ChainVerification> {
-    return this.db.transaction(
-      async (tx) => {
+    const result = await this.db.transaction(
+      async (tx): Promise<Walked> => {
         const anchored = await checkpointProblem(tx, checkpoints)
         if (anchored) return { ok: false, events: 0, ...anchored }
         const heads = await tx.select().from(auditChainHead).orderBy(asc(auditChainHead.id))
@@ -423,5 +419,13 @@ export class AuditService {
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     )
+    if (result.ok) return result
+    return { ...result, chainName: await this.chainName(result.chain) }
+  }
+
+  /** How a chain is named to people: by its force, or as the national chain. */
+  private async chainName(chain: number): Promise<string> {
+    if (chain === NATIONAL_CHAIN) return 'the national chain'
+    return `the chain of ${(await this.forces.byId()).get(chain)?.name ?? `force ${chain}`}`
   }
 }

@@ -10,6 +10,7 @@ import { type DatabaseHandle, openDatabase } from '../../db/connection.js'
 import { migrateDatabase } from '../../db/migrate.js'
 import { inScope } from '../../db/tenancy.js'
 import { forces } from '../forces/schema.js'
+import { ForcesService } from '../forces/service.js'
 import { GENESIS_HASH, hashEvent } from './chain.js'
 import { auditChainHead, auditEvents } from './schema.js'
 import { AuditService, appendAuditEvent } from './service.js'
@@ -73,7 +74,7 @@ describe('upgrading to one audit chain per force (migration 0062)', () => {
 
     const status = await migrateDatabase(handle)
     expect(status.current).toBe(true)
-    const audit = new AuditService(db)
+    const audit = new AuditService(db, new ForcesService(db))
     expect(await audit.verify()).toEqual({ ok: true, events: 3, chains: 1 })
     const recorded = await db.select().from(auditEvents).orderBy(asc(auditEvents.seq))
     expect(recorded.map((event) => [event.seq, event.chain, event.chainSeq])).toEqual([

@@ -141,11 +141,11 @@ export class ChainVerifier {
  * audit pages show) is given too.
  */
 export function describeProblem(problem: ChainProblem & { chainName?: string; trailSeq?: number }): string {
-  const sentence = describeInChain(problem, problem.trailSeq)
+  const sentence = describeInChain(problem)
   return problem.chainName ? `in ${problem.chainName}, ${sentence}` : sentence
 }
 
-function describeInChain(problem: ChainProblem, trailSeq: number | undefined): string {
+function describeInChain({ trailSeq, ...problem }: ChainProblem & { trailSeq?: number }): string {
   const numbered =
     trailSeq === undefined || trailSeq === problem.seq ? '' : ` (number ${trailSeq} in the trail)`
   const event = `event ${problem.seq}${numbered}`

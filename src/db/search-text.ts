@@ -7,42 +7,48 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) 
 /** A LIKE pattern for any text containing `text`. */
 export const contains = (text: string) => `%${escapeLike(text)}%`
 
-/** The registers with a search text (migration 0053) and a trigram index on it (migration 0054). */
+/** The roster and the registers, each with a search text (migration 0053) and a trigram index (0054, 0064). */
 type SearchedTable = PgTable & { id: PgColumn }
 
 export interface SearchOptions {
   /**
-   * Also the rows whose member of staff matches: by all the roster's searched columns (name, number
-   * and unit), or by name and number alone.
+   * Whether a match in the member of staff's unit counts. The unit is the last line of the searched text:
+   * the roster's own, or a register row's own columns followed by its member of staff's name, number and
+   * unit (migration 0064).
    */
-  staff?: 'name-number-unit' | 'name-and-number'
-  /** For the roster itself: match its name and number alone, not its unit. */
-  nameAndNumberOnly?: boolean
-  /** The one force whose rows are read, when there is one: only its roster is searched for staff. */
-  forceId?: number
+  unit: boolean
 }
 
 /** pg_trgm indexes runs of letters and digits three at a time: a word without such a run has none to look up. */
 const HAS_TRIGRAM = /[\p{L}\p{N}]{3}/u
 
 /**
- * Whether a register's row matches a search for `word`, in any case: its search text (its searched
- * columns lower-cased, a column a line) contains the word, or (see `staff`) its member of staff's does.
- * PostgreSQL lower-cases the word as it lower-cased the columns, so the two agree as ILIKE did.
+ * The text a search of `table` reads, lower-cased, a column a line: the roster's name, number and unit;
+ * a register row's own searched columns and then its member of staff's, which the row keeps a copy of
+ * (`staff_search_text`, migration 0064), so that one trigram index serves both.
+ */
+function searchedText(table: SearchedTable): SQL {
+  return getTableName(table) === 'staff_members'
+    ? sql`${table}.search_text`
+    : sql`(${table}.search_text || E'\n' || ${table}.staff_search_text)`
+}
+
+/**
+ * Whether a row matches a search for `word`, in any case: its searched text (`searchedText`) contains the
+ * word, anywhere or (without `unit`) before the last line. PostgreSQL lower-cases the word as it
+ * lower-cased the columns, so the two agree as ILIKE did.
  *
- * The matches come from `probity_search_locations` (migrations 0054, 0057), which can use the trigram
+ * The matches come from `probity_search_locations` (migrations 0054, 0057, 0064), which can use the trigram
  * indexes that row-level security keeps from the caller's own query, and answers where the matches are:
  * the caller reads each by a TID scan, one page, not by its id through the primary key's index. The
  * caller's policies still apply to the rows it reads. For reading only: an UPDATE or DELETE re-checks a
  * row changed meanwhile at its new location, which the search did not answer, and would skip it.
  *
  * A word too short for trigrams matches most rows, and is better matched row by row as the caller's
- * query reads them, which stops once it has its page. The roster's unit is the last line of
- * its search text, so a match of name and number alone must be followed by a line break. Only a word
- * with a line break in it (which the API could send; a search box's one line cannot) could match across
- * two columns, where ILIKE on each would not.
+ * query reads them, which stops once it has its page. Only a word with a line break in it (which the API
+ * could send; a search box's one line cannot) could match across two columns, where ILIKE on each would not.
  */
-export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions = {}): SQL {
+export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions): SQL {
   return searchCondition(table, word, options, false).condition
 }
 
@@ -61,37 +67,25 @@ export function searchCondition(
   options: SearchOptions,
   foundOnce: boolean,
 ): { condition: SQL; matches?: SQL } {
-  const pattern = sql`lower(${contains(word)})`
-  const beforeUnit = sql`${pattern} || E'\n%'`
-  const own = options.nameAndNumberOnly ? beforeUnit : pattern
-  const staff =
-    options.staff === 'name-number-unit'
-      ? pattern
-      : options.staff === 'name-and-number'
-        ? beforeUnit
-        : undefined
+  const anywhere = sql`lower(${contains(word)})`
+  const pattern = options.unit ? anywhere : sql`${anywhere} || E'\n%'`
   if (HAS_TRIGRAM.test(word)) {
-    const matches = sql`select probity_search_locations(${getTableName(table)}, ${own}, ${staff ?? sql`null`}) as location`
+    const matches = sql`select probity_search_locations(${getTableName(table)}, ${pattern}) as location`
     // `ctid = any(array(…))`, not `in (…)`: the planner reads an array of locations by a TID scan.
     return foundOnce
       ? { condition: sql`${table}.ctid = any(array(select location from ${SEARCH_MATCHES}))`, matches }
       : { condition: sql`${table}.ctid = any(array(${matches}))` }
   }
-  const ownMatches = sql`${table}.search_text like ${own}`
-  if (!staff) return { condition: ownMatches }
-  const ofForce = options.forceId === undefined ? sql`` : sql` and force_id = ${options.forceId}`
-  return {
-    condition: sql`(${ownMatches} or ${table}.staff_member_id in (select id from staff_members where search_text like ${staff}${ofForce}))`,
-  }
+  return { condition: sql`${searchedText(table)} like ${pattern}` }
 }
 
 /**
- * Narrows `table` to the rows whose search text contains `word` in any case, by the trigram index (as
- * `matchesSearch` without staff): for a filter on one of the searched columns, such as the roster's unit,
+ * Narrows `table` to the rows whose searched text contains `word` in any case, by the trigram index (as
+ * `matchesSearch` with the unit): for a filter on one of the searched columns, such as the roster's unit,
  * which under row-level security could only be matched row by row. It finds a few more rows than the
  * filter (the word in another column), so the caller keeps its own condition beside it. Undefined for a
  * word too short for trigrams: the caller's condition alone scans.
  */
 export function narrowedBySearch(table: SearchedTable, word: string): SQL | undefined {
-  return HAS_TRIGRAM.test(word) ? matchesSearch(table, word) : undefined
+  return HAS_TRIGRAM.test(word) ? matchesSearch(table, word, { unit: true }) : undefined
 }

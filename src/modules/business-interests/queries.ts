@@ -70,8 +70,7 @@ function conditionsOf(
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {
     // The member of staff's name and number, and the nature of the interest and its employer.
-    const options = { staff: 'name-and-number', forceId: filter.forceId } as const
-    const search = searchCondition(businessInterests, filter.search, options, searchOnce)
+    const search = searchCondition(businessInterests, filter.search, { unit: false }, searchOnce)
     conditions.push(search.condition)
     matches = search.matches
   }

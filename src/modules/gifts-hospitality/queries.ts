@@ -72,8 +72,7 @@ function whereOf(filter: GiftFilter, searchOnce = false): { where?: SQL; matches
   if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
   if (filter.search) {
     // The description and donor, and the member of staff's name, number and unit.
-    const options = { staff: 'name-number-unit', forceId: filter.forceId } as const
-    const search = searchCondition(giftsHospitality, filter.search, options, searchOnce)
+    const search = searchCondition(giftsHospitality, filter.search, { unit: true }, searchOnce)
     conditions.push(search.condition)
     matches = search.matches
   }

@@ -66,8 +66,7 @@ function whereOf(
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {
     // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
-    const options = { staff: 'name-and-number', forceId: filter.forceId } as const
-    const search = searchCondition(mediaContacts, filter.search, options, searchOnce)
+    const search = searchCondition(mediaContacts, filter.search, { unit: false }, searchOnce)
     conditions.push(search.condition)
     matches = search.matches
   }

@@ -62,7 +62,7 @@ export function selectServingCounts(tx: Transaction, forceIds: readonly number[]
 export function rosterConditions(forceId: number, filter: RosterFilter, today: string): SQL {
   const conditions: SQL[] = [eq(staffMembers.forceId, forceId)]
   if (filter.text) {
-    conditions.push(matchesSearch(staffMembers, filter.text, { nameAndNumberOnly: true }))
+    conditions.push(matchesSearch(staffMembers, filter.text, { unit: false }))
   }
   if (filter.unit) conditions.push(eq(staffMembers.unit, filter.unit))
   if (filter.grade) conditions.push(eq(staffMembers.grade, filter.grade))
@@ -172,7 +172,7 @@ export async function searchServing(
       and(
         eq(staffMembers.forceId, forceId),
         isServing(today),
-        matchesSearch(staffMembers, text, { nameAndNumberOnly: true }),
+        matchesSearch(staffMembers, text, { unit: false }),
       ),
     )
     .orderBy(asc(staffMembers.name), asc(staffMembers.staffNumber))

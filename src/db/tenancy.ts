@@ -61,8 +61,9 @@ const sharedScope = new AsyncLocalStorage<{ db: Database; settings: string; tx: 
  * instead of opening its own: a page that gathers figures from several services (the force
  * dashboard's six) pays for one BEGIN, settings and COMMIT, and holds one pooled connection, not six.
  * Every `inScope` inside must ask for the same settings (scope, force and user), or it fails: none
- * runs under settings it did not ask for. The queries run one after another on the connection, and
- * one failure ends them all, so use it for reads.
+ * runs under settings it did not ask for. The connection runs one query at a time, so `work` asks for
+ * them one after another, not side by side (pg 8 queues a query sent while another runs, with a
+ * warning; pg 9 refuses it); one failure ends them all, so use it for reads.
  */
 export function inOneScope<T>(db: Database, scope: Scope, work: () => Promise<T>, userId = ''): Promise<T> {
   const forceId = 'forceId' in scope ? String(scope.forceId) : ''

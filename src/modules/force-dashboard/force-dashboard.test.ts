@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
@@ -222,6 +223,30 @@ describe('the force dashboard’s figures', () => {
     clock = new Date('2012-07-02T11:00:00Z')
     const late = (await figures(caseworker, alpha)).policyAwareness
     expect(late).toMatchObject({ overdueAcknowledgements: 1, overdueStaff: 1 })
+  })
+  // pg queues a query sent while its client runs another, and warns that pg 9 will refuse it: the
+  // registers' counts share one transaction, so one connection, and must be sent one at a time.
+  it.runIf(process.env.DATABASE_URL)('sends its queries on a connection one at a time', async () => {
+    const query = pg.Client.prototype.query
+    const running = new Map<pg.Client, number>()
+    let sent = 0
+    let overlapping = 0
+    pg.Client.prototype.query = function observed(this: pg.Client, ...args: Parameters<typeof query>) {
+      const result = (query as (...args: unknown[]) => unknown).apply(this, args)
+      if (!(result instanceof Promise)) return result
+      const before = running.get(this) ?? 0
+      sent++
+      if (before > 0) overlapping++
+      running.set(this, before + 1)
+      return result.finally(() => running.set(this, (running.get(this) ?? 1) - 1))
+    } as typeof query
+    try {
+      await figures(caseworker, alpha)
+    } finally {
+      pg.Client.prototype.query = query
+    }
+    expect(sent).toBeGreaterThan(6)
+    expect(overlapping).toBe(0)
   })
 })
 

@@ -129,18 +129,18 @@ export class ForceDashboardService {
     const r = this.registers
     // One transaction for the registers' counts (each service's own transaction joins it), where each
     // had opened its own: 16 round trips of BEGIN and COMMIT and 8 of tenant settings for 9 queries,
-    // on up to seven pooled connections at once. The cases' count names the user, so it has its own.
-    const [[secondJobs, gifts, media, referrals, staffing, awareness], cases] = await Promise.all([
-      inOneScope(this.db, caller.scope, () =>
-        Promise.all([
-          r.businessInterests.dashboardCounts(caller, id, asAt, REVIEW_WINDOW_DAYS),
-          r.giftsHospitality.counts(caller, id, year),
-          r.mediaContacts.dashboardCounts(caller, id, year),
-          r.referrals.dashboardCounts(caller, id),
-          r.acuStaffing.latest(caller, id, asAt),
-          r.policies.dashboardCounts(caller, id, asAt),
-        ]),
-      ),
+    // on up to seven pooled connections at once. Its one connection runs a query at a time, so they are
+    // asked one after another. The cases' count names the user, so it has its own, alongside.
+    const registers = inOneScope(this.db, caller.scope, async () => ({
+      secondJobs: await r.businessInterests.dashboardCounts(caller, id, asAt, REVIEW_WINDOW_DAYS),
+      gifts: await r.giftsHospitality.counts(caller, id, year),
+      media: await r.mediaContacts.dashboardCounts(caller, id, year),
+      referrals: await r.referrals.dashboardCounts(caller, id),
+      staffing: await r.acuStaffing.latest(caller, id, asAt),
+      awareness: await r.policies.dashboardCounts(caller, id, asAt),
+    }))
+    const [{ secondJobs, gifts, media, referrals, staffing, awareness }, cases] = await Promise.all([
+      registers,
       r.integrityCases.dashboardCounts(caller, id, asAt),
     ])
     const byType = CASE_TYPES.map((type) => {

@@ -134,8 +134,11 @@ export class SurveysService {
 
   async list(caller: Caller): Promise<(SurveyRow & { waves: WaveRow[] })[]> {
     return this.in(caller, async (tx) => {
-      const rows = await selectSurveys(tx)
-      return Promise.all(rows.map(async (row) => ({ ...row, waves: await selectWaves(tx, row.id) })))
+      const surveys: (SurveyRow & { waves: WaveRow[] })[] = []
+      // One after another: the transaction's connection runs one query at a time.
+      for (const row of await selectSurveys(tx))
+        surveys.push({ ...row, waves: await selectWaves(tx, row.id) })
+      return surveys
     })
   }
 

@@ -540,9 +540,11 @@ describe('the queue', () => {
     ]
     const forces = await testApp.services.forces.references()
     const visible = (code: string) =>
-      inScope(db(), { kind: 'force', forceId: forces.find((f) => f.code === code)?.id ?? 0 }, (tx) =>
-        Promise.all(tables.map(async (table) => (await tx.select().from(table)).length)),
-      )
+      inScope(db(), { kind: 'force', forceId: forces.find((f) => f.code === code)?.id ?? 0 }, async (tx) => {
+        const counts: number[] = []
+        for (const table of tables) counts.push((await tx.select().from(table)).length)
+        return counts
+      })
     expect((await visible(cast.alpha.code)).slice(0, 3).every((rows) => rows > 0)).toBe(true)
     expect(await visible(cast.bravo.code)).toEqual([0, 0, 0, 0])
     const page = await alphaCaseworker.get(`/confidential-reports/${reportId}`)

@@ -187,6 +187,78 @@ describe('probity_search_locations', () => {
     }
   })
 
+  // Only a server runs transactions side by side; the embedded database has one connection.
+  it.runIf(process.env.DATABASE_URL)(
+    'copies a roster change to a record written while the change was being made',
+    async () => {
+      const db = testApp.database.db
+      const bravo = { kind: 'force', forceId: forceIds.bravo } as const
+      const memberId = await inScope(db, bravo, async (tx) => {
+        const [found] = await tx
+          .select({ id: staffMembers.id })
+          .from(staffMembers)
+          .where(eq(staffMembers.staffNumber, SEARCHABLE_MEMBER.staff_number))
+        return found?.id as string
+      })
+      let commitRename = () => {}
+      const renameHeld = new Promise<void>((resolve) => {
+        commitRename = resolve
+      })
+      let renamed = () => {}
+      const renameMade = new Promise<void>((resolve) => {
+        renamed = resolve
+      })
+      // The rename is made, and copied to the member's records there are, but not yet committed.
+      const rename = inScope(db, bravo, async (tx) => {
+        await tx.update(staffMembers).set({ name: 'Numbat Brown' }).where(eq(staffMembers.id, memberId))
+        renamed()
+        await renameHeld
+      })
+      await renameMade
+      const declared = inScope(db, bravo, async (tx) => {
+        const [gift] = await tx
+          .insert(giftsHospitality)
+          .values({
+            forceId: forceIds.bravo,
+            staffMemberId: memberId,
+            kind: 'hospitality',
+            description: 'A working lunch',
+            donorName: 'Lunches Ltd',
+            donorType: 'supplier',
+            estimatedValue: 15,
+            offeredOn: '2026-02-01',
+            declaredOn: '2026-02-02',
+            outcome: 'accepted',
+          })
+          .returning({ id: giftsHospitality.id })
+        return gift?.id as string
+      })
+      // The declaration waits for the rename (so the rename commits first) — or, were it not to wait,
+      // it would be written with the old name and the rename's copy would not reach it.
+      for (let tries = 0; tries < 50; tries++) {
+        const [waiting] = await queryRows<{ count: number }>(
+          db,
+          sql`select count(*)::int as count from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock'`,
+        )
+        if (waiting?.count) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      commitRename()
+      await rename
+      const giftId = await declared
+      const found = await inScope(db, bravo, async (tx) =>
+        (
+          await queryRows<{ id: string }>(
+            tx,
+            sql`select id from gifts_hospitality where ${matchesSearch(giftsHospitality, 'numbat', { unit: true })}`,
+          )
+        ).map((row) => row.id),
+      )
+      expect(found).toContain(giftId)
+    },
+  )
+
   it('pages and counts a list from its search found once, as the search written into each would', async () => {
     const [gift] = await inScope(testApp.database.db, { kind: 'inspectorate' }, (tx) =>
       queryRows<{ donor_name: string; name: string }>(

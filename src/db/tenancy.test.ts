@@ -116,13 +116,12 @@ describe('row-level security', () => {
       )) as unknown as { rows: { id: string; force: string }[] }
       return result.rows[0]
     }
-    const [first, second, bravoUsers] = await inOneScope(db(), bravo, () =>
-      Promise.all([
-        transactionOf(bravo),
-        transactionOf(bravo),
-        inScope(db(), bravo, (tx) => tx.select({ forceId: users.forceId }).from(users)),
-      ]),
-    )
+    // One after another, as inOneScope asks: its one connection runs a query at a time.
+    const [first, second, bravoUsers] = await inOneScope(db(), bravo, async () => [
+      await transactionOf(bravo),
+      await transactionOf(bravo),
+      await inScope(db(), bravo, (tx) => tx.select({ forceId: users.forceId }).from(users)),
+    ])
     expect(second?.id).toBe(first?.id)
     expect(first?.force).toBe(String(bravoForceId))
     expect(new Set(bravoUsers.map((user) => user.forceId))).toEqual(new Set([bravoForceId]))

@@ -7,12 +7,17 @@
 -- member's name, number or unit is copied to their rows in the same statement.
 CREATE FUNCTION probity_register_staff_search_text() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+DECLARE
+  member_text text;
 BEGIN
-  -- As the owner, so the copy does not depend on what the writer's scope may read. A member of another
-  -- force gives '', and the foreign key on (force, member) then refuses the row as it always has.
-  NEW.staff_search_text := coalesce(
-    (SELECT s.search_text FROM staff_members s WHERE s.id = NEW.staff_member_id AND s.force_id = NEW.force_id),
-    '');
+  -- As the owner, so the copy does not depend on what the writer's scope may read. FOR SHARE: a change
+  -- to the member waits for this write to commit, and this write for a change made first, so the
+  -- change's copy to the member's records (below) cannot miss a record written meanwhile.
+  SELECT s.search_text INTO member_text FROM staff_members s
+   WHERE s.id = NEW.staff_member_id AND s.force_id = NEW.force_id FOR SHARE;
+  -- A member of another force gives '', and the foreign key on (force, member) then refuses the row as
+  -- it always has.
+  NEW.staff_search_text := coalesce(member_text, '');
   RETURN NEW;
 END
 $fn$;--> statement-breakpoint

@@ -1,6 +1,7 @@
 import { eq, getTableName, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addSearchableMember, SEARCHABLE_MEMBER } from '../../test/support/search-text.js'
+import { signal } from '../../test/support/signal.js'
 import type { TestApp } from '../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../test/support/two-forces.js'
 import { type Scope, SYSTEM_CALLER } from '../domain/access.js'
@@ -200,21 +201,15 @@ describe('probity_search_locations', () => {
           .where(eq(staffMembers.staffNumber, SEARCHABLE_MEMBER.staff_number))
         return found?.id as string
       })
-      let commitRename = () => {}
-      const renameHeld = new Promise<void>((resolve) => {
-        commitRename = resolve
-      })
-      let renamed = () => {}
-      const renameMade = new Promise<void>((resolve) => {
-        renamed = resolve
-      })
+      const commit = signal()
+      const renamed = signal()
       // The rename is made, and copied to the member's records there are, but not yet committed.
       const rename = inScope(db, bravo, async (tx) => {
         await tx.update(staffMembers).set({ name: 'Numbat Brown' }).where(eq(staffMembers.id, memberId))
-        renamed()
-        await renameHeld
+        renamed.give()
+        await commit.given
       })
-      await renameMade
+      await renamed.given
       const declared = inScope(db, bravo, async (tx) => {
         const [gift] = await tx
           .insert(giftsHospitality)
@@ -244,7 +239,7 @@ describe('probity_search_locations', () => {
         if (waiting?.count) break
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
-      commitRename()
+      commit.give()
       await rename
       const giftId = await declared
       const found = await inScope(db, bravo, async (tx) =>

@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runProbity } from '../../../test/support/cli-runner.js'
 import { copyMigratedDataDir } from '../../../test/support/migrated-snapshot.js'
+import { signal } from '../../../test/support/signal.js'
 import { createTestDatabase } from '../../../test/support/test-database.js'
 import { type Database, type DatabaseHandle, openDatabase, queryRows } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
@@ -557,21 +558,15 @@ describe('the audit trail in the database', () => {
     'lets a force append while another force’s append has not yet committed',
     async () => {
       const db = database.db
-      let release = () => {}
-      const held = new Promise<void>((resolve) => {
-        release = resolve
-      })
-      let appended = () => {}
-      const cheshireAppended = new Promise<void>((resolve) => {
-        appended = resolve
-      })
+      const released = signal()
+      const cheshireAppended = signal()
       const record = { forceId: cheshire, entityType: 'user', entityId: 'slow', action: 'update' }
       const cheshireWrite = inScope(db, { kind: 'force', forceId: cheshire }, async (tx) => {
         await appendAuditEvent(tx, actor('a slow writer'), record, new Date())
-        appended()
-        await held
+        cheshireAppended.give()
+        await released.given
       })
-      await cheshireAppended
+      await cheshireAppended.given
       try {
         // With one chain for the country this append would wait for Cheshire's commit: the lock
         // timeout turns that wait into a failure.
@@ -580,7 +575,7 @@ describe('the audit trail in the database', () => {
           await appendAuditEvent(tx, actor('a quick writer'), { ...record, forceId: cleveland }, new Date())
         })
       } finally {
-        release()
+        released.give()
         await cheshireWrite
       }
       expect(await audit.verify()).toEqual({ ok: true, events: 19, chains: 3 })

@@ -5,6 +5,7 @@ import type { Agent } from '../../../test/support/agent.js'
 import { signedInAgent } from '../../../test/support/agent.js'
 import { createImportTestApp, forceUserCaller } from '../../../test/support/imports.js'
 import { spawnTypeScript } from '../../../test/support/processes.js'
+import { signal } from '../../../test/support/signal.js'
 import { TestMailServer } from '../../../test/support/smtp.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import type { TwoForces } from '../../../test/support/two-forces.js'
@@ -382,23 +383,17 @@ describe('notifications', () => {
       await worker('d').runOnce()
       later(25 * 60 * MINUTE)
       const db = testApp.database.db
-      let release = () => {}
-      const released = new Promise<void>((resolve) => {
-        release = resolve
-      })
-      let holding = () => {}
-      const held = new Promise<void>((resolve) => {
-        holding = resolve
-      })
+      const released = signal()
+      const held = signal()
       const otherWorker = asNotifier(db, async (tx) => {
         await tx.execute(
           sql`select id from notification_items where delivery = 'digest' and message_id is null
               order by created_at, id limit 1 for update`,
         )
-        holding()
-        await released
+        held.give()
+        await released.given
       })
-      await held
+      await held.given
       let finished = false
       const gathering = worker('b')
         .runOnce()
@@ -414,7 +409,7 @@ describe('notifications', () => {
         if (waits?.count) break
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
-      release()
+      released.give()
       await otherWorker
       await gathering
       await worker('c').runOnce()

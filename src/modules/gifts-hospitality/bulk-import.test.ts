@@ -10,6 +10,7 @@ import { inScope } from '../../db/tenancy.js'
 import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, ValidationError } from '../../domain/errors.js'
 import type { Role } from '../../domain/roles.js'
+import { createServices } from '../../services.js'
 import { auditEvents } from '../audit/schema.js'
 import { generatedRow } from '../roster/test-support.js'
 import { createImportTable, ImportProblemsError, loadInChunks, moveIntoRegister } from './bulk-import.js'
@@ -159,6 +160,23 @@ describe('the streaming import of the gifts and hospitality register', { timeout
       created: 3_000,
       unchanged: 0,
     })
+  })
+
+  it('takes a file of more rows than an upload may have, while the web upload of it is refused', async () => {
+    // The same database, with services whose uploads may have 100 rows: the command is not held to that.
+    const services = createServices(testApp.database.db, { now: () => now, uploadLimits: { rows: 100 } })
+    const file = giftsCsv(GOOD)
+    const streamed = await services.giftsHospitality.importStream(
+      alphaCaseworker,
+      { forceCode: 'cheshire', filename: 'historic.csv', source: chunked(file) },
+      { dryRun: true },
+    )
+    expect(streamed).toMatchObject({ rows: 3_000, dryRun: true })
+    const uploaded = services.giftsHospitality.dryRunImport(alphaCaseworker, {
+      filename: 'historic.csv',
+      data: Buffer.from(file),
+    })
+    await expect(uploaded).rejects.toThrow(/more than 100 rows/)
   })
 
   it('adds nothing when the same file is imported again: every row is already on the register', async () => {

@@ -94,7 +94,13 @@ export async function* checkedRows<
   // One object holds each row's values in turn: the schema's output is a new object, so it keeps none.
   const values: Record<string, string> = {}
   try {
-    for await (const { line, record } of csvRecords(counted(), filename, context.limits)) {
+    // Only the columns and cells are held to an upload's limits: the command takes a file of any number
+    // of rows, so the limits' row count (an upload's) must not reach the reader.
+    const { columns: columnLimit, cellCharacters } = context.limits
+    for await (const { line, record } of csvRecords(counted(), filename, {
+      columns: columnLimit,
+      cellCharacters,
+    })) {
       if (!columns) {
         columns = checkHeaders(record, filename)
         requireColumns(filename, columns, check.requiredColumns)

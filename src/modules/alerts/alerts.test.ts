@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
@@ -13,6 +14,8 @@ import { queryRows } from '../../db/connection.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, SYSTEM_CALLER } from '../../domain/access.js'
 import { ALERT_RULE_NAMES, ALERT_RULES, ALERT_STATUSES, type AlertRule } from '../../domain/alert-rules.js'
+import { REQUIRED_IMPORT_COLUMNS } from '../gifts-hospitality/fields.js'
+import { giftsCsv } from '../gifts-hospitality/test-support.js'
 import { SUPPLIER_COLUMNS } from '../organisations/suppliers-import.js'
 import { staffMembers } from '../roster/schema.js'
 import { pageText } from '../roster/test-support.js'
@@ -330,6 +333,35 @@ describe('correlation rules', () => {
     expect((await openAlerts('repeated-gifts-from-one-donor')).map((alert) => alert.id).sort()).toEqual(
       repeated.map((alert) => alert.id).sort(),
     )
+  })
+
+  it('raises the repeated-gifts alert when the offers come in one import from a donor never seen before', async () => {
+    // The import's one statement makes the donor's organisation and then runs the rules for its staff:
+    // the rules must find the organisation made by that same statement.
+    const offer = (offeredOn: string) => [
+      member.staffNumber,
+      'gift',
+      'Hamper',
+      'Quayside Events',
+      'supplier',
+      '30',
+      offeredOn,
+      'accepted',
+    ]
+    const offers = [offer('2012-05-01'), offer('2012-06-01'), offer('2012-07-01')]
+    const file = giftsCsv(offers, REQUIRED_IMPORT_COLUMNS)
+    const imported = await testApp.services.giftsHospitality.importStream(alpha, {
+      forceCode: 'cheshire',
+      filename: 'quayside.csv',
+      source: Readable.from([Buffer.from(file)]),
+    })
+    expect(imported.added).toBe(3)
+    const raised = (await openAlerts('repeated-gifts-from-one-donor')).filter((alert) =>
+      alert.reason.startsWith('Quayside Events offered'),
+    )
+    // The force's settings by now (RULE_SETTINGS): 2 offers within 200 days.
+    expect(raised.map((alert) => alert.records.length)).toEqual([2])
+    expect(raised[0]?.reason).toContain('2 times in the 200 days to 1 June 2012')
   })
 
   it('shows the inspectorate each force’s alert counts by rule and status, never whose, and a force its own', async () => {

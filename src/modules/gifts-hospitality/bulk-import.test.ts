@@ -13,7 +13,7 @@ import type { Role } from '../../domain/roles.js'
 import { createServices } from '../../services.js'
 import { auditEvents } from '../audit/schema.js'
 import { generatedRow } from '../roster/test-support.js'
-import { createImportTable, ImportProblemsError, loadInChunks, moveIntoRegister } from './bulk-import.js'
+import { createImportTable, ImportProblemsError, moveIntoRegister } from './bulk-import.js'
 import { IMPORT_COLUMNS } from './fields.js'
 import { giftsHospitality } from './schema.js'
 import { csvCell, generatedGiftRow, giftsCsv } from './test-support.js'
@@ -320,52 +320,6 @@ describe('the streaming import of the gifts and hospitality register', { timeout
     expect(refused.cause?.message).toMatch(
       /new row violates row-level security policy for table "gifts_hospitality"/,
     )
-    expect(await giftCount(alphaId)).toBe(before)
-  })
-
-  it('loads in chunks, reading ahead while each is written, every row once', async () => {
-    const members = await queryRows<{ id: string }>(
-      testApp.database.db,
-      sql`select id from staff_members where force_id = ${alphaId} order by staff_number limit 5`,
-    )
-    async function* rows() {
-      for (let index = 0; index < 103; index++) {
-        // Some waits, so that a chunk's write can finish while rows are still being read ahead.
-        if (index % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 1))
-        yield [
-          alphaId,
-          members[index % members.length]?.id,
-          'gift',
-          `Chunked ${index}`,
-          'Someone',
-          'public',
-          index,
-          '2020-01-01',
-          '2020-01-02',
-          'accepted',
-          null,
-          null,
-          null,
-        ]
-      }
-    }
-    const alpha = { kind: 'force', forceId: alphaId } as const
-    const before = await giftCount(alphaId)
-    let seen: { written: number; found: string[] } | undefined
-    const rolledBack = inScope(testApp.database.db, alpha, async (tx) => {
-      await createImportTable(tx)
-      const recorded = { by: null, at: now }
-      const written = await loadInChunks(tx, rows(), { write: true, recorded, chunkRows: 7 })
-      const found = await queryRows<{ description: string }>(
-        tx as never,
-        sql`select description from gifts_hospitality where description like 'Chunked %'`,
-      )
-      seen = { written, found: found.map((row) => row.description) }
-      throw new Error('roll back')
-    })
-    await expect(rolledBack).rejects.toThrow('roll back')
-    expect(seen?.written).toBe(103)
-    expect(seen?.found.sort()).toEqual(Array.from({ length: 103 }, (_, index) => `Chunked ${index}`).sort())
     expect(await giftCount(alphaId)).toBe(before)
   })
 

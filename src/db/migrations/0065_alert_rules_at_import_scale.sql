@@ -2,10 +2,12 @@
 --  * A repeated-gifts alert's records (the offers it counted) were read again from the register, for each
 --    alert, by a subquery that the planner answered through two indexes ANDed: the member's, and the
 --    force's by date, a bitmap of every gift of the force in the window. An import of a million gifts
---    raising a quarter of a million of these alerts ran for many minutes there. They are now gathered
---    from the gifts the rules have already read, by one join of those gifts with the alerts found; a
---    record's place among offers of one day is by its id, so the list no longer changes order from one
---    run to the next.
+--    raising a quarter of a million of these alerts ran for many minutes there. The window that counts
+--    the offers now gathers them too, so no alert reads the register again; a record's place among offers
+--    of one day is by its id, so the list no longer changes order from one run to the next. (A join of
+--    the alerts found with the gifts, tried instead, was planned as a nested loop over the gifts on an
+--    import's stale estimates and ran for over ten minutes; the window has no plan to get wrong. Its cost
+--    grows with the square of one member's offers from one donor within one window: tens in real data.)
 --  * Each rule reads the staff of the force, not the country: the member's force is named in the join,
 --    so the planner reads the force's roster by its index instead of hashing all of the national one.
 CREATE OR REPLACE FUNCTION probity_raise_alerts(p_force integer, p_staff uuid[]) RETURNS integer
@@ -38,19 +40,6 @@ BEGIN
     -- Confidential cases are left out: their reference is for the caseworkers named on them.
     SELECT id, reference, opened_on, closed_on FROM integrity_cases
      WHERE force_id = p_force AND type = 'inappropriate disclosure to the media' AND NOT confidential
-  ), repeated AS MATERIALIZED (
-    -- For each person, donor and year, the first offer at which the offers within the window reach the
-    -- threshold, with their count and worth.
-    SELECT DISTINCT ON (w.staff_member_id, w.organisation_id, w.year) w.*
-      FROM (SELECT staff_member_id, organisation_id, offered_on, extract(year FROM offered_on) AS year,
-                   count(*) OVER recent AS offers, sum(estimated_value) OVER recent AS worth
-              FROM gifts
-             WHERE repeat_rule.enabled AND organisation_id IS NOT NULL
-            WINDOW recent AS (PARTITION BY staff_member_id, organisation_id ORDER BY offered_on
-                              RANGE BETWEEN make_interval(days => repeat_rule.window_days - 1) PRECEDING
-                                        AND CURRENT ROW)) w
-     WHERE w.offers >= repeat_rule.threshold
-     ORDER BY w.staff_member_id, w.organisation_id, w.year, w.offered_on
   ), found AS MATERIALIZED (
     SELECT * FROM (
       SELECT DISTINCT ON (g.id) 'gift-from-employer' AS rule, g.staff_member_id, g.id::text AS subject_key,
@@ -125,22 +114,27 @@ BEGIN
        ORDER BY b.id, c.reference) interest
     UNION ALL
     -- One alert per person, donor and year in which the count within the window first reaches the
-    -- threshold (repeated); its records are the offers counted, gathered for those alerts alone.
+    -- threshold; its records are the offers counted.
     SELECT 'repeated-gifts-from-one-donor', r.staff_member_id,
            r.staff_member_id::text || '/' || r.organisation_id::text || '/' || r.year,
            o.name || ' offered ' || probity_staff_words(s) || ' gifts or hospitality ' || r.offers || ' times in the '
              || repeat_rule.window_days || ' days to ' || probity_day(r.offered_on) || ', worth '
              || probity_money(r.worth) || ' in all (the force looks at ' || repeat_rule.threshold || ' or more).',
-           counted.records,
+           (SELECT jsonb_agg(jsonb_build_object('register', 'gifts', 'id', counted.id)
+                             ORDER BY counted.offered_on, counted.id)
+              FROM unnest(r.counted_ids, r.counted_days) AS counted(id, offered_on)),
            r.offered_on
-      FROM repeated r
-      JOIN (SELECT r.staff_member_id, r.organisation_id, r.year,
-                   jsonb_agg(jsonb_build_object('register', 'gifts', 'id', g.id) ORDER BY g.offered_on, g.id) AS records
-              FROM repeated r
-              JOIN gifts g ON g.staff_member_id = r.staff_member_id AND g.organisation_id = r.organisation_id
-                          AND g.offered_on > r.offered_on - repeat_rule.window_days AND g.offered_on <= r.offered_on
-             GROUP BY r.staff_member_id, r.organisation_id, r.year) counted
-        USING (staff_member_id, organisation_id, year)
+      FROM (SELECT DISTINCT ON (w.staff_member_id, w.organisation_id, w.year) w.*
+              FROM (SELECT staff_member_id, organisation_id, offered_on, extract(year FROM offered_on) AS year,
+                           count(*) OVER recent AS offers, sum(estimated_value) OVER recent AS worth,
+                           array_agg(id) OVER recent AS counted_ids, array_agg(offered_on) OVER recent AS counted_days
+                      FROM gifts
+                     WHERE repeat_rule.enabled AND organisation_id IS NOT NULL
+                    WINDOW recent AS (PARTITION BY staff_member_id, organisation_id ORDER BY offered_on
+                                      RANGE BETWEEN make_interval(days => repeat_rule.window_days - 1) PRECEDING
+                                                AND CURRENT ROW)) w
+             WHERE w.offers >= repeat_rule.threshold
+             ORDER BY w.staff_member_id, w.organisation_id, w.year, w.offered_on) r
       JOIN organisations o ON o.id = r.organisation_id
       JOIN staff_members s ON s.id = r.staff_member_id AND s.force_id = p_force
   ), raised AS (

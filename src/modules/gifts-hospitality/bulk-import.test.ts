@@ -179,6 +179,23 @@ describe('the streaming import of the gifts and hospitality register', { timeout
     await expect(uploaded).rejects.toThrow(/more than 100 rows/)
   })
 
+  it('tells its progress as it reads, then that it is writing, once the whole file is read and checked', async () => {
+    const file = giftsCsv(Array.from({ length: 3 }, (_, index) => generatedGiftRow(90_001 + index, STAFF)))
+    const told: { rows: number; bytes: number; writing?: boolean }[] = []
+    const onProgress = (progress: (typeof told)[number]) => told.push(progress)
+    const source = (name: string) => ({ forceCode: 'cheshire', filename: name, source: chunked(file) })
+    await testApp.services.giftsHospitality.importStream(alphaCaseworker, source('told.csv'), {
+      dryRun: true,
+      onProgress,
+    })
+    expect(told.some((progress) => progress.writing)).toBe(false)
+    told.length = 0
+    await testApp.services.giftsHospitality.importStream(alphaCaseworker, source('told.csv'), { onProgress })
+    const bytes = Buffer.byteLength(file)
+    expect(told.at(-2)).toEqual({ rows: 3, bytes })
+    expect(told.at(-1)).toEqual({ rows: 3, bytes, writing: true })
+  })
+
   it('adds nothing when the same file is imported again: every row is already on the register', async () => {
     const before = await giftCount(alphaId)
     const again = await importFile(alphaCaseworker, giftsCsv([...GOOD].reverse()), { filename: 'again.csv' })

@@ -22,7 +22,17 @@ function progressBar(fileBytes: number): { onProgress: StreamImportProgress; sto
   )
   let started = false
   return {
-    onProgress({ rows, bytes }) {
+    onProgress({ rows, bytes, writing }) {
+      if (writing) {
+        if (started) bar.stop()
+        started = false
+        // Only where the bar is drawn (a terminal): the write can take minutes after the bar is full.
+        if (process.stderr.isTTY)
+          process.stderr.write(
+            `Writing ${rows.toLocaleString('en-GB')} rows into the register in one transaction…\n`,
+          )
+        return
+      }
       if (!started) bar.start(Math.max(fileBytes, 1), 0, { rows: 0 })
       started = true
       bar.update(bytes, { rows })

@@ -31,7 +31,11 @@ import type { ForceStaffDirectory, StaffMemberReference } from './service.js'
 const REGISTER = 'gifts-hospitality'
 
 /** How far a streaming import has got: the rows and bytes of the file read and checked so far. */
-export type StreamImportProgress = (progress: { rows: number; bytes: number }) => void
+/**
+ * How far a streamed import has got: rows and bytes read so far, then, once the whole file is read and
+ * checked, `writing` while its rows go into the register in one statement (the longest wait).
+ */
+export type StreamImportProgress = (progress: { rows: number; bytes: number; writing?: boolean }) => void
 
 export interface StreamImportResult {
   force: { id: number; code: string; name: string }
@@ -167,6 +171,7 @@ export class GiftsHospitalityImport {
       const staff = await this.roster.allByStaffNumber(caller, forceId)
       const onProgress = options.onProgress
       const tally: StreamTally = { rows: 0, added: 0, unchanged: 0, problems: new ProblemList() }
+      let bytesRead = 0
       return await inScope(this.db, caller.scope, async (tx) => {
         // One import into a force's register at a time: each sees what the one before it added.
         await lockForImport(tx, REGISTER, forceId)
@@ -181,7 +186,10 @@ export class GiftsHospitalityImport {
             existing,
             today: londonToday(now),
             limits: this.pendingImports.limits,
-            onProgress: (rows, bytes) => onProgress?.({ rows, bytes }),
+            onProgress: (rows, bytes) => {
+              bytesRead = bytes
+              onProgress?.({ rows, bytes })
+            },
           },
           (row) => [
             forceId,
@@ -217,6 +225,7 @@ export class GiftsHospitalityImport {
           dryRun,
         }
         if (dryRun) throw new DryRunOutcome(result)
+        if (copied) onProgress?.({ rows: copied, bytes: bytesRead, writing: true })
         const written = copied ? await moveIntoRegister(tx, { by: userIdOf(caller), at: now }) : 0
         if (written !== tally.added) throw new Error(`the import wrote ${written} rows of ${tally.added}`)
         await appendAuditEvent(

@@ -30,7 +30,6 @@ import type { ForceStaffDirectory, StaffMemberReference } from './service.js'
 
 const REGISTER = 'gifts-hospitality'
 
-/** How far a streaming import has got: the rows and bytes of the file read and checked so far. */
 /**
  * How far a streamed import has got: rows and bytes read so far, then, once the whole file is read and
  * checked, `writing` while its rows go into the register in one statement (the longest wait).

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { SQL } from 'drizzle-orm'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres'
@@ -92,9 +93,9 @@ export async function openDatabase(
 /**
  * The extensions the migrations create, which PGlite ships as modules to load when it opens a
  * database (every open, as the data folder keeps only that they were created): pg_trgm for matching
- * organisations' names.
+ * organisations' names and searching, btree_gin for a search index that holds the force beside the text.
  */
-export const PGLITE_EXTENSIONS = { pg_trgm }
+export const PGLITE_EXTENSIONS = { btree_gin, pg_trgm }
 
 /** A handle over an embedded database that is already open; `released` runs once it is closed. */
 export function embeddedHandle(

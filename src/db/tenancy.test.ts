@@ -48,6 +48,20 @@ describe('row-level security', () => {
     ])
   })
 
+  it('writes every policy’s force condition with the operator estimated once (migration 0066)', async () => {
+    // A policy written with plain `=` has the planner count the force's share twice (see the migration).
+    const policies = await queryRows<{ name: string; plain: boolean; estimatedOnce: boolean }>(
+      db(),
+      sql`select tablename || '.' || policyname as name,
+                 concat(qual, with_check) like '%force_id = (NULLIF(current_setting(''app.force_id''%' as plain,
+                 concat(qual, with_check) like '%force_id === (NULLIF(current_setting(''app.force_id''%' as "estimatedOnce"
+            from pg_policies where schemaname = 'public'`,
+    )
+    expect(policies.filter((policy) => policy.plain).map((policy) => policy.name)).toEqual([])
+    // So the check can fail: the policies it reads are there, written with the operator.
+    expect(policies.filter((policy) => policy.estimatedOnce).length).toBeGreaterThan(100)
+  })
+
   it('shows a force only its own users and tokens', async () => {
     const seen = await inScope(db(), { kind: 'force', forceId: bravoForceId }, async (tx) => ({
       users: await tx.select().from(users),

@@ -1,0 +1,1 @@
+CREATE INDEX "staff_members_force_name" ON "staff_members" USING btree ("force_id","name","staff_number");

@@ -25,7 +25,9 @@ export const staffMembers = pgTable(
     unique('staff_members_force_member').on(table.forceId, table.id),
     index('staff_members_force_unit').on(table.forceId, table.unit),
     // The roster in its own order, and a register sorted by its members' names: read in order, a page
-    // at a time, instead of every member of the force sorted for each page.
+    // at a time, instead of every member of the force (or, for the inspectorate, of every force) sorted
+    // for each page.
     index('staff_members_force_name').on(table.forceId, table.name, table.staffNumber),
+    index('staff_members_name').on(table.name, table.staffNumber),
   ],
 )

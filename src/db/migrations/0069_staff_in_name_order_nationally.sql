@@ -1,0 +1,1 @@
+CREATE INDEX "staff_members_name" ON "staff_members" USING btree ("name","staff_number");

@@ -8,7 +8,7 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) 
 export const contains = (text: string) => `%${escapeLike(text)}%`
 
 /** The roster and the registers, each with a search text (migration 0053) and a trigram index (0054, 0064). */
-type SearchedTable = PgTable & { id: PgColumn }
+export type SearchedTable = PgTable & { id: PgColumn }
 
 export interface SearchOptions {
   /**

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } f
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
 import { searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
-import { staffIdsWhere, unitContains } from '../roster/queries.js'
+import { recordsInUnit } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
 import { businessInterestReviews, businessInterests } from './schema.js'
@@ -57,15 +57,11 @@ function conditionsOf(
 ): { where?: SQL; matches?: SQL } {
   const conditions: (SQL | undefined)[] = []
   let matches: SQL | undefined
-  // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
-  // to show them or sort by them.
-  const staffWhere = (condition: SQL | undefined) =>
-    inArray(businessInterests.staffMemberId, staffIdsWhere(tx, filter.forceId, condition))
   if (filter.forceId !== undefined) conditions.push(eq(businessInterests.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
   if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
   if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
-  if (filter.unit) conditions.push(staffWhere(unitContains(filter.unit)))
+  if (filter.unit) conditions.push(recordsInUnit(tx, businessInterests, filter.forceId, filter.unit))
   if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
   if (filter.search) {

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, t
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
 import { contains, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
-import { staffIdsWhere, unitContains } from '../roster/queries.js'
+import { recordsInUnit } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
 import { mediaContacts } from './schema.js'
 
@@ -53,15 +53,11 @@ function whereOf(
 ): { where?: SQL; matches?: SQL } {
   const conditions: SQL[] = []
   let matches: SQL | undefined
-  // The roster's columns are matched by a semi-join (`staffIdsWhere`), so a list needs the join only
-  // to show them or sort by them.
-  const staffWhere = (condition: SQL | undefined) =>
-    inArray(mediaContacts.staffMemberId, staffIdsWhere(tx, filter.forceId, condition))
   if (filter.forceId !== undefined) conditions.push(eq(mediaContacts.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
   if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
   if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
-  if (filter.unit) conditions.push(staffWhere(unitContains(filter.unit)))
+  if (filter.unit) conditions.push(recordsInUnit(tx, mediaContacts, filter.forceId, filter.unit))
   if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
   if (filter.search) {

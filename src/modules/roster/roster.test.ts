@@ -1,4 +1,4 @@
-import { ilike, type SQL } from 'drizzle-orm'
+import { ilike, inArray, type SQL } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, signedInAgent } from '../../../test/support/agent.js'
@@ -6,11 +6,12 @@ import { addSearchableMember } from '../../../test/support/search-text.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from '../../../test/support/two-forces.js'
 import { contains, narrowedBySearch } from '../../db/search-text.js'
-import { inScope } from '../../db/tenancy.js'
+import { inScope, type Transaction } from '../../db/tenancy.js'
 import type { Scope } from '../../domain/access.js'
 import { type Caller, callerFor, SYSTEM_CALLER } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError } from '../../domain/errors.js'
-import { unitContains } from './queries.js'
+import { mediaContacts } from '../media-contacts/schema.js'
+import { recordsInUnit } from './queries.js'
 import { staffMembers } from './schema.js'
 import { pageText } from './test-support.js'
 
@@ -388,36 +389,68 @@ describe('searching by name or number', () => {
 })
 
 describe('matching a unit (the registers’ unit filter)', () => {
-  it('matches what ILIKE on the unit alone matches, in any case, found first by the index', async () => {
+  it('finds the records whose member’s unit holds the text, in any case, found first by the register’s index', async () => {
     await addSearchableMember(testApp, 'cheshire')
-    const numbers = (scope: Scope, condition: SQL) =>
-      inScope(testApp.database.db, scope, async (tx) =>
-        (
-          await tx
-            .select({ number: staffMembers.staffNumber })
-            .from(staffMembers)
-            .where(condition)
-            .orderBy(staffMembers.staffNumber)
-        ).map((row) => row.number),
-      )
     const alpha = (await testApp.services.forces.references()).find((force) => force.code === 'cheshire')
     if (!alpha) throw new Error('the cast has no Cheshire')
+    const caseworkerCaller = await callerOf(cast.alpha.users['force-caseworker'].email)
+    const logged = new Map<string, string>()
+    // A contact each for members of three units, and one for Wombat Smith (of the Kestrel Unit) whose
+    // own columns mention roads: the register's index finds it for "roads", and the unit must not.
+    for (const [staffNumber, purpose] of [
+      ['PC001', 'Background briefing'],
+      ['PC002', 'Background briefing'],
+      ['CC1', 'Background briefing'],
+      ['WOMB0042', 'A roads policing appeal'],
+    ] as const) {
+      const contact = await testApp.services.mediaContacts.create(caseworkerCaller, {
+        staffNumber,
+        journalist: 'Ann Reporter',
+        outlet: 'The Daily Gazette',
+        contactOn: '2012-06-01',
+        method: 'telephone',
+        purpose,
+        discussed: 'A public appeal for witnesses',
+      })
+      logged.set(contact.id, staffNumber)
+    }
+    /** The logged contacts (by their member's staff number) that `condition` selects, as `scope`. */
+    const numbers = (scope: Scope, condition: (tx: Transaction) => SQL | undefined) =>
+      inScope(testApp.database.db, scope, async (tx) =>
+        (await tx.select({ id: mediaContacts.id }).from(mediaContacts).where(condition(tx)))
+          .map((row) => logged.get(row.id))
+          .filter((number) => number !== undefined)
+          .sort(),
+      )
     const alphaScope = { kind: 'force', forceId: alpha.id } as const
+    const inspectorate = { kind: 'inspectorate' } as const
+    const inUnit = (scope: Scope, word: string) => (tx: Transaction) =>
+      recordsInUnit(tx, mediaContacts, scope.kind === 'force' ? scope.forceId : undefined, word)
+    const byTheRoster = (word: string) => (tx: Transaction) =>
+      inArray(
+        mediaContacts.staffMemberId,
+        tx
+          .select({ id: staffMembers.id })
+          .from(staffMembers)
+          .where(ilike(staffMembers.unit, contains(word))),
+      )
     // Words through the index and words too short for it; "wombat" is in a name, not in a unit.
     const words = ['rOADS', 'ponse', 'KESTREL u', '@fin', 'ad', '%', 'wombat']
-    for (const scope of [{ kind: 'inspectorate' }, alphaScope] as const)
+    for (const scope of [inspectorate, alphaScope])
       for (const word of words)
-        expect({ scope, word, found: await numbers(scope, unitContains(word)) }).toEqual({
+        expect({ scope, word, found: await numbers(scope, inUnit(scope, word)) }).toEqual({
           scope,
           word,
-          found: await numbers(scope, ilike(staffMembers.unit, contains(word))),
+          found: await numbers(scope, byTheRoster(word)),
         })
-    const inspectorate = { kind: 'inspectorate' } as const
-    // So the comparisons can fail: the words find members, and the index alone finds the name too.
-    expect((await numbers(inspectorate, unitContains('rOADS'))).length).toBeGreaterThan(0)
-    expect((await numbers(alphaScope, unitContains('ponse'))).length).toBeGreaterThan(0)
-    expect(await numbers(inspectorate, unitContains('KESTREL u'))).toContain('WOMB0042')
-    expect(await numbers(inspectorate, unitContains('wombat'))).toEqual([])
-    expect(await numbers(inspectorate, narrowedBySearch(staffMembers, 'wombat') as SQL)).toContain('WOMB0042')
+    // So the comparisons can fail: the words find records, and the index alone finds more.
+    expect(await numbers(alphaScope, inUnit(alphaScope, 'rOADS'))).toEqual(['PC002'])
+    expect(await numbers(inspectorate, inUnit(inspectorate, 'ponse'))).toEqual(['PC001'])
+    expect(await numbers(alphaScope, inUnit(alphaScope, 'KESTREL u'))).toEqual(['WOMB0042'])
+    expect(await numbers(inspectorate, inUnit(inspectorate, 'wombat'))).toEqual([])
+    expect(await numbers(alphaScope, () => narrowedBySearch(mediaContacts, 'roads'))).toEqual([
+      'PC002',
+      'WOMB0042',
+    ])
   })
 })

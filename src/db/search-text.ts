@@ -7,7 +7,7 @@ export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) 
 /** A LIKE pattern for any text containing `text`. */
 export const contains = (text: string) => `%${escapeLike(text)}%`
 
-/** The roster and the registers, each with a search text (migration 0053) and a trigram index (0054, 0064). */
+/** The roster and the registers, each with a search text (migration 0053) and a trigram index beside the force (0054, 0064, 0068). */
 export type SearchedTable = PgTable & { id: PgColumn }
 
 export interface SearchOptions {

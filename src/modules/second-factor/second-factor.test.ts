@@ -78,6 +78,12 @@ describe('administrators must set up a second factor', () => {
     const wrong = await agent.post('/account/second-factor/authenticator-app', { code: '000000' })
     expect(wrong.statusCode).toBe(400)
     expect(wrong.body).toContain('Enter the 6-digit code your app shows now')
+    // Six characters that are not six digits, nor six bytes: three outside the Basic Multilingual Plane.
+    const notDigits = await agent.post('/account/second-factor/authenticator-app', {
+      code: '\u{62215}\u{8F066}\u{3BCE0}',
+    })
+    expect(notDigits.statusCode).toBe(400)
+    expect(notDigits.body).toContain('Enter the 6-digit code your app shows now')
 
     const oldSession = agent.cookie('probity_session')
     const confirmed = await agent.post('/account/second-factor/authenticator-app', { code: codeAt(secret) })

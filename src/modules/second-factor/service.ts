@@ -21,6 +21,8 @@ export const RECOVERY_CODE_COUNT = 10
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
 
 const TOTP_PERIOD_SECONDS = 30
+/** What an authenticator app shows: six digits. */
+const SIX_DIGITS = /^[0-9]{6}$/
 
 function authenticator(secret: string, accountName = '') {
   return new TOTP({
@@ -174,7 +176,7 @@ export class SecondFactorService {
   async verify(principal: Principal, given: string, ipAddress: string | null): Promise<boolean> {
     const code = given.trim()
     return asAuthenticator(this.db, async (tx) => {
-      if (/^\d{6}$/.test(code.replace(/\s/g, ''))) {
+      if (SIX_DIGITS.test(code.replace(/\s/g, ''))) {
         const [row] = await tx
           .select()
           .from(totpAuthenticators)
@@ -231,6 +233,9 @@ export class SecondFactorService {
 
   /** The code's 30-second step if it is the current step's code and later than the last one used. */
   private acceptedStep(secret: string, code: string, lastUsedStep: number | null): number | undefined {
+    // otpauth compares the codes byte for byte and throws when their lengths differ: a string of length
+    // six (three characters outside the Basic Multilingual Plane) is twelve bytes.
+    if (!SIX_DIGITS.test(code)) return undefined
     const timestamp = this.now().getTime()
     // window 0: only the current step's code. A code from the step before is refused, however fresh.
     const delta = authenticator(secret).validate({ token: code, timestamp, window: 0 })

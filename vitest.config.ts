@@ -4,7 +4,9 @@ import { LongestFirst } from './test/support/longest-first.js'
 
 export default defineConfig({
   test: {
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    // The watchdog stops a file whose worker is blocked past every time limit, and shows where it was.
+    reporters: ['default', './test/support/summary-reporter.ts', './test/support/stuck-file-watchdog.ts'],
+    setupFiles: ['./test/support/running-file.ts'],
     globalSetup: ['./test/support/global-setup.ts'],
     // Each test file has its own database, a copy of one migrated in the global setup.
     testTimeout: 30_000,

@@ -6,6 +6,7 @@ import type { Access } from '../src/web/authorisation.js'
 import { Agent, signedInAgent } from './support/agent.js'
 import { hostileRequest } from './support/hostile-requests.js'
 import { fillRouteParameters } from './support/route-parameters.js'
+import { recordStep } from './support/stuck-files.js'
 import type { TestApp } from './support/test-app.js'
 import { createTwoForcesTestApp, type TwoForces } from './support/two-forces.js'
 
@@ -125,6 +126,7 @@ describe(`hostile input on every route (HOSTILE_SEED=${SEED}, ${RUNS} runs a rou
         fc.asyncProperty(hostileRequest(route.method, agent.csrfToken), async (request) => {
           const url = request.query ? `${path}?${request.query}` : path
           const asked = `${walker} ${route.method} ${url.slice(0, 300)} (${request.label})`
+          recordStep(asked)
           const response = await answeredWithin(
             testApp.app.inject({
               method: route.method as 'GET',

@@ -49,7 +49,9 @@ export default class StuckFileWatchdog implements Reporter {
       const name = path.relative(process.cwd(), file)
       this.stuck.push(name)
       const worker = fs.existsSync(this.folder) ? workerRunning(this.folder, file) : undefined
-      const where = worker?.test ? `in the test "${worker.test}"` : 'in its setup, before any test'
+      const where = worker?.test
+        ? `in the test "${worker.test}"${worker.step ? `, at: ${worker.step}` : ''}`
+        : 'in its setup, before any test'
       console.error(
         `\n${name} has run for ${((Date.now() - since) / 60_000).toFixed(1)} minutes, far past every ` +
           `time limit: its worker is blocked, ${where}. Stopping ${worker ? `process ${worker.pid}` : 'it: its worker is unknown'}.`,

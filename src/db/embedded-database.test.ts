@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -57,4 +58,18 @@ describe('embedded database durability', () => {
       await database.close()
     }
   })
+})
+
+describe('the embedded engine', () => {
+  let child: ChildProcess | undefined
+  // After the test, not in it: a test that times out is abandoned where it waits, and would leave the child spinning.
+  afterEach(async () => {
+    if (child) await kill(child, 'SIGKILL')
+    child = undefined
+  })
+
+  it('empties the error context stack before each message, so a cycle left in it cannot hang the process', async () => {
+    child = spawnTypeScript('test/children/cyclic-error-context.ts', [])
+    expect(await waitForOutput(child, /^answered$/m)).toContain('answered')
+  }, 60_000)
 })

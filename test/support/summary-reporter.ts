@@ -21,11 +21,14 @@ export default class SummaryReporter implements Reporter {
           })
         const state = testCase.result().state
         if (state === 'passed') counts.passed++
-        else if (state === 'failed') failedInFile++
-        else counts.skipped++
+        else if (state === 'skipped') counts.skipped++
+        // Failed, or never finished (pending).
+        else failedInFile++
       }
-      // A file that fails to load, or whose setup hook fails, must count as a failure too.
-      counts.failed += testModule.state() === 'failed' ? Math.max(failedInFile, 1) : failedInFile
+      // A file that fails to load, whose setup hook fails, or that never finished (its worker died or
+      // was stopped: stuck-file-watchdog.ts) must count as a failure too.
+      const finished = ['passed', 'skipped'].includes(testModule.state())
+      counts.failed += finished ? failedInFile : Math.max(failedInFile, 1)
     }
     const slowest = durations.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_SHOWN)
     if (slowest.length) {

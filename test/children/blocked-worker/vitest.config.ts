@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['blocks.check.ts'],
-    reporters: ['default', '../../support/stuck-file-watchdog.ts'],
+    reporters: ['default', '../../support/summary-reporter.ts', '../../support/stuck-file-watchdog.ts'],
     setupFiles: ['../../support/running-file.ts'],
   },
 })

@@ -101,9 +101,10 @@ export const PGLITE_EXTENSIONS = { btree_gin, pg_trgm }
  * PGlite (0.5.16) can leave PostgreSQL's error context stack pointing into a call that has ended. A later
  * call that pushes its context at the same address makes the stack a cycle, and the next error or notice
  * walks it for ever on the process's only thread: every request, timer and shutdown waits behind it.
- * It was seen in CI and in the tests, a transaction's first statement spinning in `errfinish` over an
- * entry that was its own predecessor. Between two protocol messages PostgreSQL's stack is always empty
- * (its error recovery empties it, and every call pops what it pushed), so it is emptied before each one.
+ * Caught in the tests here (a transaction's first statement spinning in `errfinish` over an entry that
+ * was its own predecessor), and the likely cause of a CI run that hung. Between two protocol messages
+ * PostgreSQL's stack is always empty (its error recovery empties it, and every call pops what it
+ * pushed), so it is emptied before each one.
  */
 function emptyErrorContextBeforeEachMessage(client: PGlite): void {
   const engine = client as unknown as {

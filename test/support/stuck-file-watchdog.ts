@@ -54,7 +54,7 @@ export default class StuckFileWatchdog implements Reporter {
         : 'in its setup, before any test'
       console.error(
         `\n${name} has run for ${((Date.now() - since) / 60_000).toFixed(1)} minutes, far past every ` +
-          `time limit: its worker is blocked, ${where}. Stopping ${worker ? `process ${worker.pid}` : 'it: its worker is unknown'}.`,
+          `time limit: its worker is blocked, ${where}. ${worker ? `Stopping process ${worker.pid}.` : 'Which worker runs it is not known, so it cannot be stopped.'}`,
       )
       if (!worker) continue
       try {

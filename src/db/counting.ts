@@ -1,6 +1,6 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { queryRows } from './connection.js'
-import { SEARCH_MATCHES } from './search-text.js'
+import { type ListWhere, SEARCH_MATCHES } from './search-text.js'
 import type { Transaction } from './tenancy.js'
 
 /**
@@ -40,24 +40,60 @@ export async function countAhead(tx: Transaction, rows: CountableRows, offset: n
   return totalOf(result?.total)
 }
 
+/** A list's statements for a WHERE clause: its rows without order or paging (for the count), and its page's ids in order. */
+export interface ListStatements {
+  rows: CountableRows
+  pageIds: SQLWrapper
+}
+
+/**
+ * Reading a search's match whole (a recheck of its row, a fetch of it, its place in the sort) costs about
+ * 2.5 times reading a row of the list in order and matching it there (psql, warm, the national gifts).
+ */
+const WHOLE_MATCH_COST = 2.5
+
 /**
  * A list's total (as `countAhead`) and its page's ids, in one statement: one round trip instead of two.
- * `pageIds` selects the page's ids, in order. When the list's search is matched by index, `matches` is
- * the search (from `searchCondition`), found once for the count and the page alike: written into each,
- * the same search ran twice a request, its index scans a third of the database's time in the mix.
+ * `listed` gives the list's statements for a WHERE clause; `where` is the list's (`listWhere`).
+ *
+ * A search matched by index is found once for the count and the page alike (written into each, the same
+ * search ran twice a request, its index scans a third of the database's time in the mix). When an index
+ * reads the page's rows in their order (`readInOrder`), a common word's matches are not all read: reading
+ * them whole costs each match, reading the list in order costs each row passed to reach the page's end,
+ * about `pageEnd × rows ÷ matches`, so the search reads at most as many matches as make the two equal
+ * (and never fewer than the count needs). Given that many, the page is read in order, matching row by row;
+ * the count reads the matches found, and, when a filter leaves fewer than it needs, the list row by row.
  */
 export async function countWithPageIds(
   tx: Transaction,
-  rows: CountableRows,
-  pageIds: SQLWrapper,
-  offset: number,
-  matches?: SQL,
+  listed: (where?: SQL) => ListStatements,
+  { where, search }: ListWhere,
+  page: { offset: number; limit: number },
+  readInOrder: boolean,
 ): Promise<ListTotal & { ids: string[] }> {
-  const { count, totalOf } = countedAhead(rows, offset)
-  const found = matches ? sql`with ${SEARCH_MATCHES} as materialized (${matches}) ` : sql``
-  const [result] = await queryRows<{ total: number; ids: string[] | null }>(
-    tx,
-    sql`${found}select ${count} as total, array_to_json(array(${pageIds})) as ids`,
-  )
+  const found = listed(where)
+  const { count, totalOf } = countedAhead(found.rows, page.offset)
+  let statement: SQL
+  if (!search) {
+    statement = sql`select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
+  } else if (!readInOrder) {
+    statement = sql`with ${SEARCH_MATCHES} as materialized (${search.matches(sql`null`)})
+      select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
+  } else {
+    const byRow = listed(search.whereRowByRow)
+    const stop = page.offset + COUNT_AHEAD + 1
+    const pageEnd = page.offset + page.limit
+    const most = sql`greatest(${stop}::integer,
+      sqrt(${pageEnd}::float8 * greatest(${search.tableRows}, 0) / ${WHOLE_MATCH_COST}::float8)::integer)`
+    // Each CASE branch's subquery runs only if the branch is taken.
+    statement = sql`with search_bound as (select ${most} as most),
+      ${SEARCH_MATCHES} as materialized (${search.matches(sql`(select most from search_bound)`)}),
+      search_read as (select count(*) < (select most from search_bound) as whole from ${SEARCH_MATCHES})
+      select case when whole or found = ${stop}::integer then found
+        else ${countedAhead(byRow.rows, page.offset).count} end as total,
+        array_to_json(case when whole then array(${found.pageIds}) else array(${byRow.pageIds}) end) as ids
+      from search_read, lateral (select ${count} as found) as matches_counted`
+  }
+  const [result] = await queryRows<{ total: number; ids: string[] | null }>(tx, statement)
   return { ...totalOf(result?.total), ids: result?.ids ?? [] }
 }

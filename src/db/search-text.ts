@@ -1,4 +1,4 @@
-import { getTableName, type SQL, sql } from 'drizzle-orm'
+import { and, getTableName, type SQL, sql } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 
 /** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
@@ -38,15 +38,15 @@ function searchedText(table: SearchedTable): SQL {
  * word, anywhere or (without `unit`) before the last line. PostgreSQL lower-cases the word as it
  * lower-cased the columns, so the two agree as ILIKE did.
  *
- * The matches come from `probity_search_locations` (migrations 0054, 0057, 0064), which can use the trigram
- * indexes that row-level security keeps from the caller's own query, and answers where the matches are:
- * the caller reads each by a TID scan, one page, not by its id through the primary key's index. The
- * caller's policies still apply to the rows it reads. For reading only: an UPDATE or DELETE re-checks a
- * row changed meanwhile at its new location, which the search did not answer, and would skip it.
+ * The matches come from `probity_search_locations` (migrations 0054, 0057, 0064, 0070), which can use the
+ * trigram indexes that row-level security keeps from the caller's own query, and answers where the
+ * matches are: the caller reads each by a TID scan, one page, not by its id through the primary key's
+ * index. The caller's policies still apply to the rows it reads. For reading only: an UPDATE or DELETE
+ * re-checks a row changed meanwhile at its new location, which the search did not answer, and would skip it.
  *
- * A word too short for trigrams matches most rows, and is better matched row by row as the caller's
- * query reads them, which stops once it has its page. Only a word with a line break in it (which the API
- * could send; a search box's one line cannot) could match across two columns, where ILIKE on each would not.
+ * A word too short for trigrams matches most rows, and is matched row by row (`rowByRow`). Only a word
+ * with a line break in it (which the API could send; a search box's one line cannot) could match across
+ * two columns, where ILIKE on each would not.
  */
 export function matchesSearch(table: SearchedTable, word: string, options: SearchOptions): SQL {
   return searchCondition(table, word, options, false).condition
@@ -55,28 +55,66 @@ export function matchesSearch(table: SearchedTable, word: string, options: Searc
 /** The name a statement gives the matches of a search found once (`searchCondition`). */
 export const SEARCH_MATCHES = sql.raw('search_matches')
 
+/** A search matched by index, for a statement that reads its matches more than once (`countWithPageIds`). */
+export interface IndexedSearch {
+  /** The locations of at most `most` matches (an SQL integer; null for all), which the statement names SEARCH_MATCHES. */
+  matches(most: SQL): SQL
+  /** The planner's count of the searched table's rows (-1 before it has been counted). */
+  tableRows: SQL
+  /** The word matched row by row as the statement reads its rows, for a word with too many matches to read whole. */
+  rowByRow: SQL
+}
+
 /**
  * `matchesSearch`, for a statement that may read the matches more than once (a list's count and page):
- * with `foundOnce`, a search matched by index comes back as `matches`, which the statement defines as
- * `SEARCH_MATCHES` (see `countWithPageIds`) and `condition` reads. A word matched row by row, or a search
- * not `foundOnce`, has no `matches`, and `condition` stands alone.
+ * with `foundOnce`, a search matched by index comes back as `indexed`, whose matches the statement finds
+ * once as SEARCH_MATCHES (see `countWithPageIds`), and `condition` reads. A word matched row by row, or a
+ * search not `foundOnce`, has no `indexed`, and `condition` stands alone.
  */
 export function searchCondition(
   table: SearchedTable,
   word: string,
   options: SearchOptions,
   foundOnce: boolean,
-): { condition: SQL; matches?: SQL } {
+): { condition: SQL; indexed?: IndexedSearch } {
   const anywhere = sql`lower(${contains(word)})`
   const pattern = options.unit ? anywhere : sql`${anywhere} || E'\n%'`
-  if (HAS_TRIGRAM.test(word)) {
-    const matches = sql`select probity_search_locations(${getTableName(table)}, ${pattern}) as location`
-    // `ctid = any(array(…))`, not `in (…)`: the planner reads an array of locations by a TID scan.
-    return foundOnce
-      ? { condition: sql`${table}.ctid = any(array(select location from ${SEARCH_MATCHES}))`, matches }
-      : { condition: sql`${table}.ctid = any(array(${matches}))` }
+  // COALESCE for the planner, not for NULLs (there are none). Row-level security keeps LIKE's statistics
+  // from it, and without them it guesses that a word of five letters matches one row in 600 ("local": one
+  // gift in five), so it sorted every row of a list rather than read it in order until the page was full.
+  // For a condition it cannot see into it guesses half the rows, nearer the truth for the words matched
+  // row by row: those too short for the index, and those too common to read whole.
+  const rowByRow = sql`coalesce(${searchedText(table)} like ${pattern}, false)`
+  if (!HAS_TRIGRAM.test(word)) return { condition: rowByRow }
+  const register = getTableName(table)
+  const matches = (most: SQL) =>
+    sql`select probity_search_locations(${register}, ${pattern}, ${most}) as location`
+  // `ctid = any(array(…))`, not `in (…)`: the planner reads an array of locations by a TID scan.
+  if (!foundOnce) return { condition: sql`${table}.ctid = any(array(${matches(sql`null`)}))` }
+  return {
+    condition: sql`${table}.ctid = any(array(select location from ${SEARCH_MATCHES}))`,
+    indexed: {
+      matches,
+      tableRows: sql`(select reltuples from pg_class where oid = ${register}::regclass)`,
+      rowByRow,
+    },
   }
-  return { condition: sql`${searchedText(table)} like ${pattern}` }
+}
+
+/** A list's WHERE clause, and, when its search is matched by index, the same clause matching the word row by row. */
+export interface ListWhere {
+  where?: SQL
+  search?: IndexedSearch & { whereRowByRow?: SQL }
+}
+
+/** The list's `conditions` and its search (`searchCondition`), if any, as a `ListWhere`. */
+export function listWhere(
+  conditions: (SQL | undefined)[],
+  search?: ReturnType<typeof searchCondition>,
+): ListWhere {
+  const where = and(...conditions, search?.condition)
+  if (!search?.indexed) return { where }
+  return { where, search: { ...search.indexed, whereRowByRow: and(...conditions, search.indexed.rowByRow) } }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { searchCondition } from '../../db/search-text.js'
+import { type ListWhere, listWhere, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { recordsInUnit } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -48,15 +48,10 @@ const staffColumns = {
 
 /**
  * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
- * `searchOnce` has the search found once for both (`countWithPageIds`), and `matches` is that search.
+ * `searchOnce` has the search found once for both (`countWithPageIds`).
  */
-function conditionsOf(
-  tx: Transaction,
-  filter: ListFilter,
-  searchOnce = false,
-): { where?: SQL; matches?: SQL } {
+function conditionsOf(tx: Transaction, filter: ListFilter, searchOnce = false): ListWhere {
   const conditions: (SQL | undefined)[] = []
-  let matches: SQL | undefined
   if (filter.forceId !== undefined) conditions.push(eq(businessInterests.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
   if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
@@ -64,13 +59,11 @@ function conditionsOf(
   if (filter.unit) conditions.push(recordsInUnit(tx, businessInterests, filter.forceId, filter.unit))
   if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
   if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
-  if (filter.search) {
-    // The member of staff's name and number, and the nature of the interest and its employer.
-    const search = searchCondition(businessInterests, filter.search, { unit: false }, searchOnce)
-    conditions.push(search.condition)
-    matches = search.matches
-  }
-  return { where: and(...conditions), matches }
+  // The member of staff's name and number, and the nature of the interest and its employer.
+  const search = filter.search
+    ? searchCondition(businessInterests, filter.search, { unit: false }, searchOnce)
+    : undefined
+  return listWhere(conditions, search)
 }
 
 function orderOf(sort: Sort, order: 'asc' | 'desc') {
@@ -104,7 +97,8 @@ export async function selectPage(
   order: 'asc' | 'desc',
   page: { offset: number; limit: number } | undefined,
 ): Promise<ListTotal & { items: BusinessInterestWithStaff[] }> {
-  const { where, matches } = conditionsOf(tx, filter, page !== undefined)
+  const listed = conditionsOf(tx, filter, page !== undefined)
+  const { where } = listed
   const ordering = orderOf(sort, order)
   if (!page) {
     const items = await joined(tx)
@@ -115,18 +109,16 @@ export async function selectPage(
   const applications = () => tx.select({ id: businessInterests.id }).from(businessInterests)
   // The page's ids first, joining the roster only to sort by name, then only those rows with their
   // member of staff: joining before the offset read and joined every skipped row.
-  const pageIds = (sort === 'name' ? applications().innerJoin(staffMembers, staffJoin) : applications())
-    .where(where)
-    .orderBy(...ordering)
-    .offset(page.offset)
-    .limit(page.limit)
-  const { ids, ...counted } = await countWithPageIds(
-    tx,
-    applications().where(where),
-    pageIds,
-    page.offset,
-    matches,
-  )
+  const statements = (where?: SQL) => ({
+    rows: applications().where(where),
+    pageIds: (sort === 'name' ? applications().innerJoin(staffMembers, staffJoin) : applications())
+      .where(where)
+      .orderBy(...ordering)
+      .offset(page.offset)
+      .limit(page.limit),
+  })
+  // An index reads each order but the status's in every scope (a status is shared by too many to keep order within).
+  const { ids, ...counted } = await countWithPageIds(tx, statements, listed, page, sort !== 'status')
   const items = ids.length
     ? await joined(tx)
         .where(inArray(businessInterests.id, ids))

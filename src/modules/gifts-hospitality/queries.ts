@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { searchCondition } from '../../db/search-text.js'
+import { type ListWhere, listWhere, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import { staffMembers } from '../roster/schema.js'
@@ -55,11 +55,10 @@ export type GiftSort = keyof typeof GIFT_SORTS
 
 /**
  * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
- * `searchOnce` has the search found once for both (`countWithPageIds`), and `matches` is that search.
+ * `searchOnce` has the search found once for both (`countWithPageIds`).
  */
-function whereOf(filter: GiftFilter, searchOnce = false): { where?: SQL; matches?: SQL } {
+function whereOf(filter: GiftFilter, searchOnce = false): ListWhere {
   const conditions: SQL[] = []
-  let matches: SQL | undefined
   if (filter.forceId !== undefined) conditions.push(eq(giftsHospitality.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(giftsHospitality.staffMemberId, filter.staffMemberId))
   if (filter.outcome) conditions.push(eq(giftsHospitality.outcome, filter.outcome))
@@ -70,13 +69,11 @@ function whereOf(filter: GiftFilter, searchOnce = false): { where?: SQL; matches
   if (filter.valueTo !== undefined) conditions.push(lte(giftsHospitality.estimatedValue, filter.valueTo))
   if (filter.offeredFrom) conditions.push(gte(giftsHospitality.offeredOn, filter.offeredFrom))
   if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
-  if (filter.search) {
-    // The description and donor, and the member of staff's name, number and unit.
-    const search = searchCondition(giftsHospitality, filter.search, { unit: true }, searchOnce)
-    conditions.push(search.condition)
-    matches = search.matches
-  }
-  return { where: conditions.length ? and(...conditions) : undefined, matches }
+  // The description and donor, and the member of staff's name, number and unit.
+  const search = filter.search
+    ? searchCondition(giftsHospitality, filter.search, { unit: true }, searchOnce)
+    : undefined
+  return listWhere(conditions, search)
 }
 
 const withStaff = {
@@ -98,7 +95,8 @@ export async function selectGifts(
   order: { sort: GiftSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: GiftWithStaff[] }> {
-  const { where, matches } = whereOf(filter, page !== undefined)
+  const listed = whereOf(filter, page !== undefined)
+  const { where } = listed
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [
     direction(GIFT_SORTS[order.sort]),
@@ -117,12 +115,17 @@ export async function selectGifts(
   const gifts = () => tx.select({ id: giftsHospitality.id }).from(giftsHospitality)
   // The page's ids first, from the register alone, then only those rows with their staff: joining
   // before the offset read and joined every skipped row (page 200 of the Met's gifts took 500 ms).
-  const pageIds = (order.sort === 'staff' ? gifts().innerJoin(staffMembers, staffJoin) : gifts())
-    .where(where)
-    .orderBy(...ordering)
-    .offset(page.offset)
-    .limit(page.limit)
-  const { ids, ...counted } = await countWithPageIds(tx, gifts().where(where), pageIds, page.offset, matches)
+  const statements = (where?: SQL) => ({
+    rows: gifts().where(where),
+    pageIds: (order.sort === 'staff' ? gifts().innerJoin(staffMembers, staffJoin) : gifts())
+      .where(where)
+      .orderBy(...ordering)
+      .offset(page.offset)
+      .limit(page.limit),
+  })
+  // A force's gifts have an index for each order; every force's, for the register's own (newest offered first).
+  const readInOrder = filter.forceId !== undefined || order.sort === 'offered'
+  const { ids, ...counted } = await countWithPageIds(tx, statements, listed, page, readInOrder)
   const rows = ids.length
     ? await withTheirStaff()
         .where(inArray(giftsHospitality.id, ids))

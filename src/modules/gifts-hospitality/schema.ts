@@ -55,6 +55,13 @@ export const giftsHospitality = pgTable(
     // The filter by kind of donor (and "flagged", three kinds), newest first: without it a force's count
     // and page read its gifts until they had enough of that kind (the Met's: 700 pages, 24 ms warm).
     index('gifts_hospitality_force_donor_type').on(table.forceId, table.donorType, table.offeredOn),
+    // Every force's gifts in the list's own order, for the inspectorate: a search for a common word reads
+    // them in this order until it has its page (`countWithPageIds`), instead of sorting every match.
+    index('gifts_hospitality_offered').on(
+      table.offeredOn.desc().nullsFirst(),
+      table.createdAt.desc().nullsFirst(),
+      table.id,
+    ),
   ],
 )
 

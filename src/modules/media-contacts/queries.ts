@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, type SQL } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { contains, searchCondition } from '../../db/search-text.js'
+import { contains, type ListWhere, listWhere, searchCondition } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { recordsInUnit } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -44,15 +44,10 @@ export type MediaSort = keyof typeof MEDIA_SORTS
 
 /**
  * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
- * `searchOnce` has the search found once for both (`countWithPageIds`), and `matches` is that search.
+ * `searchOnce` has the search found once for both (`countWithPageIds`).
  */
-function whereOf(
-  tx: Transaction,
-  filter: MediaContactFilter,
-  searchOnce = false,
-): { where?: SQL; matches?: SQL } {
+function whereOf(tx: Transaction, filter: MediaContactFilter, searchOnce = false): ListWhere {
   const conditions: SQL[] = []
-  let matches: SQL | undefined
   if (filter.forceId !== undefined) conditions.push(eq(mediaContacts.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
   if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
@@ -60,13 +55,11 @@ function whereOf(
   if (filter.unit) conditions.push(recordsInUnit(tx, mediaContacts, filter.forceId, filter.unit))
   if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
   if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
-  if (filter.search) {
-    // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
-    const search = searchCondition(mediaContacts, filter.search, { unit: false }, searchOnce)
-    conditions.push(search.condition)
-    matches = search.matches
-  }
-  return { where: conditions.length ? and(...conditions) : undefined, matches }
+  // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
+  const search = filter.search
+    ? searchCondition(mediaContacts, filter.search, { unit: false }, searchOnce)
+    : undefined
+  return listWhere(conditions, search)
 }
 
 const withStaff = {
@@ -88,7 +81,8 @@ export async function selectMediaContacts(
   order: { sort: MediaSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: MediaContactWithStaff[] }> {
-  const { where, matches } = whereOf(tx, filter, page !== undefined)
+  const listed = whereOf(tx, filter, page !== undefined)
+  const { where } = listed
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id)]
   const withTheirStaff = () => tx.select(withStaff).from(mediaContacts).innerJoin(staffMembers, staffJoin)
@@ -102,18 +96,17 @@ export async function selectMediaContacts(
   // The page's ids first, joining the roster only to sort by its columns, then only those rows with
   // their member of staff: joining before the offset read and joined every skipped row.
   const sortsByStaff = order.sort === 'staff' || order.sort === 'unit'
-  const pageIds = (sortsByStaff ? contacts().innerJoin(staffMembers, staffJoin) : contacts())
-    .where(where)
-    .orderBy(...ordering)
-    .offset(page.offset)
-    .limit(page.limit)
-  const { ids, ...counted } = await countWithPageIds(
-    tx,
-    contacts().where(where),
-    pageIds,
-    page.offset,
-    matches,
-  )
+  const statements = (where?: SQL) => ({
+    rows: contacts().where(where),
+    pageIds: (sortsByStaff ? contacts().innerJoin(staffMembers, staffJoin) : contacts())
+      .where(where)
+      .orderBy(...ordering)
+      .offset(page.offset)
+      .limit(page.limit),
+  })
+  // Indexes read a force's contacts by date and by member of staff; no other order has one.
+  const readInOrder = filter.forceId !== undefined && (order.sort === 'date' || sortsByStaff)
+  const { ids, ...counted } = await countWithPageIds(tx, statements, listed, page, readInOrder)
   const rows = ids.length
     ? await withTheirStaff()
         .where(inArray(mediaContacts.id, ids))

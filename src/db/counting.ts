@@ -58,11 +58,11 @@ const WHOLE_MATCH_COST = 2.5
  *
  * A search matched by index is found once for the count and the page alike (written into each, the same
  * search ran twice a request, its index scans a third of the database's time in the mix). When an index
- * reads the page's rows in their order (`readInOrder`), a common word's matches are not all read: reading
- * them whole costs each match, reading the list in order costs each row passed to reach the page's end,
- * about `pageEnd × rows ÷ matches`, so the search reads at most as many matches as make the two equal
- * (and never fewer than the count needs). Given that many, the page is read in order, matching row by row;
- * the count reads the matches found, and, when a filter leaves fewer than it needs, the list row by row.
+ * reads the page's rows in their order (`readInOrder`) and nothing but the search narrows the list
+ * (`listWhere`), a common word's matches are not all read: reading them whole costs each match, reading
+ * the list in order costs each row passed to reach the page's end, about `pageEnd × rows ÷ matches`, so
+ * the search reads at most as many matches as make the two equal, and never fewer than the count needs.
+ * Given that many, the page is read in order, matching row by row, and the count is what it found.
  */
 export async function countWithPageIds(
   tx: Transaction,
@@ -76,23 +76,22 @@ export async function countWithPageIds(
   let statement: SQL
   if (!search) {
     statement = sql`select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
-  } else if (!readInOrder) {
+  } else if (!readInOrder || !search.whereRowByRow) {
     statement = sql`with ${SEARCH_MATCHES} as materialized (${search.matches(sql`null`)})
       select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
   } else {
-    const byRow = listed(search.whereRowByRow)
     const stop = page.offset + COUNT_AHEAD + 1
     const pageEnd = page.offset + page.limit
     const most = sql`greatest(${stop}::integer,
       sqrt(${pageEnd}::float8 * greatest(${search.tableRows}, 0) / ${WHOLE_MATCH_COST}::float8)::integer)`
-    // Each CASE branch's subquery runs only if the branch is taken.
+    // The count reads the matches found: all of them, or more than it needs. Only the CASE's branch
+    // taken runs its subquery.
     statement = sql`with search_bound as (select ${most} as most),
       ${SEARCH_MATCHES} as materialized (${search.matches(sql`(select most from search_bound)`)}),
       search_read as (select count(*) < (select most from search_bound) as whole from ${SEARCH_MATCHES})
-      select case when whole or found = ${stop}::integer then found
-        else ${countedAhead(byRow.rows, page.offset).count} end as total,
-        array_to_json(case when whole then array(${found.pageIds}) else array(${byRow.pageIds}) end) as ids
-      from search_read, lateral (select ${count} as found) as matches_counted`
+      select ${count} as total,
+        array_to_json(case when whole then array(${found.pageIds}) else array(${listed(search.whereRowByRow).pageIds}) end) as ids
+      from search_read`
   }
   const [result] = await queryRows<{ total: number; ids: string[] | null }>(tx, statement)
   return { ...totalOf(result?.total), ids: result?.ids ?? [] }

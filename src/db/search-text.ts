@@ -101,20 +101,30 @@ export function searchCondition(
   }
 }
 
-/** A list's WHERE clause, and, when its search is matched by index, the same clause matching the word row by row. */
+/**
+ * A list's WHERE clause, and, when its search is matched by index and nothing else narrows the list but
+ * its force, the same clause matching the word row by row (`whereRowByRow`). With another filter the list
+ * is not read row by row: a filter that few of the word's matches pass would have it read to its end
+ * (every supplier's gift in the country, for a word no supplier's gift has).
+ */
 export interface ListWhere {
   where?: SQL
   search?: IndexedSearch & { whereRowByRow?: SQL }
 }
 
-/** The list's `conditions` and its search (`searchCondition`), if any, as a `ListWhere`. */
+/** The list's force (if it is narrowed to one), its other `filters` and its search (`searchCondition`), as a `ListWhere`. */
 export function listWhere(
-  conditions: (SQL | undefined)[],
+  force: SQL | undefined,
+  filters: (SQL | undefined)[],
   search?: ReturnType<typeof searchCondition>,
 ): ListWhere {
-  const where = and(...conditions, search?.condition)
+  const where = and(force, ...filters, search?.condition)
   if (!search?.indexed) return { where }
-  return { where, search: { ...search.indexed, whereRowByRow: and(...conditions, search.indexed.rowByRow) } }
+  const alone = filters.every((filter) => filter === undefined)
+  return {
+    where,
+    search: { ...search.indexed, whereRowByRow: alone ? and(force, search.indexed.rowByRow) : undefined },
+  }
 }
 
 /**

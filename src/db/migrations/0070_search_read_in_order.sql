@@ -6,9 +6,13 @@
 -- (`countWithPageIds`).
 DROP FUNCTION probity_search_locations(text, text);--> statement-breakpoint
 -- The locations of at most `most` (all when null) of the rows the caller may read whose searched text is
--- LIKE `pattern` (already lower-cased): as migration 0064's function, which this replaces.
+-- LIKE `pattern` (already lower-cased): as migration 0064's function, which this replaces. Always through
+-- the trigram index: given a LIMIT, the planner reckoned a scan of the table, stopping once it had enough,
+-- cheaper, but matching each row there costs more than it reckons ("grateful", 2,646 of the country's
+-- gifts: 28 ms by the table, 15 ms by the index).
 CREATE FUNCTION probity_search_locations(register text, pattern text, most integer DEFAULT NULL)
-  RETURNS SETOF tid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+  RETURNS SETOF tid LANGUAGE plpgsql STABLE SECURITY DEFINER
+  SET search_path = public, pg_temp SET enable_seqscan = off AS $fn$
 DECLARE
   readable text := 'true';
   searched text := 'r.search_text';

@@ -461,9 +461,74 @@ export async function runMixedLoad(plan: MixedPlan, seconds: number): Promise<Mi
   }
 }
 
+/** A route's requests sent one at a time: how many, and their mean and median time. */
+export interface OneAtATimeRow {
+  route: string
+  group: MixedGroup
+  requests: number
+  meanMs: number
+  p50Ms: number
+  errors: number
+}
+
+export interface OneAtATimeResult {
+  seed: number
+  requests: number
+  /** The mean time a request of the mix took with nothing else in flight. */
+  meanMs: number
+  routes: OneAtATimeRow[]
+}
+
+/**
+ * Sends `count` requests drawn as the mix draws them, one at a time, and times each: what the mix's own
+ * requests cost without a queue, which a shared machine's moment-to-moment speed moves far less than the
+ * mix's throughput, so two versions can be compared request for request.
+ */
+export async function runOneAtATime(plan: MixedPlan, count: number): Promise<OneAtATimeResult> {
+  const workload = new MixedWorkload(plan)
+  const times = new Map<string, { group: MixedGroup; ms: number[]; errors: number }>()
+  for (let sent = 0; sent < count; sent++) {
+    const draw = workload.next()
+    const started = performance.now()
+    const response = await fetch(`${plan.origin}${draw.path}`, {
+      method: draw.method,
+      headers: { ...CLIENT_HEADERS, ...draw.headers },
+      body: draw.body,
+    })
+    await response.arrayBuffer()
+    const route = times.get(draw.route) ?? { group: draw.group, ms: [], errors: 0 }
+    route.ms.push(performance.now() - started)
+    if (!response.ok) route.errors++
+    times.set(draw.route, route)
+  }
+  const mean = (ms: number[]) =>
+    Math.round((10 * ms.reduce((sum, one) => sum + one, 0)) / Math.max(ms.length, 1)) / 10
+  const routes = [...times].map(([route, { group, ms, errors }]) => ({
+    route,
+    group,
+    requests: ms.length,
+    meanMs: mean(ms),
+    p50Ms: percentile(
+      [...ms].sort((a, b) => a - b),
+      0.5,
+    ),
+    errors,
+  }))
+  return {
+    seed: plan.seed,
+    requests: count,
+    meanMs: mean([...times.values()].flatMap((route) => route.ms)),
+    routes: routes.sort((a, b) => a.group.localeCompare(b.group) || a.route.localeCompare(b.route)),
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [planFile, seconds] = process.argv.slice(2)
+  // `plan.json SECONDS` runs the mix; `plan.json --one-at-a-time COUNT` sends COUNT of its requests in turn.
+  const [planFile, seconds, count] = process.argv.slice(2)
   const plan = JSON.parse(fs.readFileSync(planFile as string, 'utf8')) as MixedPlan
-  const result = await runMixedLoad(plan, Number(seconds))
+  const result =
+    seconds === '--one-at-a-time'
+      ? await runOneAtATime(plan, Number(count))
+      : await runMixedLoad(plan, Number(seconds))
   process.stdout.write(JSON.stringify(result))
 }

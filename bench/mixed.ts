@@ -15,7 +15,13 @@ import { type Database, queryRows } from '../src/db/connection.js'
 import { SYSTEM_CALLER } from '../src/domain/access.js'
 import type { Services } from '../src/services.js'
 import { CONNECTIONS, type HttpRow, measure, signIn, type Target } from './http.js'
-import type { MixedCaller, MixedLoadResult, MixedPlan, MixedRouteRow } from './mixed-load.js'
+import type {
+  MixedCaller,
+  MixedLoadResult,
+  MixedPlan,
+  MixedRouteRow,
+  OneAtATimeResult,
+} from './mixed-load.js'
 
 const run = promisify(execFile)
 
@@ -43,6 +49,8 @@ export interface MixedBenchInput {
   seconds: number
   /** The share of requests that are writes. */
   writeShare: number
+  /** How many of the mix's requests to send one at a time after it. */
+  oneAtATime: number
 }
 
 export interface MixedBenchResult {
@@ -59,6 +67,8 @@ export interface MixedBenchResult {
   routes: MixedRouteRow[]
   /** Where the machine's CPU went while the mix ran, to tell the app's ceiling from the machine's. */
   cpu: MixedCpu
+  /** Requests drawn as the mix draws them (from another seed), sent one at a time after it. */
+  oneAtATime: OneAtATimeResult
 }
 
 export interface MixedCpu {
@@ -168,19 +178,22 @@ async function callersOf(input: MixedBenchInput): Promise<MixedCaller[]> {
 
 const LOAD = fileURLToPath(new URL('./mixed-load.ts', import.meta.url))
 
-/** Runs the load generator in a process of its own for `seconds`, with the plan's seed. */
-async function load(plan: MixedPlan, seconds: number): Promise<MixedLoadResult> {
+/** Runs the load generator in a process of its own with the plan and `args` (see bench/mixed-load.ts). */
+async function inLoadProcess<T>(plan: MixedPlan, args: string[]): Promise<T> {
   const file = path.join(os.tmpdir(), `probity-mixed-plan-${process.pid}.json`)
   fs.writeFileSync(file, JSON.stringify(plan))
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, file, String(seconds)], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', LOAD, file, ...args], {
       maxBuffer: 64 * 1024 * 1024,
     })
-    return JSON.parse(stdout) as MixedLoadResult
+    return JSON.parse(stdout) as T
   } finally {
     fs.rmSync(file, { force: true })
   }
 }
+
+/** Runs the mix for `seconds`, with the plan's seed. */
+const load = (plan: MixedPlan, seconds: number) => inLoadProcess<MixedLoadResult>(plan, [String(seconds)])
 
 /**
  * Waits (up to a minute) until the server has finished what the warm-up left running: autocannon stops
@@ -228,6 +241,12 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
   const mix = await load(plan, input.seconds)
   const app = process.cpuUsage(appBefore)
   const coresAfter = coreTimes()
+  await drained(input.db)
+  // Another seed again, so that no answer the mix left in memory serves these.
+  const oneAtATime = await inLoadProcess<OneAtATimeResult>({ ...plan, seed: SEED + 2 }, [
+    '--one-at-a-time',
+    String(input.oneAtATime),
+  ])
   const answered = mix.routes.reduce((sum, route) => sum + route.requests, 0)
   const busyMs = coresAfter.busy - coresBefore.busy
   const appMs = (app.user + app.system) / 1000
@@ -255,5 +274,6 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
       appMsPerRequest: perRequest(appMs),
       restMsPerRequest: perRequest(busyMs - appMs),
     },
+    oneAtATime,
   }
 }

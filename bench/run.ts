@@ -59,6 +59,12 @@ if (!(WRITE_SHARE >= 0 && WRITE_SHARE <= 1)) {
   console.error(`bench: BENCH_WRITE_SHARE must be a number from 0 to 1, not ${process.env.BENCH_WRITE_SHARE}`)
   process.exit(2)
 }
+/** How many of the mix's requests are then sent one at a time (BENCH_ONE_AT_A_TIME, 400 unless set). */
+const ONE_AT_A_TIME = Number(process.env.BENCH_ONE_AT_A_TIME ?? 400)
+if (!(Number.isInteger(ONE_AT_A_TIME) && ONE_AT_A_TIME >= 0)) {
+  console.error(`bench: BENCH_ONE_AT_A_TIME must be a whole number, not ${process.env.BENCH_ONE_AT_A_TIME}`)
+  process.exit(2)
+}
 const YEARS = Number(process.env.BENCH_YEARS ?? 10)
 const SCALE = Number(process.env.BENCH_SCALE ?? 1)
 /** The force the repeated-request figures are for: the largest, whose registers are the longest. */
@@ -109,6 +115,7 @@ try {
     ? await benchMixed({
         ...measuring,
         writeShare: WRITE_SHARE,
+        oneAtATime: ONE_AT_A_TIME,
         caseworkerEmail: national.caseworker,
         inspectorEmail: national.inspector,
       })
@@ -227,6 +234,10 @@ try {
           .join(' '),
       })),
     )
+    console.log(
+      `\nThe mix's requests one at a time (${mixed.oneAtATime.requests}, drawn from seed ${mixed.oneAtATime.seed}): ${mixed.oneAtATime.meanMs} ms a request on average`,
+    )
+    console.table(mixed.oneAtATime.routes)
   }
   if (http) {
     console.log(

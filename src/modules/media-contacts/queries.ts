@@ -48,6 +48,7 @@ export type MediaSort = keyof typeof MEDIA_SORTS
  */
 function whereOf(tx: Transaction, filter: MediaContactFilter, searchOnce = false): ListWhere {
   const conditions: SQL[] = []
+  if (filter.forceId !== undefined) conditions.push(eq(mediaContacts.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
   if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
   if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
@@ -58,8 +59,7 @@ function whereOf(tx: Transaction, filter: MediaContactFilter, searchOnce = false
   const search = filter.search
     ? searchCondition(mediaContacts, filter.search, { unit: false }, searchOnce)
     : undefined
-  const force = filter.forceId === undefined ? undefined : eq(mediaContacts.forceId, filter.forceId)
-  return listWhere(force, conditions, search)
+  return listWhere(conditions, search)
 }
 
 const withStaff = {

@@ -1,4 +1,4 @@
-import { and, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { queryRows } from './connection.js'
 import { type ListWhere, SEARCH_MATCHES } from './search-text.js'
 import type { Transaction } from './tenancy.js'
@@ -51,13 +51,14 @@ export interface ListStatements {
  * `listed` gives the list's statements for a WHERE clause; `where` is the list's (`listWhere`).
  *
  * A search matched by index is found once for the count and the page alike (written into each, the same
- * search ran twice a request, its index scans a third of the database's time in the mix). Where an index
- * reads the page's rows in their order (`readInOrder`), a common word's matches are not all read.
- * Reading them whole costs each match (its recheck, its fetch, its place in the sort); reading the list in
- * order costs each row passed to reach the page's end, about `pageEnd × rows ÷ matches`, and a row costs
- * about what a match does (the national gifts, warm: whole was quicker for "jones", 3,520 matches, in order
- * for "hill", 6,593). So the search first reads at most `√(pageEnd × rows)` matches, where the two meet,
- * and never fewer than the count needs (`searchReadInOrder`).
+ * search ran twice a request, its index scans a third of the database's time in the mix). When an index
+ * reads the page's rows in their order (`readInOrder`) and nothing but the search narrows the list
+ * (`listWhere`), a common word's matches are not all read. Reading them whole costs each match (its
+ * recheck, its fetch, its place in the sort); reading the list in order costs each row passed to reach the
+ * page's end, about `pageEnd × rows ÷ matches`, and a row costs about what a match does (the national
+ * gifts, warm: whole was quicker for "jones", 3,520 matches, in order for "hill", 6,593). So the search
+ * reads at most `√(pageEnd × rows)` matches, where the two meet, and never fewer than the count needs.
+ * Given that many, the page is read in order, matching row by row, and the count is what it found.
  */
 export async function countWithPageIds(
   tx: Transaction,
@@ -68,54 +69,25 @@ export async function countWithPageIds(
 ): Promise<ListTotal & { ids: string[] }> {
   const found = listed(where)
   const { count, totalOf } = countedAhead(found.rows, page.offset)
-  const statement = !search
-    ? sql`select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
-    : readInOrder
-      ? searchReadInOrder(listed, search, page, found, count)
-      : sql`with ${SEARCH_MATCHES} as materialized (${search.matches(sql`null`)})
-          select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
+  let statement: SQL
+  if (!search) {
+    statement = sql`select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
+  } else if (!readInOrder || !search.whereRowByRow) {
+    statement = sql`with ${SEARCH_MATCHES} as materialized (${search.matches(sql`null`)})
+      select ${count} as total, array_to_json(array(${found.pageIds})) as ids`
+  } else {
+    const stop = page.offset + COUNT_AHEAD + 1
+    const pageEnd = page.offset + page.limit
+    const most = sql`greatest(${stop}::integer, sqrt(${pageEnd}::float8 * greatest(${search.tableRows}, 0))::integer)`
+    // The count reads the matches found: all of them, or more than it needs. Only the CASE's branch
+    // taken runs its subquery.
+    statement = sql`with search_bound as (select ${most} as most),
+      ${SEARCH_MATCHES} as materialized (${search.matches(sql`(select most from search_bound)`)}),
+      search_read as (select count(*) < (select most from search_bound) as whole from ${SEARCH_MATCHES})
+      select ${count} as total,
+        array_to_json(case when whole then array(${found.pageIds}) else array(${listed(search.whereRowByRow).pageIds}) end) as ids
+      from search_read`
+  }
   const [result] = await queryRows<{ total: number; ids: string[] | null }>(tx, statement)
   return { ...totalOf(result?.total), ids: result?.ids ?? [] }
-}
-
-const SOME_MATCHES = sql.raw('search_some')
-
-/**
- * `countWithPageIds`' statement for a search read in order where that pays. It reads at most `most`
- * matches. Fewer: they are all the matches, and the count and page read them. As many: the word is common,
- * and if the list's other conditions pass at least a quarter of them (and as many as the count needs), the
- * page is read in order, matching row by row, and the count is a lower bound. Taking the matches read as a
- * sample, the rows passed to reach the page's end are then expected to be no more than 4 × `most`, and far
- * fewer for a word much commoner than `most`. Otherwise (a filter that few of the word's matches pass would
- * have the list read to its end) every match is read, as without an index in the page's order. Each CASE
- * branch runs its subqueries only when taken, and a one-time filter keeps the search for every match from
- * running unless it is needed.
- */
-function searchReadInOrder(
-  listed: (where?: SQL) => ListStatements,
-  search: NonNullable<ListWhere['search']>,
-  page: { offset: number; limit: number },
-  found: ListStatements,
-  /** The list's count (`countedAhead`) over `found`. */
-  count: SQL,
-): SQL {
-  const stop = page.offset + COUNT_AHEAD + 1
-  const pageEnd = page.offset + page.limit
-  const most = sql`greatest(${stop}::integer, sqrt(${pageEnd}::float8 * greatest(${search.tableRows}, 0))::integer)`
-  const passing = listed(and(search.others, search.readFrom(SOME_MATCHES))).rows
-  return sql`with search_bound as (select ${most} as most),
-    ${SOME_MATCHES} as materialized (${search.matches(sql`(select most from search_bound)`)}),
-    search_way as (
-      select whole, case when whole then false
-          else (select count(*) from (${passing}) as passing) >= greatest(most / 4, ${stop}::integer) end as in_order
-      from (select count(*) < (select most from search_bound) as whole from ${SOME_MATCHES}) as read, search_bound),
-    ${SEARCH_MATCHES} as materialized (
-      select location from ${SOME_MATCHES} where (select whole from search_way)
-      union all
-      select location from (${search.matches(sql`null`)}) as every_match
-      where not (select whole or in_order from search_way))
-    select case when in_order then ${stop}::integer else ${count} end as total,
-      array_to_json(case when in_order then array(${listed(and(search.others, search.rowByRow)).pageIds})
-        else array(${found.pageIds}) end) as ids
-    from search_way`
 }

@@ -57,10 +57,8 @@ export const SEARCH_MATCHES = sql.raw('search_matches')
 
 /** A search matched by index, for a statement that reads its matches more than once (`countWithPageIds`). */
 export interface IndexedSearch {
-  /** The locations of at most `most` matches (an SQL integer; null for all). */
+  /** The locations of at most `most` matches (an SQL integer; null for all), which the statement names SEARCH_MATCHES. */
   matches(most: SQL): SQL
-  /** Whether a row is among the matches a statement found as `name`. */
-  readFrom(name: SQL): SQL
   /** The planner's count of the searched table's rows (-1 before it has been counted). */
   tableRows: SQL
   /** The word matched row by row as the statement reads its rows, for a word with too many matches to read whole. */
@@ -69,9 +67,9 @@ export interface IndexedSearch {
 
 /**
  * `matchesSearch`, for a statement that may read the matches more than once (a list's count and page):
- * with `foundOnce`, a search matched by index comes back as `indexed`, and `condition` reads its matches
- * from SEARCH_MATCHES, which the statement finds once (see `countWithPageIds`). A word matched row by row,
- * or a search not `foundOnce`, has no `indexed`, and `condition` stands alone.
+ * with `foundOnce`, a search matched by index comes back as `indexed`, whose matches the statement finds
+ * once as SEARCH_MATCHES (see `countWithPageIds`), and `condition` reads. A word matched row by row, or a
+ * search not `foundOnce`, has no `indexed`, and `condition` stands alone.
  */
 export function searchCondition(
   table: SearchedTable,
@@ -92,32 +90,41 @@ export function searchCondition(
   const matches = (most: SQL) =>
     sql`select probity_search_locations(${register}, ${pattern}, ${most}) as location`
   // `ctid = any(array(…))`, not `in (…)`: the planner reads an array of locations by a TID scan.
-  const readFrom = (name: SQL) => sql`${table}.ctid = any(array(select location from ${name}))`
   if (!foundOnce) return { condition: sql`${table}.ctid = any(array(${matches(sql`null`)}))` }
   return {
-    condition: readFrom(SEARCH_MATCHES),
+    condition: sql`${table}.ctid = any(array(select location from ${SEARCH_MATCHES}))`,
     indexed: {
       matches,
-      readFrom,
       tableRows: sql`(select reltuples from pg_class where oid = ${register}::regclass)`,
       rowByRow,
     },
   }
 }
 
-/** A list's WHERE clause, and, when its search is matched by index, the search and the rest of the clause (`others`). */
+/**
+ * A list's WHERE clause, and, when its search is matched by index and nothing else narrows the list but
+ * its force, the same clause matching the word row by row (`whereRowByRow`). With another filter the list
+ * is not read row by row: a filter that few of the word's matches pass would have it read to its end
+ * (every supplier's gift in the country, for a word no supplier's gift has).
+ */
 export interface ListWhere {
   where?: SQL
-  search?: IndexedSearch & { others?: SQL }
+  search?: IndexedSearch & { whereRowByRow?: SQL }
 }
 
-/** The list's `conditions` and its search (`searchCondition`), if any, as a `ListWhere`. */
+/** The list's force (if it is narrowed to one), its other `filters` and its search (`searchCondition`), as a `ListWhere`. */
 export function listWhere(
-  conditions: (SQL | undefined)[],
+  force: SQL | undefined,
+  filters: (SQL | undefined)[],
   search?: ReturnType<typeof searchCondition>,
 ): ListWhere {
-  const where = and(...conditions, search?.condition)
-  return search?.indexed ? { where, search: { ...search.indexed, others: and(...conditions) } } : { where }
+  const where = and(force, ...filters, search?.condition)
+  if (!search?.indexed) return { where }
+  const alone = filters.every((filter) => filter === undefined)
+  return {
+    where,
+    search: { ...search.indexed, whereRowByRow: alone ? and(force, search.indexed.rowByRow) : undefined },
+  }
 }
 
 /**

@@ -52,7 +52,6 @@ const staffColumns = {
  */
 function conditionsOf(tx: Transaction, filter: ListFilter, searchOnce = false): ListWhere {
   const conditions: (SQL | undefined)[] = []
-  if (filter.forceId !== undefined) conditions.push(eq(businessInterests.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
   if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
   if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
@@ -63,7 +62,8 @@ function conditionsOf(tx: Transaction, filter: ListFilter, searchOnce = false): 
   const search = filter.search
     ? searchCondition(businessInterests, filter.search, { unit: false }, searchOnce)
     : undefined
-  return listWhere(conditions, search)
+  const force = filter.forceId === undefined ? undefined : eq(businessInterests.forceId, filter.forceId)
+  return listWhere(force, conditions, search)
 }
 
 function orderOf(sort: Sort, order: 'asc' | 'desc') {

@@ -59,7 +59,6 @@ export type GiftSort = keyof typeof GIFT_SORTS
  */
 function whereOf(filter: GiftFilter, searchOnce = false): ListWhere {
   const conditions: SQL[] = []
-  if (filter.forceId !== undefined) conditions.push(eq(giftsHospitality.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(giftsHospitality.staffMemberId, filter.staffMemberId))
   if (filter.outcome) conditions.push(eq(giftsHospitality.outcome, filter.outcome))
   if (filter.kind) conditions.push(eq(giftsHospitality.kind, filter.kind))
@@ -73,7 +72,8 @@ function whereOf(filter: GiftFilter, searchOnce = false): ListWhere {
   const search = filter.search
     ? searchCondition(giftsHospitality, filter.search, { unit: true }, searchOnce)
     : undefined
-  return listWhere(conditions, search)
+  const force = filter.forceId === undefined ? undefined : eq(giftsHospitality.forceId, filter.forceId)
+  return listWhere(force, conditions, search)
 }
 
 const withStaff = {

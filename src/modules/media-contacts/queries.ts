@@ -48,7 +48,6 @@ export type MediaSort = keyof typeof MEDIA_SORTS
  */
 function whereOf(tx: Transaction, filter: MediaContactFilter, searchOnce = false): ListWhere {
   const conditions: SQL[] = []
-  if (filter.forceId !== undefined) conditions.push(eq(mediaContacts.forceId, filter.forceId))
   if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
   if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
   if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
@@ -59,7 +58,8 @@ function whereOf(tx: Transaction, filter: MediaContactFilter, searchOnce = false
   const search = filter.search
     ? searchCondition(mediaContacts, filter.search, { unit: false }, searchOnce)
     : undefined
-  return listWhere(conditions, search)
+  const force = filter.forceId === undefined ? undefined : eq(mediaContacts.forceId, filter.forceId)
+  return listWhere(force, conditions, search)
 }
 
 const withStaff = {

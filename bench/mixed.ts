@@ -92,7 +92,8 @@ function coreTimes() {
   return { busy, idle }
 }
 
-async function words(db: Database, forceIds: number[] | null): Promise<string[]> {
+/** Words from the registers of `forceIds` (all forces when null): donors, surnames and outlets, for searches. */
+export async function words(db: Database, forceIds: number[] | null): Promise<string[]> {
   const forces = forceIds ? sql`force_id in (${sql.join(forceIds, sql`, `)})` : sql`true`
   const rows = await queryRows<{ word: string }>(
     db,

@@ -48,7 +48,7 @@ export interface ListStatements {
 
 /**
  * A list's total (as `countAhead`) and its page's ids, in one statement: one round trip instead of two.
- * `listed` gives the list's statements for a WHERE clause; `where` is the list's (`listWhere`).
+ * `statements` gives the list's statements for a WHERE clause; `clause` is the list's (`listWhere`).
  *
  * A search matched by index is found once for the count and the page alike (written into each, the same
  * search ran twice a request, its index scans a third of the database's time in the mix). When an index
@@ -62,12 +62,12 @@ export interface ListStatements {
  */
 export async function countWithPageIds(
   tx: Transaction,
-  listed: (where?: SQL) => ListStatements,
+  statements: (where?: SQL) => ListStatements,
   { where, search }: ListWhere,
   page: { offset: number; limit: number },
   readInOrder: boolean,
 ): Promise<ListTotal & { ids: string[] }> {
-  const found = listed(where)
+  const found = statements(where)
   const { count, totalOf } = countedAhead(found.rows, page.offset)
   let statement: SQL
   if (!search) {
@@ -85,7 +85,7 @@ export async function countWithPageIds(
       ${SEARCH_MATCHES} as materialized (${search.matches(sql`(select most from search_bound)`)}),
       search_read as (select count(*) < (select most from search_bound) as whole from ${SEARCH_MATCHES})
       select ${count} as total,
-        array_to_json(case when whole then array(${found.pageIds}) else array(${listed(search.whereRowByRow).pageIds}) end) as ids
+        array_to_json(case when whole then array(${found.pageIds}) else array(${statements(search.whereRowByRow).pageIds}) end) as ids
       from search_read`
   }
   const [result] = await queryRows<{ total: number; ids: string[] | null }>(tx, statement)

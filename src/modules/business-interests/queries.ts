@@ -97,8 +97,8 @@ export async function selectPage(
   order: 'asc' | 'desc',
   page: { offset: number; limit: number } | undefined,
 ): Promise<ListTotal & { items: BusinessInterestWithStaff[] }> {
-  const listed = conditionsOf(tx, filter, page !== undefined)
-  const { where } = listed
+  const clause = conditionsOf(tx, filter, page !== undefined)
+  const { where } = clause
   const ordering = orderOf(sort, order)
   if (!page) {
     const items = await joined(tx)
@@ -117,8 +117,8 @@ export async function selectPage(
       .offset(page.offset)
       .limit(page.limit),
   })
-  // An index reads each order but the status's in every scope (a status is shared by too many to keep order within).
-  const { ids, ...counted } = await countWithPageIds(tx, statements, listed, page, sort !== 'status')
+  // Indexes read every order but by status, for a force and for every force: many records share a status.
+  const { ids, ...counted } = await countWithPageIds(tx, statements, clause, page, sort !== 'status')
   const items = ids.length
     ? await joined(tx)
         .where(inArray(businessInterests.id, ids))

@@ -95,8 +95,8 @@ export async function selectGifts(
   order: { sort: GiftSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: GiftWithStaff[] }> {
-  const listed = whereOf(filter, page !== undefined)
-  const { where } = listed
+  const clause = whereOf(filter, page !== undefined)
+  const { where } = clause
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [
     direction(GIFT_SORTS[order.sort]),
@@ -125,7 +125,7 @@ export async function selectGifts(
   })
   // A force's gifts have an index for each order; every force's, for the register's own (newest offered first).
   const readInOrder = filter.forceId !== undefined || order.sort === 'offered'
-  const { ids, ...counted } = await countWithPageIds(tx, statements, listed, page, readInOrder)
+  const { ids, ...counted } = await countWithPageIds(tx, statements, clause, page, readInOrder)
   const rows = ids.length
     ? await withTheirStaff()
         .where(inArray(giftsHospitality.id, ids))

@@ -81,8 +81,8 @@ export async function selectMediaContacts(
   order: { sort: MediaSort; order: 'asc' | 'desc' },
   page?: { offset: number; limit: number },
 ): Promise<ListTotal & { rows: MediaContactWithStaff[] }> {
-  const listed = whereOf(tx, filter, page !== undefined)
-  const { where } = listed
+  const clause = whereOf(tx, filter, page !== undefined)
+  const { where } = clause
   const direction = order.order === 'asc' ? asc : desc
   const ordering = [direction(MEDIA_SORTS[order.sort]), desc(mediaContacts.createdAt), asc(mediaContacts.id)]
   const withTheirStaff = () => tx.select(withStaff).from(mediaContacts).innerJoin(staffMembers, staffJoin)
@@ -106,7 +106,7 @@ export async function selectMediaContacts(
   })
   // Indexes read a force's contacts by date and by member of staff; no other order has one.
   const readInOrder = filter.forceId !== undefined && (order.sort === 'date' || sortsByStaff)
-  const { ids, ...counted } = await countWithPageIds(tx, statements, listed, page, readInOrder)
+  const { ids, ...counted } = await countWithPageIds(tx, statements, clause, page, readInOrder)
   const rows = ids.length
     ? await withTheirStaff()
         .where(inArray(mediaContacts.id, ids))

@@ -92,6 +92,15 @@ function coreTimes() {
   return { busy, idle }
 }
 
+/** The dataset's first and last day of gifts, for the mix's date filters. */
+export async function datasetDays(db: Database): Promise<{ firstDay: string; lastDay: string }> {
+  const [days] = await queryRows<{ firstDay: string; lastDay: string }>(
+    db,
+    sql`select min(offered_on)::text as "firstDay", max(offered_on)::text as "lastDay" from gifts_hospitality`,
+  )
+  return { firstDay: days?.firstDay ?? '2002-09-01', lastDay: days?.lastDay ?? '2012-08-31' }
+}
+
 /** Words from the registers of `forceIds` (all forces when null): donors, surnames and outlets, for searches. */
 export async function words(db: Database, forceIds: number[] | null): Promise<string[]> {
   const forces = forceIds ? sql`force_id in (${sql.join(forceIds, sql`, `)})` : sql`true`
@@ -217,10 +226,6 @@ async function drained(db: Database): Promise<void> {
 
 export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResult> {
   const callers = await callersOf(input)
-  const [days] = await queryRows<{ firstDay: string; lastDay: string }>(
-    input.db,
-    sql`select min(offered_on)::text as "firstDay", max(offered_on)::text as "lastDay" from gifts_hospitality`,
-  )
   const forceCodes = await queryRows<{ code: string }>(input.db, sql`select code from forces order by code`)
   const plan: MixedPlan = {
     origin: input.base,
@@ -228,8 +233,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
     seconds: input.seconds,
     seed: SEED,
     writeShare: input.writeShare,
-    firstDay: days?.firstDay ?? '2002-09-01',
-    lastDay: days?.lastDay ?? '2012-08-31',
+    ...(await datasetDays(input.db)),
     forceCodes: forceCodes.map((row) => row.code),
     callers,
   }

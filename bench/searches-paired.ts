@@ -12,7 +12,7 @@ import { giftQuerySchema, toGiftFilter } from '../src/modules/gifts-hospitality/
 import { selectGifts } from '../src/modules/gifts-hospitality/queries.js'
 import { pageWindow } from '../src/web/lists.js'
 import { benchDatabase } from './database.js'
-import { words } from './mixed.js'
+import { datasetDays, words } from './mixed.js'
 import { MixedWorkload } from './mixed-load.js'
 
 const [otherCheckout, searchesArgument = '300', seedArgument = '2014'] = process.argv.slice(2)
@@ -51,8 +51,7 @@ const workload = new MixedWorkload({
   seconds: 0,
   seed,
   writeShare: 0,
-  firstDay: '2002-09-01',
-  lastDay: '2012-08-31',
+  ...(await datasetDays(handle.db)),
   forceCodes: [],
   callers: [inspectorate],
 })

@@ -57,6 +57,7 @@ const workload = new MixedWorkload({
 })
 
 const times = { other: [] as number[], this: [] as number[] }
+const paths: string[] = []
 let differing = 0
 while (times.this.length < searches) {
   const draw = workload.next()
@@ -81,6 +82,7 @@ while (times.this.length < searches) {
   }
   times.other.push(theirs.ms)
   times.this.push(ours.ms)
+  paths.push(decodeURIComponent(draw.path))
 }
 await handle.close()
 
@@ -91,6 +93,21 @@ console.table({
   [otherCheckout]: { meanMs: mean(times.other), medianMs: median(times.other) },
   'this checkout': { meanMs: mean(times.this), medianMs: median(times.this) },
 })
+// The searches this checkout answered most slowly and most quickly beside the other, for a change's cost.
+const differences = paths
+  .map((searched, index) => ({
+    search: searched,
+    otherMs: (times.other[index] ?? 0).toFixed(1),
+    thisMs: (times.this[index] ?? 0).toFixed(1),
+    changeMs: (times.this[index] ?? 0) - (times.other[index] ?? 0),
+  }))
+  .sort((a, b) => b.changeMs - a.changeMs)
+const shown = (rows: typeof differences) =>
+  rows.map(({ changeMs, ...row }) => ({ ...row, changeMs: changeMs.toFixed(1) }))
+console.log('Most slowed by this checkout:')
+console.table(shown(differences.slice(0, 8)))
+console.log('Most sped up by this checkout:')
+console.table(shown(differences.slice(-8).reverse()))
 if (differing) {
   console.error(`${differing} searches answered differently`)
   process.exit(1)

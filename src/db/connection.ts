@@ -38,6 +38,9 @@ const UNLOGGED: DatabaseLog = { warn: () => {} }
 /** Connections in a server database's pool, per process. */
 export const POOL_SIZE = 10
 
+/** How the schemas' column names (camelCase in TypeScript) are written in the database. */
+export const COLUMN_CASING = 'snake_case'
+
 /**
  * Each query on its own connection's backend. The server's parallel workers are started for each query
  * that plans them: under many requests at once they spend the CPU the requests need (the mixed
@@ -66,7 +69,7 @@ export async function openDatabase(
     pool.on('error', (error) => log.warn({ err: error }, 'an idle database connection failed'))
     const url = new URL(settings.url)
     return {
-      db: drizzlePostgres({ client: pool, casing: 'snake_case' }),
+      db: drizzlePostgres({ client: pool, casing: COLUMN_CASING }),
       settings,
       kind: 'server',
       location: `postgres://${url.host}${url.pathname}`,
@@ -139,7 +142,7 @@ export function embeddedHandle(
     }
   })
   return {
-    db: drizzlePglite({ client, casing: 'snake_case' }),
+    db: drizzlePglite({ client, casing: COLUMN_CASING }),
     settings,
     kind: 'embedded',
     location: settings.dataDir.startsWith('memory://') ? 'memory' : settings.dataDir,

@@ -68,6 +68,27 @@ describe('probity_search_locations', () => {
     expect(await forcesMatched({ kind: 'public' }, wombat)).toEqual([])
   })
 
+  it('narrows its matches by the filters it is given, never past what the caller may read', async () => {
+    const alpha = { kind: 'force', forceId: forceIds.alpha } as const
+    const narrowed = (filters: object) => sql`${wombat}, null, ${JSON.stringify(filters)}::jsonb`
+    // Another force's rows asked for by name, in a filter: the caller's own force still bounds the search.
+    expect(await forcesMatched(alpha, narrowed({ force_id: { in: [forceIds.bravo] } }))).toEqual([])
+    expect(await forcesMatched(alpha, narrowed({ force_id: { from: 0 } }))).toEqual([forceIds.alpha])
+    expect(
+      await forcesMatched({ kind: 'inspectorate' }, narrowed({ force_id: { in: [forceIds.bravo] } })),
+    ).toEqual([forceIds.bravo])
+    // A value is a literal of the column's type, whatever it holds.
+    expect(await forcesMatched(alpha, narrowed({ staff_number: { in: ["x') or true or ('"] } }))).toEqual([])
+    for (const filters of [
+      { 'force_id; drop table users': { in: [1] } },
+      { password: { in: ['a'] } },
+      { force_id: 1 },
+    ])
+      await expect(forcesMatched(alpha, narrowed(filters))).rejects.toMatchObject({
+        cause: { message: expect.stringMatching(/^no filter /) },
+      })
+  })
+
   it('searches the four registers only', async () => {
     for (const table of ['users', 'sessions', 'staff_members; drop table users'])
       await expect(
@@ -309,6 +330,8 @@ describe('probity_search_locations', () => {
           { outcome: 'accepted' },
           { donorType: 'media' },
           { kind: 'gift', donorType: 'public' },
+          // Ranges the search applies as it finds its matches, which most of them pass.
+          { valueFrom: 10, offeredFrom: '2020-02-01' },
         ] as const)
           for (const offset of [0, 50, 1_250]) {
             const filter = {
@@ -337,7 +360,7 @@ describe('probity_search_locations', () => {
             })
             if (every.rows.length > reach) readPastCount += 1
           }
-    // So the comparison can fail: the first pages that every match passes have more than their count reads.
-    expect(readPastCount).toBe(24)
+    // So the comparison can fail: the first pages that every match or most pass have more than their count reads.
+    expect(readPastCount).toBe(36)
   })
 })

@@ -1,5 +1,7 @@
-import { and, getTableName, type SQL, sql } from 'drizzle-orm'
+import { and, eq, getTableName, gte, inArray, is, lte, SQL, sql } from 'drizzle-orm'
+import { CasingCache } from 'drizzle-orm/casing'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+import { COLUMN_CASING } from './connection.js'
 
 /** Searches for the text itself: LIKE's wildcards and its escape character lose their meaning. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`)
@@ -57,13 +59,63 @@ export const SEARCH_MATCHES = sql.raw('search_matches')
 
 /** A search matched by index, for a statement that reads its matches more than once (`countWithPageIds`). */
 export interface IndexedSearch {
-  /** The locations of at most `most` matches (an SQL integer; null for all), which the statement names SEARCH_MATCHES. */
+  /**
+   * The locations of at most `most` matches (an SQL integer; null for all) that pass the list's column
+   * filters (`ColumnFilter`), which the statement names SEARCH_MATCHES.
+   */
   matches(most: SQL): SQL
   /** The planner's count of the searched table's rows (-1 before it has been counted). */
   tableRows: SQL
   /** The word matched row by row as the statement reads its rows, for a word with too many matches to read whole. */
   rowByRow: SQL
 }
+
+/** What a column filter passes: any of `in`, and from `from` to `to`, both included. */
+interface Passes {
+  in?: readonly string[]
+  from?: string | number
+  to?: string | number
+}
+
+/** The column filters a search applies as it finds its matches, by column name (migration 0071). */
+type Narrowing = Record<string, Passes>
+
+/** A search `searchCondition` found once, whose matches the list's column filters narrow (`listWhere`). */
+interface FoundOnce extends Omit<IndexedSearch, 'matches'> {
+  matches(most: SQL, narrowed?: Narrowing): SQL
+}
+
+/**
+ * A list's filter on one of its register's own columns: its condition, and the same for the search
+ * function (migration 0071), which applies it as it finds the search's matches, by the trigram index
+ * where the index holds the column.
+ */
+export interface ColumnFilter {
+  condition: SQL
+  column: string
+  passes: Passes
+}
+
+const columnNames = new CasingCache(COLUMN_CASING)
+const columnFilter = (column: PgColumn, condition: SQL, passes: Passes): ColumnFilter => ({
+  condition,
+  column: columnNames.getColumnCasing(column),
+  passes,
+})
+
+/** The rows whose `column` is one of `values`. */
+export const columnIn = (column: PgColumn, values: readonly string[]): ColumnFilter =>
+  columnFilter(column, values.length === 1 ? eq(column, values[0]) : inArray(column, [...values]), {
+    in: values,
+  })
+
+/** The rows whose `column` is at least `value`. */
+export const columnFrom = (column: PgColumn, value: string | number): ColumnFilter =>
+  columnFilter(column, gte(column, value), { from: value })
+
+/** The rows whose `column` is at most `value`. */
+export const columnTo = (column: PgColumn, value: string | number): ColumnFilter =>
+  columnFilter(column, lte(column, value), { to: value })
 
 /**
  * `matchesSearch`, for a statement that may read the matches more than once (a list's count and page):
@@ -76,7 +128,7 @@ export function searchCondition(
   word: string,
   options: SearchOptions,
   foundOnce: boolean,
-): { condition: SQL; indexed?: IndexedSearch } {
+): { condition: SQL; indexed?: FoundOnce } {
   const anywhere = sql`lower(${contains(word)})`
   const pattern = options.unit ? anywhere : sql`${anywhere} || E'\n%'`
   // COALESCE for the planner, not for NULLs (there are none). Row-level security keeps LIKE's statistics
@@ -87,8 +139,8 @@ export function searchCondition(
   const rowByRow = sql`coalesce(${searchedText(table)} like ${pattern}, false)`
   if (!HAS_TRIGRAM.test(word)) return { condition: rowByRow }
   const register = getTableName(table)
-  const matches = (most: SQL) =>
-    sql`select probity_search_locations(${register}, ${pattern}, ${most}) as location`
+  const matches = (most: SQL, narrowed?: Narrowing) =>
+    sql`select probity_search_locations(${register}, ${pattern}, ${most}, ${narrowed ? JSON.stringify(narrowed) : null}::jsonb) as location`
   // `ctid = any(array(…))`, not `in (…)`: the planner reads an array of locations by a TID scan.
   if (!foundOnce) return { condition: sql`${table}.ctid = any(array(${matches(sql`null`)}))` }
   return {
@@ -102,28 +154,49 @@ export function searchCondition(
 }
 
 /**
- * A list's WHERE clause, and, when its search is matched by index and nothing else narrows the list but
- * its force, the same clause matching the word row by row (`whereRowByRow`). With another filter the list
- * is not read row by row: a filter that few of the word's matches pass would have it read to its end
- * (every supplier's gift in the country, for a word no supplier's gift has).
+ * A list's WHERE clause, and, when its search is matched by index and every other filter is a column
+ * filter (which the search applies as it finds its matches), the same clause matching the word row by row
+ * (`whereRowByRow`). With any other filter the list is not read row by row: the search's matches could
+ * not say how many rows pass it, and a filter that few of them pass would have the list read to its end.
  */
 export interface ListWhere {
   where?: SQL
   search?: IndexedSearch & { whereRowByRow?: SQL }
 }
 
-/** The list's force (if it is narrowed to one), its other `filters` and its search (`searchCondition`), as a `ListWhere`. */
+/**
+ * The list's force (if it is narrowed to one), its other `filters` and its search (`searchCondition`), as
+ * a `ListWhere`. The column filters narrow the search's matches too, each end of a column's once: a second
+ * filter on the same end of a column (which no list sends) stays in the WHERE clause alone.
+ */
 export function listWhere(
   force: SQL | undefined,
-  filters: (SQL | undefined)[],
+  filters: (ColumnFilter | SQL | undefined)[],
   search?: ReturnType<typeof searchCondition>,
 ): ListWhere {
-  const where = and(force, ...filters, search?.condition)
+  const given = filters.filter((filter) => filter !== undefined)
+  const conditions = given.map((filter) => (is(filter, SQL) ? filter : filter.condition))
+  const where = and(force, ...conditions, search?.condition)
   if (!search?.indexed) return { where }
-  const alone = filters.every((filter) => filter === undefined)
+  const narrowed: Narrowing = {}
+  let allNarrowTheSearch = true
+  for (const filter of given) {
+    const already = is(filter, SQL) ? undefined : narrowed[filter.column]
+    if (is(filter, SQL) || Object.keys(filter.passes).some((end) => already && end in already)) {
+      allNarrowTheSearch = false
+    } else {
+      narrowed[filter.column] = { ...already, ...filter.passes }
+    }
+  }
+  const { matches, ...indexed } = search.indexed
+  const narrowing = Object.keys(narrowed).length > 0 ? narrowed : undefined
   return {
     where,
-    search: { ...search.indexed, whereRowByRow: alone ? and(force, search.indexed.rowByRow) : undefined },
+    search: {
+      ...indexed,
+      matches: (most) => matches(most, narrowing),
+      whereRowByRow: allNarrowTheSearch ? and(force, ...conditions, indexed.rowByRow) : undefined,
+    },
   }
 }
 

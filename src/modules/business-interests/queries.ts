@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, or, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { type ListWhere, listWhere, searchCondition } from '../../db/search-text.js'
+import {
+  columnFrom,
+  columnIn,
+  columnTo,
+  type ListWhere,
+  listWhere,
+  searchCondition,
+} from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { recordsInUnit } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -51,13 +58,15 @@ const staffColumns = {
  * `searchOnce` has the search found once for both (`countWithPageIds`).
  */
 function conditionsOf(tx: Transaction, filter: ListFilter, searchOnce = false): ListWhere {
-  const conditions: (SQL | undefined)[] = []
-  if (filter.staffMemberId) conditions.push(eq(businessInterests.staffMemberId, filter.staffMemberId))
-  if (filter.status) conditions.push(eq(businessInterests.status, filter.status))
-  if (filter.category) conditions.push(eq(businessInterests.category, filter.category))
-  if (filter.unit) conditions.push(recordsInUnit(tx, businessInterests, filter.forceId, filter.unit))
-  if (filter.submittedFrom) conditions.push(gte(businessInterests.submittedOn, filter.submittedFrom))
-  if (filter.submittedTo) conditions.push(lte(businessInterests.submittedOn, filter.submittedTo))
+  const b = businessInterests
+  const conditions = [
+    filter.staffMemberId ? columnIn(b.staffMemberId, [filter.staffMemberId]) : undefined,
+    filter.status ? columnIn(b.status, [filter.status]) : undefined,
+    filter.category ? columnIn(b.category, [filter.category]) : undefined,
+    filter.unit ? recordsInUnit(tx, b, filter.forceId, filter.unit) : undefined,
+    filter.submittedFrom ? columnFrom(b.submittedOn, filter.submittedFrom) : undefined,
+    filter.submittedTo ? columnTo(b.submittedOn, filter.submittedTo) : undefined,
+  ]
   // The member of staff's name and number, and the nature of the interest and its employer.
   const search = filter.search
     ? searchCondition(businessInterests, filter.search, { unit: false }, searchOnce)

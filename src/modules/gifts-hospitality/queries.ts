@@ -1,6 +1,13 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { type ListWhere, listWhere, searchCondition } from '../../db/search-text.js'
+import {
+  columnFrom,
+  columnIn,
+  columnTo,
+  type ListWhere,
+  listWhere,
+  searchCondition,
+} from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { FLAGGED_DONOR_TYPES } from '../../domain/registers.js'
 import { staffMembers } from '../roster/schema.js'
@@ -58,16 +65,18 @@ export type GiftSort = keyof typeof GIFT_SORTS
  * `searchOnce` has the search found once for both (`countWithPageIds`).
  */
 function whereOf(filter: GiftFilter, searchOnce = false): ListWhere {
-  const conditions: SQL[] = []
-  if (filter.staffMemberId) conditions.push(eq(giftsHospitality.staffMemberId, filter.staffMemberId))
-  if (filter.outcome) conditions.push(eq(giftsHospitality.outcome, filter.outcome))
-  if (filter.kind) conditions.push(eq(giftsHospitality.kind, filter.kind))
-  if (filter.donorType) conditions.push(eq(giftsHospitality.donorType, filter.donorType))
-  if (filter.flaggedOnly) conditions.push(inArray(giftsHospitality.donorType, [...FLAGGED_DONOR_TYPES]))
-  if (filter.valueFrom !== undefined) conditions.push(gte(giftsHospitality.estimatedValue, filter.valueFrom))
-  if (filter.valueTo !== undefined) conditions.push(lte(giftsHospitality.estimatedValue, filter.valueTo))
-  if (filter.offeredFrom) conditions.push(gte(giftsHospitality.offeredOn, filter.offeredFrom))
-  if (filter.offeredTo) conditions.push(lte(giftsHospitality.offeredOn, filter.offeredTo))
+  const g = giftsHospitality
+  const conditions = [
+    filter.staffMemberId ? columnIn(g.staffMemberId, [filter.staffMemberId]) : undefined,
+    filter.outcome ? columnIn(g.outcome, [filter.outcome]) : undefined,
+    filter.kind ? columnIn(g.kind, [filter.kind]) : undefined,
+    filter.donorType ? columnIn(g.donorType, [filter.donorType]) : undefined,
+    filter.flaggedOnly ? columnIn(g.donorType, FLAGGED_DONOR_TYPES) : undefined,
+    filter.valueFrom !== undefined ? columnFrom(g.estimatedValue, filter.valueFrom) : undefined,
+    filter.valueTo !== undefined ? columnTo(g.estimatedValue, filter.valueTo) : undefined,
+    filter.offeredFrom ? columnFrom(g.offeredOn, filter.offeredFrom) : undefined,
+    filter.offeredTo ? columnTo(g.offeredOn, filter.offeredTo) : undefined,
+  ]
   // The description and donor, and the member of staff's name, number and unit.
   const search = filter.search
     ? searchCondition(giftsHospitality, filter.search, { unit: true }, searchOnce)

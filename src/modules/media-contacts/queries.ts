@@ -1,6 +1,14 @@
 import { and, asc, count, desc, eq, getTableColumns, gte, ilike, inArray, lte, type SQL } from 'drizzle-orm'
 import { countWithPageIds, type ListTotal } from '../../db/counting.js'
-import { contains, type ListWhere, listWhere, searchCondition } from '../../db/search-text.js'
+import {
+  columnFrom,
+  columnIn,
+  columnTo,
+  contains,
+  type ListWhere,
+  listWhere,
+  searchCondition,
+} from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { recordsInUnit } from '../roster/queries.js'
 import { staffMembers } from '../roster/schema.js'
@@ -47,13 +55,15 @@ export type MediaSort = keyof typeof MEDIA_SORTS
  * `searchOnce` has the search found once for both (`countWithPageIds`).
  */
 function whereOf(tx: Transaction, filter: MediaContactFilter, searchOnce = false): ListWhere {
-  const conditions: SQL[] = []
-  if (filter.staffMemberId) conditions.push(eq(mediaContacts.staffMemberId, filter.staffMemberId))
-  if (filter.outlet) conditions.push(ilike(mediaContacts.outlet, contains(filter.outlet)))
-  if (filter.journalist) conditions.push(ilike(mediaContacts.journalist, contains(filter.journalist)))
-  if (filter.unit) conditions.push(recordsInUnit(tx, mediaContacts, filter.forceId, filter.unit))
-  if (filter.from) conditions.push(gte(mediaContacts.contactOn, filter.from))
-  if (filter.to) conditions.push(lte(mediaContacts.contactOn, filter.to))
+  const m = mediaContacts
+  const conditions = [
+    filter.staffMemberId ? columnIn(m.staffMemberId, [filter.staffMemberId]) : undefined,
+    filter.outlet ? ilike(m.outlet, contains(filter.outlet)) : undefined,
+    filter.journalist ? ilike(m.journalist, contains(filter.journalist)) : undefined,
+    filter.unit ? recordsInUnit(tx, m, filter.forceId, filter.unit) : undefined,
+    filter.from ? columnFrom(m.contactOn, filter.from) : undefined,
+    filter.to ? columnTo(m.contactOn, filter.to) : undefined,
+  ]
   // The purpose, what was discussed, the journalist and outlet, and the member of staff's name and number.
   const search = filter.search
     ? searchCondition(mediaContacts, filter.search, { unit: false }, searchOnce)

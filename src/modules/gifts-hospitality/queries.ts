@@ -52,13 +52,18 @@ export interface GiftFilter {
 export const GIFT_SORTS = {
   offered: giftsHospitality.offeredOn,
   declared: giftsHospitality.declaredOn,
-  value: giftsHospitality.estimatedValue,
+  value: giftsHospitality.valuePence,
   donor: giftsHospitality.donorName,
   staff: staffMembers.name,
   kind: giftsHospitality.kind,
   outcome: giftsHospitality.outcome,
 } as const
 export type GiftSort = keyof typeof GIFT_SORTS
+
+// The filters' ends in pence, as `value_pence` holds the values: the least whole number of pence at or
+// above the lower end, the most at or below the upper (a millionth of a penny for binary fractions' error).
+const penceFrom = (pounds: number) => Math.ceil(pounds * 100 - 1e-6)
+const penceTo = (pounds: number) => Math.floor(pounds * 100 + 1e-6)
 
 /**
  * The filter as a WHERE clause. For a paged list, whose count and page read the search's matches,
@@ -72,8 +77,8 @@ function whereOf(filter: GiftFilter, searchOnce = false): ListWhere {
     filter.kind ? columnIn(g.kind, [filter.kind]) : undefined,
     filter.donorType ? columnIn(g.donorType, [filter.donorType]) : undefined,
     filter.flaggedOnly ? columnIn(g.donorType, FLAGGED_DONOR_TYPES) : undefined,
-    filter.valueFrom !== undefined ? columnFrom(g.estimatedValue, filter.valueFrom) : undefined,
-    filter.valueTo !== undefined ? columnTo(g.estimatedValue, filter.valueTo) : undefined,
+    filter.valueFrom !== undefined ? columnFrom(g.valuePence, penceFrom(filter.valueFrom)) : undefined,
+    filter.valueTo !== undefined ? columnTo(g.valuePence, penceTo(filter.valueTo)) : undefined,
     filter.offeredFrom ? columnFrom(g.offeredOn, filter.offeredFrom) : undefined,
     filter.offeredTo ? columnTo(g.offeredOn, filter.offeredTo) : undefined,
   ]

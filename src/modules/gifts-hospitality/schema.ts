@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm'
 import {
+  bigint,
   date,
   foreignKey,
   index,
@@ -28,6 +30,13 @@ export const giftsHospitality = pgTable(
     donorName: text().notNull(),
     donorType: text({ enum: DONOR_TYPES }).notNull(),
     estimatedValue: numeric({ precision: 10, scale: 2, mode: 'number' }).notNull(),
+    // The value in pence, for the list's filter and order by value. PostgreSQL does not mark numeric's
+    // comparisons leakproof, so under row-level security a condition on the value could not narrow an
+    // index scan, nor the planner use its statistics: a force's gifts worth £500 or more were found by
+    // reading every one of its gifts (the Met's 80,000: 209 ms for 53 of them). Integers' are leakproof.
+    // (Never null, as the value is not; not declared so, since the import's table, made like this one
+    // without its generated columns, would then need it.)
+    valuePence: bigint({ mode: 'number' }).generatedAlwaysAs(sql`(estimated_value * 100)::bigint`),
     offeredOn: date({ mode: 'string' }).notNull(),
     declaredOn: date({ mode: 'string' }).notNull(),
     outcome: text({ enum: GIFT_OUTCOMES }).notNull(),
@@ -48,7 +57,7 @@ export const giftsHospitality = pgTable(
     // index instead of sorting all its gifts (the Met's 80,000: 90–150 ms, from the index 7–9 ms).
     // Sorts break ties by the newest first, so the two-valued columns carry the creation time too.
     index('gifts_hospitality_force_declared').on(table.forceId, table.declaredOn),
-    index('gifts_hospitality_force_value').on(table.forceId, table.estimatedValue),
+    index('gifts_hospitality_force_value').on(table.forceId, table.valuePence),
     index('gifts_hospitality_force_donor').on(table.forceId, table.donorName),
     index('gifts_hospitality_force_kind').on(table.forceId, table.kind, table.createdAt),
     index('gifts_hospitality_force_outcome').on(table.forceId, table.outcome, table.createdAt),

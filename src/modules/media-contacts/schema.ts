@@ -30,5 +30,16 @@ export const mediaContacts = pgTable(
       foreignColumns: [staffMembers.forceId, staffMembers.id],
     }),
     index('media_contacts_force_contact').on(table.forceId, table.contactOn),
+    // The list's other orders of the contact's own columns, for a force: without them a page in any of
+    // these orders sorted all the force's contacts (the Met's 20,000: 26–30 ms). The method has a few
+    // values, so each way has an index that keeps its ties newest first, as the list does.
+    index('media_contacts_force_journalist').on(table.forceId, table.journalist),
+    index('media_contacts_force_outlet').on(table.forceId, table.outlet),
+    index('media_contacts_force_method').on(table.forceId, table.method, table.createdAt),
+    index('media_contacts_force_method_newest').on(
+      table.forceId,
+      table.method,
+      table.createdAt.desc().nullsFirst(),
+    ),
   ],
 )

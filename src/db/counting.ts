@@ -53,11 +53,12 @@ export interface ListStatements {
  * A search matched by index is found once for the count and the page alike (written into each, the same
  * search ran twice a request, its index scans a third of the database's time in the mix). When an index
  * reads the page's rows in their order (`readInOrder`) and every filter of the list but its force is one
- * the search applies as it finds its matches (`listWhere`), a common word's matches are not all read. Reading them whole costs each match (its
- * recheck, its fetch, its place in the sort); reading the list in order costs each row passed to reach the
- * page's end, about `pageEnd × rows ÷ matches`, and a row costs about what a match does (the national
- * gifts, warm: whole was quicker for "jones", 3,520 matches, in order for "hill", 6,593). So the search
- * reads at most `√(pageEnd × rows)` matches, where the two meet, and never fewer than the count needs.
+ * the search applies as it finds its matches (`listWhere`), a common word's matches are not all read.
+ * Reading them whole costs each match (its recheck, its fetch, its place in the sort); reading the list
+ * in order costs each row passed to reach the page's end, about `pageEnd × rows ÷ matches` (the matches
+ * that pass the filters), and a row costs about what a match does (the national gifts, warm: whole was
+ * quicker for "jones", 3,520 matches, in order for "hill", 6,593). So the search reads at most
+ * `√(pageEnd × rows)` matches, where the two meet, and never fewer than the count needs.
  * Given that many, the page is read in order, matching row by row, and the count is what it found.
  */
 export async function countWithPageIds(

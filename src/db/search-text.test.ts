@@ -1,4 +1,5 @@
 import { eq, getTableName, sql } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addSearchableMember, SEARCHABLE_MEMBER } from '../../test/support/search-text.js'
 import { signal } from '../../test/support/signal.js'
@@ -12,7 +13,7 @@ import { mediaContacts } from '../modules/media-contacts/schema.js'
 import { staffMembers } from '../modules/roster/schema.js'
 import { queryRows } from './connection.js'
 import { COUNT_AHEAD } from './counting.js'
-import { matchesSearch } from './search-text.js'
+import { columnFrom, columnIn, columnTo, listWhere, matchesSearch, searchCondition } from './search-text.js'
 import { inScope } from './tenancy.js'
 
 let testApp: TestApp
@@ -362,5 +363,45 @@ describe('probity_search_locations', () => {
           }
     // So the comparison can fail: the first pages that every match or most pass have more than their count reads.
     expect(readPastCount).toBe(36)
+  })
+})
+
+describe('listWhere', () => {
+  const g = giftsHospitality
+  const search = () => searchCondition(g, 'numbat', { unit: true }, true)
+  /** What the search function is told to narrow its matches by (its fourth argument, as sent). */
+  const narrowingSent = (clause: ReturnType<typeof listWhere>) => {
+    const sent = new PgDialect().sqlToQuery(clause.search?.matches(sql`null`) ?? sql``).params
+    return JSON.parse(String(sent.at(-1) ?? 'null'))
+  }
+
+  it('hands the search every column filter, and reads the list row by row only when it took them all', () => {
+    const ranged = listWhere(
+      undefined,
+      [
+        columnIn(g.kind, ['gift']),
+        columnFrom(g.offeredOn, '2020-01-01'),
+        columnTo(g.offeredOn, '2020-12-31'),
+      ],
+      search(),
+    )
+    expect(narrowingSent(ranged)).toEqual({
+      kind: { in: ['gift'] },
+      offered_on: { from: '2020-01-01', to: '2020-12-31' },
+    })
+    expect(ranged.search?.whereRowByRow).toBeDefined()
+    // Two lists of donor types (a donor type and "flagged"): the search takes the first, the WHERE clause both.
+    const twice = listWhere(
+      undefined,
+      [columnIn(g.donorType, ['media']), columnIn(g.donorType, ['supplier', 'media'])],
+      search(),
+    )
+    expect(narrowingSent(twice)).toEqual({ donor_type: { in: ['media'] } })
+    expect(twice.search?.whereRowByRow).toBeUndefined()
+    // A filter the search cannot apply.
+    const other = listWhere(undefined, [columnIn(g.kind, ['gift']), sql`true`], search())
+    expect(narrowingSent(other)).toEqual({ kind: { in: ['gift'] } })
+    expect(other.search?.whereRowByRow).toBeUndefined()
+    expect(narrowingSent(listWhere(undefined, [], search()))).toBeNull()
   })
 })

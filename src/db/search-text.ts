@@ -167,7 +167,8 @@ export interface ListWhere {
 /**
  * The list's force (if it is narrowed to one), its other `filters` and its search (`searchCondition`), as
  * a `ListWhere`. The column filters narrow the search's matches too, each end of a column's once: a second
- * filter on the same end of a column (which no list sends) stays in the WHERE clause alone.
+ * filter on the same end of a column (the gifts' donor type with "flagged", both lists of donor types)
+ * stays in the WHERE clause alone, and the list reads every match.
  */
 export function listWhere(
   force: SQL | undefined,
@@ -181,12 +182,16 @@ export function listWhere(
   const narrowed: Narrowing = {}
   let allNarrowTheSearch = true
   for (const filter of given) {
-    const already = is(filter, SQL) ? undefined : narrowed[filter.column]
-    if (is(filter, SQL) || Object.keys(filter.passes).some((end) => already && end in already)) {
+    if (is(filter, SQL)) {
       allNarrowTheSearch = false
-    } else {
-      narrowed[filter.column] = { ...already, ...filter.passes }
+      continue
     }
+    const already = narrowed[filter.column] ?? {}
+    if (Object.keys(filter.passes).some((end) => end in already)) {
+      allNarrowTheSearch = false
+      continue
+    }
+    narrowed[filter.column] = { ...already, ...filter.passes }
   }
   const { matches, ...indexed } = search.indexed
   const narrowing = Object.keys(narrowed).length > 0 ? narrowed : undefined

@@ -3,13 +3,13 @@ import { expect, it } from 'vitest'
 import { repoRoot, run } from './support/processes.js'
 
 const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs')
-const config = path.join(repoRoot, 'test', 'children', 'blocked-worker', 'vitest.config.ts')
+const childConfig = (name: string) => path.join(repoRoot, 'test', 'children', name, 'vitest.config.ts')
+const quietly = { FORCE_COLOR: '0', NO_COLOR: '1' }
 
 it('stops a test file whose worker is blocked, names the file and the test, and fails the run', async () => {
-  const { code, stdout, stderr } = await run(vitest, ['run', '--config', config], {
+  const { code, stdout, stderr } = await run(vitest, ['run', '--config', childConfig('blocked-worker')], {
     PROBITY_TEST_STUCK_SECONDS: '4',
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
+    ...quietly,
   })
   const output = stdout + stderr
   expect(code, output).not.toBe(0)
@@ -17,5 +17,20 @@ it('stops a test file whose worker is blocked, names the file and the test, and 
   expect(output).toContain('0 passed, 1 failed, 0 skipped')
   expect(output).toMatch(
     /test\/children\/blocked-worker\/blocks\.check\.ts has run for [\d.]+ minutes, far past every time limit: its worker is blocked, in the test "holds its worker in a loop that never yields"\. Stopping process \d+\./,
+  )
+}, 90_000)
+
+it('names the file and the test whose worker died, which Vitest itself does not', async () => {
+  const { code, stdout, stderr } = await run(
+    vitest,
+    ['run', '--config', childConfig('dying-worker')],
+    quietly,
+  )
+  const output = stdout + stderr
+  expect(code, output).not.toBe(0)
+  expect(output).toContain('Worker exited unexpectedly')
+  expect(output).toContain('0 passed, 2 failed, 0 skipped\nfailed: test/children/dying-worker/dies.check.ts')
+  expect(output).toMatch(
+    /test\/children\/dying-worker\/dies\.check\.ts did not finish: its worker, process \d+, ended in the test "ends its own worker, as a crash in native code would", at: about to be killed\./,
   )
 }, 90_000)

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Reporter, TestModule } from 'vitest/node'
-import { stuckFilesFolder, workerRunning } from './stuck-files.js'
+import { type RunningWorker, stuckFilesFolder, workerRunning } from './stuck-files.js'
 
 /**
  * A test file that runs far longer than any test's time limit has a worker whose event loop is blocked
@@ -33,12 +33,30 @@ export default class StuckFileWatchdog implements Reporter {
     this.started.delete(testModule.moduleId)
   }
 
-  onTestRunEnd() {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
     clearInterval(this.timer)
+    this.sayWhereWorkersDied(testModules)
     fs.rmSync(this.folder, { recursive: true, force: true })
     if (this.stuck.length) {
       console.error(`\nStopped by the watchdog, stuck: ${this.stuck.join(', ')}`)
       process.exitCode = 1
+    }
+  }
+
+  /**
+   * A file that never finished, and that this watchdog did not stop, lost its worker: a crash in native
+   * code, or a kill from outside. Vitest then says only "Worker exited unexpectedly"; the worker's last
+   * record still names the test it was in.
+   */
+  private sayWhereWorkersDied(testModules: ReadonlyArray<TestModule>) {
+    for (const testModule of testModules) {
+      if (['passed', 'failed', 'skipped'].includes(testModule.state())) continue
+      const name = path.relative(process.cwd(), testModule.moduleId)
+      if (this.stuck.includes(name)) continue
+      const worker = fs.existsSync(this.folder) ? workerRunning(this.folder, testModule.moduleId) : undefined
+      console.error(
+        `\n${name} did not finish: ${worker ? `its worker, process ${worker.pid}, ended ${whereIn(worker)}` : 'no worker recorded running it'}.`,
+      )
     }
   }
 
@@ -49,9 +67,7 @@ export default class StuckFileWatchdog implements Reporter {
       const name = path.relative(process.cwd(), file)
       this.stuck.push(name)
       const worker = fs.existsSync(this.folder) ? workerRunning(this.folder, file) : undefined
-      const where = worker?.test
-        ? `in the test "${worker.test}"${worker.step ? `, at: ${worker.step}` : ''}`
-        : 'in its setup, before any test'
+      const where = worker ? whereIn(worker) : 'in its setup, before any test'
       console.error(
         `\n${name} has run for ${((Date.now() - since) / 60_000).toFixed(1)} minutes, far past every ` +
           `time limit: its worker is blocked, ${where}. ${worker ? `Stopping process ${worker.pid}.` : 'Which worker runs it is not known, so it cannot be stopped.'}`,
@@ -64,4 +80,10 @@ export default class StuckFileWatchdog implements Reporter {
       }
     }
   }
+}
+
+function whereIn(worker: RunningWorker): string {
+  return worker.test
+    ? `in the test "${worker.test}"${worker.step ? `, at: ${worker.step}` : ''}`
+    : 'in its setup, before any test'
 }

@@ -1,14 +1,17 @@
+import path from 'node:path'
 import type { Reporter, TestModule } from 'vitest/node'
 
 const SLOWEST_SHOWN = 10
 
 /**
- * Prints the ten slowest tests, to show where the suite's time goes, and then the plain
- * `N passed, N failed` line that CI reads; Vitest's own summary is not in that form.
+ * Prints the ten slowest tests, to show where the suite's time goes, then the plain `N passed, N failed`
+ * line that CI reads (Vitest's own summary is not in that form), and then each file that failed: when a
+ * worker dies, Vitest names neither the file nor the test, and CI shows only the end of the output.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
     const counts = { passed: 0, failed: 0, skipped: 0 }
+    const failedFiles: string[] = []
     const durations: { name: string; ms: number }[] = []
     for (const testModule of testModules) {
       let failedInFile = 0
@@ -16,7 +19,7 @@ export default class SummaryReporter implements Reporter {
         const duration = testCase.diagnostic()?.duration
         if (duration !== undefined)
           durations.push({
-            name: `${testModule.moduleId.replace(`${process.cwd()}/`, '')} › ${testCase.name}`,
+            name: `${relative(testModule.moduleId)} › ${testCase.name}`,
             ms: duration,
           })
         const state = testCase.result().state
@@ -28,7 +31,9 @@ export default class SummaryReporter implements Reporter {
       // A file that fails to load, whose setup hook fails, or that never finished (its worker died or
       // was stopped: stuck-file-watchdog.ts) must count as a failure too.
       const finished = ['passed', 'skipped'].includes(testModule.state())
-      counts.failed += finished ? failedInFile : Math.max(failedInFile, 1)
+      const failed = finished ? failedInFile : Math.max(failedInFile, 1)
+      counts.failed += failed
+      if (failed) failedFiles.push(relative(testModule.moduleId))
     }
     const slowest = durations.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_SHOWN)
     if (slowest.length) {
@@ -36,5 +41,10 @@ export default class SummaryReporter implements Reporter {
       for (const { name, ms } of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(7)} s  ${name}`)
     }
     console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
+    for (const file of failedFiles) console.log(`failed: ${file}`)
   }
+}
+
+function relative(moduleId: string): string {
+  return path.relative(process.cwd(), moduleId)
 }

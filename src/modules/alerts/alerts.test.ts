@@ -25,10 +25,10 @@ let cast: TwoForces
 let caseworker: Agent
 let bravoCaseworker: Agent
 let alpha: Caller
+let alphaId: number
 let member: { staffNumber: string; unit: string; name: string }
 
 beforeAll(async () => {
-  let alphaId: number
   ;({ testApp, cast, alphaId, caseworker, bravoCaseworker } = await createImportTestApp(
     () => new Date('2012-12-31T10:00:00Z'),
   ))
@@ -408,5 +408,28 @@ describe('correlation rules', () => {
     expect(pageText((await caseworker.get(`/forces/${cast.alpha.code}/monitoring`)).body)).toContain(
       `All rules ${all}`,
     )
+  })
+
+  it('runs a write’s rules on the plan kept for a few members, leaving out a rule turned off, and leaves the caller’s plan setting as it was', async () => {
+    const admin = await signedInAgent(testApp.app, cast.alpha.users['force-admin'].email)
+    const northernRail = async () =>
+      (await openAlerts('repeated-gifts-from-one-donor')).filter((alert) =>
+        alert.reason.startsWith('Northern Rail offered'),
+      )
+    const off = { ...RULE_SETTINGS, 'repeated-gifts-from-one-donor-enabled': '' }
+    expect((await admin.post('/alerts/rules', off)).statusCode).toBe(303)
+    // Two offers within the window, a write each: the rule, had it been on, would find them.
+    for (const offeredOn of ['2012-08-01', '2012-08-02']) await gift('Northern Rail', offeredOn)
+    expect(await northernRail()).toEqual([])
+    expect((await admin.post('/alerts/rules', RULE_SETTINGS)).statusCode).toBe(303)
+    expect((await northernRail()).map((alert) => alert.records.length)).toEqual([2])
+    // A write's own transaction goes on with the plan setting it had: the rules chose theirs alone.
+    const [setting] = await testApp.database.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select probity_raise_alerts(${alphaId}, array[${cast.alpha.roster.staffMemberId}]::uuid[])`,
+      )
+      return queryRows<{ mode: string }>(tx, sql`select current_setting('plan_cache_mode') as mode`)
+    })
+    expect(setting?.mode).toBe('auto')
   })
 })

@@ -64,7 +64,8 @@ export const businessInterests = pgTable(
     // Also carries expiry_date, review_date and appeal_status (migration 0059), so the dashboard's counts
     // read the index alone.
     index('business_interests_force_status').on(table.forceId, table.status),
-    index('business_interests_staff').on(table.staffMemberId),
+    // A member's second jobs, for the alert rules (as gifts_hospitality_staff_force).
+    index('business_interests_staff_force').on(table.staffMemberId, table.forceId),
     // The list's sorts: the inspectorate's across every force (103,000 applications, sorted whole on
     // every page without them: 120–170 ms), and a force's by category and by review date.
     index('business_interests_submitted').on(table.submittedOn, table.createdAt),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import {
   boolean,
   date,
@@ -56,6 +57,11 @@ export const integrityCases = pgTable(
     unique('integrity_cases_force_case').on(table.forceId, table.id),
     index('integrity_cases_force_opened').on(table.forceId, table.openedOn),
     index('integrity_cases_force_status').on(table.forceId, table.status),
+    // The leak investigations the media-hospitality rule compares each gift's date with: a tenth of a
+    // force's cases, read on every write of a gift from the media (the Met's 3,600 cases: 2 ms).
+    index('integrity_cases_leak_investigations')
+      .on(table.forceId)
+      .where(sql`${table.type} = 'inappropriate disclosure to the media' and not ${table.confidential}`),
   ],
 )
 

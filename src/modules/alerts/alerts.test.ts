@@ -424,12 +424,17 @@ describe('correlation rules', () => {
     expect((await admin.post('/alerts/rules', RULE_SETTINGS)).statusCode).toBe(303)
     expect((await northernRail()).map((alert) => alert.records.length)).toEqual([2])
     // A write's own transaction goes on with the plan setting it had: the rules chose theirs alone.
-    const [setting] = await testApp.database.db.transaction(async (tx) => {
+    const modes = await testApp.database.db.transaction(async (tx) => {
+      const mode = async () =>
+        (await queryRows<{ mode: string }>(tx, sql`select current_setting('plan_cache_mode') as mode`))[0]
+          ?.mode
+      const before = await mode()
       await tx.execute(
         sql`select probity_raise_alerts(${alphaId}, array[${cast.alpha.roster.staffMemberId}]::uuid[])`,
       )
-      return queryRows<{ mode: string }>(tx, sql`select current_setting('plan_cache_mode') as mode`)
+      return { before, after: await mode() }
     })
-    expect(setting?.mode).toBe('auto')
+    expect(modes.before).not.toBe('force_generic_plan')
+    expect(modes.after).toBe(modes.before)
   })
 })

@@ -20,7 +20,7 @@ it('stops a test file whose worker is blocked, names the file and the test, and 
   )
 }, 90_000)
 
-it('names the file and the test whose worker died, which Vitest itself does not', async () => {
+it('names the file and the test whose worker died, which Vitest itself does not, and each error no test caught', async () => {
   const { code, stdout, stderr } = await run(
     vitest,
     ['run', '--config', childConfig('dying-worker')],
@@ -29,7 +29,12 @@ it('names the file and the test whose worker died, which Vitest itself does not'
   const output = stdout + stderr
   expect(code, output).not.toBe(0)
   expect(output).toContain('Worker exited unexpectedly')
-  expect(output).toContain('0 passed, 2 failed, 0 skipped\nfailed: test/children/dying-worker/dies.check.ts')
+  expect(output).toContain(
+    '2 passed, 2 failed, 0 skipped\nfailed: test/children/dying-worker/dies.check.ts\n',
+  )
+  expect(output).toContain(
+    'failed: an error outside any test, Error: an error thrown after its test had passed\n',
+  )
   expect(output).toMatch(
     /test\/children\/dying-worker\/dies\.check\.ts did not finish: its worker, process \d+, ended in the test "ends its own worker, as a crash in native code would", at: about to be killed\./,
   )

@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { sql } from 'drizzle-orm'
 import type { Scope } from '../domain/access.js'
-import type { Database } from './connection.js'
+import { type Database, inTransaction, type Transaction, type TransactionSettings } from './connection.js'
 
-export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+export type { Transaction }
 
 /**
  * Runs `work` in one transaction as the app's database role with the tenant set, so row-level
@@ -26,14 +25,16 @@ export function inScope<T>(
       return Promise.reject(new Error('inScope with other settings inside inOneScope'))
     return work(shared.tx)
   }
-  return db.transaction(async (tx) => {
-    // One round trip: `role` set this way is SET LOCAL ROLE, and every request pays for this statement.
-    await tx.execute(
-      sql`select set_config('app.scope', ${scope.kind}, true), set_config('app.force_id', ${forceId}, true), set_config('app.user_id', ${userId}, true), set_config('role', 'probity_app', true)`,
-    )
-    return work(tx)
-  })
+  return inTransaction(db, tenantSettings(scope.kind, forceId, userId), work)
 }
+
+/** The tenant the policies read, and the app's role (`role` set this way is SET LOCAL ROLE). */
+const tenantSettings = (scopeKind: string, forceId: string, userId: string): TransactionSettings => [
+  ['app.scope', scopeKind],
+  ['app.force_id', forceId],
+  ['app.user_id', userId],
+  ['role', 'probity_app'],
+]
 
 /**
  * Runs identity work that happens before anyone is known (sign-in, sessions, API tokens) in one
@@ -42,12 +43,7 @@ export function inScope<T>(
  * login role needs no ownership, and this work bypasses no row-level security.
  */
 export function asAuthenticator<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.scope', 'authentication', true), set_config('app.force_id', '', true), set_config('app.user_id', '', true), set_config('role', 'probity_app', true)`,
-    )
-    return work(tx)
-  })
+  return inTransaction(db, tenantSettings('authentication', '', ''), work)
 }
 
 /** One transaction's tenant settings, to tell whether a nested `inScope` may join it. */

@@ -1,15 +1,16 @@
 import path from 'node:path'
-import type { Reporter, TestModule } from 'vitest/node'
+import type { Reporter, SerializedError, TestModule } from 'vitest/node'
 
 const SLOWEST_SHOWN = 10
 
 /**
  * Prints the ten slowest tests, to show where the suite's time goes, then the plain `N passed, N failed`
- * line that CI reads (Vitest's own summary is not in that form), and then each file that failed: when a
- * worker dies, Vitest names neither the file nor the test, and CI shows only the end of the output.
+ * line that CI reads (Vitest's own summary is not in that form), and then each file that failed and each
+ * error no test caught: when a worker dies, Vitest names neither the file nor the test, and CI shows only
+ * the end of the output.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
     const counts = { passed: 0, failed: 0, skipped: 0 }
     const failedFiles: string[] = []
     const durations: { name: string; ms: number }[] = []
@@ -42,6 +43,9 @@ export default class SummaryReporter implements Reporter {
     }
     console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
     for (const file of failedFiles) console.log(`failed: ${file}`)
+    // Vitest fails the run for an error no test caught, though every test passed.
+    for (const error of unhandledErrors)
+      console.log(`failed: an error outside any test, ${error.name ?? 'Error'}: ${error.message}`)
   }
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { recordsInUnit } from '../roster/queries.js'
-import { staffMembers } from '../roster/schema.js'
+import { staffMembers, staffNameCopy } from '../roster/schema.js'
 import type { BusinessInterestCategory, BusinessInterestStatus } from './rules.js'
 import { businessInterestReviews, businessInterests } from './schema.js'
 
@@ -79,7 +79,7 @@ function orderOf(sort: Sort, order: 'asc' | 'desc') {
   const direction = order === 'asc' ? asc : desc
   const column = {
     submitted: businessInterests.submittedOn,
-    name: staffMembers.name,
+    name: staffNameCopy(businessInterests),
     category: businessInterests.category,
     status: businessInterests.status,
     review: businessInterests.reviewDate,
@@ -116,11 +116,12 @@ export async function selectPage(
     return { total: items.length, exact: true, items }
   }
   const applications = () => tx.select({ id: businessInterests.id }).from(businessInterests)
-  // The page's ids first, joining the roster only to sort by name, then only those rows with their
-  // member of staff: joining before the offset read and joined every skipped row.
+  // The page's ids first, from the register alone (the order by name reads the application's copy of
+  // it), then only those rows with their member of staff: joining before the offset read and joined
+  // every skipped row.
   const statements = (where?: SQL) => ({
     rows: applications().where(where),
-    pageIds: (sort === 'name' ? applications().innerJoin(staffMembers, staffJoin) : applications())
+    pageIds: applications()
       .where(where)
       .orderBy(...ordering)
       .offset(page.offset)

@@ -11,7 +11,7 @@ import {
 } from '../../db/search-text.js'
 import type { Transaction } from '../../db/tenancy.js'
 import { recordsInUnit } from '../roster/queries.js'
-import { staffMembers } from '../roster/schema.js'
+import { staffMembers, staffNameCopy } from '../roster/schema.js'
 import { mediaContacts } from './schema.js'
 
 /**
@@ -44,7 +44,7 @@ export const MEDIA_SORTS = {
   date: mediaContacts.contactOn,
   journalist: mediaContacts.journalist,
   outlet: mediaContacts.outlet,
-  staff: staffMembers.name,
+  staff: staffNameCopy(mediaContacts),
   unit: staffMembers.unit,
   method: mediaContacts.method,
 } as const
@@ -103,19 +103,20 @@ export async function selectMediaContacts(
     return { total: rows.length, exact: true, rows }
   }
   const contacts = () => tx.select({ id: mediaContacts.id }).from(mediaContacts)
-  // The page's ids first, joining the roster only to sort by its columns, then only those rows with
-  // their member of staff: joining before the offset read and joined every skipped row.
-  const sortsByStaff = order.sort === 'staff' || order.sort === 'unit'
+  // The page's ids first, joining the roster only to sort by unit (the order by person reads the
+  // contact's copy of the name), then only those rows with their member of staff: joining before the
+  // offset read and joined every skipped row.
   const statements = (where?: SQL) => ({
     rows: contacts().where(where),
-    pageIds: (sortsByStaff ? contacts().innerJoin(staffMembers, staffJoin) : contacts())
+    pageIds: (order.sort === 'unit' ? contacts().innerJoin(staffMembers, staffJoin) : contacts())
       .where(where)
       .orderBy(...ordering)
       .offset(page.offset)
       .limit(page.limit),
   })
-  // Indexes read a force's contacts by date and by member of staff; no other order has one.
-  const readInOrder = filter.forceId !== undefined && (order.sort === 'date' || sortsByStaff)
+  // Indexes read a force's contacts by date, by person and by unit (the roster's, joined).
+  const readInOrder =
+    filter.forceId !== undefined && (order.sort === 'date' || order.sort === 'staff' || order.sort === 'unit')
   const { ids, ...counted } = await countWithPageIds(tx, statements, clause, page, readInOrder)
   const rows = ids.length
     ? await withTheirStaff()

@@ -1,4 +1,15 @@
-import { date, index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import {
+  date,
+  index,
+  integer,
+  type PgTable,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { forces } from '../forces/schema.js'
 
 /** A force's officers and staff, as its HR system lists them; re-imports update by staff number. */
@@ -31,3 +42,10 @@ export const staffMembers = pgTable(
     index('staff_members_name').on(table.name, table.staffNumber),
   ],
 )
+
+/**
+ * A register row's copy of its member of staff's name (migration 0075), which triggers keep as they keep
+ * its copy of the member's search text (0064): a list sorted by person reads the register's own index
+ * instead of joining the roster. Not in the register's schema, so it is never read or written as a field.
+ */
+export const staffNameCopy = (register: PgTable) => sql<string>`${register}.staff_name`

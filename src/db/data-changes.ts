@@ -96,12 +96,17 @@ export class KeptUntilDataChanges<Value extends object> {
     return undefined
   }
 
+  /** Whether a value worked out from data read after `generation` was taken would be kept now. */
+  wouldKeep(generation: number): boolean {
+    return this.changes.heard && generation === this.changes.generation
+  }
+
   /**
    * Keeps `value`, worked out from data read after `generation` was taken: if the data changed since,
    * the value may already be stale and is not kept.
    */
   set(key: string, value: Value, generation: number, expiresAt: Date): void {
-    if (!this.changes.heard || generation !== this.changes.generation) return
+    if (!this.wouldKeep(generation)) return
     this.#entries.set(key, { value, generation, expiresAt: expiresAt.getTime() })
   }
 }

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import cookie from '@fastify/cookie'
 import { sql } from 'drizzle-orm'
 import Fastify from 'fastify'
@@ -162,6 +163,37 @@ describe('API tokens taken on trust', () => {
 })
 
 describe('pages kept in memory', () => {
+  it('are compressed for a caller who accepts it, the same answer either way', async () => {
+    const changes = new DataChanges(async (watched) => {
+      watched.hearing(true)
+      return async () => {}
+    })
+    const app = Fastify()
+    setUpResponseCache(app, changes, () => new Date())
+    let rendered = 0
+    const page = 'A register page, long enough to be worth compressing. '.repeat(40)
+    app.get('/page', { config: { keepResponses: true } }, (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(`${page}${++rendered}`),
+    )
+    await changes.watch()
+    const get = (headers: Record<string, string>) => app.inject({ method: 'GET', url: '/page', headers })
+    try {
+      const first = await get({ 'accept-encoding': 'gzip' })
+      expect(first.body).toBe(`${page}1`)
+      for (let time = 0; time < 2; time++) {
+        const compressed = await get({ 'accept-encoding': 'gzip, deflate' })
+        expect(compressed.headers['content-encoding']).toBe('gzip')
+        expect(gunzipSync(compressed.rawPayload).toString()).toBe(`${page}1`)
+      }
+      const plain = await get({ 'accept-encoding': 'identity' })
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body).toBe(`${page}1`)
+      expect(rendered).toBe(1)
+    } finally {
+      await app.close()
+    }
+  })
+
   it('are kept apart by their language, however it was chosen, and say so to caches beyond', async () => {
     // A page route marked to be kept, in an app with only the language and the cache set up, so that it
     // shows whether an answer came from memory (the count) and in which language.

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm'
 import type { Scope } from '../domain/access.js'
 import { type Database, POOL_SIZE } from './connection.js'
 import { isQueryCanceled } from './errors.js'
@@ -82,12 +81,7 @@ export class Searches {
     const turns = scope.kind === 'inspectorate' ? this.inspectorateTurns : this.forcesTurns
     return turns.run(async () => {
       try {
-        return await inScope(db, scope, async (tx) => {
-          await tx.execute(
-            sql`select set_config('statement_timeout', ${String(this.limits.timeoutMs)}, true)`,
-          )
-          return work(tx)
-        })
+        return await inScope(db, scope, work, '', [['statement_timeout', String(this.limits.timeoutMs)]])
       } catch (error) {
         if (isQueryCanceled(error)) throw new SearchTimeoutError()
         throw error

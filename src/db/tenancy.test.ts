@@ -147,6 +147,10 @@ describe('row-level security', () => {
     await expect(
       inOneScope(db(), bravo, () => transactionOf(bravo, cast.bravo.users.staff.id)),
     ).rejects.toThrow('other settings')
+    // So is a setting of its own (a search's timeout), which would outlast it in the shared transaction.
+    await expect(
+      inOneScope(db(), bravo, () => inScope(db(), bravo, async () => {}, '', [['statement_timeout', '250']])),
+    ).rejects.toThrow('other settings')
   })
 
   it('lets the app role see only the sessions of users it can see', async () => {

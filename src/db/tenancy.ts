@@ -15,17 +15,19 @@ export function inScope<T>(
   work: (tx: Transaction) => Promise<T>,
   /** Who acts, for rules about named people (confidential cases): a user's id, 'system', or none. */
   userId = '',
+  /** Settings of the transaction's own beside the tenant's (a search's statement timeout). */
+  settings: TransactionSettings = [],
 ): Promise<T> {
   const forceId = 'forceId' in scope ? String(scope.forceId) : ''
   const shared = sharedScope.getStore()
   if (shared?.db === db) {
     // A second transaction while the shared one holds its connection would wait for ever on the
     // embedded database (one connection), and other settings must not run in the shared one.
-    if (shared.settings !== settingsKey(scope.kind, forceId, userId))
+    if (settings.length || shared.settings !== settingsKey(scope.kind, forceId, userId))
       return Promise.reject(new Error('inScope with other settings inside inOneScope'))
     return work(shared.tx)
   }
-  return inTransaction(db, tenantSettings(scope.kind, forceId, userId), work)
+  return inTransaction(db, [...tenantSettings(scope.kind, forceId, userId), ...settings], work)
 }
 
 /** The tenant the policies read, and the app's role (`role` set this way is SET LOCAL ROLE). */

@@ -145,7 +145,7 @@ const place = await benchDatabase('national', process.env.BENCH_DATABASE)
 const database = await openDatabase(place.settings)
 try {
   await migrateDatabase(database)
-  const services = createServices(database.db)
+  const services = createServices(database.db, { changes: database.changes })
   const national = await nationalDataset(database.db, services, { years: 10, scale: 1 })
   const app = await createApp(services, {
     cookieSecret: 'bench-cookie-secret-of-at-least-32-chars',

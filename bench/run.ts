@@ -94,7 +94,7 @@ try {
                        'max_parallel_workers_per_gather', 'effective_cache_size')
         order by name`,
   )
-  const services = createServices(database.db)
+  const services = createServices(database.db, { changes: database.changes })
   const national = await nationalDataset(database.db, services, { years: YEARS, scale: SCALE })
 
   const app = await createApp(services, {

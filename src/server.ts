@@ -41,6 +41,7 @@ export async function startServer(config: Config, options: ServeOptions): Promis
       adminSecondFactor: config.adminSecondFactor ?? (options.demo ? 'optional' : 'required'),
       reportsKey: loadReportsKey(config.reportsKey),
       notifications: config.notifications,
+      changes: database.changes,
     })
     // A key that cannot sign stops the start, like any wrong setting, before anything is served.
     const { folder, intervalMs } = config.auditCheckpoints

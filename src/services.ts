@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { DatabaseSettings } from './config.js'
 import { type Database, type DatabaseHandle, openDatabase } from './db/connection.js'
+import type { DataChanges } from './db/data-changes.js'
 import { migrateDatabase } from './db/migrate.js'
 import { Searches, type SearchLimits } from './db/searches.js'
 import { serviceClock } from './demo-clock.js'
@@ -65,11 +66,16 @@ export interface ServiceOptions {
   notifications?: NotificationSettings
   /** How many register searches run at once and how long one statement of theirs may take (tests shorten it). */
   searchLimits?: SearchLimits
+  /**
+   * The database's changes, heard by a server (the app starts hearing them), so reference data read on
+   * most requests is kept in memory until the data changes; none, or not heard: read each time.
+   */
+  changes?: DataChanges
 }
 
 /** Every module's use cases, built over one database; the app and the CLI are made from these. */
 export function createServices(db: Database, { now = () => new Date(), ...options }: ServiceOptions = {}) {
-  const forces = new ForcesService(db, now)
+  const forces = new ForcesService(db, now, options.changes)
   const audit = new AuditService(db, forces, now)
   const secondFactors = new SecondFactorService(db, now, options.adminSecondFactor ?? 'optional')
   const signIn = new SignInService(db, now, secondFactors)

@@ -23,7 +23,7 @@ export type TestAppOptions = ServiceOptions &
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(options.seeded)
-  const services = createServices(database.db, options)
+  const services = createServices(database.db, { ...options, changes: database.changes })
   const app = await createApp(services, {
     cookieSecret: 'test-cookie-secret-that-is-at-least-32-characters',
     trustProxy: options.trustProxy,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js'
 
@@ -108,5 +109,30 @@ describe('forces pages', () => {
     const response = await get('/forces/nope')
     expect(response.statusCode).toBe(404)
     expect(response.body).toContain('Page not found')
+  })
+})
+
+describe('the forces’ references kept in memory', () => {
+  const nameOf = async (code: string) =>
+    (await testApp.services.forces.references()).find((force) => force.code === code)?.name
+
+  it('are read once while the data does not change, and afresh after any change', async () => {
+    const { db } = testApp.database
+    await nameOf('cleveland')
+    // Renamed with the table's triggers off, so no one is told: the kept references still have the old name.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`alter table forces disable trigger user`)
+      await tx.execute(sql`update forces set name = 'Cleveland Police, renamed' where code = 'cleveland'`)
+      await tx.execute(sql`alter table forces enable trigger user`)
+    })
+    expect(await nameOf('cleveland')).toBe('Cleveland Police')
+    // A caller that changes the list it was given changes no one else's.
+    const given = await testApp.services.forces.references()
+    given.splice(0, given.length)
+    for (const force of await testApp.services.forces.references()) force.name = 'Changed by a caller'
+    expect(await nameOf('cleveland')).toBe('Cleveland Police')
+    // Any announced change, here to another table, has the next read go to the database.
+    await db.execute(sql`update regions set name = name`)
+    expect(await nameOf('cleveland')).toBe('Cleveland Police, renamed')
   })
 })

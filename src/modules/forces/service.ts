@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
+import { type DataChanges, KeptUntilDataChanges } from '../../db/data-changes.js'
 import { inScope } from '../../db/tenancy.js'
 import { type Caller, requireRole } from '../../domain/access.js'
 import { NotFoundError, ValidationError } from '../../domain/errors.js'
@@ -67,11 +68,21 @@ export interface ForceReference {
   name: string
 }
 
+/** How long the forces' references are kept in memory at most, as the data may not change for hours. */
+const REFERENCES_KEPT_FOR_MS = 10 * 60_000
+
 export class ForcesService {
+  /** The forces' references, read on most requests (lists name each row's force), until the data changes. */
+  private readonly keptReferences?: { kept: KeptUntilDataChanges<ForceReference[]>; changes: DataChanges }
+
   constructor(
     private readonly db: Database,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    changes?: DataChanges,
+  ) {
+    if (changes)
+      this.keptReferences = { kept: new KeptUntilDataChanges(changes, now, { maxEntries: 1 }), changes }
+  }
 
   async list(filter: { region?: string } = {}): Promise<Force[]> {
     const [rows, references] = await Promise.all([selectForces(this.db), this.referencesOn(this.today())])
@@ -163,9 +174,20 @@ export class ForcesService {
     return { plan, written: changed.length }
   }
 
-  /** Every force's id, code and name, in name order: 44 rows, cheap to read whenever needed. */
-  references(): Promise<ForceReference[]> {
-    return selectForceReferences(this.db)
+  /** Every force's id, code and name, in name order: 44 rows, kept in memory until the data changes. */
+  async references(): Promise<ForceReference[]> {
+    const known = this.keptReferences?.kept.get('references')
+    // A copy, so no caller's changes to the list reach the next.
+    if (known) return known.map((force) => ({ ...force }))
+    const generation = this.keptReferences?.changes.generation ?? 0
+    const references = await selectForceReferences(this.db)
+    this.keptReferences?.kept.set(
+      'references',
+      references.map((force) => ({ ...force })),
+      generation,
+      new Date(this.now().getTime() + REFERENCES_KEPT_FOR_MS),
+    )
+    return references
   }
 
   /** `references` by force id: the force of each row a list shows. */

@@ -25,6 +25,29 @@ describe('the data change triggers', () => {
     expect(missing.map((row) => row.table)).toEqual([])
   })
 
+  it('are on sessions for an ending or a change of whose it is, not for a touch (migration 0076)', async () => {
+    const [user] = await queryRows<{ id: string }>(
+      database.db,
+      sql`insert into users (email, name, role, password_hash)
+          values ('trigger.test@example.org', 'Trigger Test', 'inspector', 'x') returning id`,
+    )
+    const changedBy = async (statement: ReturnType<typeof sql>) => {
+      const before = database.changes.generation
+      await database.db.execute(statement)
+      return database.changes.generation > before
+    }
+    expect(
+      await changedBy(
+        sql`insert into sessions (token_hash, user_id, expires_at) values ('t1', ${user?.id}, now() + interval '1 hour')`,
+      ),
+    ).toBe(false)
+    expect(await changedBy(sql`update sessions set last_seen_at = now() where token_hash = 't1'`)).toBe(false)
+    expect(
+      await changedBy(sql`update sessions set second_factor_due = 'verify' where token_hash = 't1'`),
+    ).toBe(true)
+    expect(await changedBy(sql`delete from sessions where token_hash = 't1'`)).toBe(true)
+  })
+
   it('count the process’s own commit before the commit returns', async () => {
     expect(database.changes.heard).toBe(true)
     const before = database.changes.generation

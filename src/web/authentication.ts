@@ -33,29 +33,46 @@ export function clearSessionCookie(reply: FastifyReply) {
   reply.clearCookie(cookieName(reply.request, SESSION_COOKIE), cookieScope(reply.request))
 }
 
-/** How long a token, once checked, is taken on trust while the data does not change: also how stale its "last used" may get. */
+/** How long a token, once checked, is taken on trust at most. */
 const TOKEN_TRUSTED_FOR_MS = 60_000
 
+/** A secret found valid: whose it is, and when to check it again even if the data does not change. */
+interface Checked {
+  principal: Principal
+  lookAgainAt: Date
+}
+
 /**
- * Checks API tokens, keeping each valid one's principal in memory until the data changes (a revoked
- * token or a changed user is a change) or a minute passes, so that a busy API client does not cost a
- * database query per request.
+ * Checks secrets of one kind (API tokens, or session cookies) with `check`, keeping each valid one's
+ * principal in memory until the data changes (a revoked token, an ended session or a changed user is a
+ * change) or `check` says to look again, so that a busy caller does not cost the database a
+ * transaction per request. Kept by the secret's hash, never the secret.
  */
-function tokenAuthenticator(services: Services, changes: DataChanges, now: () => Date) {
+function keptChecks(
+  changes: DataChanges,
+  now: () => Date,
+  check: (secret: string) => Promise<Checked | undefined>,
+) {
   const trusted = new KeptUntilDataChanges<Principal>(changes, now, { maxEntries: 10_000 })
-  return async (token: string): Promise<Principal | undefined> => {
-    const key = secretHash(token)
+  return async (secret: string): Promise<Principal | undefined> => {
+    const key = secretHash(secret)
     const known = trusted.get(key)
     if (known) return known
     const generation = changes.generation
-    const principal = await services.apiTokens.authenticate(token)
-    if (principal) {
-      const until = now().getTime() + TOKEN_TRUSTED_FOR_MS
-      const expiresAt = Math.min(until, principal.expiresAt?.getTime() ?? until)
-      trusted.set(key, principal, generation, new Date(expiresAt))
-    }
-    return principal
+    const checked = await check(secret)
+    if (checked) trusted.set(key, checked.principal, generation, checked.lookAgainAt)
+    return checked?.principal
   }
+}
+
+/** API tokens, taken on trust for a minute at most: also how stale a token's "last used" may get. */
+function tokenAuthenticator(services: Services, changes: DataChanges, now: () => Date) {
+  return keptChecks(changes, now, async (token) => {
+    const principal = await services.apiTokens.authenticate(token)
+    if (!principal) return undefined
+    const until = now().getTime() + TOKEN_TRUSTED_FOR_MS
+    return { principal, lookAgainAt: new Date(Math.min(until, principal.expiresAt?.getTime() ?? until)) }
+  })
 }
 
 /** Works out who is calling, from an API token in the Authorization header or a session cookie. */
@@ -66,6 +83,10 @@ export async function setUpAuthentication(
 ) {
   const { cookieSecret } = options
   const authenticateToken = tokenAuthenticator(services, options.changes, options.now)
+  // Sessions, until their next touch is due or they end (`resolveSession`).
+  const authenticateSession = keptChecks(options.changes, options.now, (token) =>
+    services.signIn.resolveSession(token),
+  )
   await app.register(cookie, { secret: cookieSecret })
   app.decorateRequest('principal', undefined)
   app.decorateRequest('authenticatedBy', undefined)
@@ -92,7 +113,7 @@ export async function setUpAuthentication(
     }
     const sessionToken = request.cookies[cookieName(request, SESSION_COOKIE)]
     if (!sessionToken) return
-    const principal = await services.signIn.resolveSession(sessionToken)
+    const principal = await authenticateSession(sessionToken)
     if (!principal) {
       clearSessionCookie(reply)
       return

@@ -21,6 +21,9 @@ export const SIGN_IN_POLICY = {
 
 const minutes = (count: number) => count * 60_000
 
+/** How often a session in use has its "last seen" time written, for the idle timeout. */
+const SESSION_TOUCHED_EVERY_MS = minutes(1)
+
 /**
  * Counts one failed attempt, in the database rather than from a value read before (guesses sent at
  * once must each count), and locks the account at the limit. Returns whether it locked it now.
@@ -197,12 +200,22 @@ export class SignInService {
     return new Date(now.getTime() - minutes(SIGN_IN_POLICY.idleMinutes))
   }
 
-  /** The person a session cookie belongs to, if the session is still alive and the account usable. */
-  async resolveSession(token: string): Promise<Principal | undefined> {
+  /**
+   * The person a session cookie belongs to, if the session is still alive and the account usable, and
+   * until when that holds without looking again, short of a change to the data: until the session's
+   * next touch is due or it ends, whichever is first, so that a caller who takes it on trust till then
+   * leaves the session exactly as looking every time would.
+   */
+  async resolveSession(token: string): Promise<{ principal: Principal; lookAgainAt: Date } | undefined> {
     const now = this.now()
     return asAuthenticator(this.db, async (tx) => {
       const [found] = await tx
-        .select({ user: users, lastSeenAt: sessions.lastSeenAt, secondFactorDue: sessions.secondFactorDue })
+        .select({
+          user: users,
+          lastSeenAt: sessions.lastSeenAt,
+          expiresAt: sessions.expiresAt,
+          secondFactorDue: sessions.secondFactorDue,
+        })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(
@@ -214,13 +227,19 @@ export class SignInService {
         )
       if (!found || found.user.disabledAt) return undefined
       // Touch the session at most once a minute: enough for the idle timeout, light on writes.
-      if (now.getTime() - found.lastSeenAt.getTime() > 60_000) {
+      let lastSeenAt = found.lastSeenAt
+      if (now.getTime() - lastSeenAt.getTime() > SESSION_TOUCHED_EVERY_MS) {
         await tx
           .update(sessions)
           .set({ lastSeenAt: now })
           .where(eq(sessions.tokenHash, secretHash(token)))
+        lastSeenAt = now
       }
-      return principalOf(found.user, found.secondFactorDue)
+      const touchDue = lastSeenAt.getTime() + SESSION_TOUCHED_EVERY_MS
+      return {
+        principal: principalOf(found.user, found.secondFactorDue),
+        lookAgainAt: new Date(Math.min(touchDue, found.expiresAt.getTime())),
+      }
     })
   }
 

@@ -356,6 +356,49 @@ describe('session expiry', () => {
   })
 })
 
+describe('a session in use, taken on trust between its touches', () => {
+  it('is looked up again when its touch is due, and touched as before', async () => {
+    const { id, email } = await addUser()
+    const { agent } = await attempt(email, TEST_PASSWORD)
+    const signedInAt = clock.getTime()
+    expect((await agent.get('/account')).statusCode).toBe(200)
+    // Ended in the database with the table's triggers off, so no one is told: taken on trust meanwhile.
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`alter table sessions disable trigger user`)
+      await tx.execute(
+        sql`update sessions set expires_at = ${new Date(signedInAt - MINUTE)} where user_id = ${id}`,
+      )
+      await tx.execute(sql`alter table sessions enable trigger user`)
+    })
+    advance(0.5)
+    expect((await agent.get('/account')).statusCode).toBe(200)
+    expect((await sessionsOf(id))[0]?.lastSeenAt.getTime()).toBe(signedInAt)
+    // A minute after it was last seen, its touch is due: looked up, it has ended.
+    advance(0.6)
+    expect((await agent.get('/account')).statusCode).toBe(303)
+  })
+
+  it('writes its "last seen" time once a minute while in use, as looking every time did', async () => {
+    const { id, email } = await addUser()
+    const { agent } = await attempt(email, TEST_PASSWORD)
+    const signedInAt = clock.getTime()
+    for (let request = 0; request < 8; request++) {
+      advance(0.3)
+      expect((await agent.get('/account')).statusCode).toBe(200)
+    }
+    // Requests at 0.3, 0.6, 0.9 (within the minute), 1.2 (touched), 1.5, 1.8, 2.1, 2.4 (touched again).
+    expect((await sessionsOf(id))[0]?.lastSeenAt.getTime()).toBe(signedInAt + 2.4 * MINUTE)
+  })
+
+  it('ends at once when the session is deleted anywhere, as another process signing out does', async () => {
+    const { id, email } = await addUser()
+    const { agent } = await attempt(email, TEST_PASSWORD)
+    expect((await agent.get('/account')).statusCode).toBe(200)
+    await db().delete(sessions).where(eq(sessions.userId, id))
+    expect((await agent.get('/account')).statusCode).toBe(303)
+  })
+})
+
 describe('signing out', () => {
   it('deletes the session, so the old cookie no longer works anywhere', async () => {
     const { id, email } = await addUser()

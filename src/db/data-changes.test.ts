@@ -48,6 +48,18 @@ describe('the data change triggers', () => {
     expect(await changedBy(sql`delete from sessions where token_hash = 't1'`)).toBe(true)
   })
 
+  it('name the tables a transaction changed (migration 0077), and no other', async () => {
+    const marks = () =>
+      ['forces', 'regions', 'gifts_hospitality'].map((table) => database.changes.markOf([table]))
+    const before = marks()
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`update forces set name = name where false`)
+      await tx.execute(sql`update regions set name = name where false`)
+    })
+    const after = marks()
+    expect(after.map((mark, index) => mark !== before[index])).toEqual([true, true, false])
+  })
+
   it('count the process’s own commit before the commit returns', async () => {
     expect(database.changes.heard).toBe(true)
     const before = database.changes.generation
@@ -73,7 +85,7 @@ describe('KeptUntilDataChanges', () => {
   it('keeps a value until the data changes', async () => {
     const changes = await heardChanges()
     const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
-    kept.set('a', { n: 1 }, changes.generation, later)
+    kept.set('a', { n: 1 }, kept.mark, later)
     expect(kept.get('a')).toEqual({ n: 1 })
     changes.changed('1001')
     expect(kept.get('a')).toBeUndefined()
@@ -91,9 +103,9 @@ describe('KeptUntilDataChanges', () => {
   it('does not keep a value worked out while the data changed', async () => {
     const changes = await heardChanges()
     const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
-    const generation = changes.generation
+    const mark = kept.mark
     changes.changed('1004')
-    kept.set('a', { n: 1 }, generation, later)
+    kept.set('a', { n: 1 }, mark, later)
     expect(kept.get('a')).toBeUndefined()
   })
 
@@ -101,7 +113,7 @@ describe('KeptUntilDataChanges', () => {
     const changes = await heardChanges()
     let clock = now
     const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => clock, { maxEntries: 10 })
-    kept.set('a', { n: 1 }, changes.generation, later)
+    kept.set('a', { n: 1 }, kept.mark, later)
     clock = later
     expect(kept.get('a')).toBeUndefined()
   })
@@ -109,11 +121,35 @@ describe('KeptUntilDataChanges', () => {
   it('keeps nothing, and serves nothing kept, while changes are not heard', async () => {
     const changes = await heardChanges()
     const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
-    kept.set('a', { n: 1 }, changes.generation, later)
+    kept.set('a', { n: 1 }, kept.mark, later)
     await changes.close()
     expect(kept.get('a')).toBeUndefined()
-    kept.set('b', { n: 2 }, changes.generation, later)
+    kept.set('b', { n: 2 }, kept.mark, later)
     expect(kept.get('b')).toBeUndefined()
+  })
+
+  it('keeps what was read from some tables until one of those changes, or a change names no table', async () => {
+    const changes = await heardChanges()
+    const kept = new KeptUntilDataChanges<{ n: number }>(changes, () => now, {
+      maxEntries: 10,
+      tables: ['sessions', 'users'],
+    })
+    const everything = new KeptUntilDataChanges<{ n: number }>(changes, () => now, { maxEntries: 10 })
+    kept.set('a', { n: 1 }, kept.mark, later)
+    everything.set('a', { n: 1 }, everything.mark, later)
+    changes.changed('2001:gifts_hospitality')
+    expect([kept.get('a'), everything.get('a')]).toEqual([{ n: 1 }, undefined])
+    changes.changed('2002:users')
+    expect(kept.get('a')).toBeUndefined()
+    kept.set('b', { n: 2 }, kept.mark, later)
+    // From a server before the notifications named their table: a change to every table.
+    changes.changed('2003')
+    expect(kept.get('b')).toBeUndefined()
+    // Hearing stopping and starting again may have missed a change to any table.
+    kept.set('c', { n: 3 }, kept.mark, later)
+    changes.hearing(false)
+    changes.hearing(true)
+    expect(kept.get('c')).toBeUndefined()
   })
 
   it('holds no more than its limit, dropping the least recently used', async () => {
@@ -123,9 +159,9 @@ describe('KeptUntilDataChanges', () => {
       maxBytes: 10,
       sizeOf: (value) => value.body.length,
     })
-    kept.set('a', { body: 'aaaa' }, changes.generation, later)
-    kept.set('b', { body: 'bbbb' }, changes.generation, later)
-    kept.set('c', { body: 'cccc' }, changes.generation, later)
+    kept.set('a', { body: 'aaaa' }, kept.mark, later)
+    kept.set('b', { body: 'bbbb' }, kept.mark, later)
+    kept.set('c', { body: 'cccc' }, kept.mark, later)
     expect([kept.get('a'), kept.get('b'), kept.get('c')]).toEqual([
       undefined,
       { body: 'bbbb' },

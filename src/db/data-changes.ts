@@ -11,12 +11,20 @@ export type StartWatching = (changes: DataChanges) => Promise<() => Promise<void
  * moment it may be stale. Every connection the process opens listens, so its own writes are counted
  * before their commit returns (read-your-writes); one standing listener hears everyone else's. While
  * that listener is down, changes can be missed, so nothing kept may be used.
+ *
+ * A notification names the transaction and the table it changed (`<transaction>:<table>`, migration
+ * 0077), so what is kept from a few tables (who a session or token belongs to, the forces) outlives
+ * changes to the others (a declaration, say). One that names no table counts as a change to them all.
  */
 export class DataChanges {
   #generation = 0
   #heard = false
   #stop?: () => Promise<void>
-  /** Transactions already counted; all its connections hear one within moments of each other. */
+  /** Changes counted to each table, to changes that named none, and the times hearing started or stopped. */
+  readonly #byTable = new Map<string, number>()
+  #unnamed = 0
+  #hearingChanges = 0
+  /** Notifications already counted; all its connections hear one within moments of each other. */
   readonly #counted = new LRUCache<string, true>({ max: 10_000 })
 
   constructor(private readonly startWatching: StartWatching) {}
@@ -32,19 +40,34 @@ export class DataChanges {
   }
 
   /**
-   * A transaction committed: `transactionId` is its notification's payload. Every connection of the
-   * process hears it, so it counts once.
+   * A mark that moves on whenever one of `tables` changes (any table, when none are named), or hearing
+   * starts or stops: what was worked out under one mark is stale under another.
    */
-  changed(transactionId: string): void {
-    if (this.#counted.has(transactionId)) return
-    this.#counted.set(transactionId, true)
+  markOf(tables?: readonly string[]): string {
+    if (!tables) return String(this.#generation)
+    const counts = tables.map((table) => this.#byTable.get(table) ?? 0)
+    return `${this.#hearingChanges}.${this.#unnamed}.${counts.join('.')}`
+  }
+
+  /**
+   * A transaction committed a change: `payload` is its notification's, `<transaction>:<table>` (or the
+   * transaction alone, from a server before migration 0077). Every connection of the process hears it,
+   * so it counts once.
+   */
+  changed(payload: string): void {
+    if (this.#counted.has(payload)) return
+    this.#counted.set(payload, true)
     this.#generation++
+    const table = payload.split(':')[1]
+    if (table) this.#byTable.set(table, (this.#byTable.get(table) ?? 0) + 1)
+    else this.#unnamed++
   }
 
   /** For the listener: a gap in hearing may hide changes, so what was kept before it is dropped too. */
   hearing(heard: boolean): void {
     this.#heard = heard
     this.#generation++
+    this.#hearingChanges++
   }
 
   /** Starts the standing listener (a server needs it; a one-off command does not). */
@@ -61,20 +84,31 @@ export class DataChanges {
 
 interface Kept<Value> {
   value: Value
-  generation: number
+  mark: string
   expiresAt: number
 }
 
-/** A bounded map whose entries last until the data changes or they expire, whichever comes first. */
+/**
+ * A bounded map whose entries last until the data they were worked out from changes, or they expire,
+ * whichever comes first. The data is the tables named in `limits.tables`, or all of it when none are.
+ */
 export class KeptUntilDataChanges<Value extends object> {
   readonly #entries: LRUCache<string, Kept<Value>>
+  readonly #tables?: readonly string[]
 
   constructor(
     private readonly changes: DataChanges,
     private readonly now: () => Date,
-    limits: { maxEntries: number; maxBytes?: number; sizeOf?: (value: Value) => number },
+    limits: {
+      maxEntries: number
+      maxBytes?: number
+      sizeOf?: (value: Value) => number
+      /** The only tables the values are worked out from (their own rows, not what other tables add). */
+      tables?: readonly string[]
+    },
   ) {
     const { maxEntries, maxBytes, sizeOf } = limits
+    this.#tables = limits.tables
     this.#entries = new LRUCache<string, Kept<Value>>({
       max: maxEntries,
       ...(maxBytes && sizeOf
@@ -83,30 +117,31 @@ export class KeptUntilDataChanges<Value extends object> {
     })
   }
 
+  /** Taken before the data a value is worked out from is read, to hand to `set` with the value. */
+  get mark(): string {
+    return this.changes.markOf(this.#tables)
+  }
+
   get(key: string): Value | undefined {
     const kept = this.#entries.get(key)
     if (!kept) return undefined
-    if (
-      this.changes.heard &&
-      kept.generation === this.changes.generation &&
-      this.now().getTime() < kept.expiresAt
-    )
+    if (this.changes.heard && kept.mark === this.mark && this.now().getTime() < kept.expiresAt)
       return kept.value
     this.#entries.delete(key)
     return undefined
   }
 
-  /** Whether a value worked out from data read after `generation` was taken would be kept now. */
-  wouldKeep(generation: number): boolean {
-    return this.changes.heard && generation === this.changes.generation
+  /** Whether a value worked out from data read after `mark` was taken would be kept now. */
+  wouldKeep(mark: string): boolean {
+    return this.changes.heard && mark === this.mark
   }
 
   /**
-   * Keeps `value`, worked out from data read after `generation` was taken: if the data changed since,
-   * the value may already be stale and is not kept.
+   * Keeps `value`, worked out from data read after `mark` was taken: if the data changed since, the
+   * value may already be stale and is not kept.
    */
-  set(key: string, value: Value, generation: number, expiresAt: Date): void {
-    if (!this.wouldKeep(generation)) return
-    this.#entries.set(key, { value, generation, expiresAt: expiresAt.getTime() })
+  set(key: string, value: Value, mark: string, expiresAt: Date): void {
+    if (!this.wouldKeep(mark)) return
+    this.#entries.set(key, { value, mark, expiresAt: expiresAt.getTime() })
   }
 }

@@ -44,30 +44,32 @@ interface Checked {
 
 /**
  * Checks secrets of one kind (API tokens, or session cookies) with `check`, keeping each valid one's
- * principal in memory until the data changes (a revoked token, an ended session or a changed user is a
- * change) or `check` says to look again, so that a busy caller does not cost the database a
+ * principal in memory until a table it was read from changes (a revoked token, an ended session or a
+ * changed user is such a change; a declaration is not) or `check` says to look again, so that a busy caller does not cost the database a
  * transaction per request. Kept by the secret's hash, never the secret.
  */
 function keptChecks(
   changes: DataChanges,
   now: () => Date,
+  /** The tables `check` reads: a change to any of them drops what was kept, and to no other. */
+  tables: readonly string[],
   check: (secret: string) => Promise<Checked | undefined>,
 ) {
-  const trusted = new KeptUntilDataChanges<Principal>(changes, now, { maxEntries: 10_000 })
+  const trusted = new KeptUntilDataChanges<Principal>(changes, now, { maxEntries: 10_000, tables })
   return async (secret: string): Promise<Principal | undefined> => {
     const key = secretHash(secret)
     const known = trusted.get(key)
     if (known) return known
-    const generation = changes.generation
+    const mark = trusted.mark
     const checked = await check(secret)
-    if (checked) trusted.set(key, checked.principal, generation, checked.lookAgainAt)
+    if (checked) trusted.set(key, checked.principal, mark, checked.lookAgainAt)
     return checked?.principal
   }
 }
 
 /** API tokens, taken on trust for a minute at most: also how stale a token's "last used" may get. */
 function tokenAuthenticator(services: Services, changes: DataChanges, now: () => Date) {
-  return keptChecks(changes, now, async (token) => {
+  return keptChecks(changes, now, ['api_tokens'], async (token) => {
     const principal = await services.apiTokens.authenticate(token)
     if (!principal) return undefined
     const until = now().getTime() + TOKEN_TRUSTED_FOR_MS
@@ -84,7 +86,7 @@ export async function setUpAuthentication(
   const { cookieSecret } = options
   const authenticateToken = tokenAuthenticator(services, options.changes, options.now)
   // Sessions, until their next touch is due or they end (`resolveSession`).
-  const authenticateSession = keptChecks(options.changes, options.now, (token) =>
+  const authenticateSession = keptChecks(options.changes, options.now, ['sessions', 'users'], (token) =>
     services.signIn.resolveSession(token),
   )
   await app.register(cookie, { secret: cookieSecret })

@@ -14,7 +14,7 @@ declare module 'fastify' {
     keepResponses?: boolean
   }
   interface FastifyRequest {
-    responseToKeep?: { key: string; generation: number }
+    responseToKeep?: { key: string; mark: string }
   }
 }
 
@@ -82,21 +82,16 @@ export function setUpResponseCache(app: FastifyInstance, changes: DataChanges, n
       return reply.send(response.body)
     }
     // Taken before the handler reads anything: a change after this makes its answer unfit to keep.
-    request.responseToKeep = { key, generation: changes.generation }
+    request.responseToKeep = { key, mark: kept.mark }
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
     const toKeep = request.responseToKeep
     // An answer to a read during a change is not kept: not even encoded for it.
-    if (
-      toKeep &&
-      reply.statusCode === 200 &&
-      typeof payload === 'string' &&
-      kept.wouldKeep(toKeep.generation)
-    ) {
+    if (toKeep && reply.statusCode === 200 && typeof payload === 'string' && kept.wouldKeep(toKeep.mark)) {
       const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8')
       const body = Buffer.from(payload)
-      kept.set(toKeep.key, { body, contentType }, toKeep.generation, new Date(now().getTime() + KEEP_FOR_MS))
+      kept.set(toKeep.key, { body, contentType }, toKeep.mark, new Date(now().getTime() + KEEP_FOR_MS))
       addVary(reply, 'Accept-Encoding')
       return body
     }

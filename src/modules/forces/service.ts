@@ -72,8 +72,8 @@ export interface ForceReference {
 const REFERENCES_KEPT_FOR_MS = 10 * 60_000
 
 export class ForcesService {
-  /** The forces' references, read on most requests (lists name each row's force), until the data changes. */
-  private readonly keptReferences?: { kept: KeptUntilDataChanges<ForceReference[]>; changes: DataChanges }
+  /** The forces' references, read on most requests (lists name each row's force), until the forces change. */
+  private readonly keptReferences?: KeptUntilDataChanges<ForceReference[]>
 
   constructor(
     private readonly db: Database,
@@ -81,7 +81,7 @@ export class ForcesService {
     changes?: DataChanges,
   ) {
     if (changes)
-      this.keptReferences = { kept: new KeptUntilDataChanges(changes, now, { maxEntries: 1 }), changes }
+      this.keptReferences = new KeptUntilDataChanges(changes, now, { maxEntries: 1, tables: ['forces'] })
   }
 
   async list(filter: { region?: string } = {}): Promise<Force[]> {
@@ -174,17 +174,17 @@ export class ForcesService {
     return { plan, written: changed.length }
   }
 
-  /** Every force's id, code and name, in name order: 44 rows, kept in memory until the data changes. */
+  /** Every force's id, code and name, in name order: 44 rows, kept in memory until the forces change. */
   async references(): Promise<ForceReference[]> {
-    const known = this.keptReferences?.kept.get('references')
+    const known = this.keptReferences?.get('references')
     // A copy, so no caller's changes to the list reach the next.
     if (known) return known.map((force) => ({ ...force }))
-    const generation = this.keptReferences?.changes.generation ?? 0
+    const mark = this.keptReferences?.mark ?? ''
     const references = await selectForceReferences(this.db)
-    this.keptReferences?.kept.set(
+    this.keptReferences?.set(
       'references',
       references.map((force) => ({ ...force })),
-      generation,
+      mark,
       new Date(this.now().getTime() + REFERENCES_KEPT_FOR_MS),
     )
     return references

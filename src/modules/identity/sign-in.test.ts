@@ -390,6 +390,25 @@ describe('a session in use, taken on trust between its touches', () => {
     expect((await sessionsOf(id))[0]?.lastSeenAt.getTime()).toBe(signedInAt + 2.4 * MINUTE)
   })
 
+  it('stays trusted through changes to other tables, not through a change to its person', async () => {
+    const { id, email } = await addUser()
+    const { agent } = await attempt(email, TEST_PASSWORD)
+    expect((await agent.get('/account')).statusCode).toBe(200)
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`alter table sessions disable trigger user`)
+      await tx.execute(
+        sql`update sessions set expires_at = ${new Date(clock.getTime() - MINUTE)} where user_id = ${id}`,
+      )
+      await tx.execute(sql`alter table sessions enable trigger user`)
+    })
+    // A change elsewhere (as a declaration is): still taken on trust, so the ended session still answers.
+    await db().execute(sql`update regions set name = name where false`)
+    expect((await agent.get('/account')).statusCode).toBe(200)
+    // A change to the users: looked up again, and found ended.
+    await db().execute(sql`update users set name = name where id = ${id}`)
+    expect((await agent.get('/account')).statusCode).toBe(303)
+  })
+
   it('ends at once when the session is deleted anywhere, as another process signing out does', async () => {
     const { id, email } = await addUser()
     const { agent } = await attempt(email, TEST_PASSWORD)

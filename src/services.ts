@@ -84,7 +84,15 @@ export function createServices(db: Database, { now = () => new Date(), ...option
   // One for the process, so the three registers' searches together hold at most a quarter of the pool.
   const searches = new Searches(options.searchLimits)
   const businessInterests = new BusinessInterestsService(db, forces, audit, pendingImports, now, searches)
-  const giftsHospitality = new GiftsHospitalityService(db, roster, audit, pendingImports, now, searches)
+  const giftsHospitality = new GiftsHospitalityService(
+    db,
+    roster,
+    audit,
+    pendingImports,
+    now,
+    searches,
+    options.changes,
+  )
   const mediaContacts = new MediaContactsService(db, roster, audit, pendingImports, now, searches)
   const integrityCases = new IntegrityCasesService(
     db,

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import { z } from 'zod'
 import type { Database } from '../../db/connection.js'
 import type { ListTotal } from '../../db/counting.js'
+import { type DataChanges, KeptUntilDataChanges } from '../../db/data-changes.js'
 import type { Searches } from '../../db/searches.js'
 import { inScope, type Transaction } from '../../db/tenancy.js'
 import {
@@ -10,6 +11,7 @@ import {
   mayReadRecord,
   readableFilter,
   requireRole,
+  type Scope,
   userIdOf,
 } from '../../domain/access.js'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js'
@@ -84,8 +86,14 @@ export interface ForceStaffDirectory extends StaffDirectory {
  * caseworkers review them, and each force sets its thresholds. The import of historic records is in
  * import.ts.
  */
+/** How long a scope's thresholds are kept in memory at most, as they may not change for months. */
+const THRESHOLDS_KEPT_FOR_MS = 10 * 60_000
+
 export class GiftsHospitalityService {
   private readonly historicImport: GiftsHospitalityImport
+
+  /** The thresholds each scope may read, shown against every page of the register, until they change. */
+  private readonly keptThresholds?: KeptUntilDataChanges<{ byForce: Map<number, Thresholds> }>
 
   constructor(
     private readonly db: Database,
@@ -94,8 +102,14 @@ export class GiftsHospitalityService {
     pendingImports: PendingImportsService,
     private readonly now: () => Date,
     private readonly searches: Searches,
+    changes?: DataChanges,
   ) {
     this.historicImport = new GiftsHospitalityImport(db, roster, pendingImports, now)
+    if (changes)
+      this.keptThresholds = new KeptUntilDataChanges(changes, now, {
+        maxEntries: 100,
+        tables: ['gift_thresholds'],
+      })
   }
 
   private async thresholdMap(tx: Transaction, forceId?: number): Promise<Map<number, Thresholds>> {
@@ -106,6 +120,21 @@ export class GiftsHospitalityService {
         { declareFrom: Number(row.declareFrom), approvalFrom: Number(row.approvalFrom), configured: true },
       ]),
     )
+  }
+
+  /**
+   * The thresholds a page of the register shows its rows against: every one the caller's scope may read,
+   * kept by scope. For a transaction that writes no thresholds: one that did could keep a value that is
+   * then rolled back.
+   */
+  private async pageThresholds(tx: Transaction, scope: Scope): Promise<Map<number, Thresholds>> {
+    const key = JSON.stringify([scope.kind, 'forceId' in scope ? scope.forceId : null])
+    const known = this.keptThresholds?.get(key)
+    if (known) return known.byForce
+    const mark = this.keptThresholds?.mark ?? ''
+    const byForce = await this.thresholdMap(tx)
+    this.keptThresholds?.set(key, { byForce }, mark, new Date(this.now().getTime() + THRESHOLDS_KEPT_FOR_MS))
+    return byForce
   }
 
   /** The caller's force's thresholds (or the named force's, for the inspectorate). */
@@ -254,7 +283,7 @@ export class GiftsHospitalityService {
     const scoped = readableFilter(caller, filter)
     return this.searches.inScope(this.db, caller.scope, !!filter.search, async (tx) => {
       const { rows, ...total } = await selectGifts(tx, scoped, order, page)
-      const thresholds = await this.thresholdMap(tx)
+      const thresholds = await this.pageThresholds(tx, caller.scope)
       return { ...total, gifts: rows.map((row) => presentGift(row, thresholds)) }
     })
   }

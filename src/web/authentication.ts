@@ -45,8 +45,9 @@ interface Checked {
 /**
  * Checks secrets of one kind (API tokens, or session cookies) with `check`, keeping each valid one's
  * principal in memory until a table it was read from changes (a revoked token, an ended session or a
- * changed user is such a change; a declaration is not) or `check` says to look again, so that a busy caller does not cost the database a
- * transaction per request. Kept by the secret's hash, never the secret.
+ * changed user is such a change; a declaration is not) or `check` says to look again, so that a busy
+ * caller does not cost the database a transaction per request. Kept by the secret's hash, never the
+ * secret.
  */
 function keptChecks(
   changes: DataChanges,

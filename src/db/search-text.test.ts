@@ -1,6 +1,7 @@
 import { eq, getTableName, sql } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addRecordInEachRegister } from '../../test/support/registers.js'
 import { addSearchableMember, SEARCHABLE_MEMBER } from '../../test/support/search-text.js'
 import { signal } from '../../test/support/signal.js'
 import type { TestApp } from '../../test/support/test-app.js'
@@ -142,40 +143,8 @@ describe('probity_search_locations', () => {
         .from(staffMembers)
         .where(eq(staffMembers.staffNumber, SEARCHABLE_MEMBER.staff_number))
       if (!found) throw new Error('the searchable member is not on the roster')
-      const staffMemberId = found.id
-      const forceId = forceIds.bravo
-      await tx.insert(giftsHospitality).values({
-        forceId,
-        staffMemberId,
-        kind: 'gift',
-        description: 'A pen',
-        donorName: 'Pens Ltd',
-        donorType: 'supplier',
-        estimatedValue: 5,
-        offeredOn: '2026-01-05',
-        declaredOn: '2026-01-06',
-        outcome: 'accepted',
-      })
-      await tx.insert(mediaContacts).values({
-        forceId,
-        staffMemberId,
-        journalist: 'A Reporter',
-        outlet: 'The Courier',
-        contactOn: '2026-01-07',
-        method: 'telephone',
-        purpose: 'An appeal for witnesses',
-        discussed: 'The appeal',
-      })
-      await tx.insert(businessInterests).values({
-        forceId,
-        staffMemberId,
-        submittedOn: '2026-01-08',
-        nature: 'Driving instructor',
-        category: 'other',
-        paid: 'yes',
-        conflictDeclaration: 'None',
-      })
-      return staffMemberId
+      await addRecordInEachRegister(tx, forceIds.bravo, found.id)
+      return found.id
     })
     // The roster's next import renames the member and moves them to another unit.
     const { result } = await testApp.services.roster.importRows(SYSTEM_CALLER, {

@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { addRecordInEachRegister } from '../../../test/support/registers.js'
 import type { TestApp } from '../../../test/support/test-app.js'
 import { createTwoForcesTestApp } from '../../../test/support/two-forces.js'
 import { queryRows } from '../../db/connection.js'
@@ -31,37 +32,7 @@ beforeAll(async () => {
         .returning({ id: staffMembers.id })
       const staffMemberId = member?.id as string
       members[key] = staffMemberId
-      await tx.insert(giftsHospitality).values({
-        forceId,
-        staffMemberId,
-        kind: 'gift',
-        description: 'A diary',
-        donorName: 'Diaries Ltd',
-        donorType: 'supplier',
-        estimatedValue: 8,
-        offeredOn: '2012-01-05',
-        declaredOn: '2012-01-06',
-        outcome: 'accepted',
-      })
-      await tx.insert(mediaContacts).values({
-        forceId,
-        staffMemberId,
-        journalist: 'A Reporter',
-        outlet: 'The Courier',
-        contactOn: '2012-01-07',
-        method: 'telephone',
-        purpose: 'An appeal for witnesses',
-        discussed: 'The appeal',
-      })
-      await tx.insert(businessInterests).values({
-        forceId,
-        staffMemberId,
-        submittedOn: '2012-01-08',
-        nature: 'Driving instructor',
-        category: 'other',
-        paid: 'yes',
-        conflictDeclaration: 'None',
-      })
+      await addRecordInEachRegister(tx, forceId, staffMemberId)
     }
   })
 })

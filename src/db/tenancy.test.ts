@@ -153,6 +153,24 @@ describe('row-level security', () => {
     ).rejects.toThrow('other settings')
   })
 
+  it('refuses a setting of its own that names the tenant or the role, which would override them', async () => {
+    const alpha = { kind: 'force', forceId: alphaForceId } as const
+    const forceSeen = (settings: [string, string][]) =>
+      inScope(
+        db(),
+        alpha,
+        async (tx) =>
+          (
+            await queryRows<{ force: string }>(tx, sql`select current_setting('app.force_id', true) as force`)
+          )[0]?.force,
+        '',
+        settings,
+      )
+    expect(await forceSeen([['statement_timeout', '250']])).toBe(String(alphaForceId))
+    for (const name of ['app.force_id', 'APP.SCOPE', 'role', 'app.user_id'])
+      await expect(forceSeen([[name, String(bravoForceId)]]), name).rejects.toThrow('tenant setting')
+  })
+
   it('lets the app role see only the sessions of users it can see', async () => {
     const signedIn = await testApp.services.signIn.signIn(cast.alpha.users.staff.email, TEST_PASSWORD, {
       ipAddress: null,

@@ -19,6 +19,9 @@ export function inScope<T>(
   settings: TransactionSettings = [],
 ): Promise<T> {
   const forceId = 'forceId' in scope ? String(scope.forceId) : ''
+  // Set after the tenant's, one of these could otherwise change the force or the role.
+  if (settings.some(([name]) => TENANT_SETTING_NAMES.has(name.toLowerCase())))
+    return Promise.reject(new Error('inScope with its own value for a tenant setting'))
   const shared = sharedScope.getStore()
   if (shared?.db === db) {
     // A second transaction while the shared one holds its connection would wait for ever on the
@@ -37,6 +40,7 @@ const tenantSettings = (scopeKind: string, forceId: string, userId: string): Tra
   ['app.user_id', userId],
   ['role', 'probity_app'],
 ]
+const TENANT_SETTING_NAMES = new Set(tenantSettings('', '', '').map(([name]) => name))
 
 /**
  * Runs identity work that happens before anyone is known (sign-in, sessions, API tokens) in one

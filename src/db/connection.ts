@@ -9,6 +9,7 @@ import pg from 'pg'
 import type { DatabaseSettings } from '../config.js'
 import { DATA_CHANGED_CHANNEL, DataChanges, type StartWatching } from './data-changes.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { guardEmbeddedEngine } from './embedded-engine.js'
 
 /**
  * The one type every query is written against, whichever engine is underneath. Queries name their
@@ -179,36 +180,13 @@ export async function openDatabase(
  */
 export const PGLITE_EXTENSIONS = { btree_gin, pg_trgm }
 
-/**
- * PGlite (0.5.16) can leave PostgreSQL's error context stack pointing into a call that has ended. A later
- * call that pushes its context at the same address makes the stack a cycle, and the next error or notice
- * walks it for ever on the process's only thread: every request, timer and shutdown waits behind it.
- * Caught in the tests here (a transaction's first statement spinning in `errfinish` over an entry that
- * was its own predecessor), and the likely cause of a CI run that hung. Between two protocol messages
- * PostgreSQL's stack is always empty (its error recovery empties it, and every call pops what it
- * pushed), so it is emptied before each one.
- */
-function emptyErrorContextBeforeEachMessage(client: PGlite): void {
-  const engine = client as unknown as {
-    mod: { HEAPU8: Uint8Array; _error_context_stack: number }
-    execProtocolRawSync(message: Uint8Array): Uint8Array
-  }
-  const execute = engine.execProtocolRawSync.bind(client)
-  engine.execProtocolRawSync = (message) => {
-    // Read each time: the engine's memory is a new buffer once it has grown.
-    const { HEAPU8, _error_context_stack: stackAddress } = engine.mod
-    new DataView(HEAPU8.buffer).setUint32(stackAddress, 0, true)
-    return execute(message)
-  }
-}
-
 /** A handle over an embedded database that is already open; `released` runs once it is closed. */
 export function embeddedHandle(
   client: PGlite,
   settings: DatabaseSettings & { kind: 'embedded' },
   released: () => void = () => {},
 ): DatabaseHandle {
-  emptyErrorContextBeforeEachMessage(client)
+  guardEmbeddedEngine(client)
   // One process and one connection: listening on it hears every writer, its own commits included.
   const changes = new DataChanges(async (heard) => {
     const unlisten = await client.listen(DATA_CHANGED_CHANNEL, (transactionId) =>

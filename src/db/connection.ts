@@ -31,6 +31,10 @@ type TransactionRunner = <T>(
 
 /** How each database opened here runs a transaction with its settings. */
 const transactionRunners = new WeakMap<Database, TransactionRunner>()
+const embeddedDatabases = new WeakSet<Database>()
+
+/** Whether `db` is the embedded database (PGlite, in this process) rather than a PostgreSQL server. */
+export const isEmbedded = (db: Database): boolean => embeddedDatabases.has(db)
 
 /**
  * Runs `work` in one transaction that starts with `settings` set locally, so nothing leaks to the next
@@ -200,6 +204,7 @@ export function embeddedHandle(
   })
   const db = drizzlePglite({ client, casing: COLUMN_CASING })
   transactionRunners.set(db, embeddedTransactions(db))
+  embeddedDatabases.add(db)
   return {
     db,
     settings,

@@ -1,11 +1,34 @@
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { signedInAgent } from '../../test/support/agent.js'
 import { RAISE_A_NOTICE, trapOnNextMessage } from '../../test/support/engine-trap.js'
 import { createTwoForcesTestApp } from '../../test/support/two-forces.js'
 import { embeddedHandle } from './connection.js'
 import { EmbeddedEngineFailedError } from './embedded-engine.js'
+
+describe('the embedded engine’s timers', () => {
+  it('leaves none running between two messages, to fire into the engine later', async () => {
+    const client = await PGlite.create()
+    const handle = embeddedHandle(client, { kind: 'embedded', dataDir: 'memory://' })
+    // The engine's timers are JavaScript ones: faked, they can be counted.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await client.transaction(async (tx) => {
+        await tx.query("select set_config('statement_timeout', '200', true)")
+        expect(vi.getTimerCount()).toBe(0)
+        await tx.query('select count(*) from generate_series(1, 1000)')
+        expect(vi.getTimerCount()).toBe(0)
+      })
+      // Statistics left to flush while idle arm a timer of ten seconds after each message.
+      for (let query = 0; query < 5; query++) await client.query('select 1')
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+    await handle.close()
+  })
+})
 
 describe('a fault in the embedded engine', () => {
   it('stops the engine for good, rather than answering wrongly or spinning', async () => {

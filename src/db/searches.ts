@@ -12,9 +12,7 @@ export interface SearchLimits {
   /**
    * How long one of a search's statements may run before a PostgreSQL server stops it. The embedded
    * database cannot: its statement runs to the end on the process's only thread, before the timer that
-   * would stop it can fire. There the timer was left to fire later, into the engine between two
-   * messages, and the hostile-input test's worker then died in 10 of 76 runs under load (none in 24
-   * without it), so it is not set there.
+   * would stop it can fire, so it is not set there (see embedded-engine.ts for what such timers did).
    */
   timeoutMs: number
 }

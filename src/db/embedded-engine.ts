@@ -42,7 +42,8 @@ export function guardEmbeddedEngine(client: PGlite): void {
     } catch (error) {
       throw failure() ?? error
     } finally {
-      stopTimers(engine)
+      // A stopped engine is not called again.
+      if (!failure()) stopTimers(engine)
     }
   }
 }
@@ -50,12 +51,12 @@ export function guardEmbeddedEngine(client: PGlite): void {
 /**
  * PostgreSQL arms a timer for its timeouts (a statement's, and every ten seconds the one that flushes
  * its statistics while idle), and PGlite runs it as a JavaScript timer that fires into the engine
- * between two messages, even in the middle of a transaction: the flush then ran inside a query, where
- * PostgreSQL never runs it, and the matches query of the hostile-input test trapped ("null function or
- * function signature mismatch") in about one run in eight under load. No timer can stop a statement
- * here anyway (it runs to its end on this thread), so none is left running after a message: PostgreSQL
- * takes a timer that never fired as lost and arms it again when it needs one, and flushes its statistics
- * when next idle.
+ * between two messages, even in the middle of a transaction, so that the flush ran inside the next
+ * query, where PostgreSQL never runs it: the likely cause of the trap ("null function or function
+ * signature mismatch") in the hostile-input test's matches query, in about one run in eight under
+ * load. No timer can stop a statement here anyway (it runs to its end on this thread), so none is left
+ * running after a message: PostgreSQL takes a timer that never fired as lost and arms it again when it
+ * needs one, and flushes its statistics when next idle.
  */
 function stopTimers(engine: Engine): void {
   engine.mod._clear_setitimer()

@@ -52,11 +52,12 @@ export function guardEmbeddedEngine(client: PGlite): void {
  * PostgreSQL arms a timer for its timeouts (a statement's, and every ten seconds the one that flushes
  * its statistics while idle), and PGlite runs it as a JavaScript timer that fires into the engine
  * between two messages, even in the middle of a transaction, so that the flush ran inside the next
- * query, where PostgreSQL never runs it: the likely cause of the trap ("null function or function
- * signature mismatch") in the hostile-input test's matches query, in about one run in eight under
- * load. No timer can stop a statement here anyway (it runs to its end on this thread), so none is left
- * running after a message: PostgreSQL takes a timer that never fired as lost and arms it again when it
- * needs one, and flushes its statistics when next idle.
+ * query, where PostgreSQL never runs it. With those timers the hostile-input test's matches query
+ * trapped ("null function or function signature mismatch") in about one run in eight under load; with
+ * none left it did in 1 of 21, so they were one cause, not the only one. No timer can stop a statement
+ * here anyway (it runs to its end on this thread), so none is left running after a message: PostgreSQL
+ * takes a timer that never fired as lost and arms it again when it needs one, and flushes its statistics
+ * when next idle.
  */
 function stopTimers(engine: Engine): void {
   engine.mod._clear_setitimer()

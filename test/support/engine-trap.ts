@@ -1,10 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite'
 
 /**
- * Makes the embedded engine trap during the next protocol message that raises a notice, as a fault
- * inside PGlite would: PostgreSQL's error context stack gets an entry whose callback is null (memory the
- * engine overwrote would hold one), and the notice walks the stack into WebAssembly's "null function or
- * function signature mismatch", the trap the hostile-input test saw.
+ * Readies the embedded engine to trap during the next protocol message, as a fault inside PGlite would:
+ * as that message starts, PostgreSQL's error context stack gets an entry whose callback is null (memory
+ * the engine overwrote would hold one). If the message raises a notice (RAISE_A_NOTICE), the notice walks
+ * the stack into WebAssembly's "null function or function signature mismatch", the trap the
+ * hostile-input test saw.
  */
 export function trapOnNextMessage(client: PGlite): void {
   const { mod } = client as unknown as {

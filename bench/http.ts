@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { Database } from '../src/db/connection.js'
+import pg from 'pg'
+import { type Database, POOL_SIZE } from '../src/db/connection.js'
 import { DATA_CHANGED_CHANNEL } from '../src/db/data-changes.js'
 import { SYSTEM_CALLER } from '../src/domain/access.js'
 import type { Services } from '../src/services.js'
@@ -200,6 +201,44 @@ export async function listenBare(): Promise<{ target: Target; close: () => Promi
   return {
     target: { name: 'bare Fastify route (ceiling)', url: `${origin(bare)}/` },
     close: () => bare.close(),
+  }
+}
+
+/**
+ * The least any register read can cost on this machine: a bare Fastify route that reads the Met's newest
+ * 50 gifts with their members of staff, by one prepared statement from an index, on a pool of the app's
+ * size, as the tables' owner (so no row-level security and no transaction), and answers them as JSON. None
+ * of Probity's work (sign-in, tenant settings, filters, counting, rendering), and always the same page, so
+ * always in the database's cache. A route that reads the database on every request cannot pass this on
+ * the same machine; set beside the issue's targets, it says whether the machine could meet them at all.
+ */
+export async function listenDatabaseFloor(
+  connectionString: string,
+): Promise<{ target: Target; close: () => Promise<void> }> {
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE })
+  const [met] = (await pool.query<{ id: number }>("select id from forces where code = 'metropolitan'")).rows
+  const floor = Fastify()
+  floor.get('/', async () => {
+    const { rows } = await pool.query({
+      name: 'floor',
+      text: `select g.id, g.kind, g.description, g.donor_name, g.estimated_value, g.offered_on, g.outcome,
+               s.staff_number, s.name, s.unit
+             from gifts_hospitality g join staff_members s on s.force_id = g.force_id and s.id = g.staff_member_id
+             where g.force_id = $1 order by g.offered_on desc, g.created_at desc, g.id limit 50`,
+      values: [met?.id ?? 0],
+    })
+    return { items: rows }
+  })
+  await floor.listen({ host: '127.0.0.1', port: 0 })
+  return {
+    target: {
+      name: "bare database read (ceiling): the Met's first 50 gifts, one prepared statement",
+      url: `${origin(floor)}/`,
+    },
+    close: async () => {
+      await floor.close()
+      await pool.end()
+    },
   }
 }
 

@@ -42,6 +42,8 @@ export interface MixedBenchInput {
   /** Where the app and the bare route listen. */
   base: string
   bare: Target
+  /** The least a register read costs here (`listenDatabaseFloor`), on a server database only. */
+  floor?: Target
   /** The seeded accounts' e-mail addresses and their one password. */
   caseworkerEmail: (forceCode: string) => string
   inspectorEmail: string
@@ -60,6 +62,8 @@ export interface MixedBenchResult {
   writeShare: number
   callers: { name: string; forceCode: string | null; weight: number; sessions: number }[]
   bare: HttpRow
+  /** The bare database read, measured just after the bare route (absent on the embedded database). */
+  floor?: HttpRow
   requestsPerSecond: number
   shareOfCeiling: number
   failures: number
@@ -238,6 +242,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
     callers,
   }
   const bare = await measure(input.bare, input.seconds)
+  const floor = input.floor && (await measure(input.floor, input.seconds))
   // The warm-up draws from another seed, so it keeps nothing in memory that the measured run asks for.
   await load({ ...plan, seed: SEED + 1 }, WARM_UP_SECONDS)
   await drained(input.db)
@@ -268,6 +273,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
       sessions: caller.sessions.length,
     })),
     bare,
+    floor,
     requestsPerSecond: mix.requestsPerSecond,
     shareOfCeiling: Math.round((1000 * mix.requestsPerSecond) / bare.requestsPerSecond) / 10,
     failures: mix.failures,

@@ -18,13 +18,13 @@ import { openDatabase, queryRows } from '../src/db/connection.js'
 import { migrateDatabase } from '../src/db/migrate.js'
 import { createServices } from '../src/services.js'
 import { benchDatabase } from './database.js'
-import { benchHttp, CONNECTIONS, listenBare, origin } from './http.js'
+import { benchHttp, CONNECTIONS, listenBare, listenDatabaseFloor, origin } from './http.js'
 import { benchDataReturns, benchPublications } from './inspection.js'
 import { benchMixed } from './mixed.js'
 import { nationalDataset } from './national.js'
 import { benchRegisterImport } from './register-import.js'
 import { benchSurveys } from './surveys.js'
-import { mixedTargets, repeatedTargets, type Target } from './targets.js'
+import { MIX_TARGET_REQUESTS_PER_SECOND, mixedTargets, repeatedTargets, type Target } from './targets.js'
 import { benchUpload } from './upload.js'
 
 const PARTS = ['mixed', 'http', 'inspection', 'import', 'surveys', 'upload', 'desk-research'] as const
@@ -103,6 +103,7 @@ try {
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const bare = await listenBare()
+  const floor = place.url && runs('mixed') ? await listenDatabaseFloor(place.url) : undefined
   const measuring = {
     services,
     db: database.db,
@@ -114,6 +115,7 @@ try {
   const mixed = runs('mixed')
     ? await benchMixed({
         ...measuring,
+        floor: floor?.target,
         writeShare: WRITE_SHARE,
         oneAtATime: ONE_AT_A_TIME,
         caseworkerEmail: national.caseworker,
@@ -129,6 +131,7 @@ try {
       })
     : undefined
   await bare.close()
+  await floor?.close()
   await app.close()
 
   const dataReturns = runs('inspection')
@@ -222,6 +225,10 @@ try {
     console.log(
       `\nMixed workload: ${mixed.connections} connections, ${mixed.seconds} s, seed ${mixed.seed}; ${mixed.requestsPerSecond} requests/s in all, ${mixed.shareOfCeiling}% of the bare route measured just before (${mixed.bare.requestsPerSecond}/s)`,
     )
+    if (mixed.floor)
+      console.log(
+        `The least a register read costs here (${mixed.floor.name}): ${mixed.floor.requestsPerSecond} requests/s, p50 ${mixed.floor.p50Ms} ms, p99 ${mixed.floor.p99Ms} ms at ${mixed.connections} connections; the targets ask for ${MIX_TARGET_REQUESTS_PER_SECOND.toLocaleString('en-GB')} requests/s of the mix in all`,
+      )
     console.log(
       `CPU while the mix ran: ${mixed.cpu.cores} cores ${mixed.cpu.machineBusyPercent}% busy; the app's process ${mixed.cpu.appMsPerRequest} ms a request, everything else (the database, the load, the kernel) ${mixed.cpu.restMsPerRequest} ms`,
     )

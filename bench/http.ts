@@ -78,9 +78,18 @@ async function autocannon(target: Target, seconds: number): Promise<AutocannonRe
   return JSON.parse(stdout) as AutocannonResult
 }
 
-export async function measure(target: Target, seconds: number): Promise<HttpRow> {
-  // The first seconds warm the JIT, the pool and the caches; only the run after them counts.
+/** The first seconds of a target's load, which warm the JIT, the pool and the caches and are not counted. */
+export const warmUp = async (target: Target): Promise<void> => {
   await autocannon(target, WARM_UP_SECONDS)
+}
+
+export async function measure(target: Target, seconds: number): Promise<HttpRow> {
+  await warmUp(target)
+  return measureWarm(target, seconds)
+}
+
+/** `measure` without the warm-up, for a target just warmed up (`warmUp`). */
+export async function measureWarm(target: Target, seconds: number): Promise<HttpRow> {
   const result = await autocannon(target, seconds)
   return {
     name: target.name,

@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm'
 import { type Database, queryRows } from '../src/db/connection.js'
 import { SYSTEM_CALLER } from '../src/domain/access.js'
 import type { Services } from '../src/services.js'
-import { CONNECTIONS, type HttpRow, measure, signIn, type Target } from './http.js'
+import { CONNECTIONS, type HttpRow, measure, measureWarm, signIn, type Target, warmUp } from './http.js'
 import type {
   MixedCaller,
   MixedLoadResult,
@@ -62,8 +62,11 @@ export interface MixedBenchResult {
   writeShare: number
   callers: { name: string; forceCode: string | null; weight: number; sessions: number }[]
   bare: HttpRow
-  /** The bare database read, measured just after the bare route (absent on the embedded database). */
-  floor?: HttpRow
+  /**
+   * The bare database read, measured just after the bare route (absent on the embedded database), with
+   * the machine's CPU it took a request: the least any request that reads the database costs here.
+   */
+  floor?: HttpRow & { machineMsPerRequest: number }
   requestsPerSecond: number
   shareOfCeiling: number
   failures: number
@@ -94,6 +97,17 @@ function coreTimes() {
     idle += times.idle
   }
   return { busy, idle }
+}
+
+/** `measure`, with the machine's CPU (all cores, every process) per answered request while it ran. */
+async function measureWithCpu(target: Target, seconds: number) {
+  await warmUp(target)
+  const before = coreTimes()
+  const row = await measureWarm(target, seconds)
+  const busyMs = coreTimes().busy - before.busy
+  // The load generator's own start (a Node process) falls inside the window, so this over-counts a little.
+  const answered = Math.max(row.requestsPerSecond * seconds, 1)
+  return { ...row, machineMsPerRequest: Math.round((100 * busyMs) / answered) / 100 }
 }
 
 /** The dataset's first and last day of gifts, for the mix's date filters. */
@@ -242,7 +256,7 @@ export async function benchMixed(input: MixedBenchInput): Promise<MixedBenchResu
     callers,
   }
   const bare = await measure(input.bare, input.seconds)
-  const floor = input.floor && (await measure(input.floor, input.seconds))
+  const floor = input.floor && (await measureWithCpu(input.floor, input.seconds))
   // The warm-up draws from another seed, so it keeps nothing in memory that the measured run asks for.
   await load({ ...plan, seed: SEED + 1 }, WARM_UP_SECONDS)
   await drained(input.db)

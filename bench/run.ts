@@ -227,7 +227,7 @@ try {
     )
     if (mixed.floor)
       console.log(
-        `The least a register read costs here (${mixed.floor.name}): ${mixed.floor.requestsPerSecond} requests/s, p50 ${mixed.floor.p50Ms} ms, p99 ${mixed.floor.p99Ms} ms at ${mixed.connections} connections; the targets ask for ${MIX_TARGET_REQUESTS_PER_SECOND.toLocaleString('en-GB')} requests/s of the mix in all`,
+        `The least a register read costs here (${mixed.floor.name}): ${mixed.floor.requestsPerSecond} requests/s, p50 ${mixed.floor.p50Ms} ms, p99 ${mixed.floor.p99Ms} ms at ${mixed.connections} connections, ${mixed.floor.machineMsPerRequest} ms of the machine's CPU a request; the targets ask for ${MIX_TARGET_REQUESTS_PER_SECOND.toLocaleString('en-GB')} requests/s of the mix in all`,
       )
     console.log(
       `CPU while the mix ran: ${mixed.cpu.cores} cores ${mixed.cpu.machineBusyPercent}% busy; the app's process ${mixed.cpu.appMsPerRequest} ms a request, everything else (the database, the load, the kernel) ${mixed.cpu.restMsPerRequest} ms`,

@@ -4,8 +4,9 @@ import type { PGlite } from '@electric-sql/pglite'
 /**
  * Guards around PGlite's engine (0.5.16): PostgreSQL compiled to WebAssembly, run on the process's only
  * thread, one protocol message at a time. A loop in it stops every request, timer and shutdown with it,
- * and a fault in it leaves PostgreSQL's state broken: before each message its error context stack is
- * emptied, after each its timers are stopped, and the first fault stops it for good.
+ * and a fault in it leaves PostgreSQL's state broken: its WebAssembly is compiled on its own thread,
+ * before each message its error context stack is emptied, after each its timers are stopped, and the
+ * first fault stops it for good.
  */
 
 /**
@@ -67,10 +68,10 @@ export function guardEmbeddedEngine(client: PGlite): void {
  * between two messages, even in the middle of a transaction, so that the flush ran inside the next
  * query, where PostgreSQL never runs it. With those timers the hostile-input test's matches query
  * trapped ("null function or function signature mismatch") in about one run in eight under load; with
- * none left it did in 1 of 21, so they were one cause, not the only one. No timer can stop a statement
- * here anyway (it runs to its end on this thread), so none is left running after a message: PostgreSQL
- * takes a timer that never fired as lost and arms it again when it needs one, and flushes its statistics
- * when next idle.
+ * none left it did in 1 of 21, so they were one cause, not the only one (the other: WebAssembly compiled
+ * on background threads, above). No timer can stop a statement here anyway (it runs to its end on this
+ * thread), so none is left running after a message: PostgreSQL takes a timer that never fired as lost and
+ * arms it again when it needs one, and flushes its statistics when next idle.
  */
 function stopTimers(engine: Engine): void {
   engine.mod._clear_setitimer()

@@ -223,6 +223,29 @@ describe('organisations resolved from the registers', () => {
     expect(after).not.toContain(pair(plain, typo))
   })
 
+  it('proposes the organisation known first as the one to keep, when it was made on the second exactly', async () => {
+    // PostgreSQL writes such a time without a fraction ("10:00:00+00"), which sorted as text after
+    // "10:00:00.5+00": the pair came the wrong way round, and a merge kept the newer name.
+    await gift('Harbour Marine Ltd')
+    await gift('Harbour Marine Ltdd')
+    const [older, newer] = await Promise.all(
+      ['Harbour Marine Ltd', 'Harbour Marine Ltdd'].map(organisationIdOf),
+    )
+    const madeAt = (id: string | undefined, at: string) =>
+      testApp.database.db
+        .update(organisations)
+        .set({ createdAt: new Date(at) })
+        .where(eq(organisations.id, id as string))
+    await madeAt(older, '2012-05-01T10:00:00.000Z')
+    await madeAt(newer, '2012-05-01T10:00:00.500Z')
+    const match = (await testApp.services.organisations.proposedMatches(alpha)).find(
+      (proposed) =>
+        [proposed.first.id, proposed.second.id].sort().join('|') === [older, newer].sort().join('|'),
+    )
+    expect(match?.first.name).toBe('Harbour Marine Ltd')
+    expect(match?.second.name).toBe('Harbour Marine Ltdd')
+  })
+
   it('keeps another force out: 404 for Bravo’s caseworker, 403 for Alpha’s staff and the inspectorate', async () => {
     // The fixture's organisation was made anew by the backfill above: found by its name.
     const id = await organisationIdOf(`${cast.alpha.marker} Driving School`)

@@ -24,7 +24,8 @@ export interface OrganisationSummary {
   id: string
   name: string
   companyNumber: string | null
-  createdAt: string
+  /** When the organisation was first known, in seconds since 1970: a number, so that it sorts as time does. */
+  createdEpochSeconds: number
   names: number
   gifts: number
   secondJobs: number
@@ -65,7 +66,7 @@ export function selectOrganisations(
       select probity_organisation_key(outlet), 0, 0, count(*)
         from media_contacts where force_id = ${forceId} group by 1
     )
-    select o.id, o.name, o.company_number as "companyNumber", o.created_at::text as "createdAt",
+    select o.id, o.name, o.company_number as "companyNumber", extract(epoch from o.created_at)::float8 as "createdEpochSeconds",
            count(distinct n.name_key)::int as names,
            coalesce(sum(l.gifts), 0)::int as gifts,
            coalesce(sum(l.jobs), 0)::int as "secondJobs",

@@ -104,8 +104,8 @@ export class OrganisationsService {
         keys.set(name.organisationId, [...(keys.get(name.organisationId) ?? []), name.nameKey])
       return pairs.flatMap((pair) => {
         // The organisation known first is the one the other would be merged into.
-        const [first, second] = [summaries.get(pair.firstId), summaries.get(pair.secondId)].sort((a, b) =>
-          (a?.createdAt ?? '').localeCompare(b?.createdAt ?? ''),
+        const [first, second] = [summaries.get(pair.firstId), summaries.get(pair.secondId)].sort(
+          (a, b) => (a?.createdEpochSeconds ?? 0) - (b?.createdEpochSeconds ?? 0),
         )
         if (!first || !second) return []
         return [

@@ -66,7 +66,8 @@ export function selectOrganisations(
       select probity_organisation_key(outlet), 0, 0, count(*)
         from media_contacts where force_id = ${forceId} group by 1
     )
-    select o.id, o.name, o.company_number as "companyNumber", extract(epoch from o.created_at)::float8 as "createdEpochSeconds",
+    select o.id, o.name, o.company_number as "companyNumber",
+           extract(epoch from o.created_at)::float8 as "createdEpochSeconds",
            count(distinct n.name_key)::int as names,
            coalesce(sum(l.gifts), 0)::int as gifts,
            coalesce(sum(l.jobs), 0)::int as "secondJobs",
